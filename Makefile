@@ -1,0 +1,41 @@
+# The two commands a newcomer runs: `make run` and `make test`.
+# Both create .venv when missing, install the project into it, and install the system
+# packages daihoi uses (LibreOffice for DOC/RTF/ODT and the corpus PDFs, poppler for the
+# benchmark baseline) when they are missing and we are allowed to (root or sudo).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= corpus/daihoi.db
+
+.PHONY: run test lint bench corpus system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	@bash .ci/system-deps.sh
+
+run: $(STAMP) system-deps
+	$(BIN)/daihoi run corpus --db $(DB)
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check pipeline tests benchmarks corpus
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks corpus
+
+bench: $(STAMP) system-deps
+	$(BIN)/python benchmarks/run.py
+
+# Regenerate the DOCX/PDF corpus from the seed texts (the generated files are committed).
+corpus: $(STAMP) system-deps
+	$(BIN)/python corpus/build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(DB)

@@ -1,0 +1,105 @@
+"""Ingest: any supported file -> one clean `Document`.
+
+`load(path)` sniffs the format from the content, applies the safety limits, dispatches to the
+reader of that format, and runs the shared normalisation (legacy fonts, NFC, tone marks,
+invisible characters) over every string of the result. Errors are `IngestError`s with a stable
+code and a message in plain words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipeline.errors import IngestError
+from pipeline.ingest.limits import MB, Limits
+from pipeline.ingest.sniff import CorruptZip, UnknownFormat, sniff
+from pipeline.model import Document
+
+__all__ = ["load", "Limits", "IngestError", "SUPPORTED_SUFFIXES"]
+
+# File names `daihoi run` picks up when walking a folder (the format is still sniffed).
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm")
+
+
+def load(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read `path` into a normalised `Document`, or raise `IngestError`."""
+    limits = limits or Limits()
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise IngestError("not_found", path=shown)
+    if not path.is_file():
+        raise IngestError("unreadable", path=shown, detail="not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("empty", path=shown)
+    if size > limits.max_file_bytes:
+        raise IngestError(
+            "too_large", path=shown, size_mb=size / MB, limit_mb=limits.max_file_bytes / MB
+        )
+    try:
+        kind = sniff(path)
+    except UnknownFormat as exc:
+        raise IngestError("unsupported_format", path=shown, detail=str(exc)) from exc
+    except CorruptZip as exc:
+        raise IngestError("corrupt", path=shown, detail=f"zip: {exc}") from exc
+    except OSError as exc:
+        raise IngestError("unreadable", path=shown, detail=exc.strerror or str(exc)) from exc
+
+    doc = Document(source=shown, format=_contract_format(kind), sha256=_sha256(path), size=size)
+    doc.properties["detected_format"] = kind
+    reader = _reader(kind)
+    try:
+        reader(path, doc, limits)
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise IngestError("too_large", path=shown, size_mb=size / MB,
+                          limit_mb=limits.max_file_bytes / MB) from exc
+    except Exception as exc:  # noqa: BLE001 - any parser crash on a bad file is "corrupt"
+        raise IngestError("corrupt", path=shown, detail=f"{type(exc).__name__}: {exc}") from exc
+
+    from pipeline.ingest.normalize import normalize_document
+
+    normalize_document(doc)
+    if not doc.text.strip() and not doc.tables:
+        if kind == "pdf":
+            raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
+        raise IngestError("empty", path=shown)
+    return doc
+
+
+def _contract_format(kind: str) -> str:
+    # RTF and ODT are read through LibreOffice like DOC; the contract reports their own name.
+    return kind
+
+
+def _reader(kind: str):  # noqa: ANN202 - returns one of the format readers
+    if kind == "pdf":
+        from pipeline.ingest import pdf
+
+        return pdf.read
+    if kind == "docx":
+        from pipeline.ingest import docx
+
+        return docx.read
+    if kind in ("doc", "rtf", "odt"):
+        from pipeline.ingest import doc
+
+        return doc.read
+    if kind == "html":
+        from pipeline.ingest import html
+
+        return html.read
+    from pipeline.ingest import text
+
+    return text.read
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,105 @@
+"""Plain dataclasses shared by every stage.
+
+Data flows one way (ingest -> nlp -> extract -> audit -> store -> compare): a stage reads the
+objects of the stages before it and adds its own. Nothing here imports a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Format = Literal["pdf", "docx", "doc", "txt", "html"]
+BlockKind = Literal["paragraph", "heading", "list_item"]
+
+# Paragraphs of `Document.text` are separated by exactly this string (the JSON contract).
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass
+class Block:
+    """One paragraph of the body in reading order.
+
+    `text` is already normalised (NFC, one tone-mark convention, legacy fonts decoded) and holds
+    no line breaks. `numbering` is a list number Word printed automatically ("I.", "1.", "a)"),
+    already prepended to `text`; it is kept apart too so the outline can use it.
+    """
+
+    text: str
+    kind: BlockKind = "paragraph"
+    page: int | None = None  # 1-based page for PDF; None when the format has no pages
+    style: str | None = None  # DOCX style name ("Heading 1", "List Paragraph", ...)
+    outline_level: int | None = None  # 0-based Word outline level / heading level, if known
+    numbering: str | None = None
+    bold: bool = False  # the whole paragraph is bold (a heading signal)
+    italic: bool = False
+    font_size: float | None = None  # dominant size in points
+    indent: float | None = None  # left indent of the first line, in points
+    align: str | None = None  # "left" | "center" | "right" | "justify"
+    all_caps: bool = False  # rendered in capitals by formatting, not by the letters
+
+
+@dataclass
+class Table:
+    """A table as printed: rows of cell strings ("" for an empty cell)."""
+
+    rows: list[list[str]]
+    page: int | None = None  # first page the table is on
+    pages: list[int] = field(default_factory=list)  # all pages, when continued across pages
+    after_block: int | None = None  # index of the body block the table follows (-1: before all)
+    caption: str | None = None
+
+
+@dataclass
+class Footnote:
+    """A footnote or endnote body, linked to its marker in the body when found."""
+
+    id: str
+    text: str
+    kind: Literal["footnote", "endnote"] = "footnote"
+    page: int | None = None
+    block: int | None = None  # index of the body block holding the marker
+    offset: int | None = None  # character offset of the marker inside that block's text
+
+
+@dataclass
+class Document:
+    """The output of ingest: one file, read and cleaned."""
+
+    source: str
+    format: Format
+    sha256: str
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    pages: int | None = None
+    size: int = 0
+    # Running headers and footers (digits kept as printed), kept out of the body.
+    page_headers: list[str] = field(default_factory=list)
+    page_footers: list[str] = field(default_factory=list)
+    # What ingest noticed: legacy encoding decoded, converter used, ...
+    properties: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(b.text for b in self.blocks if b.text)
+
+    def block_offsets(self) -> list[tuple[int, int]]:
+        """(start, end) of each block inside `text`; empty blocks get a zero-width span."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        first = True
+        for b in self.blocks:
+            if not b.text:
+                spans.append((pos, pos))
+                continue
+            if not first:
+                pos += len(PARAGRAPH_SEPARATOR)
+            first = False
+            spans.append((pos, pos + len(b.text)))
+            pos += len(b.text)
+        return spans
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
