@@ -103,3 +103,32 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Meta:
+    """Who reported what, when. Filled by the metadata extractor; null where unknown."""
+
+    unit: str | None = None
+    unit_level: str | None = None
+    parent: str | None = None
+    province: str | None = None
+    term: str | None = None
+    year: int | None = None
+    date: str | None = None  # YYYY-MM-DD
+    doc_type: str | None = None
+    draft: bool | None = None
+
+
+@dataclass
+class Report:
+    """Everything `analyze` knows about one file. Later stages append to the lists; the JSON
+    contract (`pipeline.contract`) is how users and tests read it."""
+
+    document: Document
+    meta: Meta = field(default_factory=Meta)
+    headings: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)

@@ -16,7 +16,7 @@ from pipeline.ingest.limits import MB, Limits
 from pipeline.ingest.sniff import CorruptZip, UnknownFormat, sniff
 from pipeline.model import Document
 
-__all__ = ["load", "Limits", "IngestError", "SUPPORTED_SUFFIXES"]
+__all__ = ["load", "Limits", "IngestError", "SUPPORTED_SUFFIXES", "file_sha256"]
 
 # File names `daihoi run` picks up when walking a folder (the format is still sniffed).
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm")
@@ -47,7 +47,7 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     except OSError as exc:
         raise IngestError("unreadable", path=shown, detail=exc.strerror or str(exc)) from exc
 
-    doc = Document(source=shown, format=_contract_format(kind), sha256=_sha256(path), size=size)
+    doc = Document(source=shown, format=_contract_format(kind), sha256=file_sha256(path), size=size)
     doc.properties["detected_format"] = kind
     reader = _reader(kind)
     try:
@@ -97,7 +97,7 @@ def _reader(kind: str):  # noqa: ANN202 - returns one of the format readers
     return text.read
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -9,7 +9,9 @@ from typing import Literal
 Sniffed = Literal["pdf", "docx", "doc", "rtf", "odt", "txt", "html"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<body", b"<head", b"<meta ", b"<div", b"<p>", b"<p ")
+_HTML_MARKERS = (
+    b"<!doctype html", b"<html", b"<body", b"<head", b"<meta ", b"<div", b"<p>", b"<p ",
+)
 
 
 class UnknownFormat(Exception):

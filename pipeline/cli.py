@@ -1,0 +1,199 @@
+"""The `daihoi` command: a thin layer over the Python API.
+
+Messages are Vietnamese by default; `--lang en` (or DAIHOI_LANG=en) gives English. Exit status:
+0 when every file was read, 1 when at least one was not (its error is printed and, for `run`,
+listed in the store), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from pipeline import __version__
+from pipeline.batch import FileResult, analyze_files, discover
+from pipeline.contract import report_record
+from pipeline.i18n import default_lang, message
+from pipeline.ingest.limits import MB, Limits
+
+DEFAULT_DB = Path("corpus/daihoi.db")
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    def t(key: str) -> str:
+        return message(key, lang)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("vi", "en"), default=lang,
+                        help="language of messages / ngôn ngữ thông báo")
+    common.add_argument("--max-size", type=float, default=Limits().max_file_bytes / MB,
+                        metavar="MB", help="refuse files larger than this (default 200 MB)")
+
+    parser = argparse.ArgumentParser(prog="daihoi", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", parents=[common], help=t("cli.analyze.help"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="JSON Lines on stdout (the contract)")
+
+    p = sub.add_parser("run", parents=[common], help=t("cli.run.help"))
+    p.add_argument("dir", nargs="?", default="corpus", metavar="DIR")
+    p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store (corpus/daihoi.db)")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="worker processes (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _peek_lang(argv)
+    args = build_parser(lang).parse_args(argv)
+    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    if args.command == "analyze":
+        return cmd_analyze(args.files, args.json, args.lang, limits)
+    return cmd_run(Path(args.dir), args.db, args.lang, limits, args.jobs, args.force)
+
+
+def _peek_lang(argv: list[str]) -> str:
+    # The help text itself is translated, so the language is needed before parsing.
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("vi", "en"):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in ("vi", "en") else "vi"
+    return default_lang()
+
+
+def cmd_analyze(files: list[str], as_json: bool, lang: str, limits: Limits) -> int:
+    out = Console(soft_wrap=True)
+    err = Console(stderr=True)
+    failed = False
+    # Results arrive in input order, one at a time, so a long batch streams.
+    for result in analyze_files([Path(f) for f in files], limits, lang, jobs=1):
+        if result.error is not None:
+            failed = True
+        if as_json:
+            record = result.error_record if result.error else report_record(result.report)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            if result.error is not None:
+                err.print(f"[red]{result.error.message(lang)}[/red]", highlight=False)
+        elif result.error is not None:
+            err.print(f"[bold red]✗ {result.source}[/bold red]\n  {result.error.message(lang)}",
+                      highlight=False)
+        else:
+            _print_summary(out, result, lang)
+    return 1 if failed else 0
+
+
+def _print_summary(console: Console, result: FileResult, lang: str) -> None:
+    doc = result.report.document
+    words = len(doc.text.split())
+    console.print(f"[bold]{doc.source}[/bold]  ({doc.format}, sha256 {doc.sha256[:12]}…)",
+                  highlight=False)
+    facts = [
+        (message("cli.col.pages", lang), doc.pages if doc.pages is not None else "-"),
+        (message("cli.col.paragraphs", lang), len(doc.blocks)),
+        (message("cli.col.tables", lang), len(doc.tables)),
+        (message("cli.col.footnotes", lang), len(doc.footnotes)),
+        (message("cli.col.words", lang), words),
+    ]
+    console.print("  " + " · ".join(f"{k}: {v}" for k, v in facts), highlight=False)
+    running = sorted(set(doc.page_headers + doc.page_footers))
+    if running:
+        shown = ", ".join(f"“{r}”" for r in running[:4])
+        console.print(f"  {message('cli.summary.running', lang)}: {shown}", highlight=False)
+    if doc.properties.get("legacy_encoding"):
+        console.print(f"  {message('cli.summary.legacy', lang)}: "
+                      f"{doc.properties['legacy_encoding']}", highlight=False)
+    console.print(f"  {message('cli.summary.preview', lang)}:", highlight=False)
+    for block in doc.blocks[:4]:
+        text = block.text if len(block.text) <= 110 else block.text[:109] + "…"
+        console.print(f"    [dim]│[/dim] {text}", highlight=False)
+    console.print()
+
+
+def cmd_run(
+    folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool
+) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pipeline.store.database import Store, StoreError
+
+    err = Console(stderr=True)
+    out = Console()
+    if not folder.is_dir():
+        err.print(message("cli.run.not_a_dir", lang, path=folder), highlight=False)
+        return 2
+    files = discover(folder, exclude=[db])
+    if not files:
+        err.print(message("cli.run.none_found", lang, path=folder), highlight=False)
+        return 1
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        err.print(message("cli.store_error", lang, path=db, detail=exc), highlight=False)
+        return 2
+
+    results: list[FileResult] = []
+    with store, Progress(
+        TextColumn(message("cli.progress", lang)), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[name]}"), console=err, transient=True,
+    ) as progress:
+        task = progress.add_task("run", total=len(files), name="")
+        skip = None if force else store.is_current
+        for result in analyze_files(files, limits, lang, jobs=jobs, skip=skip):
+            if result.error is not None:
+                store.save_error(result.source, result.error.code, result.error.message("en"))
+            elif result.report is not None:
+                store.save(result.report, report_record(result.report))
+            results.append(result)
+            progress.update(task, advance=1, name=Path(result.source).name)
+        counts = store.counts()
+
+    _print_run_table(out, results, lang)
+    ok = sum(1 for r in results if r.report is not None)
+    errors = [r for r in results if r.error is not None]
+    unchanged = sum(1 for r in results if r.unchanged)
+    pages = sum((r.report.document.pages or 0) for r in results if r.report is not None)
+    out.print(message("cli.run.totals", lang, ok=ok, unchanged=unchanged, errors=len(errors),
+                      pages=pages), highlight=False)
+    if errors:
+        err.print(message("cli.run.errors_title", lang), highlight=False)
+        for r in errors:
+            err.print(f"  [red]✗[/red] {r.source}: {r.error.message(lang)}", highlight=False)
+    out.print(message("cli.run.stored", lang, path=db.resolve(), documents=counts["documents"],
+                      blocks=counts["blocks"], tables=counts["doc_tables"],
+                      footnotes=counts["footnotes"]), highlight=False)
+    return 1 if errors else 0
+
+
+def _print_run_table(console: Console, results: list[FileResult], lang: str) -> None:
+    t = RichTable(show_lines=False)
+    for key in ("file", "status", "format", "pages", "paragraphs", "tables", "footnotes"):
+        t.add_column(message(f"cli.col.{key}", lang), overflow="fold")
+    # Past a few dozen files a row per file drowns the summary: errors are listed anyway.
+    shown = results if len(results) <= 60 else [r for r in results if r.error]
+    for r in shown:
+        if r.report is not None:
+            d = r.report.document
+            t.add_row(r.source, message("cli.status.ok", lang), d.format, str(d.pages or "-"),
+                      str(len(d.blocks)), str(len(d.tables)), str(len(d.footnotes)))
+        elif r.unchanged:
+            t.add_row(r.source, message("cli.status.unchanged", lang), "", "", "", "", "")
+        else:
+            t.add_row(r.source, f"[red]{message('cli.status.error', lang)}[/red]",
+                      r.error.code if r.error else "", "", "", "", "")
+    console.print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The JSON contract of `daihoi analyze --json` (see ../shared/docs/architecture.md).
+
+One object per input file. Field names are stable: add fields, never rename. Fields this
+version adds to the published contract: `running` (headers/footers), `ingest` (what the reader
+noticed), `tables[].pages`, `tables[].after_block`, `footnotes[].kind`, `footnotes[].start`
+(the marker's offset in `text`, or null).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from pipeline.errors import DaihoiError
+from pipeline.model import Report
+
+CONTRACT_VERSION = 1
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    doc = report.document
+    offsets = doc.block_offsets()
+    return {
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "format": doc.format,
+        "pages": doc.pages,
+        "meta": asdict(report.meta),
+        "text": doc.text,
+        "headings": report.headings,
+        "sections": report.sections,
+        "tables": [
+            {"page": t.page, "pages": t.pages or ([t.page] if t.page else []),
+             "after_block": t.after_block, "rows": t.rows}
+            for t in doc.tables
+        ],
+        "footnotes": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "text": f.text,
+                "start": _marker_start(offsets, f.block, f.offset),
+            }
+            for f in doc.footnotes
+        ],
+        "references": report.references,
+        "indicators": report.indicators,
+        "findings": report.findings,
+        "running": {"headers": doc.page_headers, "footers": doc.page_footers},
+        "ingest": {
+            "contract_version": CONTRACT_VERSION,
+            "size": doc.size,
+            "blocks": len(doc.blocks),
+            "properties": doc.properties,
+            "warnings": doc.warnings,
+        },
+    }
+
+
+def error_record(source: str, error: DaihoiError, lang: str) -> dict[str, Any]:
+    return {"source": source, "error": {"code": error.code, "message": error.message(lang)}}
+
+
+def _marker_start(
+    offsets: list[tuple[int, int]], block: int | None, offset: int | None
+) -> int | None:
+    if block is None or not 0 <= block < len(offsets):
+        return None
+    start, end = offsets[block]
+    return min(start + (offset or 0), end)

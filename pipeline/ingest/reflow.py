@@ -1,0 +1,275 @@
+"""Rebuild paragraphs from the hard-wrapped lines of a PDF page.
+
+A PDF stores lines, not paragraphs. This module decides, for each pair of consecutive body
+lines, whether the second starts a new paragraph (indent, heading or bullet pattern, bold or
+size change, a short previous line, a wider gap) or continues the first, and how the two join:
+Vietnamese is not hyphenated, so wrapped lines join with a space, except a token cut by the
+wrap ("101-" + "QĐ/TW", "2590/" + "QĐ-UBND") which joins without one.
+
+It works on `Line` objects that any layout reader can make, so the rules are testable alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.model import Block
+
+# Bullets typed at the start of a line; the PUA code points are Symbol/Wingdings bullets that
+# Word and LibreOffice export for automatic bullets.
+BULLET_CHARS = "-+•o❖*▪►➢–—●◦■□✓✔➤→"
+PUA_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓",
+               "\uf0a8": "□", "\uf06e": "■", "\uf0e0": "➢", "\uf046": "➢"}
+_BULLET_RE = re.compile(r"^[" + re.escape(BULLET_CHARS) + r"](\s|$)")
+
+# Numbered headings and list numbers seen in the reports.
+_PART_RE = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(thứ|THỨ|[IVXLC\d]+)", re.UNICODE)
+_ROMAN_RE = re.compile(r"^[IVXLC]{1,6}[.\-–)]\s*\S")
+_LETTER_RE = re.compile(r"^[A-ZĐ][.)]\s+\S")
+_NUMBER_RE = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}[.)]\s*\S")
+_SUBLETTER_RE = re.compile(r"^[a-zđ][)]\s*\S")
+_HEADING_WORD_RE = re.compile(r"^(PHỤ LỤC|Phụ lục|MỞ ĐẦU|KẾT LUẬN)\b")
+
+# Line ends that mean "the sentence goes on": a spaced dash, or a token cut by the wrap.
+_SPACED_DASH_END = re.compile(r"\s[-–—]$")
+_TOKEN_CUT_END = re.compile(r"[\w)][-/–]$")
+_TERMINAL_END = re.compile(r"[.:;!?…]([\"”’)\]]*)$")
+
+
+@dataclass
+class Marker:
+    """A superscript run inside a line (a footnote marker candidate): text[start:end]."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Line:
+    """One printed line of one text column, in top-down page coordinates (points)."""
+
+    text: str
+    page: int  # 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # dominant font size
+    bold: bool = False
+    italic: bool = False
+    markers: list[Marker] = field(default_factory=list)
+    kind: str = "text"  # "text" | "table" (a placeholder where a table sits in the flow)
+    table_index: int | None = None
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+@dataclass
+class Column:
+    """Where body text sits on the pages: margins and the usual line pitch."""
+
+    left: float
+    right: float
+    pitch: float  # usual baseline-to-baseline distance of body lines
+    size: float  # body font size
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+
+@dataclass
+class Paragraph:
+    """Lines grouped into one block, plus the markers remapped into the joined text."""
+
+    lines: list[Line]
+    text: str
+    markers: list[Marker]
+
+
+def is_bullet(text: str) -> bool:
+    return bool(_BULLET_RE.match(text)) or (text[:1] in PUA_BULLETS)
+
+
+def numbered_heading_kind(text: str) -> str | None:
+    """Which numbering scheme starts `text` ("part", "roman", "letter", "number", ...)."""
+    if _PART_RE.match(text):
+        return "part"
+    if _ROMAN_RE.match(text):
+        return "roman"
+    if _LETTER_RE.match(text):
+        return "letter"
+    if _NUMBER_RE.match(text):
+        return "number"
+    if _SUBLETTER_RE.match(text):
+        return "subletter"
+    if _HEADING_WORD_RE.match(text):
+        return "word"
+    return None
+
+
+def join_lines(left: str, right: str) -> str:
+    """Join two wrapped lines: with a space, or without one when a token was cut by the wrap."""
+    left = left.rstrip()
+    right = right.lstrip()
+    if not left:
+        return right
+    if not right:
+        return left
+    if _TOKEN_CUT_END.search(left) and right[0].isalnum() and not _SPACED_DASH_END.search(left):
+        return left + right
+    return left + " " + right
+
+
+def measure_column(lines: list[Line]) -> Column:
+    """Body margins, font size and line pitch, from the most common values over text lines."""
+    text_lines = [ln for ln in lines if ln.kind == "text" and ln.text.strip()]
+    if not text_lines:
+        return Column(left=0.0, right=1.0, pitch=14.0, size=12.0)
+    sizes = Counter(round(ln.size * 2) / 2 for ln in text_lines for _ in range(len(ln.text)))
+    size = sizes.most_common(1)[0][0]
+    body = [ln for ln in text_lines if abs(ln.size - size) < 1.0] or text_lines
+    left = Counter(round(ln.x0) for ln in body).most_common(1)[0][0]
+    rights = sorted(ln.x1 for ln in body)
+    # Justified lines all end at the right margin; take a high percentile to ignore outliers.
+    right = rights[int(0.9 * (len(rights) - 1))]
+    pitches = Counter(
+        round(b.bottom - a.bottom, 1)
+        for a, b in zip(body, body[1:])
+        if a.page == b.page and 0.8 * size < b.bottom - a.bottom < 2.5 * size
+    )
+    pitch = pitches.most_common(1)[0][0] if pitches else 1.2 * size
+    return Column(left=float(left), right=float(max(right, left + 1)), pitch=pitch, size=size)
+
+
+def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
+    """True when `cur` does not continue the paragraph that `prev` ends."""
+    if prev.kind != "text" or cur.kind != "text":
+        return True
+    prev_text = prev.text.rstrip()
+    cur_text = cur.text.lstrip()
+    if _SPACED_DASH_END.search(prev_text) or _TOKEN_CUT_END.search(prev_text):
+        # "công nghiệp -" / "- xây dựng", "101-" / "QĐ/TW": the sentence goes on.
+        return cur.size < prev.size - 1.0 or cur.size > prev.size + 1.0
+    if abs(cur.size - prev.size) > 0.9 or cur.bold != prev.bold:
+        return True
+    if cur.page == prev.page and cur.bottom - prev.bottom > col.pitch + max(3.0, 0.25 * cur.size):
+        return True
+    if is_bullet(cur_text):
+        return True
+    ended = bool(_TERMINAL_END.search(prev_text))
+    if numbered_heading_kind(cur_text) and (ended or _is_short(prev, col)):
+        return True
+    if _is_short(prev, col):
+        return True
+    return _is_indented_start(prev, cur, col)
+
+
+def _is_short(line: Line, col: Column) -> bool:
+    """A line that stops well before the right margin ends its paragraph."""
+    slack = max(2.0 * line.size, 0.08 * col.width)
+    return line.x1 < col.right - slack
+
+
+def _is_indented_start(prev: Line, cur: Line, col: Column) -> bool:
+    """A first-line indent: `cur` starts right of both the margin and the previous line."""
+    step = max(0.5 * cur.size, 4.0)
+    if cur.x0 < col.left + step or cur.x0 < prev.x0 + step:
+        return False
+    # Hanging indent: a bullet's wrapped lines align with the text after the bullet.
+    if is_bullet(prev.text.lstrip()) or numbered_heading_kind(prev.text.lstrip()):
+        return cur.x0 > prev.x0 + 6.0 * cur.size
+    return True
+
+
+def build_paragraphs(lines: list[Line], col: Column) -> list[Paragraph]:
+    """Group body lines into paragraphs; a table placeholder stands alone."""
+    paragraphs: list[Paragraph] = []
+    group: list[Line] = []
+    for line in lines:
+        if group and starts_new_paragraph(group[-1], line, col):
+            paragraphs.append(_make_paragraph(group))
+            group = []
+        group.append(line)
+    if group:
+        paragraphs.append(_make_paragraph(group))
+    return paragraphs
+
+
+def _make_paragraph(lines: list[Line]) -> Paragraph:
+    text = ""
+    markers: list[Marker] = []
+    for line in lines:
+        piece = line.text.strip()
+        lead = len(line.text) - len(line.text.lstrip())
+        joined = join_lines(text, piece)
+        base = len(joined) - len(piece)
+        for m in line.markers:
+            start = base + m.start - lead
+            markers.append(Marker(start, start + (m.end - m.start), m.text))
+        text = joined
+    return Paragraph(lines=lines, text=text, markers=markers)
+
+
+def guess_kind(text: str, bold: bool, all_caps: bool, col_size: float, size: float) -> str:
+    """A first guess of the block kind; the outline stage refines headings."""
+    if is_bullet(text):
+        return "list_item"
+    if len(text) > 250:
+        return "paragraph"
+    scheme = numbered_heading_kind(text)
+    if scheme in ("part", "roman", "letter", "word"):
+        return "heading"
+    if bold and not text.endswith((",", ";")):
+        return "heading"
+    if all_caps and len(text) >= 4:
+        return "heading"
+    if size > col_size + 1.5:
+        return "heading"
+    if scheme in ("number", "subletter") and len(text) <= 120:
+        return "heading"
+    return "paragraph"
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def guess_align(lines: list[Line], col: Column) -> str:
+    """left / center / right / justify, from where the lines sit between the margins."""
+    tol = max(3.0, 0.3 * col.size)
+    centre = (col.left + col.right) / 2
+    if all(abs((ln.x0 + ln.x1) / 2 - centre) < tol for ln in lines) and lines[0].x0 > col.left + tol:
+        return "center"
+    if all(abs(ln.x1 - col.right) < tol for ln in lines) and lines[0].x0 > col.left + 4 * tol:
+        return "right"
+    if len(lines) > 1 and all(abs(ln.x1 - col.right) < tol for ln in lines[:-1]):
+        return "justify"
+    return "left"
+
+
+def paragraph_to_block(par: Paragraph, col: Column) -> Block:
+    """A model `Block` with the layout facts the outline stage uses."""
+    lines = par.lines
+    first = lines[0]
+    text = par.text
+    size = Counter(round(ln.size, 1) for ln in lines).most_common(1)[0][0]
+    bold = all(ln.bold for ln in lines)
+    caps = is_all_caps(text)
+    return Block(
+        text=text,
+        kind=guess_kind(text, bold, caps, col.size, size),  # type: ignore[arg-type]
+        page=first.page,
+        bold=bold,
+        italic=all(ln.italic for ln in lines),
+        font_size=size,
+        indent=round(max(0.0, first.x0 - col.left), 1),
+        align=guess_align(lines, col),
+        all_caps=caps,
+    )

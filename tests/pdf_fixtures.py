@@ -1,0 +1,257 @@
+"""Real PDFs for the PDF reader's tests, made with real tools at test time.
+
+A DOCX is written with python-docx (Vietnamese text from seed 000, headings, bullets, a running
+header "DỰ THẢO", page numbers from a PAGE field, a bordered table, a table long enough to break
+across pages, footnotes) and converted by LibreOffice, the way most reports reach us as PDF.
+Bad inputs (truncated, encrypted, image-only) are derived from that PDF with qpdf, pdftoppm and
+Pillow. Each builder returns None when its tool is missing so tests can skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from docx import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.shared import Pt
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+HEADER_TEXT = "DỰ THẢO"
+
+# Body paragraphs taken from seed 000 (joined back into paragraphs).
+PARAGRAPHS = [
+    "Trung tâm Đo lường chất lượng Viễn thông tiền thân là Trung tâm Đo lường và Trung tâm "
+    "Kiểm định và Chứng nhận 1,2,3 được tổ chức lại vào tháng 9/2020, là đơn vị sự nghiệp tự chủ "
+    "chi thường xuyên trực thuộc Cục Viễn thông thực hiện chức năng đo kiểm, chứng nhận, giám "
+    "sát, kiểm định trong lĩnh vực viễn thông và Internet trên địa bàn cả nước.",
+    "Đảng bộ bộ phận Trung tâm Đo lường Chất lượng Viễn thông tiền thân là hợp nhất của 04 chi "
+    "bộ bao gồm: Chi bộ đo lường và 03 chi bộ kiểm định và chứng nhận 1,2,3. Đảng bộ bộ phận "
+    "Trung tâm Đo lường được thành lập theo Quyết định số 126-QĐ/ĐU ngày 24 tháng 8 năm 2021 "
+    "của Đảng ủy Cục viễn thông.",
+    "Nhiệm kỳ 2025-2030, Đảng bộ bộ phận Trung tâm có 42 Đảng viên trong đó 41 Đảng viên chính "
+    "thức và 01 Đảng viên dự bị, số Đảng viên chiếm tỷ lệ 50% trong tổng số 84 viên chức và "
+    "người lao động của Trung tâm.",
+    "Trong nhiệm kỳ, với điều kiện vẫn có nhiều khó khăn thách thức với các tác động ảnh hưởng "
+    "kéo dài của đại dịch Covid-19 đến cuộc sống của xã hội; các thay đổi cập nhật chính sách "
+    "quản lý trong chứng nhận hợp quy, với nhiều quy chuẩn kỹ thuật mới được ban hành và có "
+    "hiệu lực áp dụng; năng lực đo kiểm phục vụ chứng nhận hợp quy của chi nhánh còn hạn chế do "
+    "thiếu hụt các trang thiết bị đo kiểm, phòng đo kiểm EMC.",
+    "Các thiết bị viễn thông được nhập khẩu vào Việt Nam hoặc sản xuất để bán tại thị trường "
+    "Việt Nam đều bắt buộc phải thực hiện chứng nhận hợp quy và công bố hợp quy theo các quy "
+    "định của Bộ Thông tin và Truyền thông để đảm bảo việc sử dụng không gây mất an toàn và "
+    "ảnh hưởng, gây can nhiễu đến các thiết bị khác.",
+]
+
+BULLETS = [
+    "- Tuổi bình quân của Đảng viên là 45,25 tuổi",
+    "- Trình độ đại học và trên đại học chiếm 100 %",
+    "- Số Đảng viên nam 32 đồng chí, chiếm tỷ lệ 76,2 %; số Đảng viên nữ 10 đồng chí, chiếm "
+    "tỷ lệ 23,8 %, trình độ lý luận chính trị: 06 cao cấp; 05 trung cấp và 31 sơ cấp.",
+    "+ Công tác đo kiểm chất lượng sản phẩm, dịch vụ viễn thông: Trung tâm đã được đầu tư trang "
+    "bị 06 hệ thống đo kiểm thiết bị di động 3G/4G/5G.",
+]
+
+HEADINGS = [
+    "A. ĐẶC ĐIỂM TÌNH HÌNH",
+    "1. Khái quát về cơ cấu tổ chức và hoạt động của cơ quan, đơn vị",
+    "B. KẾT QUẢ LÃNH ĐẠO THỰC HIỆN NHIỆM VỤ",
+    "PHỤ LỤC",
+]
+
+FOOTNOTES = {
+    "1": "Tính đến ngày 31/3/2025",
+    "2": "Theo Quyết định số 126-QĐ/ĐU của Đảng ủy Cục Viễn thông",
+}
+
+SMALL_TABLE = [
+    ["STT", "Nội dung", "2024", "2023"],
+    ["1", "Chứng nhận hợp quy", "16.199", "17.302"],
+    ["2", "Phí thẩm định thiết bị viễn thông và đài vô tuyến điện", "18.792", "17.566"],
+    ["", "Cộng", "35.000", "34.868"],
+]
+
+LONG_TABLE = [["NĂM", "SỐ HỒ SƠ", "SỐ GIẤY CNHQ ĐÃ CẤP"]] + [
+    [str(1990 + i), str(2000 + 37 * i), str(4000 + 53 * i)] for i in range(45)
+]
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _add_page_field(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
+    """A PAGE field, so the PDF carries real page numbers in the footer."""
+    run = paragraph.add_run()
+    for xml in (
+        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="begin"/>',
+        f'<w:instrText xmlns:w="{W_NS}" xml:space="preserve"> PAGE </w:instrText>',
+        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="separate"/>',
+        f'<w:t xmlns:w="{W_NS}">1</w:t>',
+        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="end"/>',
+    ):
+        run._r.append(parse_xml(xml))
+
+
+def _add_footnotes_part(document, notes: dict[str, str]) -> None:  # noqa: ANN001
+    """python-docx cannot write footnotes: add word/footnotes.xml by hand."""
+    bodies = "".join(
+        f'<w:footnote w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+        f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="20"/></w:rPr><w:t xml:space="preserve"> {text}</w:t></w:r>'
+        f"</w:p></w:footnote>"
+        for fid, text in notes.items()
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:footnotes xmlns:w="{W_NS}">'
+        f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f"</w:footnote>"
+        f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        f"<w:continuationSeparator/></w:r></w:p></w:footnote>{bodies}</w:footnotes>"
+    )
+    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"),
+                document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+
+
+def _add_footnote_ref(paragraph, fid: str) -> None:  # noqa: ANN001
+    paragraph._p.append(parse_xml(
+        f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{fid}"/></w:r>'
+    ))
+
+
+def _add_table(document, rows: list[list[str]]) -> None:  # noqa: ANN001
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+
+
+def _body_paragraph(document, text: str):  # noqa: ANN001, ANN202
+    p = document.add_paragraph(text)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = Pt(28)
+    return p
+
+
+def _heading(document, text: str) -> None:  # noqa: ANN001
+    p = document.add_paragraph()
+    p.add_run(text).bold = True
+
+
+def build_report_docx(path: Path) -> Path:
+    """The report DOCX; the expected body is `expected_body()`."""
+    document = DocxDocument()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.text = HEADER_TEXT
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_page_field(footer)
+    _add_footnotes_part(document, FOOTNOTES)
+
+    _heading(document, HEADINGS[0])
+    _heading(document, HEADINGS[1])
+    p = _body_paragraph(document, PARAGRAPHS[0])
+    _add_footnote_ref(p, "1")
+    for text in PARAGRAPHS[1:3]:
+        _body_paragraph(document, text)
+    for text in BULLETS:
+        _body_paragraph(document, text)
+    _heading(document, HEADINGS[2])
+    p = _body_paragraph(document, PARAGRAPHS[3])
+    _add_footnote_ref(p, "2")
+    _add_table(document, SMALL_TABLE)
+    _body_paragraph(document, PARAGRAPHS[4])
+    for _ in range(2):  # enough text that the long table starts mid-page and breaks
+        for text in PARAGRAPHS[:3]:
+            _body_paragraph(document, text)
+    _heading(document, HEADINGS[3])
+    _add_table(document, LONG_TABLE)
+    _body_paragraph(document, "Trên đây là báo cáo chính trị xin kính trình Đại hội./.")
+    document.save(path)
+    return path
+
+
+def expected_body() -> list[str]:
+    """The body paragraphs, in order, as the PDF reader should rebuild them."""
+    first = PARAGRAPHS[0]
+    return [
+        HEADINGS[0], HEADINGS[1], first, *PARAGRAPHS[1:3], *BULLETS, HEADINGS[2],
+        PARAGRAPHS[3], PARAGRAPHS[4], *(PARAGRAPHS[:3] * 2), HEADINGS[3],
+        "Trên đây là báo cáo chính trị xin kính trình Đại hội./.",
+    ]
+
+
+def convert_to_pdf(docx_path: Path, out_dir: Path) -> Path | None:
+    exe = soffice()
+    if exe is None:
+        return None
+    profile = out_dir / "lo_profile"
+    subprocess.run(
+        [exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(docx_path)],
+        check=True, capture_output=True, timeout=120,
+    )
+    pdf = out_dir / (docx_path.stem + ".pdf")
+    return pdf if pdf.exists() else None
+
+
+def truncated_copy(pdf: Path, out: Path) -> Path:
+    data = pdf.read_bytes()
+    out.write_bytes(data[: len(data) // 2])
+    return out
+
+
+def encrypted_copy(pdf: Path, out: Path) -> Path | None:
+    exe = shutil.which("qpdf")
+    if exe is None:
+        return None
+    subprocess.run([exe, "--encrypt", "user", "owner", "256", "--", str(pdf), str(out)],
+                   check=True, capture_output=True, timeout=60)
+    return out
+
+
+def image_only_copy(pdf: Path, out: Path) -> Path | None:
+    """A 'scan': the first page rendered to PNG and wrapped back into a PDF with no text."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        return None
+    from PIL import Image
+
+    stem = out.with_suffix("")
+    subprocess.run([exe, "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(stem)], check=True, capture_output=True, timeout=60)
+    with Image.open(stem.with_suffix(".png")) as image:
+        image.convert("RGB").save(out, "PDF", resolution=60.0)
+    return out
+
+
+def repeated_copy(pdf: Path, out: Path, times: int) -> Path | None:
+    """A long PDF made by repeating every page of `pdf` (for speed and memory checks)."""
+    exe = shutil.which("qpdf")
+    if exe is None:
+        return None
+    args = [exe, "--empty", "--pages", *([str(pdf)] * times), "--", str(out)]
+    subprocess.run(args, check=True, capture_output=True, timeout=300)
+    return out
+
+
+__all__ = [
+    "build_report_docx", "convert_to_pdf", "encrypted_copy", "expected_body", "image_only_copy",
+    "repeated_copy", "truncated_copy",
+]
