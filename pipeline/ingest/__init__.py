@@ -20,6 +20,7 @@ __all__ = ["load", "Limits", "IngestError", "SUPPORTED_SUFFIXES", "file_sha256"]
 
 # File names `daihoi run` picks up when walking a folder (the format is still sniffed).
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm")
+_SUFFIX_FORMATS = {".htm": "html"} | {s: s[1:] for s in SUPPORTED_SUFFIXES if s != ".htm"}
 
 
 def load(path: str | Path, limits: Limits | None = None) -> Document:
@@ -49,6 +50,10 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
 
     doc = Document(source=shown, format=_contract_format(kind), sha256=file_sha256(path), size=size)
     doc.properties["detected_format"] = kind
+    named = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if named is not None and named != kind:
+        # Not an error: the content decides. Worth telling whoever collects the files.
+        doc.warnings.append(f"named {path.suffix} but the content is {kind}")
     reader = _reader(kind)
     try:
         reader(path, doc, limits)

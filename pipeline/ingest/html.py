@@ -28,7 +28,7 @@ _DROP_TAGS = (
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(?:nav|menu|breadcrumb|sidebar|footer|header|banner|share|social|comment|"
     r"related|tin-?lien-?quan|tinlienquan|lien-quan|advert|ads|quangcao|cookie|popup|login|"
-    r"search|tags?|pagination|print|rating)(?:$|[\s_-])",
+    r"search|tags?|pagination|print|rating)s?(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}

@@ -1,22 +1,181 @@
-"""PLACEHOLDER - replaced by the normalisation work (NFC only for now)."""
+"""Text normalisation shared by every ingest format.
+
+`clean_text` turns one string into the canonical form the rest of the pipeline relies on:
+NFC, one tone-mark placement, no invisible or control characters, single spaces.
+`normalize_document` runs it over every string of a `Document`, after decoding legacy 8-bit
+fonts (TCVN3/VNI) that a reader could not attribute to a font name.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from pipeline.ingest.legacy import decode, detect_encoding
 from pipeline.model import Document
+
+__all__ = ["clean_text", "normalize_document", "fold_diacritics"]
+
+# --------------------------------------------------------------------------- tone placement
+#
+# Old and new Vietnamese orthography differ only for the rhymes oa, oe, uy: with no letter
+# after them the old style (underthesea, most typed text) puts the mark on the first vowel
+# (hòa, khỏe, thủy), otherwise both put it on the second (hoàng, khoắn, thuận, khuyến). We
+# rewrite the other placement in both directions so that one spelling remains. "qu" is an
+# initial, so after q the u is not part of the rhyme: quý, quỳnh stay as they are. The gi-
+# initial and the ia/ua/ưa rhymes are never touched (già, giữ, quả, mùa, lựa).
+
+_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+
+
+def _toned(base: str) -> list[str]:
+    return [unicodedata.normalize("NFC", base + t) for t in _TONES]
+
+
+def _build_tone_rules() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    end_keys: list[str] = []  # toned 2nd vowel, syllable ends: move the mark to the 1st
+    mid_keys: list[str] = []  # toned 1st vowel, more letters follow: move it to the 2nd
+    pairs = {"o": ("a", "e"), "u": ("y",)}  # rhymes that may end the syllable
+    pairs_mid = {"o": ("a", "ă", "e"), "u": ("y", "ê", "â")}
+    for upper_first in (False, True):
+        for first, seconds in pairs_mid.items():
+            for second in seconds:
+                for upper_second in (False, True):
+                    f = first.upper() if upper_first else first
+                    s = second.upper() if upper_second else second
+                    for ft, st in zip(_toned(f), _toned(s), strict=True):
+                        if second in pairs.get(first, ()):
+                            table[f + st] = ft + s
+                            end_keys.append(f + st)
+                        table[ft + s] = f + st
+                        mid_keys.append(ft + s)
+    letter = r"[^\W\d_]"
+    pattern = (
+        rf"(?<![qQ])(?:{'|'.join(end_keys)})(?!{letter})"
+        rf"|(?<![qQ])(?:{'|'.join(mid_keys)})(?={letter})"
+    )
+    return re.compile(pattern), table
+
+
+_TONE_RE, _TONE_TABLE = _build_tone_rules()
+
+# --------------------------------------------------------------------------- invisibles
+
+# Removed outright: C0/C1 controls other than whitespace, soft hyphen (an optional break
+# inside a word), zero-width space/joiners, word joiner and invisible operators, BOM, the
+# Mongolian vowel separator, bidi marks and embeddings, object replacement character.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufffc]+"
+)
+# Every Unicode space (NBSP, thin, ideographic, line/paragraph separators, tabs, newlines):
+# Python's \s covers them all.
+_SPACE_RE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    """One string -> canonical form: NFC, one tone convention, no invisibles, single spaces.
+
+    Decode legacy fonts before calling this (TCVN3 "ư" looks like a soft hyphen).
+    """
+    if not text:
+        return ""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _TONE_RE.sub(lambda m: _TONE_TABLE[m.group()], text)
+    text = _INVISIBLE_RE.sub("", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------- folding
+
+_MARKS_RE = re.compile("[\u0300-\u036f]+")
+
+
+def fold_diacritics(text: str) -> str:
+    """Lower-case, drop every mark, and fold đ to d ("Đảng viên" -> "dang vien").
+
+    Used for accent-insensitive search; note that it merges distinct words (đảng/đang).
+    """
+    text = unicodedata.normalize("NFD", text.lower())
+    return unicodedata.normalize("NFC", _MARKS_RE.sub("", text)).replace("đ", "d")
+
+
+# --------------------------------------------------------------------------- documents
+
+_MARK = "\ue000"  # private-use sentinel: survives clean_text, never in real text we keep
+
+
+def _new_offset(raw: str, offset: int, enc: str | None) -> int:
+    """Where a character offset into `raw` lands after decoding and cleaning."""
+    prefix = raw[:offset]
+    if enc:
+        prefix = decode(prefix, enc)
+    return len(clean_text(prefix + _MARK)) - 1
 
 
 def normalize_document(doc: Document) -> None:
+    """Decode undetected legacy fonts, then clean every string of `doc` in place.
+
+    Blocks that become empty are dropped; `Table.after_block`, `Footnote.block` and
+    `Footnote.offset` (computed by readers on the raw text) are remapped to the result.
+    """
+    enc: str | None = None
+    if not doc.properties.get("legacy_encoding"):
+        sample = "\n".join(
+            [b.text for b in doc.blocks]
+            + [c for t in doc.tables for row in t.rows for c in row]
+            + [f.text for f in doc.footnotes]
+        )
+        enc = detect_encoding(sample)
+        if enc:
+            doc.properties["legacy_encoding"] = enc
+            doc.properties["legacy_detected_by"] = "statistics"
+
+    def fix(s: str) -> str:
+        return clean_text(decode(s, enc) if enc else s)
+
+    # Footnote offsets refer to the raw block text: translate them before it changes.
+    for fn in doc.footnotes:
+        if fn.block is not None and fn.offset is not None and 0 <= fn.block < len(doc.blocks):
+            fn.offset = _new_offset(doc.blocks[fn.block].text, fn.offset, enc)
+
+    new_index: list[int | None] = []
+    kept = []
     for b in doc.blocks:
-        b.text = clean_text(b.text)
-    doc.blocks = [b for b in doc.blocks if b.text]
+        b.text = fix(b.text)
+        if b.numbering:
+            b.numbering = fix(b.numbering)
+        if b.text:
+            new_index.append(len(kept))
+            kept.append(b)
+        else:
+            new_index.append(None)
+    doc.blocks = kept
+
     for t in doc.tables:
-        t.rows = [[clean_text(c) for c in row] for row in t.rows]
-    for f in doc.footnotes:
-        f.text = clean_text(f.text)
+        t.rows = [[fix(c) for c in row] for row in t.rows]
+        if t.caption:
+            t.caption = fix(t.caption) or None
+        if t.after_block is not None and t.after_block >= 0:
+            # Follow the nearest kept block at or before the old one (-1: before all).
+            old = min(t.after_block, len(new_index) - 1)
+            while old >= 0 and new_index[old] is None:
+                old -= 1
+            t.after_block = new_index[old] if old >= 0 else -1
+
+    for fn in doc.footnotes:
+        fn.text = fix(fn.text)
+        if fn.block is not None:
+            nb = new_index[fn.block] if 0 <= fn.block < len(new_index) else None
+            if nb is None:
+                fn.block, fn.offset = None, None  # its block vanished: the link is unknown
+            else:
+                fn.block = nb
+                if fn.offset is not None:
+                    fn.offset = min(fn.offset, len(doc.blocks[nb].text))
+
+    doc.page_headers = [fix(h) for h in doc.page_headers]
+    doc.page_footers = [fix(f) for f in doc.page_footers]

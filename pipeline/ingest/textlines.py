@@ -113,10 +113,17 @@ def _is_wrapped(line: str, width: int) -> bool:
 
 
 def _typical_width(lines: list[str]) -> int:
+    """The width the text was wrapped at, or a huge number when it was not hard-wrapped."""
+    no_wrapping = 10**6
     lengths = [len(line) for line in lines if 20 <= len(line) <= 160]
     if len(lengths) < 8:
-        return 10**6  # too few lines to tell: every line is its own paragraph
-    return int(quantiles(lengths, n=10)[7])  # the 80th percentile: most wrapped lines are full
+        return no_wrapping  # too few lines to tell: every line is its own paragraph
+    width = int(quantiles(lengths, n=10)[7])  # the 80th percentile: most wrapped lines are full
+    nonblank = sum(1 for line in lines if line)
+    full = sum(1 for line in lines if line and _is_wrapped(line, width))
+    # In hard-wrapped text most lines fill the width; in one-paragraph-per-line text the
+    # lengths are spread out and a "width" is an accident of the headings' lengths.
+    return width if full >= 0.35 * nonblank else no_wrapping
 
 
 def _is_double_spaced(lines: list[str]) -> bool:

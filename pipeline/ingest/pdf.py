@@ -1,0 +1,253 @@
+"""PDF -> Document: body paragraphs in reading order, tables, footnotes, running headers.
+
+Pages are read one at a time with pypdfium2 (characters, boxes, fonts) and closed at once, so
+memory stays flat; pdfplumber only looks at pages that have table rulings. Whole-document
+decisions (which lines repeat as running headers, the body font size and margins) are taken on
+the small `Line` objects after every page has been read; then paragraphs are rebuilt by
+`reflow` and footnote markers are cut out of the body and linked to their notes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.errors import IngestError
+from pipeline.ingest.limits import MB, Limits
+from pipeline.ingest.pdf_furniture import parse_footnotes, split_footnote_lines, strip_running_lines
+from pipeline.ingest.pdf_layout import Decoder, PageText, count_ruling_paths, group_lines
+from pipeline.ingest.pdf_tables import (
+    MIN_RULING_PATHS,
+    PageTable,
+    RuledTableFinder,
+    continues,
+    fill_cells,
+    merge_into,
+    placeholder,
+)
+from pipeline.ingest.reflow import (
+    Line,
+    Paragraph,
+    build_paragraphs,
+    measure_column,
+    paragraph_to_block,
+)
+from pipeline.model import Document, Footnote, Table
+
+
+def read(path: Path, doc: Document, limits: Limits) -> None:
+    """Fill `doc` from the PDF at `path`; raise `IngestError` on encrypted or damaged files."""
+    pdf = _open(path)
+    finder = RuledTableFinder(path)
+    try:
+        n_pages = len(pdf)
+        doc.pages = n_pages
+        if n_pages > limits.max_pages:
+            raise IngestError("too_large", path=str(path), size_mb=doc.size / MB,
+                              limit_mb=limits.max_file_bytes / MB, pages=n_pages,
+                              max_pages=limits.max_pages)
+        decoder = _LegacyDecoder()
+        pages, heights, tables = _read_pages(pdf, n_pages, finder, decoder)
+    finally:
+        finder.close()
+        pdf.close()
+    decoder.record(doc)
+    if not any(pages) and not tables:
+        return  # no text layer: load() reports it, with doc.pages set
+    _assemble(doc, pages, heights, tables)
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise IngestError("encrypted", path=str(path)) from exc
+        raise IngestError("corrupt", path=str(path), detail=_plain_reason(code)) from exc
+
+
+def _plain_reason(code: int | None) -> str:
+    return {
+        pdfium_c.FPDF_ERR_FILE: "the file cannot be opened or is cut short",
+        pdfium_c.FPDF_ERR_FORMAT: "the PDF structure is broken or the file is truncated",
+        pdfium_c.FPDF_ERR_PAGE: "a page cannot be read",
+    }.get(code, "the PDF cannot be parsed")
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _read_pages(pdf: pdfium.PdfDocument, n_pages: int, finder: RuledTableFinder,
+                decoder: _LegacyDecoder) -> tuple[list[list[Line]], list[float], list[PageTable]]:
+    """Lines of every page (tables replaced by placeholders), page heights, and tables."""
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    tables: list[PageTable] = []
+    for index in range(n_pages):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as exc:
+            raise IngestError("corrupt", path="", detail=f"page {index + 1} cannot be read") \
+                from exc
+        try:
+            text = PageText(page)
+            rules = count_ruling_paths(page) if text.chars else 0
+        finally:
+            page.close()
+        chars = text.chars
+        flow: list[Line] = []
+        if rules >= MIN_RULING_PATHS:
+            for table in finder.find(index):
+                chars = fill_cells(table, chars, decoder.decode)
+                if any(cell for row in table.rows for cell in row):
+                    flow.append(placeholder(table, len(tables)))
+                    tables.append(table)
+        lines = group_lines(chars, index + 1, decoder.decode)
+        pages.append(_insert_by_position(lines, flow))
+        heights.append(text.height)
+    return pages, heights, tables
+
+
+def _insert_by_position(lines: list[Line], tables: list[Line]) -> list[Line]:
+    """Place table placeholders among the lines by their vertical position."""
+    for table in sorted(tables, key=lambda t: t.top):
+        at = next((i for i, ln in enumerate(lines) if ln.kind == "text" and ln.bottom > table.top),
+                  len(lines))
+        lines.insert(at, table)
+    return lines
+
+
+# --- the whole document ------------------------------------------------------------------------
+
+
+def _assemble(doc: Document, pages: list[list[Line]], heights: list[float],
+              tables: list[PageTable]) -> None:
+    doc.page_headers, doc.page_footers = strip_running_lines(pages, heights)
+    col = measure_column([ln for lines in pages for ln in lines])
+    body: list[Line] = []
+    footnotes: list[Footnote] = []
+    for lines in pages:
+        page_body, area = split_footnote_lines(lines, col)
+        footnotes.extend(parse_footnotes(area, footnotes[-1] if footnotes else None))
+        body.extend(page_body)
+    body = _merge_continued_tables(body, tables)
+    paragraphs = build_paragraphs(body, col)
+    _emit(doc, paragraphs, tables, col)
+    _link_footnotes(doc, paragraphs, footnotes)
+
+
+def _merge_continued_tables(body: list[Line], tables: list[PageTable]) -> list[Line]:
+    """A table that ends one page and one that starts the next, with the same columns, are
+    one table: keep the first placeholder only."""
+    out: list[Line] = []
+    for line in body:
+        prev = out[-1] if out else None
+        if (line.kind == "table" and prev is not None and prev.kind == "table"
+                and prev.table_index is not None and line.table_index is not None):
+            first, second = tables[prev.table_index], tables[line.table_index]
+            if continues(first, second):
+                merge_into(first, second)
+                second.rows = []
+                continue
+        out.append(line)
+    return out
+
+
+def _emit(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable], col) -> None:  # noqa: ANN001
+    for par in paragraphs:
+        head = par.lines[0]
+        if head.kind == "table":
+            t = tables[head.table_index or 0]
+            doc.tables.append(Table(rows=t.rows, page=t.page, pages=t.pages,
+                                    after_block=len(doc.blocks) - 1))
+            continue
+        doc.blocks.append(paragraph_to_block(par, col))
+    doc.properties["pdf_tables_ruled"] = len(doc.tables)
+
+
+def _link_footnotes(doc: Document, paragraphs: list[Paragraph], notes: list[Footnote]) -> None:
+    """Cut each note's superscript marker out of the body and record where it was."""
+    text_pars = [p for p in paragraphs if p.lines[0].kind == "text"]
+    used: set[tuple[int, int]] = set()
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for note in notes:
+        found = _find_marker(text_pars, note, used)
+        if found is None:
+            continue
+        block_index, marker_index = found
+        used.add(found)
+        m = text_pars[block_index].markers[marker_index]
+        cuts.setdefault(block_index, []).append((m.start, m.end))
+        note.block = block_index
+        note.offset = m.start
+    for block_index, spans in cuts.items():
+        block = doc.blocks[block_index]
+        shift_notes = [n for n in notes if n.block == block_index]
+        for start, end in sorted(spans, reverse=True):
+            block.text = block.text[:start] + block.text[end:]
+            for n in shift_notes:
+                if n.offset is not None and n.offset > start:
+                    n.offset -= end - start
+    doc.footnotes.extend(notes)
+
+
+def _find_marker(pars: list[Paragraph], note: Footnote, used: set[tuple[int, int]]
+                 ) -> tuple[int, int] | None:
+    for bi, par in enumerate(pars):
+        if par.lines[0].page > (note.page or 0):
+            break
+        for mi, m in enumerate(par.markers):
+            if (bi, mi) not in used and m.text.strip() == note.id:
+                return bi, mi
+    return None
+
+
+# --- legacy fonts ------------------------------------------------------------------------------
+
+
+@cache
+def _legacy_module() -> Any:
+    try:
+        from pipeline.ingest import legacy  # written in parallel; optional until it lands
+    except ImportError:
+        return None
+    if not hasattr(legacy, "font_encoding") or not hasattr(legacy, "decode"):
+        return None
+    return legacy
+
+
+class _LegacyDecoder:
+    """Decodes runs of chars set in a legacy Vietnamese font (TCVN3, VNI) to Unicode."""
+
+    def __init__(self) -> None:
+        self._module = _legacy_module()
+        self._by_font: dict[str, tuple[str | None, bool]] = {}
+        self.encodings: dict[str, int] = {}
+
+    @property
+    def decode(self) -> Decoder | None:
+        return self._decode if self._module is not None else None
+
+    def _decode(self, text: str, font: str) -> str:
+        info = self._by_font.get(font)
+        if info is None:
+            info = self._module.font_encoding(font)
+            self._by_font[font] = info
+        encoding, caps = info
+        if not encoding:
+            return text
+        self.encodings[encoding] = self.encodings.get(encoding, 0) + len(text)
+        return self._module.decode(text, encoding, caps=caps)
+
+    def record(self, doc: Document) -> None:
+        if self.encodings:
+            doc.properties["legacy_encoding"] = max(self.encodings, key=self.encodings.get)
+            doc.properties["legacy_detected_by"] = "font"
