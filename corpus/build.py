@@ -806,8 +806,9 @@ def add_table(doc: DocxDocument, t: Table) -> DocxTable:
                 add_footnote_ref(para, notes[(r, c)])
     # Content-driven widths: the STT column narrow, long text columns wide. LibreOffice reads
     # the grid (w:gridCol), Word the cell widths (w:tcW), so both are set.
-    longest = [max(len(row[c]) if c < len(row) else 0 for row in t.rows) for c in range(ncols)]
-    weights = [min(max(n, 5), 40) for n in longest]
+    cells = [[row[c] if c < len(row) else "" for row in t.rows] for c in range(ncols)]
+    weights = [max(min(max(map(len, col)), 40), max(len(w) for x in col for w in x.split() or [""]) + 5)
+               for col in cells]
     widths = [Cm(16.0 * w / sum(weights)) for w in weights]
     table.autofit = False
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
@@ -905,7 +906,11 @@ def pin_pdf(path: Path) -> None:
     stamp = FIXED_DATE.strftime("%Y%m%d%H%M%S")
 
     def fix_date(m: re.Match[bytes]) -> bytes:
-        return (b"D:" + stamp.encode() + b"Z").ljust(len(m.group(0)), b" ")[: len(m.group(0))]
+        # Same length as LibreOffice's "D:YYYYMMDDHHmmSSZ'" (or its +HH'mm' form), so the xref
+        # offsets stay valid.
+        n = len(m.group(0))
+        fixed = f"D:{stamp}+00'00'" if n >= 23 else f"D:{stamp}Z'"
+        return fixed.encode().ljust(n, b" ")[:n]
 
     data = re.sub(rb"D:\d{14}[^)]*", fix_date, data)
     iso = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%S").encode()
@@ -915,6 +920,7 @@ def pin_pdf(path: Path) -> None:
 
     data = re.sub(rb"(<xmp:\w+Date>)([^<]+)(</xmp:\w+Date>)", fix_iso, data)
     data = re.sub(rb"<[0-9A-Fa-f]{32}>", b"<" + b"0" * 32 + b">", data)
+    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
     data = re.sub(rb"(<xmpMM:\w+ID>)uuid:[0-9a-f-]{36}",
                   lambda m: m.group(1) + b"uuid:" + b"0" * 8 + b"-0000-0000-0000-" + b"0" * 12,
                   data)

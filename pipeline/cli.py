@@ -8,6 +8,7 @@ listed in the store), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from pipeline.i18n import default_lang, message
 from pipeline.ingest.limits import MB, Limits
 
 DEFAULT_DB = Path("corpus/daihoi.db")
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
@@ -49,6 +51,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of cores)")
     p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
+
+    # Commands of later stages live beside their stage: each module has
+    # `register(subparsers, common, lang)` which adds its parser with `set_defaults(func=...)`,
+    # the function taking the parsed arguments and returning the exit status.
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub, common, lang)
     return parser
 
 
@@ -56,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _peek_lang(argv)
     args = build_parser(lang).parse_args(argv)
+    if getattr(args, "func", None) is not None:
+        return int(args.func(args))
     limits = Limits(max_file_bytes=int(args.max_size * MB))
     if args.command == "analyze":
         return cmd_analyze(args.files, args.json, args.lang, limits)

@@ -43,9 +43,9 @@ def report_record(report: Report) -> dict[str, Any]:
             }
             for f in doc.footnotes
         ],
-        "references": report.references,
-        "indicators": report.indicators,
-        "findings": report.findings,
+        "references": [asdict(r) for r in report.references],
+        "indicators": [asdict(i) for i in report.indicators],
+        "findings": [asdict(f) for f in report.findings],
         "running": {"headers": doc.page_headers, "footers": doc.page_footers},
         "ingest": {
             "contract_version": CONTRACT_VERSION,

@@ -121,6 +121,59 @@ class Meta:
 
 
 @dataclass
+class Reference:
+    """A mention of another document ("57-NQ/TW", "Nghị quyết Trung ương 4 khóa XII", ...)."""
+
+    id: str  # canonical: "57-NQ/TW", "2590/QĐ-UBND", "02/2023/QĐ-UBND", "NQTW4-XII"
+    kind: Literal["party", "state", "standard", "plenum"]
+    surface: str  # the exact span as written
+    start: int  # offsets into the text named by `where`
+    end: int
+    where: str = "body"  # "body" | "footnote:<id>" | "table:<index>"
+    type: str | None = None  # NQ, CT, KL, QĐ, QĐi, HD, KH, TB, CV, BC, CTr, NĐ, TT, ...
+    number: str | None = None
+    year: int | None = None
+    issuer: str | None = None  # TW, ĐUK, UBND, TTg, BTTTT, ...
+    body: str | None = None  # Bộ Chính trị, Ban Bí thư, Ban Chấp hành Trung ương, UBND tỉnh ...
+    date: str | None = None  # YYYY-MM-DD when the text gives it
+    term: str | None = None  # "XII"
+    title: str | None = None
+    resolved_from: str | None = None  # the short form's text, when resolved to a full one
+
+
+@dataclass
+class Indicator:
+    """A number with a subject: "100% đảng viên tham gia học tập", "kết nạp 13 đảng viên"."""
+
+    subject: str
+    value: float
+    unit: str  # "%" | "person" | "organisation" | "times" | "VND" | "count" | "ratio"
+    surface: str
+    start: int
+    end: int
+    key: str | None = None
+    value_max: float | None = None
+    unit_text: str | None = None
+    kind: Literal["actual", "target"] = "actual"
+    period: str | None = None
+    section: str | None = None
+    where: str = "body"
+
+
+@dataclass
+class Finding:
+    """Something an editor or auditor should look at."""
+
+    kind: str  # missing_section, duplicate_passage, superseded_reference, total_mismatch, ...
+    severity: Literal["info", "warning", "error"]
+    message: str
+    where: str = "body"
+    start: int | None = None
+    end: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     """Everything `analyze` knows about one file. Later stages append to the lists; the JSON
     contract (`pipeline.contract`) is how users and tests read it."""
@@ -129,6 +182,6 @@ class Report:
     meta: Meta = field(default_factory=Meta)
     headings: list[dict[str, Any]] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
-    references: list[dict[str, Any]] = field(default_factory=list)
-    indicators: list[dict[str, Any]] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

@@ -88,8 +88,8 @@ class NumberingDefs:
 
     def _load_abstract(self, el: etree._Element) -> None:
         abstract_id = wattr(el, "abstractNumId")
-        if abstract_id is None:
-            return
+        if abstract_id is None or abstract_id in self.abstracts:
+            return  # a duplicated id: the first definition wins, as in LibreOffice
         self.abstracts[abstract_id] = {
             lvl: level for lvl, level in (_parse_level(x) for x in el.iter(W + "lvl"))
         }
@@ -100,7 +100,7 @@ class NumberingDefs:
     def _load_num(self, el: etree._Element) -> None:
         num_id = wattr(el, "numId")
         abstract_id = wattr(el.find(W + "abstractNumId"), "val")
-        if num_id is None or abstract_id is None:
+        if num_id is None or abstract_id is None or num_id in self.nums:
             return
         num = _Num(abstract_id, {}, {})
         for override in el.iter(W + "lvlOverride"):
