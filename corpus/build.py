@@ -333,8 +333,15 @@ def parse_pdf_text(stem: str, lines: list[str], spec: dict[str, Any]) -> Doc:
             flush()
             cur.append((n, s))
     flush()
-    return Doc(stem, spec["doc_type"], blocks, footnotes, header, spec.get("page_numbers", False),
-               spec.get("profile", {}))
+    return Doc(
+        stem,
+        spec["doc_type"],
+        blocks,
+        footnotes,
+        header,
+        spec.get("page_numbers", False),
+        spec.get("profile", {}),
+    )
 
 
 def parse_web_text(stem: str, lines: list[str], spec: dict[str, Any]) -> Doc:
@@ -409,8 +416,15 @@ def parse_docx_text(stem: str, lines: list[str], spec: dict[str, Any]) -> Doc:
             p.role = "table_caption"
         blocks.append(p)
         n += 1
-    doc = Doc(stem, spec["doc_type"], blocks, footnotes, spec.get("running_header"),
-              spec.get("page_numbers", False), spec.get("profile", {}))
+    doc = Doc(
+        stem,
+        spec["doc_type"],
+        blocks,
+        footnotes,
+        spec.get("running_header"),
+        spec.get("page_numbers", False),
+        spec.get("profile", {}),
+    )
     if spec.get("auto_numbering"):
         apply_auto_numbering(doc)
     return doc
@@ -487,27 +501,53 @@ def build_truth(doc: Doc) -> dict[str, Any]:
                 if isinstance(part, FootnoteRef):
                     before = "".join(x for x in b.parts[:i] if isinstance(x, str))
                     offset = len(prefix + norm(before))
-                    footnotes.append({"id": part.id, "text": norm(doc.footnotes[part.id]),
-                                      "paragraph": idx, "offset": offset})
+                    footnotes.append(
+                        {
+                            "id": part.id,
+                            "text": norm(doc.footnotes[part.id]),
+                            "paragraph": idx,
+                            "offset": offset,
+                        }
+                    )
             numbering = None
             if b.auto_label:
-                numbering = {"type": "auto", "label": b.auto_label, "format": b.auto_format,
-                             "ilvl": b.auto_num[1] if b.auto_num else 0}
-            paragraphs.append({"text": text, "kind": b.kind,
-                               "level": b.level if b.kind == "heading" else None,
-                               "numbering": numbering, "role": b.role})
+                numbering = {
+                    "type": "auto",
+                    "label": b.auto_label,
+                    "format": b.auto_format,
+                    "ilvl": b.auto_num[1] if b.auto_num else 0,
+                }
+            paragraphs.append(
+                {
+                    "text": text,
+                    "kind": b.kind,
+                    "level": b.level if b.kind == "heading" else None,
+                    "numbering": numbering,
+                    "role": b.role,
+                }
+            )
         elif isinstance(b, Table):
-            entry: dict[str, Any] = {"rows": b.rows, "after_paragraph": len(paragraphs) - 1,
-                                     "header_rows": b.header_rows}
+            entry: dict[str, Any] = {
+                "rows": b.rows,
+                "after_paragraph": len(paragraphs) - 1,
+                "header_rows": b.header_rows,
+            }
             if b.merges:
                 entry["merges"] = b.merges
             tables.append(entry)
             for cf in b.cell_footnotes:
                 fid = str(cf["id"])
-                footnotes.append({"id": fid, "text": norm(doc.footnotes[fid]),
-                                  "paragraph": len(paragraphs) - 1, "table": len(tables) - 1,
-                                  "row": cf["row"], "col": cf["col"],
-                                  "offset": len(b.rows[cf["row"]][cf["col"]])})
+                footnotes.append(
+                    {
+                        "id": fid,
+                        "text": norm(doc.footnotes[fid]),
+                        "paragraph": len(paragraphs) - 1,
+                        "table": len(tables) - 1,
+                        "row": cf["row"],
+                        "col": cf["col"],
+                        "offset": len(b.rows[cf["row"]][cf["col"]]),
+                    }
+                )
         else:
             images.append({"after_paragraph": len(paragraphs) - 1})
     footnotes.sort(key=lambda f: int(f["id"]))
@@ -531,23 +571,23 @@ def build_truth(doc: Doc) -> dict[str, Any]:
 
 
 def set_run_fonts(rpr_owner: Any, size: float | None = None) -> None:
-    """Force Times New Roman on every script slot of an rPr (theme fonts would win otherwise)."""
+    """Force Times New Roman on every script slot of an rPr (theme fonts would win otherwise).
+
+    The get_or_add_* helpers of python-docx insert elements in schema order, which Word checks.
+    """
     rpr = rpr_owner.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
+    rfonts = rpr.get_or_add_rFonts()
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         rfonts.attrib.pop(qn(f"w:{attr}"), None)
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
         rfonts.set(qn(f"w:{attr}"), FONT)
     if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = rpr.makeelement(qn(tag), {})
-                rpr.append(el)
-            el.set(qn("w:val"), str(int(size * 2)))
+        rpr.get_or_add_sz().val = Pt(size)
+        sz_cs = rpr.find(qn("w:szCs"))
+        if sz_cs is None:
+            sz_cs = rpr.makeelement(qn("w:szCs"), {})
+            rpr.find(qn("w:sz")).addnext(sz_cs)
+        sz_cs.set(qn("w:val"), str(int(size * 2)))
 
 
 def setup_styles(doc: DocxDocument, profile: dict[str, Any]) -> None:
@@ -570,15 +610,21 @@ def setup_styles(doc: DocxDocument, profile: dict[str, Any]) -> None:
         st.paragraph_format.keep_with_next = True
     styles = doc.styles.element
     # Word's own names for footnote styles, so Word and LibreOffice show them as usual.
-    styles.append(parse_xml(
-        f'<w:style xmlns:w="{W_NS}" w:type="paragraph" w:styleId="FootnoteText">'
-        '<w:name w:val="footnote text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
-        '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/>'
-        f'</w:pPr><w:rPr><w:sz w:val="{int(size * 2) - 6}"/></w:rPr></w:style>'))
-    styles.append(parse_xml(
-        f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="FootnoteReference">'
-        '<w:name w:val="footnote reference"/><w:uiPriority w:val="99"/>'
-        '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'))
+    styles.append(
+        parse_xml(
+            f'<w:style xmlns:w="{W_NS}" w:type="paragraph" w:styleId="FootnoteText">'
+            '<w:name w:val="footnote text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
+            '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/>'
+            f'</w:pPr><w:rPr><w:sz w:val="{int(size * 2) - 6}"/></w:rPr></w:style>'
+        )
+    )
+    styles.append(
+        parse_xml(
+            f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="FootnoteReference">'
+            '<w:name w:val="footnote reference"/><w:uiPriority w:val="99"/>'
+            '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+        )
+    )
 
 
 def setup_page(doc: DocxDocument, profile: dict[str, Any]) -> None:
@@ -620,9 +666,12 @@ def setup_header_footer(doc: DocxDocument, d: Doc) -> None:
 
 
 def add_footnote_ref(paragraph: DocxParagraph, fid: str) -> None:
-    paragraph._p.append(parse_xml(
-        f'<w:r xmlns:w="{W_NS}"><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-        f'<w:footnoteReference w:id="{fid}"/></w:r>'))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r xmlns:w="{W_NS}"><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+            f'<w:footnoteReference w:id="{fid}"/></w:r>'
+        )
+    )
 
 
 def xml_text(text: str) -> str:
@@ -646,16 +695,20 @@ def add_footnotes_part(doc: DocxDocument, footnotes: dict[str, str]) -> None:
             f'<w:footnote w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
             '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
             f'<w:r><w:t xml:space="preserve"> {xml_text(footnotes[fid])}</w:t></w:r>'
-            "</w:p></w:footnote>")
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes '
-           f'xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-           f'relationships">{"".join(notes)}</w:footnotes>')
-    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"),
-                doc.part.package)
+            "</w:p></w:footnote>"
+        )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes '
+        f'xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships">{"".join(notes)}</w:footnotes>'
+    )
+    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"), doc.part.package)
     doc.part.relate_to(part, RT.FOOTNOTES)
     settings = doc.settings.element
-    pr = parse_xml(f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/>'
-                   '<w:footnote w:id="0"/></w:footnotePr>')
+    pr = parse_xml(
+        f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/>'
+        '<w:footnote w:id="0"/></w:footnotePr>'
+    )
     compat = settings.find(qn("w:compat"))
     # Schema order: footnotePr comes before compat in w:settings.
     if compat is not None:
@@ -672,10 +725,12 @@ def add_numbering(doc: DocxDocument) -> None:
         lvls.append(
             f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:suff w:val="space"/>'
-            '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:lvl>')
+            '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:lvl>'
+        )
     abstract = parse_xml(
         f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{ABSTRACT_NUM_ID}"><w:multiLevelType '
-        f'w:val="multilevel"/>{"".join(lvls)}</w:abstractNum>')
+        f'w:val="multilevel"/>{"".join(lvls)}</w:abstractNum>'
+    )
     # All abstractNum elements must precede the num elements.
     first_num = numbering.find(qn("w:num"))
     if first_num is not None:
@@ -683,22 +738,32 @@ def add_numbering(doc: DocxDocument) -> None:
     else:
         numbering.append(abstract)
     for i, num_id in enumerate(NUM_IDS):
-        override = ('<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
-                    if i > 0 else "")
-        numbering.append(parse_xml(
-            f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}">'
-            f'<w:abstractNumId w:val="{ABSTRACT_NUM_ID}"/>'
-            f"{override}</w:num>"))
+        override = (
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+            if i > 0
+            else ""
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{ABSTRACT_NUM_ID}"/>'
+                f"{override}</w:num>"
+            )
+        )
 
 
 def set_num_pr(paragraph: DocxParagraph, num_id: int, ilvl: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{ilvl}"/>'
-                         f'<w:numId w:val="{num_id}"/></w:numPr>'))
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # schema position, not appended
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = num_id
 
 
-def write_runs(paragraph: DocxParagraph, parts: list[str | FootnoteRef], bold: bool = False,
-               italic: bool = False) -> None:
+def write_runs(
+    paragraph: DocxParagraph,
+    parts: list[str | FootnoteRef],
+    bold: bool = False,
+    italic: bool = False,
+) -> None:
     for part in parts:
         if isinstance(part, FootnoteRef):
             add_footnote_ref(paragraph, part.id)
@@ -798,17 +863,19 @@ def add_table(doc: DocxDocument, t: Table) -> DocxTable:
             if (r, c) in merged_away:
                 continue
             numeric = bool(re.fullmatch(r"[\d.,%/-]*", text))
-            align = (WD_ALIGN_PARAGRAPH.CENTER if header or numeric
-                     else WD_ALIGN_PARAGRAPH.LEFT)
-            para = set_cell_text(table.cell(r, c), text, header or text == "Cộng", align,
-                                 t.font_size)
+            align = WD_ALIGN_PARAGRAPH.CENTER if header or numeric else WD_ALIGN_PARAGRAPH.LEFT
+            para = set_cell_text(
+                table.cell(r, c), text, header or text == "Cộng", align, t.font_size
+            )
             if (r, c) in notes:
                 add_footnote_ref(para, notes[(r, c)])
     # Content-driven widths: the STT column narrow, long text columns wide. LibreOffice reads
     # the grid (w:gridCol), Word the cell widths (w:tcW), so both are set.
     cells = [[row[c] if c < len(row) else "" for row in t.rows] for c in range(ncols)]
-    weights = [max(min(max(map(len, col)), 40), max(len(w) for x in col for w in x.split() or [""]) + 5)
-               for col in cells]
+    weights = [
+        max(min(max(map(len, col)), 40), max(len(w) for x in col for w in x.split() or [""]) + 5)
+        for col in cells
+    ]
     widths = [Cm(16.0 * w / sum(weights)) for w in weights]
     table.autofit = False
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
@@ -827,12 +894,20 @@ def png_placeholder(width: int = 480, height: int = 270) -> bytes:
     )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def build_docx(d: Doc, path: Path) -> None:
@@ -893,15 +968,26 @@ def convert_to_pdf(docx_paths: list[Path]) -> None:
     OUT_PDF.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo_profile_build") as profile:
         # A private profile: several soffice processes can run at the same time.
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(OUT_PDF), *map(str, docx_paths)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(OUT_PDF),
+            *map(str, docx_paths),
+        ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=600)
     for p in docx_paths:
         pin_pdf(OUT_PDF / f"{p.stem}.pdf")
 
 
 def pin_pdf(path: Path) -> None:
-    """Replace the creation dates and document ids LibreOffice writes, keeping byte offsets."""
+    """Replace the creation date, document id and checksum LibreOffice writes, in place.
+
+    Every replacement has the length of the original, so the cross-reference offsets stay valid.
+    """
     data = path.read_bytes()
     stamp = FIXED_DATE.strftime("%Y%m%d%H%M%S")
 
@@ -913,17 +999,8 @@ def pin_pdf(path: Path) -> None:
         return fixed.encode().ljust(n, b" ")[:n]
 
     data = re.sub(rb"D:\d{14}[^)]*", fix_date, data)
-    iso = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%S").encode()
-
-    def fix_iso(m: re.Match[bytes]) -> bytes:
-        return m.group(1) + (iso + b"Z").ljust(len(m.group(2)), b" ")[: len(m.group(2))] + m.group(3)
-
-    data = re.sub(rb"(<xmp:\w+Date>)([^<]+)(</xmp:\w+Date>)", fix_iso, data)
     data = re.sub(rb"<[0-9A-Fa-f]{32}>", b"<" + b"0" * 32 + b">", data)
     data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
-    data = re.sub(rb"(<xmpMM:\w+ID>)uuid:[0-9a-f-]{36}",
-                  lambda m: m.group(1) + b"uuid:" + b"0" * 8 + b"-0000-0000-0000-" + b"0" * 12,
-                  data)
     path.write_bytes(data)
 
 
@@ -941,12 +1018,15 @@ def main() -> int:
         doc = parse_seed(stem)
         truth = build_truth(doc)
         (OUT_TRUTH / f"{stem}.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         docx_path = OUT_DOCX / f"{stem}.docx"
         build_docx(doc, docx_path)
         docx_paths.append(docx_path)
-        print(f"{stem}: {len(truth['paragraphs'])} paragraphs, {len(truth['tables'])} tables, "
-              f"{len(truth['footnotes'])} footnotes")
+        print(
+            f"{stem}: {len(truth['paragraphs'])} paragraphs, {len(truth['tables'])} tables, "
+            f"{len(truth['footnotes'])} footnotes"
+        )
     if "--no-pdf" not in sys.argv:
         convert_to_pdf(docx_paths)
     return 0

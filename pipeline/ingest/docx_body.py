@@ -302,6 +302,9 @@ def choose_branch(alt: etree._Element) -> etree._Element | None:
 def find_boxes(el: etree._Element) -> list[etree._Element | str]:
     """Text boxes (`w:txbxContent`) and WordArt strings under a drawing, outermost only."""
     out: list[etree._Element | str] = []
+    if el.tag == MC + "AlternateContent":
+        branch = choose_branch(el)
+        return find_boxes(branch) if branch is not None else out
     for child in el:
         tag = child.tag
         if tag == W + "txbxContent":
@@ -529,7 +532,8 @@ def layout_mode(tbl: etree._Element, at_top: bool) -> str | None:
     - "body": at most 2 columns and 3 rows whose cells hold 4+ prose paragraphs (80+ chars):
       the report was typed inside one big cell (or two side by side);
     - "title": at the top of the document (at most 3 blocks and no table before it), at most
-      2 rows of at most 2 columns, every cell short (200 chars): the Vietnamese title block
+      2 rows of at most 2 columns, every cell short (200 chars), one line in capitals of 3+
+      words (a data header like "STT | Nội dung" has none): the Vietnamese title block
       "ĐẢNG BỘ ... / CHI BỘ ... | ĐẢNG CỘNG SẢN VIỆT NAM / ..., ngày ...". The unit's name
       lives there, and metadata extraction reads it from the body text.
     A data table (STT | Nội dung | Kết quả ...) has 3+ columns or many short rows.
@@ -545,7 +549,12 @@ def layout_mode(tbl: etree._Element, at_top: bool) -> str | None:
     if len(rows) <= 3 and long_paragraphs >= 4:
         return "body"
     texts = [" ".join(t) for t in cells]
-    if at_top and len(rows) <= 2 and any(t.strip() for t in texts):
-        if all(len(t) <= _TITLE_CELL_MAX for t in texts):
+    if at_top and len(rows) <= 2 and all(len(t) <= _TITLE_CELL_MAX for t in texts):
+        if any(_caps_line(t) for paragraphs in cells for t in paragraphs):
             return "title"
     return None
+
+
+def _caps_line(text: str) -> bool:
+    """An organisation line of a title block: 3+ words, all capitals ("CHI BỘ 1")."""
+    return len(text.split()) >= 3 and text.isupper()

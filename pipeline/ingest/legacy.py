@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 from pipeline.data import data_path, load_yaml
@@ -167,8 +168,9 @@ class _Vni:
         return unicodedata.normalize("NFC", text).translate(self.encode_map)
 
 
-def _class(chars: object) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))  # type: ignore[call-overload]
+def _class(chars: Iterable[str]) -> str:
+    """The inside of a regex character class matching exactly `chars`."""
+    return "".join(re.escape(c) for c in sorted(set(chars)))
 
 
 @cache
@@ -266,6 +268,7 @@ _LATIN1_HIGH = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u0
 _TOKEN = re.compile(r"[^\s!-@\[-`{-~]+")
 _WORD = re.compile(r"[^\W\d_]+")
 
+_MIN_HIGH = 8  # non-ASCII characters below which there is nothing worth decoding
 _MIN_WORDS = 8  # decoded words needed before we trust the trial: about one short paragraph
 _MAX_WORDS = 3000  # enough for a stable score; keeps detection fast on long documents
 _MIN_VALID = 0.7  # share of changed words that must become valid syllables
@@ -282,7 +285,7 @@ def _valid_share(tokens: list[str]) -> float:
 
 
 def detect_encoding(text: str) -> str | None:
-    """"tcvn3", "vni" or None for text that came without font names.
+    """The legacy encoding ("tcvn3", "vni") of text that came without font names, or None.
 
     First character statistics (legacy text is Latin-1/cp1252 characters only; Unicode
     Vietnamese has many letters outside Latin-1), then a trial conversion scored by the share of
@@ -291,7 +294,7 @@ def detect_encoding(text: str) -> str | None:
     if not text:
         return None
     high = len(_LATIN1_HIGH.findall(text))
-    if high < _MIN_WORDS:
+    if high < _MIN_HIGH:
         return None  # English, or a few accented names: nothing to decode
     if len(_UNICODE_VI.findall(text)) > 0.05 * high:
         return None  # already Unicode Vietnamese (NFC or NFD)

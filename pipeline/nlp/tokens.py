@@ -1,0 +1,239 @@
+"""Word segmentation with underthesea, bridged into spaCy `Doc`s.
+
+underthesea gives Vietnamese words ("Đảng viên", "Bộ Chính trị"); spaCy gives the machinery the
+extractors use (Matcher, Span, DocBin). The bridge keeps every token's character offsets exact
+(the Doc's text is the input text), keeps document numbers, dates, percentages and Vietnamese
+numbers as one token each (the patterns in data/protected_tokens.yaml), and marks sentence starts
+from underthesea's sentence splitter, run paragraph by paragraph so a heading never swallows the
+list number that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from pipeline.data import load_yaml
+
+Span = tuple[int, int]
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SYLLABLE = re.compile(r"\S+")
+_LIST_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6}|[a-zđA-ZĐ])[.)]")
+
+
+@cache
+def protected_pattern() -> re.Pattern[str]:
+    patterns = load_yaml("protected_tokens.yaml")["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns.values()))
+
+
+@cache
+def _underthesea() -> tuple[object, object]:
+    # Imported lazily: the import costs ~1 s and loads the CRF model on first use.
+    from underthesea import sent_tokenize, word_tokenize
+
+    return word_tokenize, sent_tokenize
+
+
+def paragraphs(text: str) -> Iterator[Span]:
+    """Spans of the paragraphs of `text` (separated by blank lines), whitespace trimmed."""
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        yield from _trimmed(text, start, match.start())
+        start = match.end()
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Word spans of text[start:end], as offsets into `text`."""
+    end = len(text) if end is None else end
+    segment = text[start:end]
+    word_tokenize, _ = _underthesea()
+    words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
+    spans = _align(segment, words, start)
+    return _protect(segment, spans, start)
+
+
+def _align(segment: str, words: list[str], offset: int) -> list[Span]:
+    """Map underthesea's words back to offsets: each word is its syllables found in order."""
+    spans: list[Span] = []
+    pos = 0
+    for word in words:
+        first = last = None
+        for syllable in word.split():
+            found = segment.find(syllable, pos)
+            if found < 0:
+                break  # underthesea rewrote a character: skip; the gap is filled below
+            first = found if first is None else first
+            pos = last = found + len(syllable)
+        if first is not None and last is not None:
+            spans.append((offset + first, offset + last))
+    return _fill_gaps(segment, spans, offset)
+
+
+def _fill_gaps(segment: str, spans: list[Span], offset: int) -> list[Span]:
+    """Any non-space text no word covers becomes tokens of its own, so nothing is lost."""
+    out: list[Span] = []
+    pos = offset
+    for s, e in spans + [(offset + len(segment), offset + len(segment))]:
+        if s > pos:
+            for m in _SYLLABLE.finditer(segment, pos - offset, s - offset):
+                out.append((offset + m.start(), offset + m.end()))
+        if e > s:
+            out.append((s, e))
+        pos = max(pos, e)
+    return out
+
+
+def _protect(segment: str, spans: list[Span], offset: int) -> list[Span]:
+    """Replace the words that overlap a protected span by that span; a word that sticks out
+    of it keeps its outside part."""
+    protected = [(offset + m.start(), offset + m.end())
+                 for m in protected_pattern().finditer(segment)]
+    if not protected:
+        return spans
+    out: list[Span] = []
+    i = 0
+    for ps, pe in protected:
+        while i < len(spans) and spans[i][1] <= ps:
+            out.append(spans[i])
+            i += 1
+        while i < len(spans) and spans[i][0] < pe:
+            s, e = spans[i]
+            if s < ps:
+                out.append((s, _rstrip_to(segment, offset, s, ps)))
+            if e > pe:
+                # The rest of this word follows the protected span: keep it for the next round.
+                spans[i] = (_lstrip_from(segment, offset, pe, e), e)
+                break
+            i += 1
+        out.append((ps, pe))
+    out.extend(spans[i:])
+    return [(s, e) for s, e in out if e > s]
+
+
+def _rstrip_to(segment: str, offset: int, start: int, end: int) -> int:
+    while end > start and segment[end - 1 - offset].isspace():
+        end -= 1
+    return end
+
+
+def _lstrip_from(segment: str, offset: int, start: int, end: int) -> int:
+    while start < end and segment[start - offset].isspace():
+        start += 1
+    return start
+
+
+def sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Offsets where underthesea starts a sentence inside the paragraph text[start:end]."""
+    _, sent_tokenize = _underthesea()
+    starts: list[int] = []
+    pos = start
+    glue = False
+    for sentence in sent_tokenize(text[start:end]):  # type: ignore[operator]
+        head = sentence.strip()[:20]
+        found = text.find(head, pos, end) if head else -1
+        if found < 0:
+            continue
+        if not glue:
+            starts.append(found)
+        pos = found + len(head)
+        # underthesea ends a sentence after a list number ("1.", "a)"): it opens the next.
+        glue = bool(_LIST_NUMBER.fullmatch(sentence.strip()))
+    return starts or [start]
+
+
+class VietnameseTokenizer:
+    """A spaCy tokenizer: text -> Doc whose tokens are underthesea words (offsets exact)."""
+
+    def __init__(self, vocab: Vocab, sentences: bool = True) -> None:
+        self.vocab = vocab
+        self.sentences = sentences
+
+    def __call__(self, text: str) -> Doc:
+        spans: list[Span] = []
+        sent_starts: set[int] = set()
+        for p_start, p_end in paragraphs(text):
+            spans.extend(word_spans(text, p_start, p_end))
+            if self.sentences:
+                sent_starts.update(sentence_starts(text, p_start, p_end))
+        words, spaces, token_starts = _words_and_spaces(text, spans)
+        if not self.sentences:
+            return Doc(self.vocab, words=words, spaces=spaces)
+        # Passed to the constructor: setting token.is_sent_start one by one is quadratic.
+        flags: list[bool | None] = [
+            None if tstart is None else (i == 0 or tstart in sent_starts)
+            for i, tstart in enumerate(token_starts)
+        ]
+        if flags and flags[0] is None:
+            flags[0] = True
+        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=flags)
+
+    # spaCy's Language.to_disk/from_disk call these; the tokenizer has no state of its own.
+    def to_bytes(self, **_: object) -> bytes:
+        return b""
+
+    def from_bytes(self, _data: bytes, **__: object) -> VietnameseTokenizer:
+        return self
+
+
+def _words_and_spaces(
+    text: str, spans: list[Span]
+) -> tuple[list[str], list[bool], list[int | None]]:
+    """spaCy's words/spaces representation: one trailing space belongs to a token, any other
+    whitespace becomes a whitespace token of its own. Token start offsets are returned too."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts: list[int | None] = []
+    pos = 0
+    for s, e in spans:
+        if s > pos:
+            gap = text[pos:s]
+            if words and gap[0] == " " and not spaces[-1]:
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+                starts.append(None)
+        words.append(text[s:e])
+        spaces.append(False)
+        starts.append(s)
+        pos = e
+    if pos < len(text):
+        gap = text[pos:]
+        if words and gap[0] == " ":
+            spaces[-1] = True
+            gap = gap[1:]
+        if gap:
+            words.append(gap)
+            spaces.append(False)
+            starts.append(None)
+    return words, spaces, starts
+
+
+@cache
+def vietnamese_nlp() -> Language:
+    """A blank spaCy pipeline for Vietnamese with the underthesea tokenizer (no pyvi)."""
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.tokenizer = VietnameseTokenizer(nlp.vocab)
+    return nlp
+
+
+def make_doc(text: str) -> Doc:
+    return vietnamese_nlp()(text)
