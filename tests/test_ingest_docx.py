@@ -8,12 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from pipeline.errors import IngestError
-from pipeline.ingest import Limits, load
-from pipeline.ingest import docx as docx_reader
-from pipeline.model import Document
-from tests.docx_fixtures import (
+from docx_fixtures import (
     CT_ENDNOTES,
     CT_FOOTNOTES,
     FN1,
@@ -36,6 +31,7 @@ from tests.docx_fixtures import (
     add_part,
     add_style,
     append_body,
+    el,
     level,
     new_document,
     note_ref,
@@ -48,6 +44,11 @@ from tests.docx_fixtures import (
     t,
     write_zip,
 )
+
+from pipeline.errors import IngestError
+from pipeline.ingest import Limits, load
+from pipeline.ingest import docx as docx_reader
+from pipeline.model import Document
 
 # -- fixtures ----------------------------------------------------------------------------
 
@@ -65,18 +66,26 @@ BULLET_LEVELS = (
     + level(3, "bullet", "+")
 )
 
+# Level 1 never restarts (w:lvlRestart 0): "a)" continues as "b)" under the next "2.".
+NO_RESTART_LEVELS = level(0, "decimal", "%1.") + level(
+    1, "lowerLetter", "%2)", extra='<w:lvlRestart w:val="0"/>'
+)
+
 
 def numbered_doc(path: Path) -> Path:
     d = new_document()
     add_numbering(
         d,
-        {30: OUTLINE_LEVELS, 31: LEGAL_LEVELS, 32: BULLET_LEVELS},
+        {30: OUTLINE_LEVELS, 31: LEGAL_LEVELS, 32: BULLET_LEVELS, 33: OUTLINE_LEVELS,
+         34: NO_RESTART_LEVELS},
         {
             40: '<w:abstractNumId w:val="30"/>',
             41: '<w:abstractNumId w:val="30"/><w:lvlOverride w:ilvl="0">'
                 '<w:startOverride w:val="1"/></w:lvlOverride>',
             42: '<w:abstractNumId w:val="31"/>',
             43: '<w:abstractNumId w:val="32"/>',
+            44: '<w:abstractNumId w:val="33"/>',
+            45: '<w:abstractNumId w:val="34"/>',
         },
     )
     # A custom heading style that carries the numbering itself (numPr in the style).
@@ -105,6 +114,13 @@ def numbered_doc(path: Path) -> Path:
         para(run("Dấu cộng"), ppr=numpr(43, 3)),
         para(run("- Gạch gõ tay"), ppr=numpr(43, 0)),
         para(run("Không đánh số"), ppr=numpr(0, 0)),
+        # A list whose first item is at level 1: level 0 counts as used at its start.
+        para(run("Phương hướng chung"), ppr=numpr(44, 1)),
+        para(run("NHIỆM VỤ, GIẢI PHÁP"), ppr=numpr(44, 0)),
+        para(run("Năm 2023"), ppr=numpr(45, 0)),
+        para(run("Kiểm tra"), ppr=numpr(45, 1)),
+        para(run("Năm 2024"), ppr=numpr(45, 0)),
+        para(run("Giám sát"), ppr=numpr(45, 1)),
     )
     out = path / "numbered.docx"
     d.save(out)
@@ -116,7 +132,7 @@ def footnoted_doc(path: Path) -> Path:
     append_body(
         d,
         para(run(P_INTRO)),
-        para(run(P_FN1), note_ref(1), run(P_FN1_TAIL)),
+        para('<w:r><w:tab/></w:r>', run(P_FN1), note_ref(1), run(P_FN1_TAIL)),
         '<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>'
         f'<w:tc>{para(run("STT"))}</w:tc><w:tc>{para(run("Nội dung"), note_ref(3))}</w:tc>'
         "</w:tr></w:tbl>",
@@ -264,6 +280,12 @@ def test_numbering_labels_as_printed(numbered: Document) -> None:
         ("+", "+ Dấu cộng"),
         ("-", "- Gạch gõ tay"),
         (None, "Không đánh số"),
+        ("1.", "1. Phương hướng chung"),
+        ("II.", "II. NHIỆM VỤ, GIẢI PHÁP"),
+        ("1.", "1. Năm 2023"),
+        ("a)", "a) Kiểm tra"),
+        ("2.", "2. Năm 2024"),
+        ("b)", "b) Giám sát"),
     ]
 
 
@@ -273,7 +295,7 @@ def test_numbering_kinds(numbered: Document) -> None:
     style_numbered = numbered.blocks[8]
     assert (style_numbered.kind, style_numbered.style, style_numbered.outline_level,
             style_numbered.bold) == ("heading", "Muc lon", 0, True)
-    assert numbered.blocks[-1].kind == "paragraph"
+    assert numbered.blocks[-7].kind == "paragraph"
 
 
 # -- footnotes, headers, text boxes ------------------------------------------------------
@@ -296,10 +318,8 @@ def test_headers_footers_and_text_boxes(tmp_path: Path) -> None:
     d = new_document()
     d.sections[0].header.paragraphs[0].text = "DỰ THẢO"
     footer = d.sections[0].footer.paragraphs[0]
-    footer._p.append(el_run("Trang "))
-    for fragment in (field("PAGE", "3"),):
-        for node in _fragment_nodes(fragment):
-            footer._p.append(node)
+    for node in el(f"<w:p>{run('Trang ')}{field('PAGE', '3')}</w:p>"):
+        footer._p.append(node)  # "Trang {PAGE}": the page number is a field result
     box = (
         '<w:txbxContent><w:p><w:r><w:t>Số 12-BC/CB</w:t></w:r></w:p>'
         "<w:p><w:r><w:t>Kính gửi Đảng ủy Sở</w:t></w:r></w:p></w:txbxContent>"
@@ -325,16 +345,6 @@ def test_headers_footers_and_text_boxes(tmp_path: Path) -> None:
     assert [b.text for b in doc.blocks] == [
         P_INTRO, "Neo khung", "Số 12-BC/CB", "Kính gửi Đảng ủy Sở", P_THANH_TRA,
     ]
-
-
-def el_run(text: str):  # noqa: ANN201
-    return _fragment_nodes(run(text))[0]
-
-
-def _fragment_nodes(fragment: str) -> list:
-    from tests.docx_fixtures import el
-
-    return list(el(f"<w:p>{fragment}</w:p>"))
 
 
 # -- tables ------------------------------------------------------------------------------
@@ -612,3 +622,43 @@ def test_damaged_member_and_bad_xml(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as exc:
         load(path)
     assert exc.value.code == "corrupt"
+
+
+def test_strict_ooxml_namespace(tmp_path: Path) -> None:
+    path = _good_docx(tmp_path)
+    transitional = [b.text for b in load(path).blocks]
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    for name in ("word/document.xml", "word/styles.xml"):
+        members[name] = members[name].replace(
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        )
+    write_zip(path, members)
+    assert [b.text for b in load(path).blocks] == transitional
+    assert len(transitional) == 40
+
+
+def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+    path = _good_docx(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    laughs = "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9)
+    )
+    members["word/document.xml"] = (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "ha">{laughs}]>'
+        f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>{P_INTRO} &l8;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    write_zip(path, members)
+    # libxml2 either leaves the entities unexpanded or refuses the amplification: never a
+    # billion laughs in memory.
+    start = time.perf_counter()
+    try:
+        doc = _read_direct(path)
+    except IngestError as exc:
+        assert exc.code == "corrupt"
+    else:
+        assert all(len(b.text) < 1000 for b in doc.blocks)
+    assert time.perf_counter() - start < 1.0

@@ -8,6 +8,12 @@ parsed once; the walk itself lives in `docx_body`, styles in `docx_styles`, list
 
 Untrusted input: zip sizes are checked before anything is inflated (zip bombs), and the XML
 parser resolves no entities and fetches nothing.
+
+`doc.properties` keys set here (when the file has them): title, subject, author,
+last_modified_by, created, modified (docProps/core.xml); pages_reported, words_reported,
+application, company (docProps/app.xml; `doc.pages` stays None: Word stores no pagination);
+legacy_encoding + legacy_detected_by ("font"); tracked_changes; toc_skipped;
+layout_tables_as_body (count of tables read as body paragraphs).
 """
 
 from __future__ import annotations
@@ -35,6 +41,15 @@ _STORY_PART = re.compile(r"word/(header|footer)(\d*)\.xml")
 _THEME_PART = re.compile(r"word/theme/theme\d*\.xml")
 # Only big members are ratio-checked: small XML legitimately compresses 50-100:1.
 _RATIO_FLOOR = 1 * MB
+# Word's "Strict Open XML" saves use other namespace URIs for the same elements.
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main",
+     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+)
 _NOTE_SKIP = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 _CORE = {
@@ -139,6 +154,8 @@ def _parse(data: bytes, name: str, shown: str, doc: Document) -> etree._Element 
         resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
         load_dtd=False,
     )
+    for strict, transitional in _STRICT_NAMESPACES:
+        data = data.replace(strict, transitional)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -244,3 +261,8 @@ def _properties(
         props["toc_skipped"] = True
     if sink.layout_tables:
         props["layout_tables_as_body"] = sink.layout_tables
+    if walker.alt_chunks:
+        doc.warnings.append(
+            f"docx: {walker.alt_chunks} embedded document part(s) (altChunk) were not read; "
+            "open and save the file in Word to merge them"
+        )

@@ -132,6 +132,7 @@ class Walker:
         self.fields: list[_Field] = []
         self.tracked_changes = False
         self.toc_skipped = False
+        self.alt_chunks = 0
 
     # -- block level -------------------------------------------------------------------
 
@@ -152,6 +153,8 @@ class Walker:
                     self.walk(branch, sink)
             elif tag in _TRACKED_DELETE:
                 self.tracked_changes = True
+            elif tag == W + "altChunk":
+                self.alt_chunks += 1  # an embedded HTML/RTF file: Word merges it on open
 
     def paragraph(self, p: etree._Element, sink: Sink) -> None:
         direct = parse_ppr(p.find(W + "pPr"))
@@ -326,8 +329,14 @@ def find_boxes(el: etree._Element) -> list[etree._Element | str]:
 
 def make_block(para: _Para, direct: Props, style: ParaStyle, label: Label | None) -> Block:
     text = "".join(para.parts)
+    # Outer whitespace is layout (an indenting tab); dropping it here keeps marker offsets
+    # valid when later stages strip the text.
+    stripped = text.lstrip()
+    for ref in para.refs:
+        ref.offset = max(0, ref.offset - (len(text) - len(stripped)))
+    text = stripped.rstrip()
     numbering = label.text if label else None
-    if label and label.prepend and text.strip() and not typed_by_hand(text, label.text):
+    if label and label.prepend and text and not typed_by_hand(text, label.text):
         prefix = label.text + label.suffix
         text = prefix + text
         for ref in para.refs:
@@ -367,7 +376,8 @@ def typed_by_hand(text: str, label: str) -> bool:
     if not stripped.startswith(core):
         return False
     rest = stripped[len(core):]
-    return rest == "" or rest[0] in ".):"
+    # "1. Công tác" repeats the label "1."; "1.1. Công tác" under label "1." does not.
+    return rest == "" or (rest[0] in ".):" and not rest[1:2].isdigit())
 
 
 def run_look(segments: list[tuple[str, Props]]) -> tuple[bool, bool, bool, float | None]:

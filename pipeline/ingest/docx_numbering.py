@@ -236,6 +236,12 @@ class Numbering:
     ) -> None:
         current = values[ilvl]
         values[ilvl] = _start(ilvl, levels, starts) if current is None else current + 1
+        # A deeper item before any shallower one counts the shallower levels as used at their
+        # start: "1." under a fresh list, then the next top item prints "II.", as LibreOffice
+        # and Word do.
+        for shallower in range(ilvl):
+            if values[shallower] is None:
+                values[shallower] = _start(shallower, levels, starts)
         for deeper in range(ilvl + 1, MAX_LEVELS):
             restart = levels[deeper].restart if deeper in levels else None
             # lvlRestart is 1-based: "restart after level N"; 0 means never restart.

@@ -77,9 +77,11 @@ _INVISIBLE_RE = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\ufeff\ufffc]+"
 )
-# Every Unicode space (NBSP, thin, ideographic, line/paragraph separators, tabs, newlines):
-# Python's \s covers them all.
-_SPACE_RE = re.compile(r"\s+")
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    return _TONE_TABLE[m.group()]
 
 
 def clean_text(text: str) -> str:
@@ -90,11 +92,14 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-        text = _TONE_RE.sub(lambda m: _TONE_TABLE[m.group()], text)
-    text = _INVISIBLE_RE.sub("", text)
-    return _SPACE_RE.sub(" ", text).strip()
+        # normalize() returns its input untouched after a quick check when it is NFC already.
+        text = unicodedata.normalize("NFC", text)
+        text = _TONE_RE.sub(_move_tone, text)
+        text = _INVISIBLE_RE.sub("", text)
+    elif _ASCII_CONTROL_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    # str.split() splits on exactly the Unicode whitespace \s matches, and strips, in C.
+    return " ".join(text.split())
 
 
 # --------------------------------------------------------------------------- folding

@@ -13,21 +13,28 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline.ingest.pdf_words import CLOSING, OPENING, split_syllables
 from pipeline.ingest.reflow import PUA_BULLETS, Line, Marker
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
 # Unicode values pdfium uses for its own line breaks and for glyphs without a mapping.
-_SKIP_CODES = {0x0D, 0x0A, 0x00, 0xFFFE, 0xFFFF, 0x02}
-# A gap wider than this (x font size) between two glyphs of one line is a word space ...
+_SKIP_CODES = {0x0D, 0x0A, 0x00, 0xFFFE, 0xFFFF}
+# pdfium reports a hyphen that ends a line as 0x02; it is a printed hyphen ("hoat-" / "dong").
+_LINE_END_HYPHEN = 0x02
+# A gap wider than this (x font size) between two glyphs of one line is a word space; on pages
+# that write real space glyphs, only a gap wider than _WIDE_GAP is one without a glyph ...
 _SPACE_GAP = 0.18
+_WIDE_GAP = 0.6
+_SPACED_SHARE = 0.05
 # ... and wider than this splits the line into separate segments (columns, table cells).
 _SEGMENT_GAP = 2.5
 # A superscript is at most this fraction of the line's size and sits above its baseline.
@@ -113,6 +120,8 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
                 # advance, which hides the word gap after them ("cơ cấu" read as "cơcấu").
                 get_box(raw, i, left, right, bottom, top)
                 x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+            if code == _LINE_END_HYPHEN:
+                code = 0x2D
             text = chr(code) if code < 0x110000 else "\ufffd"
             if chars and unicodedata.combining(text):
                 chars[-1].text += text  # a decomposed tone mark belongs to its base letter
@@ -159,17 +168,18 @@ def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
 
     With `split`, a row is cut where a wide gap separates columns (title blocks, cells).
     """
-    rows = _rows_by_baseline([c for c in chars if not c.text.isspace()])
-    rows = _fold_superscript_rows(rows)
-    for row in rows:
-        _mark_inline_superscripts(row)
-    spaces = [c for c in chars if c.text.isspace()]
+    n_spaces = sum(1 for c in chars if c.text.isspace())
+    # Most producers write real space glyphs; then a gap without one is not a word space
+    # (LibreOffice's fallback glyphs leave such gaps inside words: "cá ch").
+    spaced = n_spaces >= _SPACED_SHARE * max(1, len(chars) - n_spaces)
+    rows = _fold_superscript_rows(_rows_by_baseline(chars))
     lines: list[Line] = []
     for row in rows:
+        _mark_inline_superscripts(row)
         for segment in _split_segments(row) if split else [row]:
-            line = _make_line(segment, page_no, spaces, decoder)
-            if line.text.strip():
-                lines.append(line)
+            glyphs = [c for c in segment if not c.text.isspace()]
+            if glyphs:
+                lines.append(_make_line(segment, glyphs, page_no, spaced, decoder))
     return lines
 
 
@@ -178,19 +188,14 @@ def _rows_by_baseline(chars: list[Char]) -> list[list[Char]]:
     rows: list[list[Char]] = []
     for ch in sorted(chars, key=lambda c: (c.baseline, c.x0)):
         if rows:
-            row = rows[-1]
-            ref = row[0]
+            ref = rows[-1][0]
             if abs(ch.baseline - ref.baseline) <= 0.25 * max(ch.size, ref.size, 1.0):
-                row.append(ch)
+                rows[-1].append(ch)
                 continue
         rows.append([ch])
     for row in rows:
         row.sort(key=lambda c: c.x0)
-    return rows
-
-
-def _row_size(row: list[Char]) -> float:
-    return max(c.size for c in row)
+    return [row for row in rows if any(not c.text.isspace() for c in row)]
 
 
 def _fold_superscript_rows(rows: list[list[Char]]) -> list[list[Char]]:
@@ -201,43 +206,41 @@ def _fold_superscript_rows(rows: list[list[Char]]) -> list[list[Char]]:
         if _looks_superscript_row(row):
             pending.append(row)
             continue
-        kept: list[list[Char]] = []
         for sup in pending:
             if _sits_on(sup, row):
                 for ch in sup:
                     ch.size = -abs(ch.size)  # negative size marks a superscript glyph
-                row.extend(sup)
+                row.extend(c for c in sup if not c.text.isspace())
+                row.sort(key=lambda c: c.x0)
             else:
-                kept.append(sup)
-        result.extend(kept)
+                result.append(sup)
         pending = []
-        row.sort(key=lambda c: c.x0)
         result.append(row)
     result.extend(pending)
-    for row in result:
-        row.sort(key=lambda c: c.x0)
     return result
 
 
 def _looks_superscript_row(row: list[Char]) -> bool:
-    return len(row) <= 4 and all(c.text.isdigit() or c.text in "*†‡,)(" for c in row)
+    glyphs = [c for c in row if not c.text.isspace()]
+    return 0 < len(glyphs) <= 4 and all(c.text.isdigit() or c.text in "*†‡" for c in glyphs)
 
 
 def _sits_on(sup: list[Char], row: list[Char]) -> bool:
     """`sup` is raised above `row`'s baseline, smaller, and horizontally inside or just after it."""
-    size = _row_size(row)
-    base = sum(c.baseline for c in row) / len(row)
-    sup_base = sup[0].baseline
-    raised = 0.05 * size < base - sup_base < 0.75 * size
+    glyphs = [c for c in row if not c.text.isspace()]
+    if not glyphs:
+        return False
+    size = max(c.size for c in glyphs)
+    base = sum(c.baseline for c in glyphs) / len(glyphs)
+    raised = 0.05 * size < base - sup[0].baseline < 0.75 * size
     smaller = max(c.size for c in sup) <= _SUPERSCRIPT_RATIO * size
-    left, right = row[0].x0, max(c.x1 for c in row)
-    near = left - size <= sup[0].x0 <= right + size
+    near = glyphs[0].x0 - size <= sup[0].x0 <= max(c.x1 for c in glyphs) + size
     return raised and smaller and near
 
 
 def _mark_inline_superscripts(row: list[Char]) -> None:
     """Small raised digits inside a row ("20251", "đề ra.1") are superscript markers."""
-    normal = [c for c in row if c.size > 0]
+    normal = [c for c in row if c.size > 0 and not c.text.isspace()]
     if len(normal) < 3:
         return
     size = max(c.size for c in normal)
@@ -249,80 +252,119 @@ def _mark_inline_superscripts(row: list[Char]) -> None:
 
 
 def _split_segments(row: list[Char]) -> list[list[Char]]:
-    """Split a row where a wide gap separates two columns or table cells."""
+    """Split a row where a wide empty gap separates two columns or table cells."""
     segments: list[list[Char]] = [[row[0]]]
     for prev, ch in zip(row, row[1:]):
-        gap = ch.x0 - prev.x1
-        if gap > _SEGMENT_GAP * max(abs(ch.size), abs(prev.size), 1.0) * 1.0:
+        if ch.x0 - prev.x1 > _SEGMENT_GAP * max(abs(ch.size), abs(prev.size), 1.0):
             segments.append([ch])
         else:
             segments[-1].append(ch)
     return segments
 
 
-def _make_line(segment: list[Char], page_no: int, spaces: list[Char],
+def _make_line(segment: list[Char], glyphs: list[Char], page_no: int, spaced: bool,
                decoder: Decoder | None) -> Line:
-    runs = _runs(segment, spaces)
     text_parts: list[str] = []
     markers: list[Marker] = []
     pos = 0
-    for run_text, font, superscript in runs:
+    for run_text, font, superscript in _runs(segment, spaced):
         if decoder is not None:
             run_text = decoder(run_text, font)
         if superscript:
             markers.append(Marker(pos, pos + len(run_text), run_text))
         text_parts.append(run_text)
         pos += len(run_text)
-    normal = [c for c in segment if c.size > 0] or segment
-    sizes: dict[float, int] = {}
-    for c in normal:
-        sizes[round(abs(c.size), 1)] = sizes.get(round(abs(c.size), 1), 0) + 1
-    letters = [c for c in normal if not c.text.isspace()]
+    normal = [c for c in glyphs if c.size > 0] or glyphs
+    sizes = Counter(round(abs(c.size), 1) for c in normal)
     return Line(
         text="".join(text_parts),
         page=page_no,
-        x0=segment[0].x0,
-        x1=max(c.x1 for c in segment),
+        x0=glyphs[0].x0,
+        x1=max(c.x1 for c in glyphs),
         top=min(c.top for c in normal),
         bottom=max(c.baseline for c in normal),
-        size=max(sizes, key=lambda s: sizes[s]),
-        bold=sum(c.bold for c in letters) >= 0.8 * len(letters),
-        italic=sum(c.italic for c in letters) >= 0.8 * len(letters),
+        size=sizes.most_common(1)[0][0],
+        bold=sum(c.bold for c in normal) >= 0.8 * len(normal),
+        italic=sum(c.italic for c in normal) >= 0.8 * len(normal),
         markers=markers,
     )
 
 
-def _runs(segment: list[Char], spaces: list[Char]) -> list[tuple[str, str, bool]]:
-    """(text, font, superscript) runs in x order, with spaces where the glyphs leave a gap."""
+def _runs(segment: list[Char], spaced: bool) -> list[tuple[str, str, bool]]:
+    """(text, font, superscript) runs of the glyphs in x order, with spaces where words part."""
+    glyphs, flags = _space_flags(segment, spaced)
     runs: list[tuple[str, str, bool]] = []
     cur: list[str] = []
-    cur_font, cur_sup = segment[0].font, segment[0].size < 0
-    prev: Char | None = None
-    for ch in segment:
+    cur_font, cur_sup = glyphs[0].font, glyphs[0].size < 0
+    for ch, space in zip(glyphs, flags):
         sup = ch.size < 0
-        space = prev is not None and not sup and _gap_is_space(prev, ch, spaces)
         if ch.font != cur_font or sup != cur_sup:
-            if space:
-                cur.append(" ")
-                space = False
+            # The space goes with the new run, so a superscript marker's text stays bare.
             runs.append(("".join(cur), cur_font, cur_sup))
             cur, cur_font, cur_sup = [], ch.font, sup
         if space:
             cur.append(" ")
         cur.append(ch.text)
-        prev = ch
     runs.append(("".join(cur), cur_font, cur_sup))
     return [r for r in runs if r[0]]
 
 
-def _gap_is_space(prev: Char, ch: Char, spaces: list[Char]) -> bool:
+def _space_flags(segment: list[Char], spaced: bool) -> tuple[list[Char], list[bool]]:
+    """The glyphs of `segment` and, for each, whether a word space goes before it.
+
+    Space glyphs and gaps decide first; font-switch boundaries inside letter runs are then
+    settled by Vietnamese syllable shape (see pdf_words).
+    """
+    glyphs: list[Char] = []
+    flags: list[bool] = []
+    soft: list[bool] = []
+    saw_space = False
+    for ch in segment:
+        if ch.text.isspace():
+            saw_space = bool(glyphs)
+            continue
+        space, weak = False, False
+        if glyphs and ch.size > 0:  # a superscript marker is glued to its word
+            prev = glyphs[-1]
+            space = saw_space or _gap_is_space(prev, ch, spaced)
+            if ch.font != prev.font and not saw_space:
+                if ch.text[0] in CLOSING or prev.text[0] in OPENING:
+                    space = False
+                elif ch.text[0].isalpha() and prev.text[0].isalpha():
+                    weak = True
+        glyphs.append(ch)
+        flags.append(space)
+        soft.append(weak)
+        saw_space = False
+    _resolve_soft_boundaries(glyphs, flags, soft)
+    return glyphs, flags
+
+
+def _gap_is_space(prev: Char, ch: Char, spaced: bool) -> bool:
     gap = ch.x0 - prev.x1
     size = max(abs(prev.size), abs(ch.size), 1.0)
-    if gap > _SPACE_GAP * size:
-        return True
-    if gap < 0.05 * size:
-        return False
-    # A narrow gap: a word space only if the PDF put a real space glyph there.
-    mid = (prev.x1 + ch.x0) / 2
-    return any(s.x0 - 0.5 <= mid <= s.x1 + 0.5 and abs(s.baseline - ch.baseline) < 0.5 * size
-               for s in spaces)
+    return gap > (_WIDE_GAP if spaced else _SPACE_GAP) * size
+
+
+def _resolve_soft_boundaries(glyphs: list[Char], flags: list[bool], soft: list[bool]) -> None:
+    """Decide font-switch boundaries inside letter runs by Vietnamese syllable shape."""
+    i, n = 0, len(glyphs)
+    while i < n:
+        if not glyphs[i].text[0].isalpha():
+            i += 1
+            continue
+        j = i + 1
+        cuts: list[int] = []
+        while j < n and glyphs[j].text[0].isalpha() and glyphs[j].size > 0 \
+                and (soft[j] or not flags[j]):
+            if soft[j]:
+                cuts.append(j)
+            j += 1
+        if cuts:
+            bounds = [i, *cuts, j]
+            pieces = ["".join(c.text for c in glyphs[a:b]) for a, b in zip(bounds, bounds[1:])]
+            decided = split_syllables(pieces)
+            if decided is not None:
+                for cut, space in zip(cuts, decided):
+                    flags[cut] = space
+        i = j
