@@ -139,6 +139,9 @@ class Reference:
     term: str | None = None  # "XII"
     title: str | None = None
     resolved_from: str | None = None  # the short form's text, when resolved to a full one
+    # The Vietnamese name of the type ("Quy định", "Quyết định", "Nghị quyết"): the word before
+    # the number when there is one. It is what tells a QĐ "quy định" from a QĐ "quyết định".
+    type_name: str | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ the small `Line` objects after every page has been read; then paragraphs are reb
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ from pipeline.ingest.pdf_tables import (
     placeholder,
 )
 from pipeline.ingest.reflow import (
+    Column,
     Line,
+    Marker,
     Paragraph,
     build_paragraphs,
     measure_column,
@@ -95,7 +98,7 @@ def _read_pages(pdf: pdfium.PdfDocument, n_pages: int, finder: RuledTableFinder,
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
-            raise IngestError("corrupt", path="", detail=f"page {index + 1} cannot be read") \
+            raise IngestError("corrupt", path=str(path), detail=f"page {index + 1} cannot be read") \
                 from exc
         try:
             text = PageText(page)
@@ -141,7 +144,7 @@ def _assemble(doc: Document, pages: list[list[Line]], heights: list[float],
     body = _merge_continued_tables(body, tables)
     paragraphs = build_paragraphs(body, col)
     _emit(doc, paragraphs, tables, col)
-    _link_footnotes(doc, paragraphs, footnotes)
+    _link_footnotes(doc, paragraphs, tables, footnotes)
 
 
 def _merge_continued_tables(body: list[Line], tables: list[PageTable]) -> list[Line]:
@@ -161,7 +164,8 @@ def _merge_continued_tables(body: list[Line], tables: list[PageTable]) -> list[L
     return out
 
 
-def _emit(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable], col) -> None:  # noqa: ANN001
+def _emit(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable],
+          col: Column) -> None:
     for par in paragraphs:
         head = par.lines[0]
         if head.kind == "table":
@@ -170,44 +174,84 @@ def _emit(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable], c
                                     after_block=len(doc.blocks) - 1))
             continue
         doc.blocks.append(paragraph_to_block(par, col))
-    doc.properties["pdf_tables_ruled"] = len(doc.tables)
 
 
-def _link_footnotes(doc: Document, paragraphs: list[Paragraph], notes: list[Footnote]) -> None:
-    """Cut each note's superscript marker out of the body and record where it was."""
-    text_pars = [p for p in paragraphs if p.lines[0].kind == "text"]
-    used: set[tuple[int, int]] = set()
-    cuts: dict[int, list[tuple[int, int]]] = {}
-    for note in notes:
-        found = _find_marker(text_pars, note, used)
-        if found is None:
+@dataclass
+class _MarkerSite:
+    """Where a superscript marker sits: a body block, or a table cell."""
+
+    text: str
+    page: int
+    block: int | None = None
+    table: int | None = None
+    cell: tuple[int, int] | None = None
+    marker: Marker | None = None
+
+
+def _marker_sites(paragraphs: list[Paragraph], tables: list[PageTable]) -> list[_MarkerSite]:
+    """Every superscript marker of the document, in reading order."""
+    sites: list[_MarkerSite] = []
+    block = table_no = 0
+    for par in paragraphs:
+        head = par.lines[0]
+        if head.kind == "table":
+            t = tables[head.table_index or 0]
+            for cell in sorted(t.markers):
+                for m in t.markers[cell]:
+                    sites.append(_MarkerSite(m.text.strip(), t.page, table=table_no, cell=cell,
+                                             marker=m))
+            table_no += 1
             continue
-        block_index, marker_index = found
-        used.add(found)
-        m = text_pars[block_index].markers[marker_index]
-        cuts.setdefault(block_index, []).append((m.start, m.end))
-        note.block = block_index
-        note.offset = m.start
-    for block_index, spans in cuts.items():
-        block = doc.blocks[block_index]
-        shift_notes = [n for n in notes if n.block == block_index]
-        for start, end in sorted(spans, reverse=True):
-            block.text = block.text[:start] + block.text[end:]
-            for n in shift_notes:
-                if n.offset is not None and n.offset > start:
-                    n.offset -= end - start
+        for m in par.markers:
+            sites.append(_MarkerSite(m.text.strip(), head.page, block=block, marker=m))
+        block += 1
+    return sites
+
+
+def _link_footnotes(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable],
+                    notes: list[Footnote]) -> None:
+    """Cut each note's superscript marker out of the body (or a table cell) and record where
+    it was; a note whose marker is not found keeps block/offset None."""
+    sites = _marker_sites(paragraphs, tables)
+    used: set[int] = set()
+    chosen: list[tuple[_MarkerSite, Footnote]] = []
+    for note in notes:
+        for i, site in enumerate(sites):
+            if i in used or site.page > (note.page or 0):
+                continue
+            if site.text == note.id:
+                used.add(i)
+                chosen.append((site, note))
+                break
+    # Cut from the end of each text backwards so earlier offsets stay valid.
+    for site, note in sorted(chosen, key=lambda sn: -(sn[0].marker.start if sn[0].marker else 0)):
+        m = site.marker
+        assert m is not None
+        if site.block is not None:
+            block = doc.blocks[site.block]
+            block.text = block.text[:m.start] + block.text[m.end:]
+            note.block, note.offset = site.block, m.start
+        elif site.table is not None and site.cell is not None:
+            r, c = site.cell
+            row = doc.tables[site.table].rows[r]
+            row[c] = row[c][:m.start] + row[c][m.end:]
+            doc.properties.setdefault("footnote_cells", {})[note.id] = {
+                "table": site.table, "row": r, "col": c, "offset": m.start}
+    _shift_offsets(chosen)
     doc.footnotes.extend(notes)
 
 
-def _find_marker(pars: list[Paragraph], note: Footnote, used: set[tuple[int, int]]
-                 ) -> tuple[int, int] | None:
-    for bi, par in enumerate(pars):
-        if par.lines[0].page > (note.page or 0):
-            break
-        for mi, m in enumerate(par.markers):
-            if (bi, mi) not in used and m.text.strip() == note.id:
-                return bi, mi
-    return None
+def _shift_offsets(chosen: list[tuple[_MarkerSite, Footnote]]) -> None:
+    """Offsets were taken before later cuts in the same block; move them left accordingly."""
+    for site, note in chosen:
+        if site.block is None or note.offset is None:
+            continue
+        removed = sum(
+            len(other.marker.text) for other, _ in chosen
+            if other.block == site.block and other.marker is not None
+            and site.marker is not None and other.marker.start < site.marker.start
+        )
+        note.offset -= removed
 
 
 # --- legacy fonts ------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
 
     Returns the distinct header and footer texts, as printed, in order of first appearance.
     """
-    candidates = [c for lines, h in zip(pages, heights) for c in _edge_candidates(lines, h)]
+    candidates = [c for lines, h in zip(pages, heights, strict=True)
+                  for c in _edge_candidates(lines, h)]
     by_key: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
     for c in candidates:
         by_key[(c.where, _mask(c.line.text))].append(c)

@@ -30,11 +30,10 @@ _ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
 _SKIP_CODES = {0x0D, 0x0A, 0x00, 0xFFFE, 0xFFFF}
 # pdfium reports a hyphen that ends a line as 0x02; it is a printed hyphen ("hoat-" / "dong").
 _LINE_END_HYPHEN = 0x02
-# A gap wider than this (x font size) between two glyphs of one line is a word space; on pages
-# that write real space glyphs, only a gap wider than _WIDE_GAP is one without a glyph ...
+# A gap wider than _SPACE_GAP (x font size) between two glyphs is probably a word space, one
+# wider than _WIDE_GAP surely is ...
 _SPACE_GAP = 0.18
 _WIDE_GAP = 0.6
-_SPACED_SHARE = 0.05
 # ... and wider than this splits the line into separate segments (columns, table cells).
 _SEGMENT_GAP = 2.5
 # A superscript is at most this fraction of the line's size and sits above its baseline.
@@ -168,10 +167,6 @@ def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
 
     With `split`, a row is cut where a wide gap separates columns (title blocks, cells).
     """
-    n_spaces = sum(1 for c in chars if c.text.isspace())
-    # Most producers write real space glyphs; then a gap without one is not a word space
-    # (LibreOffice's fallback glyphs leave such gaps inside words: "cá ch").
-    spaced = n_spaces >= _SPACED_SHARE * max(1, len(chars) - n_spaces)
     rows = _fold_superscript_rows(_rows_by_baseline(chars))
     lines: list[Line] = []
     for row in rows:
@@ -179,7 +174,7 @@ def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
         for segment in _split_segments(row) if split else [row]:
             glyphs = [c for c in segment if not c.text.isspace()]
             if glyphs:
-                lines.append(_make_line(segment, glyphs, page_no, spaced, decoder))
+                lines.append(_make_line(segment, glyphs, page_no, decoder))
     return lines
 
 
@@ -199,24 +194,17 @@ def _rows_by_baseline(chars: list[Char]) -> list[list[Char]]:
 
 
 def _fold_superscript_rows(rows: list[list[Char]]) -> list[list[Char]]:
-    """Move rows of small raised glyphs (footnote markers) into the line they sit on."""
+    """Move a row of small raised glyphs (a footnote marker) into the line it sits on."""
     result: list[list[Char]] = []
-    pending: list[list[Char]] = []
-    for row in rows:
-        if _looks_superscript_row(row):
-            pending.append(row)
+    for i, row in enumerate(rows):
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        if below is not None and _looks_superscript_row(row) and _sits_on(row, below):
+            for ch in row:
+                ch.size = -abs(ch.size)  # negative size marks a superscript glyph
+            below.extend(c for c in row if not c.text.isspace())
+            below.sort(key=lambda c: c.x0)
             continue
-        for sup in pending:
-            if _sits_on(sup, row):
-                for ch in sup:
-                    ch.size = -abs(ch.size)  # negative size marks a superscript glyph
-                row.extend(c for c in sup if not c.text.isspace())
-                row.sort(key=lambda c: c.x0)
-            else:
-                result.append(sup)
-        pending = []
         result.append(row)
-    result.extend(pending)
     return result
 
 
@@ -254,7 +242,7 @@ def _mark_inline_superscripts(row: list[Char]) -> None:
 def _split_segments(row: list[Char]) -> list[list[Char]]:
     """Split a row where a wide empty gap separates two columns or table cells."""
     segments: list[list[Char]] = [[row[0]]]
-    for prev, ch in zip(row, row[1:]):
+    for prev, ch in zip(row, row[1:], strict=False):
         if ch.x0 - prev.x1 > _SEGMENT_GAP * max(abs(ch.size), abs(prev.size), 1.0):
             segments.append([ch])
         else:
@@ -262,12 +250,12 @@ def _split_segments(row: list[Char]) -> list[list[Char]]:
     return segments
 
 
-def _make_line(segment: list[Char], glyphs: list[Char], page_no: int, spaced: bool,
+def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
                decoder: Decoder | None) -> Line:
     text_parts: list[str] = []
     markers: list[Marker] = []
     pos = 0
-    for run_text, font, superscript in _runs(segment, spaced):
+    for run_text, font, superscript in _runs(segment):
         if decoder is not None:
             run_text = decoder(run_text, font)
         if superscript:
@@ -290,13 +278,13 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int, spaced: bo
     )
 
 
-def _runs(segment: list[Char], spaced: bool) -> list[tuple[str, str, bool]]:
+def _runs(segment: list[Char]) -> list[tuple[str, str, bool]]:
     """(text, font, superscript) runs of the glyphs in x order, with spaces where words part."""
-    glyphs, flags = _space_flags(segment, spaced)
+    glyphs, flags = _space_flags(segment)
     runs: list[tuple[str, str, bool]] = []
     cur: list[str] = []
     cur_font, cur_sup = glyphs[0].font, glyphs[0].size < 0
-    for ch, space in zip(glyphs, flags):
+    for ch, space in zip(glyphs, flags, strict=True):
         sup = ch.size < 0
         if ch.font != cur_font or sup != cur_sup:
             # The space goes with the new run, so a superscript marker's text stays bare.
@@ -309,11 +297,12 @@ def _runs(segment: list[Char], spaced: bool) -> list[tuple[str, str, bool]]:
     return [r for r in runs if r[0]]
 
 
-def _space_flags(segment: list[Char], spaced: bool) -> tuple[list[Char], list[bool]]:
+def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
     """The glyphs of `segment` and, for each, whether a word space goes before it.
 
-    Space glyphs and gaps decide first; font-switch boundaries inside letter runs are then
-    settled by Vietnamese syllable shape (see pdf_words).
+    A space glyph or a wide gap is a sure word space. A middling gap without a glyph, or a
+    font switch, is only a hint: such boundaries between letters are settled by Vietnamese
+    syllable shape (see pdf_words), falling back on the gap.
     """
     glyphs: list[Char] = []
     flags: list[bool] = []
@@ -326,11 +315,13 @@ def _space_flags(segment: list[Char], spaced: bool) -> tuple[list[Char], list[bo
         space, weak = False, False
         if glyphs and ch.size > 0:  # a superscript marker is glued to its word
             prev = glyphs[-1]
-            space = saw_space or _gap_is_space(prev, ch, spaced)
-            if ch.font != prev.font and not saw_space:
-                if ch.text[0] in CLOSING or prev.text[0] in OPENING:
+            gap = (ch.x0 - prev.x1) / max(abs(prev.size), abs(ch.size), 1.0)
+            space = saw_space or gap > _SPACE_GAP
+            letters = ch.text[0].isalpha() and prev.text[0].isalpha()
+            if not saw_space and gap <= _WIDE_GAP:
+                if ch.font != prev.font and (ch.text[0] in CLOSING or prev.text[0] in OPENING):
                     space = False
-                elif ch.text[0].isalpha() and prev.text[0].isalpha():
+                elif letters and (space or ch.font != prev.font):
                     weak = True
         glyphs.append(ch)
         flags.append(space)
@@ -338,12 +329,6 @@ def _space_flags(segment: list[Char], spaced: bool) -> tuple[list[Char], list[bo
         saw_space = False
     _resolve_soft_boundaries(glyphs, flags, soft)
     return glyphs, flags
-
-
-def _gap_is_space(prev: Char, ch: Char, spaced: bool) -> bool:
-    gap = ch.x0 - prev.x1
-    size = max(abs(prev.size), abs(ch.size), 1.0)
-    return gap > (_WIDE_GAP if spaced else _SPACE_GAP) * size
 
 
 def _resolve_soft_boundaries(glyphs: list[Char], flags: list[bool], soft: list[bool]) -> None:
@@ -362,9 +347,11 @@ def _resolve_soft_boundaries(glyphs: list[Char], flags: list[bool], soft: list[b
             j += 1
         if cuts:
             bounds = [i, *cuts, j]
-            pieces = ["".join(c.text for c in glyphs[a:b]) for a, b in zip(bounds, bounds[1:])]
-            decided = split_syllables(pieces)
+            pieces = ["".join(c.text for c in glyphs[a:b])
+                      for a, b in zip(bounds, bounds[1:], strict=False)]
+            gaps = [glyphs[c].x0 - glyphs[c - 1].x1 for c in cuts]
+            decided = split_syllables(pieces, gaps)
             if decided is not None:
-                for cut, space in zip(cuts, decided):
+                for cut, space in zip(cuts, decided, strict=True):
                     flags[cut] = space
         i = j

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest.pdf_layout import Char, Decoder, group_lines
-from pipeline.ingest.reflow import Line, join_lines
+from pipeline.ingest.reflow import Line, Marker, join_lines, join_paragraph
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down points)
 
@@ -32,6 +32,8 @@ class PageTable:
     cell_boxes: list[list[BBox | None]]
     rows: list[list[str]] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    # Superscript markers inside cells, by (row, column): footnote marker candidates.
+    markers: dict[tuple[int, int], list[Marker]] = field(default_factory=dict)
 
     @property
     def column_edges(self) -> list[float]:
@@ -83,24 +85,32 @@ def fill_cells(table: PageTable, chars: list[Char], decoder: Decoder | None) -> 
     for ch in chars:
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(ch)
-    table.rows = [[_cell_text(box, inside, table.page, decoder) for box in row]
-                  for row in table.cell_boxes]
+    table.rows = []
+    for r, row in enumerate(table.cell_boxes):
+        texts = []
+        for c, box in enumerate(row):
+            text, markers = _cell_text(box, inside, table.page, decoder)
+            texts.append(text)
+            if markers:
+                table.markers[(r, c)] = markers
+        table.rows.append(texts)
     table.pages = [table.page]
     return outside
 
 
-def _cell_text(box: BBox | None, chars: list[Char], page: int, decoder: Decoder | None) -> str:
+def _cell_text(box: BBox | None, chars: list[Char], page: int, decoder: Decoder | None
+               ) -> tuple[str, list[Marker]]:
+    """A cell's wrapped lines joined with spaces, and the superscripts found in it."""
     if box is None:
-        return ""
+        return "", []
     x0, top, x1, bottom = box
     mine = [c for c in chars
             if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom]
-    if not mine:
-        return ""
-    text = ""
-    for line in group_lines(mine, page, decoder, split=False):
-        text = join_lines(text, line.text)
-    return text
+    lines = group_lines(mine, page, decoder, split=False) if mine else []
+    if not lines:
+        return "", []
+    par = join_paragraph(lines)
+    return par.text, par.markers
 
 
 def placeholder(table: PageTable, index: int) -> Line:
@@ -115,12 +125,43 @@ def continues(first: PageTable, second: PageTable) -> bool:
     if second.page != first.pages[-1] + 1 or first.n_columns != second.n_columns:
         return False
     a, b = first.column_edges, second.column_edges
-    return len(a) == len(b) and all(abs(p - q) <= COLUMN_TOLERANCE for p, q in zip(a, b))
+    if len(a) != len(b):
+        return False
+    return all(abs(p - q) <= COLUMN_TOLERANCE for p, q in zip(a, b, strict=True))
 
 
 def merge_into(first: PageTable, second: PageTable) -> None:
-    rows = second.rows
+    """Append `second`'s rows to `first`, dropping a repeated header row and gluing a row that
+    the page break cut in two back together."""
+    rows, offset = second.rows, 0
     if rows and first.rows and rows[0] == first.rows[0]:
-        rows = rows[1:]  # the header row repeated on the new page
+        rows, offset = rows[1:], 1  # the header row repeated on the new page
+    base = len(first.rows)
+    if rows and _is_cut_row(first, rows[0]):
+        _glue_row(first, second, offset)
+        rows, offset = rows[1:], offset + 1
+    for (r, c), markers in second.markers.items():
+        if r >= offset:
+            first.markers[(base + r - offset, c)] = markers
     first.rows.extend(rows)
     first.pages.append(second.page)
+
+
+def _is_cut_row(first: PageTable, row: list[str]) -> bool:
+    """The continuation's first row has no number where every body row of the table has one:
+    it is the rest of the row the page break cut."""
+    body = first.rows[1:]
+    return bool(body) and not row[0].strip() and any(row) \
+        and all(r[0].strip() for r in body) and len(row) == len(first.rows[-1])
+
+
+def _glue_row(first: PageTable, second: PageTable, index: int) -> None:
+    last = len(first.rows) - 1
+    for c, text in enumerate(second.rows[index]):
+        before = first.rows[last][c]
+        joined = join_lines(before, text)
+        shift = len(joined) - len(text.lstrip())
+        for m in second.markers.get((index, c), []):
+            first.markers.setdefault((last, c), []).append(
+                Marker(m.start + shift, m.end + shift, m.text))
+        first.rows[last][c] = joined

@@ -134,13 +134,17 @@ def measure_column(lines: list[Line]) -> Column:
     sizes = Counter(round(ln.size * 2) / 2 for ln in text_lines for _ in range(len(ln.text)))
     size = sizes.most_common(1)[0][0]
     body = [ln for ln in text_lines if abs(ln.size - size) < 1.0] or text_lines
-    left = Counter(round(ln.x0) for ln in body).most_common(1)[0][0]
+    # The margin is the leftmost x0 that many lines share: not the most common one, which is
+    # the first-line indent in documents made of short paragraphs.
+    starts = Counter(round(ln.x0) for ln in body)
+    common = [x for x, n in starts.items() if n >= max(2, 0.05 * len(body))]
+    left = min(common) if common else starts.most_common(1)[0][0]
     rights = sorted(ln.x1 for ln in body)
     # Justified lines all end at the right margin; take a high percentile to ignore outliers.
     right = rights[int(0.9 * (len(rights) - 1))]
     pitches = Counter(
         round(b.bottom - a.bottom, 1)
-        for a, b in zip(body, body[1:])
+        for a, b in zip(body, body[1:], strict=False)
         if a.page == b.page and 0.8 * size < b.bottom - a.bottom < 2.5 * size
     )
     pitch = pitches.most_common(1)[0][0] if pitches else 1.2 * size
@@ -158,16 +162,33 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
         return cur.size < prev.size - 1.0 or cur.size > prev.size + 1.0
     if abs(cur.size - prev.size) > 0.9 or cur.bold != prev.bold:
         return True
-    if cur.page == prev.page and cur.bottom - prev.bottom > col.pitch + max(3.0, 0.25 * cur.size):
+    pitch = col.pitch * max(cur.size, prev.size) / col.size  # bigger type, wider lines
+    if cur.page == prev.page and cur.bottom - prev.bottom > pitch + max(3.0, 0.25 * cur.size):
         return True
     if is_bullet(cur_text):
         return True
     ended = bool(_TERMINAL_END.search(prev_text))
     if numbered_heading_kind(cur_text) and (ended or _is_short(prev, col)):
         return True
+    if not ended and _same_style(prev, cur) and is_centered(cur, col) \
+            and is_centered(prev, col, clear_of_margin=False):
+        return False  # a centred title or caption wrapped over several lines
     if _is_short(prev, col):
         return True
     return _is_indented_start(prev, cur, col)
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    return a.bold == b.bold and a.italic == b.italic and abs(a.size - b.size) < 0.5
+
+
+def is_centered(line: Line, col: Column, clear_of_margin: bool = True) -> bool:
+    """The line sits in the middle of the column (and, unless told, clear of the margin:
+    a full-width line is centred too, but says nothing about alignment)."""
+    tol = max(4.0, 0.5 * line.size)
+    centre = (col.left + col.right) / 2
+    middle = abs((line.x0 + line.x1) / 2 - centre) < tol
+    return middle and (not clear_of_margin or line.x0 > col.left + tol)
 
 
 def _is_short(line: Line, col: Column) -> bool:
@@ -193,15 +214,16 @@ def build_paragraphs(lines: list[Line], col: Column) -> list[Paragraph]:
     group: list[Line] = []
     for line in lines:
         if group and starts_new_paragraph(group[-1], line, col):
-            paragraphs.append(_make_paragraph(group))
+            paragraphs.append(join_paragraph(group))
             group = []
         group.append(line)
     if group:
-        paragraphs.append(_make_paragraph(group))
+        paragraphs.append(join_paragraph(group))
     return paragraphs
 
 
-def _make_paragraph(lines: list[Line]) -> Paragraph:
+def join_paragraph(lines: list[Line]) -> Paragraph:
+    """One paragraph from its lines, with superscript markers moved to the joined text."""
     text = ""
     markers: list[Marker] = []
     for line in lines:
@@ -244,8 +266,7 @@ def is_all_caps(text: str) -> bool:
 def guess_align(lines: list[Line], col: Column) -> str:
     """left / center / right / justify, from where the lines sit between the margins."""
     tol = max(3.0, 0.3 * col.size)
-    centre = (col.left + col.right) / 2
-    if all(abs((ln.x0 + ln.x1) / 2 - centre) < tol for ln in lines) and lines[0].x0 > col.left + tol:
+    if all(is_centered(ln, col) for ln in lines):
         return "center"
     if all(abs(ln.x1 - col.right) < tol for ln in lines) and lines[0].x0 > col.left + 4 * tol:
         return "right"

@@ -1,0 +1,388 @@
+"""References to other documents: every cited resolution, directive, decision and standard.
+
+Like eyecite does for case law: one pass of a combined regex finds typed candidates (the grammar
+is data, `data/reference_grammar.yaml`), the words around each candidate give its attributes,
+and short forms are resolved to the full reference they point back to.
+
+Forms (kind): party numbers "57-NQ/TW" (party), state numbers "2590/QĐ-UBND", "02/2023/QĐ-UBND",
+"24/2018/QH14" (state), "QCVN 8:2022/BTTTT", "ISO/IEC 17065" (standard), numberless resolutions
+"Nghị quyết Trung ương 4 khóa XII" -> "NQTW4-XII" and "Nghị quyết Đại hội XIII" -> "NQDH-XIII"
+(plenum). Variants get one canonical id: spaces and dashes, en-dash, "TƯ" for "TW", lower case,
+a number split by a line break or OCR ("101-\\nQĐ/TW", "181/2026/NĐ- CP"), numbers under 10
+written with two digits ("5-CT/TW" -> "05-CT/TW"). A party document written in the state pattern
+("57/NQ-TW") gets the party id; `pipeline.audit.references` reports it as malformed.
+
+Choices (documented because a reader of the output needs them):
+- Spans: for a numbered reference the span is the number itself ("57-NQ/TW"), not the type
+  word before it; for a short form it is "Nghị quyết số 57"; for a plenum or congress resolution
+  the whole phrase ("Nghị quyết Trung ương 4 khóa XII"). A phrase naming several plenums or
+  terms ("Nghị quyết Trung ương 4 khóa XII, XIII") gives one reference per plenum and term,
+  all with the span of the phrase.
+- Short forms ("Nghị quyết số 57", "Chỉ thị 05", "Thông tư 30") become references only when
+  resolved: to the latest earlier full reference of the same type name and number in the
+  document; else, when followed by a central body ("của Bộ Chính trị", "Hội nghị Trung ương 5"),
+  to the party id N-TYPE/TW; else to the one document of that type and number in the curated
+  registry, unless the text names another issuer ("Nghị quyết 18 của HĐND tỉnh"). Anything else
+  ("Kế hoạch 2024", "Nghị quyết 20%") is not a reference. A resolved short form copies the
+  attributes of its antecedent and has `resolved_from` = its own text.
+- A plenum resolution without a term ("Nghị quyết TW 4") takes the term of earlier mentions of
+  that plenum when they all agree; otherwise its id has no term ("NQTW4").
+- Attributes come from the words right after the number (date, "của" + body, plenum, term,
+  title "về …", in any order) and the type word right before it. A date further away
+  ("… đại hội đảng bộ các cấp (ngày 09/07/2024)") is not the document's date.
+- `document_references` covers the body ("body"), each footnote ("footnote:<id>", offsets into
+  the footnote text) and each table ("table:<index>", offsets into `table_text(table)`: cells
+  joined by a tab, rows by a newline; each cell is read on its own). Short forms resolve across
+  them in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pipeline.extract.dates import match_date, match_year, parse_date
+from pipeline.extract.reference_grammar import Grammar, fold, grammar
+from pipeline.extract.registry import Registry, default_registry
+from pipeline.model import Document, Reference, Table
+
+__all__ = ["extract_references", "document_references", "table_text", "canonical_number"]
+
+_SKIP = re.compile(r"[\s,(]*")
+_CLOSE = re.compile(r"\s*\)")
+_SPACES = re.compile(r"\s+")
+_TYPE_WINDOW = 48  # characters before a number searched for its type word
+_DATE_WINDOW = 140  # characters searched for "Ngày 22/12/2024, Bộ Chính trị ban hành"
+_TAIL_STEPS = 8
+_TITLE_MAX = 200
+
+
+def extract_references(
+    text: str, where: str = "body", registry: Registry | None = None
+) -> list[Reference]:
+    """Every reference in one text, in order of position."""
+    return _Extraction(registry).run(text, where)
+
+
+def document_references(doc: Document, registry: Registry | None = None) -> list[Reference]:
+    """Every reference in a document: body, then footnotes, then tables (see module doc)."""
+    ex = _Extraction(registry)
+    refs = ex.run(doc.text, "body")
+    for note in doc.footnotes:
+        refs.extend(ex.run(note.text, f"footnote:{note.id}"))
+    for index, table in enumerate(doc.tables):
+        refs.extend(ex.run_table(table, index))
+    return refs
+
+
+def table_text(table: Table) -> str:
+    """The text that "table:<index>" offsets point into: cells joined by tabs, rows by newlines."""
+    return "\n".join("\t".join(row) for row in table.rows)
+
+
+def canonical_number(number: str) -> str:
+    """"5" -> "05", "057" -> "57": leading zeros as official numbering writes them."""
+    return f"{int(number):02d}"
+
+
+def _clean(s: str) -> str:
+    return _SPACES.sub(" ", s).strip()
+
+
+class _Extraction:
+    """One document's extraction: keeps the earlier references short forms resolve to."""
+
+    def __init__(self, registry: Registry | None) -> None:
+        self.g: Grammar = grammar()
+        self.registry = registry if registry is not None else default_registry()
+        # (type name, number) -> latest full reference; plenum number -> terms seen.
+        self.antecedents: dict[tuple[str, int], Reference] = {}
+        self.plenum_terms: dict[int, set[str]] = {}
+
+    # -- driving ---------------------------------------------------------------------------
+
+    def run(self, text: str, where: str) -> list[Reference]:
+        matches = [m for m in self.g.scanner.finditer(text) if m.lastgroup != "url"]
+        refs: list[Reference] = []
+        for i, m in enumerate(matches):
+            limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            refs.extend(self._candidate(text, m, limit, where))
+        return refs
+
+    def run_table(self, table: Table, index: int) -> list[Reference]:
+        refs: list[Reference] = []
+        offset = 0
+        for row in table.rows:
+            for cell in row:
+                for ref in self.run(cell, f"table:{index}"):
+                    refs.append(replace(ref, start=ref.start + offset, end=ref.end + offset))
+                offset += len(cell) + 1  # the tab or newline after the cell
+        return refs
+
+    def _candidate(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
+        kind = m.lastgroup
+        if kind in ("plenum", "congress"):
+            return self._plenum(text, m, limit, where)
+        if kind == "short":
+            ref = self._short(text, m, limit, where)
+            return [ref] if ref is not None else []
+        ref = self._numbered(m, where)
+        if ref is None:
+            return []
+        self._type_word(text, ref)
+        self._tail(text, ref.end, limit, ref)
+        self._date_before(text, ref)
+        self._remember(ref)
+        return [ref]
+
+    # -- numbered forms ----------------------------------------------------------------------
+
+    def _numbered(self, m: re.Match[str], where: str) -> Reference | None:
+        g = self.g
+        kind = m.lastgroup
+        surface = m.group(0)
+        base = {"surface": surface, "start": m.start(), "end": m.end(), "where": where}
+        if m.group("p_num") is not None or m.group("m_num") is not None:
+            pre = "p" if m.group("p_num") is not None else "m"
+            num = canonical_number(m.group(f"{pre}_num"))
+            code = g.type_codes[fold(m.group(f"{pre}_type"))]
+            issuer = g.party_issuers[fold(m.group(f"{pre}_iss"))]
+            return Reference(id=f"{num}-{code}/{issuer}", kind="party", type=code, number=num,
+                             issuer=issuer, **base)
+        if m.group("n_num") is not None:
+            num = canonical_number(m.group("n_num"))
+            code = g.type_codes[fold(m.group("n_type"))]
+            issuer = self._state_issuer(m.group("n_iss"))
+            year = int(m.group("n_year"))
+            return Reference(id=f"{num}/{year}/{code}-{issuer}", kind="state", type=code,
+                             number=num, year=year, issuer=issuer, **base)
+        if m.group("l_num") is not None:
+            num = canonical_number(m.group("l_num"))
+            issuer = m.group("l_iss").upper() + m.group("l_leg")
+            year = int(m.group("l_year"))
+            return Reference(id=f"{num}/{year}/{issuer}", kind="state", number=num, year=year,
+                             issuer=issuer, **base)
+        if m.group("s_num") is not None:
+            num = canonical_number(m.group("s_num"))
+            code = g.type_codes[fold(m.group("s_type"))]
+            issuer = self._state_issuer(m.group("s_iss"))
+            return Reference(id=f"{num}/{code}-{issuer}", kind="state", type=code, number=num,
+                             issuer=issuer, **base)
+        if m.group("q_num") is not None:
+            prefix = m.group("q_pre").upper()
+            ref_id = f"{prefix} {m.group('q_num')}"
+            year = int(m.group("q_year")) if m.group("q_year") else None
+            if year:
+                ref_id += f":{year}"
+            issuer = None
+            if m.group("q_iss"):
+                issuer = self._state_issuer(m.group("q_iss"))
+                ref_id += f"/{issuer}"
+            return Reference(id=ref_id, kind="standard", type=prefix, number=m.group("q_num"),
+                             year=year, issuer=issuer, **base)
+        if m.group("i_num") is not None:
+            number = m.group("i_num")
+            joint = "IEC" in m.group("i_pre") or int(number.split("-")[0]) in g.iso_iec
+            prefix = "ISO/IEC" if joint else "ISO"
+            year = int(m.group("i_year")) if m.group("i_year") else None
+            ref_id = f"{prefix} {number}" + (f":{year}" if year else "")
+            return Reference(id=ref_id, kind="standard", type=prefix, number=number, year=year,
+                             issuer=prefix, **base)
+        raise AssertionError(f"unhandled reference form {kind}")  # pragma: no cover
+
+    def _state_issuer(self, written: str) -> str:
+        written = _SPACES.sub("", written)
+        return self.g.state_issuers.get(fold(written), written)
+
+    def _type_word(self, text: str, ref: Reference) -> None:
+        """The type word right before the number ("Quy định số 37-QĐ/TW") names the type."""
+        m = self.g.type_before.search(text, max(0, ref.start - _TYPE_WINDOW), ref.start)
+        word_name = self.g.names.get(fold(m.group("word"))) if m else None
+        code_name = self.g.code_names.get(ref.type or "")
+        if word_name is None or ref.kind == "standard":
+            ref.type_name = code_name
+            return
+        word_code = self.g.name_to_code.get(word_name)
+        if ref.type is None:  # a law number says nothing of its type: the word does
+            ref.type = word_code
+            ref.type_name = word_name
+        elif word_code == ref.type or (word_name == "Quy định" and ref.type in ("QĐ", "QĐi")):
+            ref.type_name = word_name
+        elif word_code is None:  # "văn bản số 870-CV/ĐU": a generic word
+            ref.type_name = code_name
+        else:  # the word contradicts the number ("Nghị quyết 21-KL/TW"): trust the number
+            ref.type_name = code_name
+
+    def _date_before(self, text: str, ref: Reference) -> None:
+        """"Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW"."""
+        if ref.date is not None:
+            return
+        word = self.g.type_before.search(text, max(0, ref.start - _TYPE_WINDOW), ref.start)
+        if word is None:
+            return
+        m = self.g.date_before.search(text, max(0, word.start() - _DATE_WINDOW), word.start())
+        if m is None:
+            return
+        iso = parse_date(m.group("date"))
+        if iso is not None:
+            ref.date, ref.year = iso, ref.year or int(iso[:4])
+            if ref.body is None:
+                ref.body = self._canonical_body(m.group("body"))
+
+    # -- attributes after a mention ------------------------------------------------------------
+
+    def _tail(self, text: str, pos: int, limit: int, ref: Reference) -> None:
+        g = self.g
+        for _ in range(_TAIL_STEPS):
+            p = _SKIP.match(text, pos, limit).end()
+            if ref.date is None and (d := match_date(text, p, need_day_word=True)) is not None:
+                if d.end <= limit:
+                    ref.date = d.iso
+                    if ref.year is None:
+                        ref.year = d.year
+                    pos = self._close(text, d.end, limit)
+                    continue
+            if ref.date is None and ref.year is None and (y := match_year(text, p)) is not None:
+                if y.end <= limit:
+                    ref.year = y.year
+                    pos = y.end
+                    continue
+            if ref.body is None and (of := g.of_word.match(text, p, limit)) is not None:
+                body = g.body.match(text, of.end(), limit) or g.generic_body.match(
+                    text, of.end(), limit
+                )
+                if body is not None:
+                    ref.body = self._canonical_body(body.group("body"))
+                    pos = body.end()
+                    continue
+            if (pl := g.plenum_tail.match(text, p, limit)) is not None:
+                if ref.body is None:
+                    ref.body = "Ban Chấp hành Trung ương"
+                pos = pl.end()
+                continue
+            if ref.term is None and (t := g.term_tail.match(text, p, limit)) is not None:
+                ref.term = _terms(t.group("terms"))[0]
+                pos = t.end()
+                continue
+            if ref.title is None:
+                title = g.quoted_title.match(text, p, limit) or g.title.match(text, p, limit)
+                if title is not None:
+                    ref.title = _title(title.group("title"))
+            break
+
+    @staticmethod
+    def _close(text: str, pos: int, limit: int) -> int:
+        m = _CLOSE.match(text, pos, limit)
+        return m.end() if m else pos
+
+    def _canonical_body(self, written: str) -> str:
+        written = _clean(written)
+        return self.g.bodies.get(fold(written), written)
+
+    # -- plenum and congress resolutions --------------------------------------------------------
+
+    def _plenum(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
+        base = {"surface": m.group(0), "start": m.start(), "end": m.end(), "where": where,
+                "type": "NQ", "type_name": "Nghị quyết"}
+        if m.lastgroup == "congress":
+            term = m.group("c_term")
+            return [Reference(id=f"NQDH-{term}", kind="plenum", term=term, **base)]
+        written = m.group("pl_no1") or m.group("pl_no2") or m.group("pl_no3")
+        numbers = [self._plenum_number(n) for n in re.split(r"\s*(?:,|và|&)\s*", written)]
+        terms = _terms(m.group("terms")) if m.group("terms") else []
+        refs: list[Reference] = []
+        for number in numbers:
+            if terms:
+                self.plenum_terms.setdefault(number, set()).update(terms)
+                here = terms
+                resolved_from = None
+            else:
+                # "Nghị quyết TW 4" after "Nghị quyết Trung ương 4 khóa XII": the same one.
+                known = self.plenum_terms.get(number, set())
+                here = [next(iter(known))] if len(known) == 1 else [None]
+                resolved_from = m.group(0) if here[0] is not None else None
+            for term in here:
+                ref_id = f"NQTW{number}" + (f"-{term}" if term else "")
+                refs.append(Reference(id=ref_id, kind="plenum", term=term,
+                                      body="Ban Chấp hành Trung ương",
+                                      resolved_from=resolved_from, **base))
+        return refs
+
+    def _plenum_number(self, written: str) -> int:
+        written = written.strip()
+        return int(written) if written.isdigit() else self.g.ordinals[fold(written)]
+
+    # -- short forms ------------------------------------------------------------------------------
+
+    def _short(self, text: str, m: re.Match[str], limit: int, where: str) -> Reference | None:
+        g = self.g
+        name = g.names[fold(m.group("sh_word"))]
+        number = int(m.group("sh_num"))
+        surface = m.group(0)
+        antecedent = self.antecedents.get((name, number))
+        central = g.central_body_after.match(text, m.end(), limit) is not None
+        code = g.name_to_code.get(name)
+        if antecedent is not None:
+            ref = replace(antecedent, surface=surface, start=m.start(), end=m.end(),
+                          where=where, resolved_from=surface)
+            return ref
+        if central and code is not None:
+            # "Nghị quyết số 21 Hội nghị Trung ương 5 khóa XIII": a central party document.
+            num = canonical_number(m.group("sh_num"))
+            ref = Reference(id=f"{num}-{code}/TW", kind="party", surface=surface,
+                            start=m.start(), end=m.end(), where=where, type=code, number=num,
+                            issuer="TW", type_name=name)
+            self._tail(text, m.end(), limit, ref)
+            self._remember(ref)
+            return ref
+        if self._names_other_issuer(text, m.end(), limit):
+            return None
+        entry = self.registry.short_form(name, number)
+        if entry is None:
+            return None
+        num = canonical_number(m.group("sh_num"))
+        issuer = None
+        if entry.kind == "party":
+            issuer = entry.id.rsplit("/", 1)[-1]
+        elif "-" in entry.id:
+            issuer = entry.id.rsplit("-", 1)[-1]
+        year = int(entry.id.split("/")[1]) if entry.id.count("/") == 2 else None
+        return Reference(id=entry.id, kind=entry.kind, surface=surface, start=m.start(),  # type: ignore[arg-type]
+                         end=m.end(), where=where, type=entry.type, number=num, year=year,
+                         issuer=issuer, type_name=name, resolved_from=surface)
+
+    def _names_other_issuer(self, text: str, pos: int, limit: int) -> bool:
+        p = _SKIP.match(text, pos, limit).end()
+        return self.g.of_word.match(text, p, limit) is not None
+
+    def _remember(self, ref: Reference) -> None:
+        if ref.kind not in ("party", "state") or ref.number is None:
+            return
+        number = int(ref.number)
+        names = {ref.type_name, self.g.code_names.get(ref.type or "")}
+        if ref.type == "QĐ" and ref.type_name is None:
+            names |= {"Quy định", "Quyết định"}
+        if ref.type == "QĐi":
+            names.add("Quy định")
+        for name in names - {None}:
+            self.antecedents[(name, number)] = ref  # type: ignore[index]
+
+
+def _terms(written: str) -> list[str]:
+    return [t for t in re.split(r"[\s,–-]+|\bvà\b", written) if t]
+
+
+def _title(written: str) -> str:
+    title = _clean(written).rstrip(" ,:")
+    if len(title) > _TITLE_MAX:
+        title = title[:_TITLE_MAX].rsplit(" ", 1)[0] + " …"
+    return title
+
+
+def references_by_id(refs: Sequence[Reference]) -> dict[str, list[Reference]]:
+    """References grouped by canonical id, in order of first mention."""
+    grouped: dict[str, list[Reference]] = {}
+    for ref in refs:
+        grouped.setdefault(ref.id, []).append(ref)
+    return grouped

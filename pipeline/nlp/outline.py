@@ -1,0 +1,259 @@
+"""Headings and the section tree of a report.
+
+A paragraph is a heading when enough evidence adds up (data/outline.yaml): a DOCX heading style
+or outline level, the PDF reader's font signals, bold, capitals, a larger font, centring, a
+numbering scheme ("Phần thứ hai", "A.", "I.", "1.", "2.1.", "a)", "*"), shortness and no final
+punctuation; bullets ("-", "+", "•") never are. Levels come from the order in which the document
+nests its numbering schemes, so "I." under "B." is level 2 in one report and level 1 in another,
+as printed. Unnumbered capital titles reset the nesting; an unnumbered line right under a part
+heading ("PHẦN THỨ HAI" / "PHƯƠNG HƯỚNG, NHIỆM VỤ ...") is its subtitle, at the same level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from statistics import median
+from typing import Any
+
+from pipeline.data import load_yaml
+from pipeline.ingest.textlines import is_all_caps
+from pipeline.model import Block, Document
+
+_FINAL_PUNCT = re.compile(r"[.;,!?…]$")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZĐÀ-Ỹ]")
+
+
+@dataclass
+class Heading:
+    block: int  # index of the heading's (first) block in Document.blocks
+    text: str
+    level: int
+    start: int  # offsets into Document.text
+    end: int
+    scheme: str | None = None  # numbering scheme name, None when unnumbered
+    score: int = 0
+    last_block: int = -1  # last block when a heading wraps over two paragraphs
+    label: str | None = None
+    confidence: float | None = None
+    label_source: str | None = None  # "model" | "rules" | "inherited" | "cue"
+
+    def record(self) -> dict[str, Any]:
+        return {"level": self.level, "text": self.text, "label": self.label,
+                "confidence": self.confidence, "start": self.start, "end": self.end,
+                "label_source": self.label_source, "scheme": self.scheme}
+
+
+@dataclass
+class Section:
+    label: str | None
+    heading: str | None
+    level: int
+    start: int
+    end: int
+    confidence: float | None = None
+    heading_index: int | None = None  # index into Outline.headings, None for cue sections
+    children: list[int] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        return {"label": self.label, "heading": self.heading, "level": self.level,
+                "start": self.start, "end": self.end, "confidence": self.confidence}
+
+
+@dataclass
+class Outline:
+    headings: list[Heading]
+    sections: list[Section]
+
+
+@cache
+def _config() -> dict[str, Any]:
+    cfg = dict(load_yaml("outline.yaml"))
+    cfg["_schemes"] = [(name, re.compile(p)) for name, p in cfg["schemes"].items()]
+    cfg["_bullet"] = re.compile(cfg["bullet"])
+    cfg["_title_words"] = re.compile(
+        "|".join(re.escape(w) for w in cfg.get("title_words", [])) or r"(?!)"
+    )
+    return cfg
+
+
+def numbering_scheme(text: str) -> str | None:
+    """The numbering scheme a paragraph starts with ("roman", "decimal2", ...), or None."""
+    for name, pattern in _config()["_schemes"]:
+        if pattern.match(text):
+            return name
+    return None
+
+
+def heading_score(block: Block, body_size: float | None, formatted: bool) -> tuple[int, str | None]:
+    """Evidence that `block` is a heading, and its numbering scheme."""
+    cfg = _config()
+    w = cfg["weights"]
+    text = block.text.strip()
+    words = len(text.split())
+    if not text or words > cfg["max_words"]:
+        return -99, None
+    style_heading = block.outline_level is not None or (
+        block.style is not None and block.style.lower().startswith(("heading", "title"))
+    )
+    if cfg["_bullet"].match(text) and not style_heading:
+        return -99, None
+    scheme = numbering_scheme(text)
+    score = 0
+    score += w["style_heading"] if style_heading else 0
+    score += w["reader_heading"] if block.kind == "heading" and not style_heading else 0
+    score += w["bold"] if block.bold else 0
+    caps = block.all_caps or is_all_caps(text)
+    score += w["all_caps"] if caps else 0
+    if scheme is not None:
+        score += w["top_level"] if scheme in cfg["top_level"] else w["numbered"]
+        if not formatted and words <= 25:
+            score += w["no_formatting_numbered"]
+    if body_size and block.font_size and block.font_size >= body_size + 1:
+        score += w["larger_font"]
+    score += w["centered"] if block.align == "center" else 0
+    score += w["short"] if words <= 15 else 0
+    if words > 25:
+        score += w["long"]
+    if words > 40 and not block.bold and not caps:
+        score += w["very_long"]
+    if block.bold and scheme is not None:
+        score += w["bold_numbered"]
+    if _FINAL_PUNCT.search(text) and not (scheme is not None and text.endswith(".")):
+        score += w["final_punctuation"]  # "1. Công tác dân vận." is a heading all the same
+    elif words <= 12:
+        score += w["no_final_punctuation"]
+    if _SENTENCE_INSIDE.search(_strip_number(text)[:-1]):
+        score += w["several_sentences"]
+    if block.italic and not block.bold:
+        score += w["italic_only"]
+    first_letter = next((c for c in _strip_number(text) if c.isalpha()), "")
+    if first_letter.islower():
+        score += w["lowercase_start"]
+    return score, scheme
+
+
+def _strip_number(text: str) -> str:
+    for _, pattern in _config()["_schemes"]:
+        m = pattern.match(text)
+        if m:
+            return text[m.end():]
+    return text
+
+
+def find_headings(doc: Document) -> list[Heading]:
+    cfg = _config()
+    blocks = doc.blocks
+    offsets = doc.block_offsets()
+    sizes = [b.font_size for b in blocks if b.font_size and b.kind == "paragraph"]
+    body_size = median(sizes) if sizes else None
+    formatted = any(b.bold for b in blocks) or any(b.style for b in blocks)
+
+    caption_of_table = {t.after_block for t in doc.tables if t.after_block is not None}
+    candidates: list[tuple[int, int, str | None]] = []
+    for i, block in enumerate(blocks):
+        score, scheme = heading_score(block, body_size, formatted)
+        if i in caption_of_table and scheme is None:
+            score -= 2  # a bold line right above a table is its caption
+        if score >= cfg["threshold"]:
+            candidates.append((i, score, scheme))
+    # A heading heads something: trailing candidates (a signature "Người báo cáo", a byline
+    # "P.V") with nothing but other candidates after them are not headings.
+    while candidates and all(c[0] >= candidates[-1][0] for c in candidates[-1:]) and \
+            candidates[-1][0] == len(blocks) - 1:
+        candidates.pop()
+
+    headings: list[Heading] = []
+    for i, score, scheme in candidates:
+        start, end = offsets[i]
+        text = blocks[i].text
+        prev = headings[-1] if headings else None
+        if prev is not None and _continues_heading(prev, blocks, i, scheme):
+            prev.text = f"{prev.text} {text}"
+            prev.end = end
+            prev.last_block = i
+            continue
+        headings.append(Heading(block=i, text=text, level=0, start=start, end=end,
+                                scheme=scheme, score=score, last_block=i))
+    _assign_levels(headings)
+    return headings
+
+
+def _continues_heading(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:
+    """A numbered heading wrapped over two paragraphs (a PDF line wrap the reader kept)."""
+    if scheme is not None or prev.last_block != i - 1 or prev.scheme is None:
+        return False
+    if prev.scheme in _config()["top_level"] or _FINAL_PUNCT.search(prev.text) or \
+            prev.text.endswith(":"):
+        return False
+    a, b = blocks[prev.last_block], blocks[i]
+    same_look = a.bold == b.bold and is_all_caps(a.text) == is_all_caps(b.text)
+    return same_look and is_all_caps(b.text) and len(b.text.split()) <= 12
+
+
+def _assign_levels(headings: list[Heading]) -> None:
+    cfg = _config()
+    top = set(cfg["top_level"])
+    stack: list[str] = []
+    prev: Heading | None = None
+    for h in headings:
+        scheme = h.scheme
+        if scheme in top:
+            stack = [scheme]
+            h.level = 1
+        elif scheme is None and prev is not None and _is_subtitle(prev, h):
+            h.level = prev.level  # "PHẦN THỨ HAI" / "PHƯƠNG HƯỚNG ...": one title, two lines
+        elif scheme is None and is_all_caps(h.text) and (not stack or _is_title(h.text)):
+            stack = []
+            h.level = 1
+        else:
+            key = scheme or ("caps" if is_all_caps(h.text) else "plain")
+            if key in stack:
+                del stack[stack.index(key) + 1:]
+            else:
+                stack.append(key)
+            h.level = len(stack)
+        prev = h
+
+
+def _is_subtitle(prev: Heading, h: Heading) -> bool:
+    adjacent = h.block == prev.last_block + 1
+    bare_top = prev.scheme in _config()["top_level"] and len(_strip_number(prev.text).split()) <= 2
+    title_line = prev.scheme is None and prev.level == 1
+    return adjacent and (bare_top or title_line) and is_all_caps(h.text)
+
+
+def _is_title(text: str) -> bool:
+    return bool(_config()["_title_words"].search(text))
+
+
+def build_sections(doc: Document, headings: list[Heading]) -> list[Section]:
+    """One section per heading, spanning to the next heading of the same or a higher level;
+    text before the first heading is the preamble; no headings: one section for everything."""
+    text_end = len(doc.text)
+    sections: list[Section] = []
+    first_start = headings[0].start if headings else text_end
+    if first_start > 0 and doc.text[:first_start].strip():
+        sections.append(Section(label=None, heading=None, level=0, start=0,
+                                end=_rtrim(doc.text, first_start)))
+    for k, h in enumerate(headings):
+        end = text_end
+        for later in headings[k + 1:]:
+            if later.level <= h.level:
+                end = _rtrim(doc.text, later.start)
+                break
+        sections.append(Section(label=h.label, heading=h.text, level=h.level, start=h.start,
+                                end=end, confidence=h.confidence, heading_index=k))
+    return sections
+
+
+def _rtrim(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def build_outline(doc: Document) -> Outline:
+    headings = find_headings(doc)
+    return Outline(headings=headings, sections=build_sections(doc, headings))
