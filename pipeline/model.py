@@ -118,6 +118,7 @@ class Meta:
     date: str | None = None  # YYYY-MM-DD
     doc_type: str | None = None
     draft: bool | None = None
+    doc_type_confidence: float | None = None
 
 
 @dataclass

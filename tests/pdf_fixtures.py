@@ -4,7 +4,8 @@ A DOCX is written with python-docx (Vietnamese text from seed 000, headings, bul
 header "DỰ THẢO", page numbers from a PAGE field, a bordered table, a table long enough to break
 across pages, footnotes) and converted by LibreOffice, the way most reports reach us as PDF.
 Bad inputs (truncated, encrypted, image-only) are derived from that PDF with qpdf, pdftoppm and
-Pillow. Each builder returns None when its tool is missing so tests can skip.
+Pillow. Each builder returns None when its tool is missing; the tests then fail with the tool's
+name (the Makefile installs them all).
 """
 
 from __future__ import annotations
@@ -83,6 +84,16 @@ LONG_TABLE = [["NĂM", "SỐ HỒ SƠ", "SỐ GIẤY CNHQ ĐÃ CẤP"]] + [
 ]
 
 
+# Printed without borders: found from its aligned columns of numbers.
+BORDERLESS_TABLE = [
+    ["NĂM", "SỐ HỒ SƠ", "SỐ GIẤY"],
+    ["2020", "2921", "4262"],
+    ["2021", "3531", "5616"],
+    ["2022", "2538", "4540"],
+    ["2023", "2160", "3636"],
+]
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -129,9 +140,10 @@ def _add_footnote_ref(paragraph, fid: str) -> None:  # noqa: ANN001
     ))
 
 
-def _add_table(document, rows: list[list[str]]) -> None:  # noqa: ANN001
+def _add_table(document, rows: list[list[str]], borders: bool = True) -> None:  # noqa: ANN001
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
+    if borders:
+        table.style = "Table Grid"
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
@@ -177,12 +189,45 @@ def build_report_docx(path: Path) -> Path:
     _add_footnote_ref(p, "2")
     _add_table(document, SMALL_TABLE)
     _body_paragraph(document, PARAGRAPHS[4])
+    _add_table(document, BORDERLESS_TABLE, borders=False)
     for _ in range(2):  # enough text that the long table starts mid-page and breaks
         for text in PARAGRAPHS[:3]:
             _body_paragraph(document, text)
     _heading(document, HEADINGS[3])
     _add_table(document, LONG_TABLE)
     _body_paragraph(document, "Trên đây là báo cáo chính trị xin kính trình Đại hội./.")
+    document.save(path)
+    return path
+
+
+TITLE_LEFT = ["ĐẢNG BỘ CỤC VIỄN THÔNG", "ĐẢNG BỘ BỘ PHẬN TRUNG TÂM", "*"]
+TITLE_RIGHT = ["ĐẢNG CỘNG SẢN VIỆT NAM", "Hà Nội, ngày 15 tháng 5 năm 2025"]
+SIGN_LEFT = ["Nơi nhận:", "- Đảng ủy Cục Viễn thông;", "- Lưu VP."]
+SIGN_RIGHT = ["T/M BAN CHẤP HÀNH", "BÍ THƯ", "Nguyễn Văn A"]
+
+
+def _side_by_side(document, left: list[str], right: list[str]) -> None:  # noqa: ANN001
+    """Two columns printed side by side, the way Word users lay out title and signature blocks:
+    a borderless table of one row."""
+    table = document.add_table(rows=1, cols=2)
+    for cell, texts in zip(table.rows[0].cells, (left, right), strict=True):
+        cell.paragraphs[0].text = texts[0]
+        for text in texts[1:]:
+            cell.add_paragraph(text)
+        for p in cell.paragraphs:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def build_title_docx(path: Path) -> Path:
+    """A short report with a title block and a signature block: read column by column."""
+    document = DocxDocument()
+    document.styles["Normal"].font.name = "Times New Roman"
+    document.styles["Normal"].font.size = Pt(13)
+    _side_by_side(document, TITLE_LEFT, TITLE_RIGHT)
+    _heading(document, "BÁO CÁO CHÍNH TRỊ")
+    for text in PARAGRAPHS[:2]:
+        _body_paragraph(document, text)
+    _side_by_side(document, SIGN_LEFT, SIGN_RIGHT)
     document.save(path)
     return path
 
@@ -241,6 +286,46 @@ def image_only_copy(pdf: Path, out: Path) -> Path | None:
     return out
 
 
+LEGACY_TEXT = "Đảng bộ Trung tâm đã lãnh đạo hoàn thành tốt các chỉ tiêu, nhiệm vụ chính trị."
+
+
+def legacy_paragraphs() -> list[str]:
+    return [" ".join([LEGACY_TEXT] * 3), LEGACY_TEXT]
+
+
+def build_legacy_pdf(out_dir: Path) -> Path | None:
+    """A PDF whose text is TCVN3 bytes in a font named ".VnTime", like an old ABC document.
+
+    LibreOffice cannot embed a .VnTime font it does not have, so the text is written in TCVN3
+    with an ordinary font and the font is renamed in the PDF afterwards (qpdf's QDF mode keeps
+    the file editable; fix-qdf repairs the offsets).
+    """
+    exe, fix = soffice(), shutil.which("fix-qdf")
+    if exe is None or fix is None or shutil.which("qpdf") is None:
+        return None
+    from pipeline.ingest import legacy
+
+    document = DocxDocument()
+    document.styles["Normal"].font.name = "Liberation Serif"
+    for text in legacy_paragraphs():
+        document.add_paragraph(legacy.encode(text, "tcvn3"))
+    docx_path = out_dir / "legacy.docx"
+    document.save(docx_path)
+    pdf = convert_to_pdf(docx_path, out_dir)
+    if pdf is None:
+        return None
+    qdf = out_dir / "legacy.qdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(qdf)],
+                   check=True, capture_output=True, timeout=60)
+    data = qdf.read_bytes().replace(b"LiberationSerif", b".VnTime")
+    edited = out_dir / "legacy_edited.qdf"
+    edited.write_bytes(data)
+    out = out_dir / "legacy_vntime.pdf"
+    with out.open("wb") as fh:
+        subprocess.run([fix, str(edited)], check=True, stdout=fh, timeout=60)
+    return out
+
+
 def repeated_copy(pdf: Path, out: Path, times: int) -> Path | None:
     """A long PDF made by repeating every page of `pdf` (for speed and memory checks)."""
     exe = shutil.which("qpdf")
@@ -252,6 +337,7 @@ def repeated_copy(pdf: Path, out: Path, times: int) -> Path | None:
 
 
 __all__ = [
-    "build_report_docx", "convert_to_pdf", "encrypted_copy", "expected_body", "image_only_copy",
-    "repeated_copy", "truncated_copy",
+    "build_legacy_pdf", "build_report_docx", "build_title_docx", "convert_to_pdf",
+    "encrypted_copy", "expected_body",
+    "image_only_copy", "repeated_copy", "truncated_copy",
 ]

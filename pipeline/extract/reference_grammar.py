@@ -114,55 +114,63 @@ def build(data: dict[str, Any]) -> Grammar:
     term_phrase = rf"\(?\s*(?i:khóa|khoá)\s+(?P<terms>{terms})(?:\s*\))?"
     local_after = _alternation(plenum["local_congress_after"])
     nq = r"(?i:nghị\s{1,8}quyết)"
-    number_start = r"(?<![\w/.,\-–])"
 
-    # One pattern, one pass. Order matters only between branches that start at the same
-    # character: URLs first (a number inside a link is not a citation), then numbered forms.
+    # One pattern, one pass, four branches told apart by their first character: a link, a
+    # number, a standard, a type word. Python's regex engine tries every top-level branch at
+    # every position, so forms that start alike share one branch (this keeps the scan fast).
+    # The digit is consumed before the look-behind so most positions fail on the first test.
+    # First letters of the type words (both cases): a cheap test before the word branch.
+    word_initials = "".join(sorted({c for n in data["short_form_names"] + ["Nghị quyết"]
+                                    for c in (n[0].lower(), n[0].upper())}))
+    num = r"(?P<num>\d(?<![\w/.,\-–]\d)\d{0,4})"
+    # A known code followed by another ("NQLT-CP-UBTWMTTQVN") is part of a joint issuer.
+    state_iss = rf"(?:(?i:{state_iss_known})(?![\w]|-[A-ZĐ])|{state_iss_any})"
     scanner = re.compile(
         "|".join(
             [
                 r"(?P<url>(?i:https?://|www\.)\S+)",
-                # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP
-                rf"{number_start}(?P<n_num>\d{{1,5}}){GAP}/{GAP}(?P<n_year>(?:19|20)\d\d){GAP}/"
-                rf"{GAP}(?P<n_type>(?i:{state_type})){GAP}{DASH}{GAP}"
-                rf"(?P<n_iss>(?i:{state_iss_known})(?![\w])|{state_iss_any})",
-                # 24/2018/QH14
-                rf"{number_start}(?P<l_num>\d{{1,5}}){GAP}/{GAP}(?P<l_year>(?:19|20)\d\d){GAP}/"
-                rf"{GAP}(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d)",
+                rf"{num}(?:"
                 # 57-NQ/TW, 57 - NQ/TW, 57–NQ/TƯ, 101-<line break>QĐ/TW, 57-NQ/ TW
-                rf"{number_start}(?P<p_num>\d{{1,5}}){GAP}{DASH}{GAP}(?P<p_type>(?i:{party_type}))"
-                rf"{GAP}/{GAP}(?P<p_iss>(?i:{party_iss}))(?![\w])",
-                # 57/NQ-TW or 57/NQ/TW: a party document written in the state pattern.
-                rf"{number_start}(?P<m_num>\d{{1,5}}){GAP}/{GAP}(?P<m_type>(?i:{party_type}))"
-                rf"{GAP}[-–/]{GAP}(?P<m_iss>(?i:{party_iss}))(?![\w\-/])",
+                rf"{GAP}{DASH}{GAP}(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
+                rf"(?P<p_iss>(?i:{party_iss}))(?![\w])"
+                rf"|{GAP}/{GAP}(?:"
+                # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP; 24/2018/QH14
+                rf"(?P<year>(?:19|20)\d\d){GAP}/{GAP}(?:"
+                rf"(?P<n_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<n_iss>{state_iss})"
+                rf"|(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d))"
+                # 57/NQ-TW or 57/NQ/TW: a party document written in the state pattern
+                rf"|(?P<m_type>(?i:{party_type})){GAP}[-–/]{GAP}(?P<m_iss>(?i:{party_iss}))"
+                rf"(?![\w\-/])"
                 # 2590/QĐ-UBND, 924/QĐ-TTg, 56/QĐ-CVT
-                rf"{number_start}(?P<s_num>\d{{1,5}}){GAP}/{GAP}(?P<s_type>(?i:{state_type}))"
-                rf"{GAP}{DASH}{GAP}(?P<s_iss>(?i:{state_iss_known})(?![\w])|{state_iss_any})",
-                # QCVN 8:2022/BTTTT, TCVN 7189:2009, QCVN 47
-                rf"(?<![\w])(?P<q_pre>{national_std}){GAP}(?P<q_num>\d{{1,5}}(?:-\d{{1,3}})*)"
+                rf"|(?P<s_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<s_iss>{state_iss})"
+                # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
+                rf"|(?P<c_iss>(?i:{state_iss_known})){DASH}(?P<c_unit>[A-ZĐ][A-Za-zĐđ]{{1,9}})"
+                rf"(?![\w\-/])))",
+                # QCVN 8:2022/BTTTT, TCVN 7189:2009, QCVN 47; ISO 9001:2015, ISO/IEC 17065
+                rf"(?:(?P<q_pre>{national_std})(?<![\w]....){GAP}(?P<q_num>\d{{1,5}}(?:-\d{{1,3}})*)"
                 rf"(?:{GAP}:{GAP}(?P<q_year>(?:19|20)\d\d))?"
-                rf"(?:{GAP}/{GAP}(?P<q_iss>[A-ZĐ][A-Za-zĐđ&]{{1,11}}))?(?![\w])",
-                # ISO 9001:2015, ISO/IEC 17065, ISO IEC 17065, ISO9001
-                rf"(?<![\w])(?P<i_pre>ISO(?:{GAP}[/ ]{GAP}IEC)?){GAP}"
+                rf"(?:{GAP}/{GAP}(?P<q_iss>[A-ZĐ][A-Za-zĐđ&]{{1,11}}))?(?![\w])"
+                rf"|(?P<i_pre>ISO(?<![\w]...)(?:{GAP}[/ ]{GAP}IEC)?){GAP}"
                 rf"(?P<i_num>\d{{3,5}}(?:-\d{{1,3}})*)(?:{GAP}:{GAP}(?P<i_year>(?:19|20)\d\d))?"
-                r"(?![\w])",
+                r"(?![\w]))",
+                rf"(?=[{word_initials}])(?<![\w])(?:"
                 # Nghị quyết Đại hội XIII, Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII
-                rf"(?<![\w])(?P<congress>{nq}{WS}(?i:đại\s{{1,8}}hội){WS}"
+                rf"(?P<congress>{nq}{WS}(?i:đại\s{{1,8}}hội){WS}"
                 rf"(?:(?i:đại\s{{1,8}}biểu){WS})?(?:(?i:Đảng){WS})?"
                 rf"(?:(?i:toàn\s{{1,8}}quốc){WS})?(?:(?i:lần\s{{1,8}}thứ){WS})?"
                 rf"(?P<c_term>{ROMAN})(?![\w])"
-                rf"(?!\s*,?\s*(?:(?i:của)\s+)?(?:{local_after})(?![\w])))",
+                rf"(?!\s*,?\s*(?:(?i:của)\s+)?(?:{local_after})(?![\w])))"
                 # Nghị quyết Trung ương 4 khóa XII; Nghị quyết Hội nghị lần thứ 4 Ban Chấp hành
                 # Trung ương Đảng (khóa XII); các nghị quyết Hội nghị Trung ương 3, 4 khóa XIII
-                rf"(?<![\w])(?P<plenum>{nq}{WS}(?:(?i:của){WS})?(?:(?i:các){WS})?"
+                rf"|(?P<plenum>{nq}{WS}(?:(?i:của){WS})?(?:(?i:các){WS})?"
                 rf"(?:(?i:hội\s{{1,8}}nghị){WS})?"
-                rf"(?:{central}(?:{WS}?(?P<pl_no1>{plenum_digits})|{WS}{lan_thu}+(?P<pl_no3>{plenum_nos}))"
+                rf"(?:{central}(?:(?:{WS})?(?P<pl_no1>{plenum_digits})|{WS}{lan_thu}+(?P<pl_no3>{plenum_nos}))"
                 rf"|{lan_thu}+(?P<pl_no2>{plenum_nos})"
                 rf"(?:{WS}(?:(?i:của){WS})?(?:{central}))?)"
-                rf"(?:[\s,]*{term_phrase})?)",
+                rf"(?:[\s,]*{term_phrase})?)"
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
-                rf"(?<![\w])(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
-                rf"(?P<sh_num>\d{{1,4}})(?![\w%]|\s*(?:[-–/%:]|[.,]\d)))",
+                rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
+                rf"(?P<sh_num>\d{{1,4}})(?![\w%]|\s*(?:[-–/%:]|[.,]\d))))",
             ]
         )
     )
@@ -190,15 +198,16 @@ def build(data: dict[str, Any]) -> Grammar:
     plenum_tail = re.compile(
         rf"(?i:hội\s{{1,8}}nghị){WS}(?:{lan_thu}+{plenum_nos}"
         rf"(?:{WS}(?:(?i:của){WS})?(?P<central>{central}))?"
-        rf"|(?P<central2>{central})(?:{WS}?{plenum_digits}|{WS}{lan_thu}+{plenum_nos}))"
+        rf"|(?P<central2>{central})(?:(?:{WS})?{plenum_digits}|{WS}{lan_thu}+{plenum_nos}))"
     )
     term_tail = re.compile(term_phrase)
     of_word = re.compile(r"(?i:của)\s{1,8}")
     title = re.compile(r"(?P<title>(?i:về)\s[^;.!?()\[\]“”\"]{3,240})")
     quoted_title = re.compile(r"[“\"]\s*(?P<title>(?i:về)\s[^”\"]{3,400})[”\"]")
+    central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"] + plenum["central"])
     central_body_after = re.compile(
-        rf"[\s,]*(?:(?i:của){WS}(?:{_alternation(['Bộ Chính trị', 'Ban Bí thư'] + plenum['central'])})"
-        rf"|(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:{WS}?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
+        rf"[\s,]*(?:(?i:của){WS}(?i:{central_bodies})(?![\w])"
+        rf"|(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
         rf"|{lan_thu}+{plenum_no}))"
     )
     return Grammar(

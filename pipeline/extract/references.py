@@ -39,7 +39,6 @@ Choices (documented because a reader of the output needs them):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.extract.dates import match_date, match_year, parse_date
@@ -103,7 +102,7 @@ class _Extraction:
     # -- driving ---------------------------------------------------------------------------
 
     def run(self, text: str, where: str) -> list[Reference]:
-        matches = [m for m in self.g.scanner.finditer(text) if m.lastgroup != "url"]
+        matches = [m for m in self.g.scanner.finditer(text) if m.group("url") is None]
         refs: list[Reference] = []
         for i, m in enumerate(matches):
             limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -121,15 +120,12 @@ class _Extraction:
         return refs
 
     def _candidate(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
-        kind = m.lastgroup
-        if kind in ("plenum", "congress"):
+        if m.group("plenum") is not None or m.group("congress") is not None:
             return self._plenum(text, m, limit, where)
-        if kind == "short":
+        if m.group("short") is not None:
             ref = self._short(text, m, limit, where)
             return [ref] if ref is not None else []
         ref = self._numbered(m, where)
-        if ref is None:
-            return []
         self._type_word(text, ref)
         self._tail(text, ref.end, limit, ref)
         self._date_before(text, ref)
@@ -138,33 +134,33 @@ class _Extraction:
 
     # -- numbered forms ----------------------------------------------------------------------
 
-    def _numbered(self, m: re.Match[str], where: str) -> Reference | None:
+    def _numbered(self, m: re.Match[str], where: str) -> Reference:
         g = self.g
-        kind = m.lastgroup
-        surface = m.group(0)
-        base = {"surface": surface, "start": m.start(), "end": m.end(), "where": where}
-        if m.group("p_num") is not None or m.group("m_num") is not None:
-            pre = "p" if m.group("p_num") is not None else "m"
-            num = canonical_number(m.group(f"{pre}_num"))
-            code = g.type_codes[fold(m.group(f"{pre}_type"))]
-            issuer = g.party_issuers[fold(m.group(f"{pre}_iss"))]
-            return Reference(id=f"{num}-{code}/{issuer}", kind="party", type=code, number=num,
-                             issuer=issuer, **base)
-        if m.group("n_num") is not None:
-            num = canonical_number(m.group("n_num"))
-            code = g.type_codes[fold(m.group("n_type"))]
-            issuer = self._state_issuer(m.group("n_iss"))
-            year = int(m.group("n_year"))
-            return Reference(id=f"{num}/{year}/{code}-{issuer}", kind="state", type=code,
-                             number=num, year=year, issuer=issuer, **base)
-        if m.group("l_num") is not None:
-            num = canonical_number(m.group("l_num"))
-            issuer = m.group("l_iss").upper() + m.group("l_leg")
-            year = int(m.group("l_year"))
-            return Reference(id=f"{num}/{year}/{issuer}", kind="state", number=num, year=year,
-                             issuer=issuer, **base)
-        if m.group("s_num") is not None:
-            num = canonical_number(m.group("s_num"))
+        base = {"surface": m.group(0), "start": m.start(), "end": m.end(), "where": where}
+        if m.group("num") is not None:
+            num = canonical_number(m.group("num"))
+            if m.group("p_type") or m.group("m_type"):
+                pre = "p" if m.group("p_type") else "m"
+                code = g.type_codes[fold(m.group(f"{pre}_type"))]
+                issuer = g.party_issuers[fold(m.group(f"{pre}_iss"))]
+                return Reference(id=f"{num}-{code}/{issuer}", kind="party", type=code,
+                                 number=num, issuer=issuer, **base)
+            if m.group("n_type"):
+                code = g.type_codes[fold(m.group("n_type"))]
+                issuer = self._state_issuer(m.group("n_iss"))
+                year = int(m.group("year"))
+                return Reference(id=f"{num}/{year}/{code}-{issuer}", kind="state", type=code,
+                                 number=num, year=year, issuer=issuer, **base)
+            if m.group("l_iss"):
+                issuer = m.group("l_iss").upper() + m.group("l_leg")
+                year = int(m.group("year"))
+                return Reference(id=f"{num}/{year}/{issuer}", kind="state", number=num,
+                                 year=year, issuer=issuer, **base)
+            if m.group("c_iss"):
+                issuer = self._state_issuer(m.group("c_iss"))
+                ref_id = f"{num}/{issuer}-{m.group('c_unit')}"
+                return Reference(id=ref_id, kind="state", type="CV", number=num,
+                                 issuer=issuer, **base)
             code = g.type_codes[fold(m.group("s_type"))]
             issuer = self._state_issuer(m.group("s_iss"))
             return Reference(id=f"{num}/{code}-{issuer}", kind="state", type=code, number=num,
@@ -181,15 +177,13 @@ class _Extraction:
                 ref_id += f"/{issuer}"
             return Reference(id=ref_id, kind="standard", type=prefix, number=m.group("q_num"),
                              year=year, issuer=issuer, **base)
-        if m.group("i_num") is not None:
-            number = m.group("i_num")
-            joint = "IEC" in m.group("i_pre") or int(number.split("-")[0]) in g.iso_iec
-            prefix = "ISO/IEC" if joint else "ISO"
-            year = int(m.group("i_year")) if m.group("i_year") else None
-            ref_id = f"{prefix} {number}" + (f":{year}" if year else "")
-            return Reference(id=ref_id, kind="standard", type=prefix, number=number, year=year,
-                             issuer=prefix, **base)
-        raise AssertionError(f"unhandled reference form {kind}")  # pragma: no cover
+        number = m.group("i_num")
+        joint = "IEC" in m.group("i_pre") or int(number.split("-")[0]) in g.iso_iec
+        prefix = "ISO/IEC" if joint else "ISO"
+        year = int(m.group("i_year")) if m.group("i_year") else None
+        ref_id = f"{prefix} {number}" + (f":{year}" if year else "")
+        return Reference(id=ref_id, kind="standard", type=prefix, number=number, year=year,
+                         issuer=prefix, **base)
 
     def _state_issuer(self, written: str) -> str:
         written = _SPACES.sub("", written)
@@ -285,7 +279,7 @@ class _Extraction:
     def _plenum(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
         base = {"surface": m.group(0), "start": m.start(), "end": m.end(), "where": where,
                 "type": "NQ", "type_name": "Nghị quyết"}
-        if m.lastgroup == "congress":
+        if m.group("congress") is not None:
             term = m.group("c_term")
             return [Reference(id=f"NQDH-{term}", kind="plenum", term=term, **base)]
         written = m.group("pl_no1") or m.group("pl_no2") or m.group("pl_no3")
@@ -379,10 +373,3 @@ def _title(written: str) -> str:
         title = title[:_TITLE_MAX].rsplit(" ", 1)[0] + " …"
     return title
 
-
-def references_by_id(refs: Sequence[Reference]) -> dict[str, list[Reference]]:
-    """References grouped by canonical id, in order of first mention."""
-    grouped: dict[str, list[Reference]] = {}
-    for ref in refs:
-        grouped.setdefault(ref.id, []).append(ref)
-    return grouped

@@ -32,6 +32,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}|[*†‡])(?=\s|\D)")
+_TERMINAL = re.compile(r"[.;!?…)\]”\"]$")
 
 
 @dataclass
@@ -71,10 +72,9 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
     needed = max(2, math.ceil(MIN_SHARE * len(pages)))
     drop: set[int] = set()
     for group in by_key.values():
-        if _is_running(group, needed):
-            drop.update(id(c.line) for c in group)
+        drop.update(id(c.line) for c in _running_members(group, needed))
     for c in candidates:
-        if _PAGE_NUMBER.match(c.line.text.strip()):
+        if _is_page_number(c.line.text, len(pages)):
             drop.add(id(c.line))
     headers: list[str] = []
     footers: list[str] = []
@@ -89,31 +89,48 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
     return headers, footers
 
 
-def _is_running(group: list[_Candidate], needed: int) -> bool:
-    distinct_pages = {c.page for c in group}
-    if len(distinct_pages) < needed:
+def _is_page_number(text: str, n_pages: int) -> bool:
+    """A lone page number ("3", "- 3 -", "Trang 3", "3/12"); a year such as "2020" alone on a
+    line is body text, so the number must fit the document's page count."""
+    text = text.strip()
+    if not _PAGE_NUMBER.match(text):
         return False
+    first = re.search(r"\d+", text)
+    return first is not None and int(first.group()) <= n_pages + 10
+
+
+def _running_members(group: list[_Candidate], needed: int) -> list[_Candidate]:
+    """The occurrences of one masked text that sit at its usual height, if they are on enough
+    pages to be a running line; an occurrence elsewhere on the page is body text."""
     heights = sorted(c.line.bottom for c in group)
     median = heights[len(heights) // 2]
-    steady = sum(abs(h - median) <= HEIGHT_TOLERANCE for h in heights)
-    return steady >= needed
+    steady = [c for c in group if abs(c.line.bottom - median) <= HEIGHT_TOLERANCE]
+    return steady if len({c.page for c in steady}) >= needed else []
 
 
 # --- footnotes ---------------------------------------------------------------------------------
 
 
-def split_footnote_lines(lines: list[Line], col: Column) -> tuple[list[Line], list[Line]]:
+def split_footnote_lines(lines: list[Line], col: Column, continuing: bool = False
+                         ) -> tuple[list[Line], list[Line]]:
     """(body lines, footnote lines): the smaller-font run at the page bottom, if it starts with
-    a footnote number."""
+    a footnote number, or (when `continuing`, a note left unfinished on the page before) with
+    the rest of that note."""
     start = len(lines)
     while start > 0 and _is_small_text(lines[start - 1], col):
         start -= 1
     if start == len(lines):
         return lines, []
     area = lines[start:]
-    if not _footnote_id(area[0]):
+    if not _footnote_id(area[0]) and not continuing:
         return lines, []
     return lines[:start], area
+
+
+def note_is_unfinished(note: Footnote | None, page: int) -> bool:
+    """The last note of the page before stops mid-sentence: its rest opens this page's area."""
+    return note is not None and note.page == page - 1 \
+        and not _TERMINAL.search(note.text.rstrip())
 
 
 def _is_small_text(line: Line, col: Column) -> bool:
@@ -138,6 +155,9 @@ def parse_footnotes(area: list[Line], previous: Footnote | None) -> list[Footnot
     for line in area:
         fid = _footnote_id(line)
         current = notes[-1] if notes else None
+        if current is None and fid is None and previous is not None:
+            previous.text = join_lines(previous.text, line.text)  # a note's rest, carried over
+            continue
         superscript = bool(line.markers and line.markers[0].start == 0)
         is_new = fid is not None and (
             current is None or superscript or fid == _next_id(current.id) or fid == expected

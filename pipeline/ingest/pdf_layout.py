@@ -1,7 +1,7 @@
 """Characters with positions and fonts from pypdfium2, grouped into printed lines.
 
-pdfplumber's layout is 10-30x slower than reading pdfium's character table directly, so every
-page goes through here; pdfplumber only sees pages with table rulings (see pdf_tables).
+pdfplumber's layout is 3-10x slower than reading pdfium's character table directly, so every
+page goes through here (pdfplumber only lends its table geometry, see pdf_tables).
 pdfium's character order is the content-stream order, which is not the reading order (Word and
 LibreOffice write fallback-font glyphs such as "ặ" in separate runs), so lines are rebuilt from
 baselines and x positions. Coordinates are converted to top-down page coordinates (like
@@ -27,6 +27,8 @@ _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
 # Unicode values pdfium uses for its own line breaks and for glyphs without a mapping.
+# (pdfium also inserts "generated" spaces, zero-width, which are dropped below: they appear
+# wherever a fallback-font run was cut out, inside words as well as between them.)
 _SKIP_CODES = {0x0D, 0x0A, 0x00, 0xFFFE, 0xFFFF}
 # pdfium reports a hyphen that ends a line as 0x02; it is a printed hyphen ("hoat-" / "dong").
 _LINE_END_HYPHEN = 0x02
@@ -36,6 +38,8 @@ _SPACE_GAP = 0.18
 _WIDE_GAP = 0.6
 # ... and wider than this splits the line into separate segments (columns, table cells).
 _SEGMENT_GAP = 2.5
+# An empty vertical strip this wide (x font size) down several rows separates two columns.
+_GUTTER = 1.5
 # A superscript is at most this fraction of the line's size and sits above its baseline.
 _SUPERSCRIPT_RATIO = 0.82
 
@@ -137,27 +141,6 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         textpage.close()
 
 
-def count_ruling_paths(page: pdfium.PdfPage, min_length: float = 15.0) -> int:
-    """How many path objects look like table rules (long thin lines or rectangles).
-
-    A cheap test (no text layout) that tells which pages deserve pdfplumber's table finder.
-    """
-    raw = page.raw
-    count = pdfium_c.FPDFPage_CountObjects(raw)
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    rules = 0
-    for i in range(count):
-        obj = pdfium_c.FPDFPage_GetObject(raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            continue
-        w, h = right.value - left.value, top.value - bottom.value
-        if max(w, h) >= min_length:
-            rules += 1
-    return rules
-
-
 # --- lines -------------------------------------------------------------------------------------
 
 
@@ -168,9 +151,12 @@ def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
     With `split`, a row is cut where a wide gap separates columns (title blocks, cells).
     """
     rows = _fold_superscript_rows(_rows_by_baseline(chars))
-    lines: list[Line] = []
     for row in rows:
         _mark_inline_superscripts(row)
+    if split:
+        rows = _order_side_by_side(rows)
+    lines: list[Line] = []
+    for row in rows:
         for segment in _split_segments(row) if split else [row]:
             glyphs = [c for c in segment if not c.text.isspace()]
             if glyphs:
@@ -237,6 +223,78 @@ def _mark_inline_superscripts(row: list[Char]) -> None:
         if (ch.text.isdigit() or ch.text in "*†‡") and ch.size <= _SUPERSCRIPT_RATIO * size \
                 and base - ch.baseline > 0.15 * size:
             ch.size = -ch.size
+
+
+def _order_side_by_side(rows: list[list[Char]]) -> list[list[Char]]:
+    """Read side-by-side blocks column by column.
+
+    The title block of a report ("ĐẢNG BỘ ..." beside "ĐẢNG CỘNG SẢN VIỆT NAM", then "*" beside
+    "Hà Nội, ngày ...") and the signature block ("Nơi nhận:" beside "T/M BAN CHẤP HÀNH") are
+    two columns printed row by row: a run of rows that share one empty vertical strip, with text
+    on both sides of it in two rows at least, is emitted left part first, then right part.
+    A run with two such strips or more is a table and is left alone (see pdf_aligned).
+    """
+    sizes = [max(abs(c.size) for c in row) for row in rows]
+    strips = [_free_strips(row, size) for row, size in zip(rows, sizes, strict=True)]
+    out: list[list[Char]] = []
+    i = 0
+    while i < len(rows):
+        end, gutter = _side_by_side_run(rows, strips, sizes[i], i)
+        if gutter is None:
+            out.append(rows[i])
+            i += 1
+            continue
+        run = rows[i:end]
+        out.extend(left for row in run if (left := [c for c in row if c.x1 <= gutter]))
+        out.extend(right for row in run if (right := [c for c in row if c.x0 >= gutter]))
+        i = end
+    return out
+
+
+def _side_by_side_run(rows: list[list[Char]], strips: list[list[tuple[float, float]]],
+                      size: float, start: int) -> tuple[int, float | None]:
+    """(end, gutter x) of the longest side-by-side run starting at `start`, or (start, None)."""
+    free = strips[start]
+    best: tuple[int, float | None] = (start, None)
+    end = start + 1
+    while end < len(rows):
+        if rows[end][0].baseline - rows[end - 1][0].baseline > 3.0 * size:
+            break
+        free = _intersect(free, strips[end], _GUTTER * size)
+        end += 1
+        inner = [g for g in free if g[0] > -1e8 and g[1] < 1e8]
+        if not inner:
+            break  # body text: no strip stays empty between the text of these rows
+        if len(inner) == 1:
+            gutter = (inner[0][0] + inner[0][1]) / 2
+            both = sum(1 for r in rows[start:end]
+                       if any(c.x1 <= gutter for c in r) and any(c.x0 >= gutter for c in r))
+            if both >= 2:
+                best = (end, gutter)
+    return best
+
+
+def _free_strips(row: list[Char], size: float) -> list[tuple[float, float]]:
+    """Horizontal intervals of the row with no glyph, as wide as a gutter at least."""
+    strips: list[tuple[float, float]] = []
+    edge = -1e9
+    for c in sorted((c for c in row if not c.text.isspace()), key=lambda c: c.x0):
+        if c.x0 - edge >= _GUTTER * size:
+            strips.append((edge, c.x0))
+        edge = max(edge, c.x1)
+    strips.append((edge, 1e9))
+    return strips
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]], width: float
+               ) -> list[tuple[float, float]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo >= width:
+                out.append((lo, hi))
+    return out
 
 
 def _split_segments(row: list[Char]) -> list[list[Char]]:

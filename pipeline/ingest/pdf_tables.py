@@ -1,26 +1,37 @@
-"""Tables in a PDF: ruled tables (pdfplumber, only on pages with rules) and merges across pages.
+"""Tables in a PDF: ruled tables found from the page's drawn lines, and merges across pages.
 
-pdfplumber's lattice finder gets bordered tables right, but its page layout is slow, so it runs
-only on pages where pdfium counted ruling paths. Only the cell boxes come from pdfplumber; the
-cell text is rebuilt from our own pdfium characters, so that superscripts, legacy fonts and
-line joins are handled exactly as in the body (wrapped cell lines joined with a space).
+pdfplumber's lattice algorithm gets bordered tables right, but its page parse (pdfminer) costs
+~0.2 s a page. So the rules are read here from pdfium's path objects (segments transformed to
+page space), turned into pdfplumber-style edges, and handed to pdfplumber's own geometry
+functions (merge, intersections, cells, tables), which need no page at all. The cell text is
+rebuilt from our pdfium characters, so superscripts, legacy fonts and line joins behave exactly
+as in the body (wrapped cell lines joined with a space).
 """
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from pipeline.ingest.pdf_layout import Char, Decoder, group_lines
 from pipeline.ingest.reflow import Line, Marker, join_lines, join_paragraph
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down points)
 
-# Pages with at least this many long path objects get pdfplumber's table finder.
-MIN_RULING_PATHS = 4
+# A drawn segment within this many points of horizontal/vertical is a rule.
+AXIS_TOLERANCE = 1.0
+# Rules shorter than this are glyph decorations or dots, not table borders.
+MIN_RULE_LENGTH = 3.0
+# Pages with fewer rules than this cannot hold a table (2 x 2 at the least).
+MIN_RULES = 4
 # Column edges of two table parts must agree within this many points to be one table.
 COLUMN_TOLERANCE = 3.0
+# pdfplumber's default tolerances for snapping, joining and intersecting edges.
+SNAP, JOIN, INTERSECT = 3.0, 3.0, 3.0
 
 
 @dataclass
@@ -46,35 +57,87 @@ class PageTable:
         return max((len(r) for r in self.cell_boxes), default=0)
 
 
-class RuledTableFinder:
-    """pdfplumber opened lazily, once, only if some page has rules; pages closed after use."""
+def find_ruled_tables(page: pdfium.PdfPage, page_no: int) -> list[PageTable]:
+    """Bordered tables of the page, from its drawn rules (no text layout needed)."""
+    edges = ruling_edges(page)
+    if len(edges) < MIN_RULES:
+        return []
+    from pdfplumber import table as lattice  # geometry only; no pdfminer parse happens
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._pdf: Any = None
+    edges = lattice.merge_edges(edges, SNAP, SNAP, JOIN, JOIN)
+    edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_RULE_LENGTH]
+    cells = lattice.intersections_to_cells(
+        lattice.edges_to_intersections(edges, INTERSECT, INTERSECT))
+    tables: list[PageTable] = []
+    for group in lattice.cells_to_tables(cells):
+        found = lattice.Table(None, group)
+        boxes = [[tuple(c) if c is not None else None for c in row.cells] for row in found.rows]
+        table = PageTable(page_no, tuple(found.bbox), boxes)  # type: ignore[arg-type]
+        if _is_grid(table, page.get_width() * page.get_height()):
+            tables.append(table)
+    return tables
 
-    def find(self, page_index: int) -> list[PageTable]:
-        if self._pdf is None:
-            import pdfplumber
 
-            self._pdf = pdfplumber.open(self._path)
-        page = self._pdf.pages[page_index]
-        try:
-            found = page.find_tables()
-            tables = []
-            for t in found:
-                boxes = [[tuple(c) if c is not None else None for c in row.cells]
-                         for row in t.rows]
-                if len(boxes) >= 1 and max(len(r) for r in boxes) >= 2:
-                    tables.append(PageTable(page_index + 1, tuple(t.bbox), boxes))
-            return tables
-        finally:
-            page.close()
+def _is_grid(table: PageTable, page_area: float) -> bool:
+    """A real table has two columns at least; a big box of one or two rows is a page frame
+    or a text box around body text, which must not be swallowed."""
+    if not table.cell_boxes or table.n_columns < 2:
+        return False
+    x0, top, x1, bottom = table.bbox
+    return not (len(table.cell_boxes) <= 2 and (x1 - x0) * (bottom - top) > 0.4 * page_area)
 
-    def close(self) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-            self._pdf = None
+
+def ruling_edges(page: pdfium.PdfPage) -> list[dict[str, Any]]:
+    """Horizontal and vertical segments of the page's paths, as pdfplumber edge dicts."""
+    height = page.get_height()
+    edges: list[dict[str, Any]] = []
+    raw = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH:
+            for (x0, y0), (x1, y1) in _path_segments(obj):
+                edge = _edge(x0, height - y0, x1, height - y1)
+                if edge is not None:
+                    edges.append(edge)
+    return edges
+
+
+def _path_segments(obj: Any) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Straight segments of a path object, in page coordinates (curves are skipped)."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+        return []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    segments = []
+    start = prev = None
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
+                 matrix.b * x.value + matrix.d * y.value + matrix.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+            segments.append((prev, point))
+        prev = point
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None and point != start:
+            segments.append((point, start))
+    return segments
+
+
+def _edge(x0: float, top0: float, x1: float, top1: float) -> dict[str, Any] | None:
+    left, right = min(x0, x1), max(x0, x1)
+    top, bottom = min(top0, top1), max(top0, top1)
+    if bottom - top <= AXIS_TOLERANCE and right - left >= MIN_RULE_LENGTH:
+        mid = (top + bottom) / 2
+        return {"x0": left, "x1": right, "top": mid, "bottom": mid, "doctop": mid,
+                "width": right - left, "height": 0.0, "orientation": "h", "object_type": "line"}
+    if right - left <= AXIS_TOLERANCE and bottom - top >= MIN_RULE_LENGTH:
+        mid = (left + right) / 2
+        return {"x0": mid, "x1": mid, "top": top, "bottom": bottom, "doctop": top,
+                "width": 0.0, "height": bottom - top, "orientation": "v", "object_type": "line"}
+    return None
 
 
 def fill_cells(table: PageTable, chars: list[Char], decoder: Decoder | None) -> list[Char]:

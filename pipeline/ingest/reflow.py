@@ -22,7 +22,7 @@ from pipeline.model import Block
 BULLET_CHARS = "-+•o❖*▪►➢–—●◦■□✓✔➤→"
 PUA_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓",
                "\uf0a8": "□", "\uf06e": "■", "\uf0e0": "➢", "\uf046": "➢"}
-_BULLET_RE = re.compile(r"^[" + re.escape(BULLET_CHARS) + r"](\s|$)")
+_BULLET_RE = re.compile(r"^[" + re.escape(BULLET_CHARS) + r"]\s+\S")
 
 # Numbered headings and list numbers seen in the reports.
 _PART_RE = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(thứ|THỨ|[IVXLC\d]+)", re.UNICODE)
@@ -93,7 +93,8 @@ class Paragraph:
 
 
 def is_bullet(text: str) -> bool:
-    return bool(_BULLET_RE.match(text)) or (text[:1] in PUA_BULLETS)
+    """A bullet followed by text ("- Tuổi bình quân ..."); a lone "*" under a title is not."""
+    return bool(_BULLET_RE.match(text)) or (text[:1] in PUA_BULLETS and len(text) > 1)
 
 
 def numbered_heading_kind(text: str) -> str | None:
@@ -131,7 +132,9 @@ def measure_column(lines: list[Line]) -> Column:
     text_lines = [ln for ln in lines if ln.kind == "text" and ln.text.strip()]
     if not text_lines:
         return Column(left=0.0, right=1.0, pitch=14.0, size=12.0)
-    sizes = Counter(round(ln.size * 2) / 2 for ln in text_lines for _ in range(len(ln.text)))
+    sizes: Counter[float] = Counter()
+    for ln in text_lines:
+        sizes[round(ln.size * 2) / 2] += len(ln.text)  # weighted by characters, not lines
     size = sizes.most_common(1)[0][0]
     body = [ln for ln in text_lines if abs(ln.size - size) < 1.0] or text_lines
     # The margin is the leftmost x0 that many lines share: not the most common one, which is
@@ -241,7 +244,9 @@ def join_paragraph(lines: list[Line]) -> Paragraph:
 def guess_kind(text: str, bold: bool, all_caps: bool, col_size: float, size: float) -> str:
     """A first guess of the block kind; the outline stage refines headings."""
     if is_bullet(text):
-        return "list_item"
+        # "* Nguyên nhân", "❖ Mục tiêu" in bold are headings; "-", "+", "•" items are a list.
+        heading_mark = text[0] in "*❖" and bold and len(text) <= 120
+        return "heading" if heading_mark else "list_item"
     if len(text) > 250:
         return "paragraph"
     scheme = numbered_heading_kind(text)

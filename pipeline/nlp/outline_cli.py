@@ -1,0 +1,102 @@
+"""`daihoi outline FILE...`: the section tree with labels and confidences, and the editor's
+findings about structure (missing sections, repeated passages)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.tree import Tree
+
+from pipeline.batch import analyze_files
+from pipeline.i18n import message
+from pipeline.ingest.limits import MB, Limits
+from pipeline.model import Report
+
+STRUCTURE_FINDINGS = ("missing_section", "duplicate_passage")
+
+
+def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
+    p = sub.add_parser("outline", parents=[common], help=message("cli.outline.help", lang))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true",
+                   help="JSON Lines: source, meta, headings, sections, findings")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args.lang
+    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    out, err = Console(soft_wrap=True), Console(stderr=True)
+    failed = False
+    for result in analyze_files([Path(f) for f in args.files], limits, lang, jobs=1):
+        if result.error is not None:
+            failed = True
+            if args.json:
+                sys.stdout.write(json.dumps(result.error_record, ensure_ascii=False) + "\n")
+            err.print(f"[red]✗ {result.source}: {result.error.message(lang)}[/red]",
+                      highlight=False)
+            continue
+        report = result.report
+        if args.json:
+            sys.stdout.write(json.dumps(outline_record(report), ensure_ascii=False) + "\n")
+        else:
+            print_outline(out, report, lang)
+    return 1 if failed else 0
+
+
+def outline_record(report: Report) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {
+        "source": report.document.source,
+        "meta": asdict(report.meta),
+        "headings": report.headings,
+        "sections": report.sections,
+        "findings": [asdict(f) for f in report.findings if f.kind in STRUCTURE_FINDINGS],
+    }
+
+
+def _confidence_style(confidence: float | None) -> str:
+    if confidence is None:
+        return "dim"
+    return "green" if confidence >= 0.8 else "yellow" if confidence >= 0.5 else "red"
+
+
+def print_outline(console: Console, report: Report, lang: str) -> None:
+    meta = report.meta
+    root = Tree(
+        f"[bold]{report.document.source}[/bold]  {meta.doc_type} "
+        f"([{_confidence_style(meta.doc_type_confidence)}]{meta.doc_type_confidence}[/])"
+    )
+    stack: list[tuple[int, Tree]] = [(0, root)]
+    for h in report.headings:
+        while stack[-1][0] >= h["level"]:
+            stack.pop()
+        style = _confidence_style(h["confidence"])
+        inherited = message("cli.outline.inherited", lang) if h["label_source"] == "inherited" \
+            else ""
+        text = h["text"] if len(h["text"]) <= 90 else h["text"][:89] + "…"
+        node = stack[-1][1].add(
+            f"{_escape(text)}  [{style}]{h['label']} {h['confidence']}[/]{inherited}"
+        )
+        stack.append((h["level"], node))
+    console.print(root, highlight=False)
+    cue = [s for s in report.sections if s["heading"] is None and s["label"] != "preamble"]
+    for s in cue:
+        console.print(f"  [cyan]{s['label']}[/cyan]: {s['start']}–{s['end']}", highlight=False)
+    for f in report.findings:
+        if f.kind not in STRUCTURE_FINDINGS:
+            continue
+        text = f.message if lang == "vi" else f.details.get("message_en", f.message)
+        colour = "yellow" if f.severity == "warning" else "red"
+        console.print(f"  [{colour}]⚠ {_escape(text)}[/{colour}]", highlight=False)
+    console.print()
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")

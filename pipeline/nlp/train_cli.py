@@ -1,0 +1,420 @@
+"""`daihoi train sections|doctype`: cross-validate, write the model card, fit, save the JSON.
+
+Cross-validation is by document: every heading (or head) of one document is in the same fold,
+so a figure says how the model does on a report it has never seen. Folds are assigned by a
+seeded shuffle of the document ids (not sklearn's GroupKFold, whose assignment changed across
+releases), so the figures in the card are reproducible with any scikit-learn. Training accuracy
+is never reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import random
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.nlp import doctype as dt
+from pipeline.nlp import sections as sec
+from pipeline.nlp.linear_model import LinearTextModel, train
+
+SEED = 13
+C_SECTIONS = 10.0
+C_DOCTYPE = 10.0
+
+
+@dataclass
+class CVResult:
+    gold: list[str]
+    predicted: list[str]
+    docs: list[str]
+    sources: list[str] = field(default_factory=list)  # "model" | "rules" per row
+    model_only: list[str] = field(default_factory=list)
+
+    def accuracy(self, keep: Callable[[int], bool] = lambda i: True,
+                 pred: list[str] | None = None) -> tuple[float, int]:
+        pred = pred or self.predicted
+        idx = [i for i in range(len(self.gold)) if keep(i)]
+        if not idx:
+            return float("nan"), 0
+        return sum(self.gold[i] == pred[i] for i in idx) / len(idx), len(idx)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assign_folds(docs: Sequence[str], k: int, seed: int = SEED) -> dict[str, int]:
+    unique = sorted(set(docs))
+    random.Random(seed).shuffle(unique)
+    return {d: i % k for i, d in enumerate(unique)}
+
+
+# -- sections ---------------------------------------------------------------------------------
+
+
+def _gold_parent_labels(records: Sequence[dict[str, Any]]) -> list[str | None]:
+    """The labelled parent of each record: the nearest earlier heading of the same document
+    with the parent's text (the data gives the parent by its text)."""
+    out: list[str | None] = []
+    seen: dict[tuple[str, str], str] = {}
+    for r in records:
+        out.append(seen.get((r["doc"], r["parent"])) if r.get("parent") else None)
+        seen[(r["doc"], r["heading"])] = r["label"]
+    return out
+
+
+def section_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    parents = _gold_parent_labels(records)
+    return [sec.features(sec.SectionInput(r["heading"], r.get("context") or "",
+                                          r.get("parent"), r.get("doc_type")), p)
+            for r, p in zip(records, parents, strict=True)]
+
+
+def fit_sections(records: Sequence[dict[str, Any]], meta: dict[str, Any] | None = None,
+                 c: float = C_SECTIONS) -> tuple[LinearTextModel, Any, Any]:
+    rows = section_rows(records)
+    return train(sec.FIELDS, rows, [r["label"] for r in records], c, meta)
+
+
+def predict_document(clf: sec.SectionClassifier,
+                     records: Sequence[dict[str, Any]]) -> list[sec.SectionPrediction]:
+    """Label one document's headings top-down, each seeing its parent's predicted label."""
+    out: list[sec.SectionPrediction] = []
+    seen: dict[str, str] = {}
+    for r in records:
+        parent = r.get("parent")
+        item = sec.SectionInput(r["heading"], r.get("context") or "", parent, r.get("doc_type"),
+                                seen.get(parent) if parent else None)
+        pred = clf.predict_detailed([item])[0]
+        out.append(pred)
+        seen[r["heading"]] = pred.label
+    return out
+
+
+def cross_validate_sections(records: Sequence[dict[str, Any]], k: int = 5,
+                            seed: int = SEED) -> CVResult:
+    folds = assign_folds([r["doc"] for r in records], k, seed)
+    preds: list[sec.SectionPrediction | None] = [None] * len(records)
+    for fold in range(k):
+        train_idx = [i for i, r in enumerate(records) if folds[r["doc"]] != fold]
+        test_idx = [i for i, r in enumerate(records) if folds[r["doc"]] == fold]
+        if not test_idx or not train_idx:
+            continue
+        model, _, _ = fit_sections([records[i] for i in train_idx])
+        clf = sec.SectionClassifier(model)
+        by_doc: dict[str, list[int]] = defaultdict(list)
+        for i in test_idx:
+            by_doc[records[i]["doc"]].append(i)
+        for idx in by_doc.values():
+            for i, p in zip(idx, predict_document(clf, [records[i] for i in idx]), strict=True):
+                preds[i] = p
+    done = [p for p in preds if p is not None]
+    if len(done) != len(records):
+        raise ValueError("cross-validation needs at least two documents")
+    return CVResult(gold=[r["label"] for r in records], predicted=[p.label for p in done],
+                    docs=[r["doc"] for r in records], sources=[p.source for p in done],
+                    model_only=[p.model_label for p in done])
+
+
+def rule_precision(cv: CVResult) -> float:
+    ruled = [i for i, s in enumerate(cv.sources) if s == "rules"]
+    if not ruled:
+        return 0.5
+    return round(sum(cv.gold[i] == cv.predicted[i] for i in ruled) / len(ruled), 3)
+
+
+# -- doc_type ---------------------------------------------------------------------------------
+
+
+def doctype_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    return [dt.features(r["text_head"], r.get("headings") or []) for r in records]
+
+
+def fit_doctype(records: Sequence[dict[str, Any]], meta: dict[str, Any] | None = None,
+                c: float = C_DOCTYPE) -> tuple[LinearTextModel, Any, Any]:
+    return train(dt.FIELDS, doctype_rows(records), [r["label"] for r in records], c, meta)
+
+
+def cross_validate_doctype(records: Sequence[dict[str, Any]], k: int = 5,
+                           seed: int = SEED) -> CVResult:
+    folds = assign_folds([r["doc"] for r in records], k, seed)
+    predicted: list[str | None] = [None] * len(records)
+    for fold in range(k):
+        train_idx = [i for i, r in enumerate(records) if folds[r["doc"]] != fold]
+        test_idx = [i for i, r in enumerate(records) if folds[r["doc"]] == fold]
+        if not test_idx or not train_idx:
+            continue
+        model, _, _ = fit_doctype([records[i] for i in train_idx])
+        clf = dt.DocTypeClassifier(model)
+        for i in test_idx:
+            predicted[i] = clf.predict(records[i]["text_head"], records[i].get("headings") or [])[0]
+    return CVResult(gold=[r["label"] for r in records], predicted=[str(p) for p in predicted],
+                    docs=[r["doc"] for r in records])
+
+
+# -- model cards ------------------------------------------------------------------------------
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def confusion_markdown(cv: CVResult) -> str:
+    labels = sorted(set(cv.gold) | set(cv.predicted))
+    code = {lab: str(i) for i, lab in enumerate(labels)}
+    counts = Counter(zip(cv.gold, cv.predicted, strict=True))
+    rows = [[f"{code[g]} {g}"] + [counts.get((g, p), "") or "·" for p in labels] for g in labels]
+    return _table(["gold \\ predicted"] + [code[p] for p in labels], rows)
+
+
+def per_label_markdown(cv: CVResult) -> str:
+    rows = []
+    for lab in sorted(set(cv.gold)):
+        idx = [i for i, g in enumerate(cv.gold) if g == lab]
+        predicted_as = [i for i, p in enumerate(cv.predicted) if p == lab]
+        recall = sum(cv.predicted[i] == lab for i in idx) / len(idx)
+        precision = (sum(cv.gold[i] == lab for i in predicted_as) / len(predicted_as)
+                     if predicted_as else float("nan"))
+        rows.append([lab, len(idx), _pct(recall), _pct(precision)])
+    return _table(["label", "n", "recall (accuracy)", "precision"], rows)
+
+
+def sections_card(records: Sequence[dict[str, Any]], cv: CVResult, meta: dict[str, Any],
+                  command: str, k: int) -> str:
+    by_label = Counter(r["label"] for r in records)
+    corpus = [r for r in records if r["source"].startswith("corpus:")]
+    overall, n = cv.accuracy()
+    on_corpus, n_corpus = cv.accuracy(lambda i: records[i]["source"].startswith("corpus:"))
+    model_only, _ = cv.accuracy(pred=cv.model_only)
+    model_only_corpus, _ = cv.accuracy(lambda i: records[i]["source"].startswith("corpus:"),
+                                       pred=cv.model_only)
+    docs = sorted({r["doc"] for r in corpus})
+    per_doc = [[d, *(lambda a: (_pct(a[0]), a[1]))(cv.accuracy(lambda i, d=d: cv.docs[i] == d))]
+               for d in docs]
+    ruled = sum(s == "rules" for s in cv.sources)
+    return f"""# Model card: section-label classifier
+
+- model_version: `{meta["model_version"]}`
+- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {platform.python_version()}
+- training data: `models/sections/training_data.jsonl`, sha256 `{meta["training_data_sha256"]}`
+- artefact: `models/sections/model.json` (version-independent JSON, predicted with numpy by
+  `pipeline.nlp.linear_model.LinearTextModel`; no pickle)
+- command: `{command}`
+
+## What it does
+
+Gives every heading of a Vietnamese party congress document one canonical section label of
+`pipeline/data/taxonomy.yaml` with a confidence. Labels follow the convention written at the top
+of the taxonomy (topics in the results part; the part's own label for sub-headings of the
+assessment and plan parts; titles are `preamble`).
+
+## Data
+
+{len(records)} labelled headings from {len({r["doc"] for r in records})} documents:
+{len(corpus)} headings of the {len(docs)} real seed documents (every heading of
+`corpus/truth/*.json`, hand-labelled in `models/sections/corpus_labels.yaml`) and
+{len(records) - len(corpus)} headings of constructed outlines (`models/sections/build_data.py`
+composes them from the hand-written `phrasebank.yaml`: báo cáo chính trị of chi bộ, đảng bộ xã,
+phường, huyện, tỉnh, khối, quân đội, công an, doanh nghiệp, trường học, bệnh viện, with and
+without parts and "Đặc điểm tình hình", mixed numbering, capitals, Title Case, typos and missing
+diacritics; báo cáo kiểm điểm, nghị quyết đại hội, tham luận and news).
+
+{_table(["label", "headings", "of which corpus"],
+        [[lab, by_label[lab], sum(1 for r in corpus if r["label"] == lab)]
+         for lab in sorted(by_label)])}
+
+## Features
+
+Heading with its list number stripped: word 1–2-grams (with diacritics), word 1–2-grams and
+character 2–5-grams without diacritics (typos, missing marks); the first {sec.CONTEXT_CHARS}
+characters of the section body (word 1–2-grams, weight 0.4); the parent heading (weight 0.4);
+tokens for the numbering scheme, all capitals, a final colon, the parent's label and the
+doc_type (weight 0.8). TF-IDF with sublinear tf, l2 per block; multinomial
+LogisticRegression (C={C_SECTIONS}). In training the parent's label is the gold label; in
+evaluation and use it is the label predicted top-down. Below confidence
+{sec.taxonomy()["rules"]["threshold"]} the taxonomy words decide when they match (`source: rules`).
+
+## Document-level cross-validation ({k} folds, documents shuffled with seed {SEED})
+
+| measure | accuracy | headings |
+|---|---|---|
+| all held-out headings (model + rules) | {_pct(overall)} | {n} |
+| corpus documents only (model + rules) | {_pct(on_corpus)} | {n_corpus} |
+| all held-out headings, model alone | {_pct(model_only)} | {n} |
+| corpus documents only, model alone | {_pct(model_only_corpus)} | {n_corpus} |
+
+Rules overrode the model on {ruled} headings; they were right on {_pct(meta["rule_confidence"])}
+of them, which is the confidence a rule decision reports.
+
+Corpus documents, each held out with the rest of its fold:
+
+{_table(["document", "accuracy", "headings"], per_doc)}
+
+The constructed outlines share a phrase bank, so folds are not independent in wording: the
+figure on the corpus documents, whose wording no constructed outline copies, is the honest one
+for unseen reports.
+
+Per label (all held-out headings):
+
+{per_label_markdown(cv)}
+
+Confusion matrix (rows gold, columns predicted; numbers index the labels):
+
+{confusion_markdown(cv)}
+
+## Limits
+
+- Only five real documents, two of them political reports with outlines; the rest of the data
+  is constructed. Real wordings outside the phrase bank will be seen first in production.
+- A heading that names two topics ("Công tác dân vận và lãnh đạo các đoàn thể") gets one label.
+- Speech and news parts are mostly paragraphs, not headings: `label_paragraphs` finds them by
+  formula (taxonomy `paragraph_cues`), not this model.
+"""
+
+
+def doctype_card(records: Sequence[dict[str, Any]], cv: CVResult, meta: dict[str, Any],
+                 command: str, k: int) -> str:
+    by_label = Counter(r["label"] for r in records)
+    corpus_idx = lambda i: records[i]["source"].startswith("corpus:")  # noqa: E731
+    overall, n = cv.accuracy()
+    on_corpus, n_corpus = cv.accuracy(corpus_idx)
+    corpus_rows = [[records[i]["doc"], records[i]["label"], cv.predicted[i]]
+                   for i in range(len(records)) if corpus_idx(i)]
+    return f"""# Model card: doc_type classifier
+
+- model_version: `{meta["model_version"]}`
+- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {platform.python_version()}
+- training data: `models/doctype/training_data.jsonl`, sha256 `{meta["training_data_sha256"]}`
+- artefact: `models/doctype/model.json` (version-independent JSON, numpy prediction)
+- command: `{command}`
+
+## Data
+
+{len(records)} documents: the five seeds (whole documents: their first {dt.HEAD_CHARS} characters
+and headings) and constructed heads (`models/doctype/build_data.py`, hand-written title blocks,
+openings and headings of each type for units of every level).
+
+{_table(["doc_type", "documents", "of which corpus"],
+        [[lab, by_label[lab], sum(1 for r in records
+                                  if r["label"] == lab and r["source"].startswith("corpus:"))]
+         for lab in sorted(by_label)])}
+
+## Features
+
+First {dt.HEAD_CHARS} characters of the text: word 1–2-grams with and without diacritics,
+character 3–5-grams without diacritics; the headings joined (word 1–2-grams without diacritics,
+weight 0.6). TF-IDF, sublinear tf; multinomial LogisticRegression (C={C_DOCTYPE}).
+
+## Document-level cross-validation ({k} folds, seed {SEED})
+
+| measure | accuracy | documents |
+|---|---|---|
+| all held-out documents | {_pct(overall)} | {n} |
+| corpus documents only | {_pct(on_corpus)} | {n_corpus} |
+
+{_table(["corpus document", "gold", "predicted when held out"], corpus_rows)}
+
+Per label:
+
+{per_label_markdown(cv)}
+
+Confusion matrix:
+
+{confusion_markdown(cv)}
+
+## Limits
+
+No real review_report or resolution yet: those classes are learnt from constructed heads only.
+"""
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _meta(kind: str, data: Path) -> dict[str, Any]:
+    import sklearn
+
+    digest = file_sha256(data)
+    today = date.today().isoformat()
+    return {"model_version": f"{kind}-{today.replace('-', '')}-{digest[:8]}", "trained": today,
+            "training_data_sha256": digest, "sklearn_version": sklearn.__version__}
+
+
+def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[str, Any]:
+    records = read_jsonl(data)
+    meta = _meta(what, data)
+    k = max(2, min(k, len({r["doc"] for r in records})))
+    if what == "sections":
+        cv = cross_validate_sections(records, k)
+        meta["rule_confidence"] = rule_precision(cv)
+        meta["rule_threshold"] = sec.taxonomy()["rules"]["threshold"]
+        card = sections_card(records, cv, meta, command, k)
+        model, _, _ = fit_sections(records, meta)
+    else:
+        cv = cross_validate_doctype(records, k)
+        card = doctype_card(records, cv, meta, command, k)
+        model, _, _ = fit_doctype(records, meta)
+    meta["cv_accuracy"] = round(cv.accuracy()[0], 4)
+    model.meta.update(meta)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / "model.json")
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    return {"cv": cv, "meta": meta, "card": card}
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    default_dir = sec.MODEL_DIR if args.what == "sections" else dt.MODEL_DIR
+    data = args.data or default_dir / "training_data.jsonl"
+    out = args.out or default_dir
+    if not data.is_file():
+        print(f"không thấy dữ liệu huấn luyện / training data not found: {data}", file=sys.stderr)
+        return 2
+    command = "daihoi train " + " ".join(sys.argv[sys.argv.index("train") + 1:]) \
+        if "train" in sys.argv else f"daihoi train {args.what}"
+    result = run_train(args.what, data, out, args.folds, command)
+    cv: CVResult = result["cv"]
+    acc, n = cv.accuracy()
+    print(f"{args.what}: {n} items, {len(set(cv.docs))} documents, "
+          f"document-level {args.folds}-fold CV accuracy {acc:.3f}")
+    corpus = [i for i, d in enumerate(cv.docs) if d.startswith("corpus:")]
+    if corpus:
+        c_acc = sum(cv.gold[i] == cv.predicted[i] for i in corpus) / len(corpus)
+        print(f"  on corpus documents: {c_acc:.3f} ({len(corpus)} items)")
+    print(f"  wrote {out / 'model.json'} and {out / 'MODEL_CARD.md'} "
+          f"({result['meta']['model_version']})")
+    return 0
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser, lang: str) -> None:
+    vi = lang != "en"
+    p = subparsers.add_parser(
+        "train", parents=[common],
+        help="huấn luyện mô hình nhãn mục / loại văn bản" if vi
+        else "train the section-label or doc_type model")
+    p.add_argument("what", choices=("sections", "doctype"))
+    p.add_argument("--data", type=Path, default=None,
+                   help="JSON Lines training data (default: models/<what>/training_data.jsonl)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder for model.json and MODEL_CARD.md (default: models/<what>)")
+    p.add_argument("--folds", type=int, default=5, help="document-level CV folds (default 5)")
+    p.set_defaults(func=_cmd_train)
