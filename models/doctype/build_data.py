@@ -84,8 +84,12 @@ def constructed_records(heads: dict) -> list[dict]:
                                                        unit, parent, term))
         parts = [fill(template, rng, unit, parent, term)] if template else []
         headings = [r["heading"] for r in recs]
-        if label == "news":
-            recs = recs[1:]  # the headline is already in the template
+        if label in ("news", "speech") and template:
+            # The template carries its own title and headline: drop the outline's.
+            recs = [r for r in recs if r["label"] != "preamble"]
+        if label in heads["bodies"]:
+            bodies = rng.sample(heads["bodies"][label], k=min(2, len(heads["bodies"][label])))
+            parts += [fill(b, rng, unit, parent, term) for b in bodies]
         for r, nxt in zip(recs, recs[1:] + [None], strict=True):
             # The context runs on into the next heading: keep only this section's own body.
             body = r["context"]

@@ -200,11 +200,13 @@ class Composer:
 
     def fill(self, text: str, unit: dict) -> str:
         rng = self.rng
+        total = rng.randint(8, 24)
         values = {
             "unit": unit["name"], "UNIT": unit["name"].upper(),
             "UNIT2": unit["name"].upper().replace("ĐẢNG BỘ ", ""), "short": unit["short"],
             "term": unit["term"], "prev": unit["prev"], "k": rng.choice(ROMAN[:6]),
             "k2": rng.choice(ROMAN[1:12]), "n": f"{rng.randint(1, 40):02d}",
+            "s": f"{rng.randint(1, 5):02d}", "t": str(total), "q": str(rng.randint(total - 3, total)),
             "m": str(rng.randint(10, 900)), "p": str(rng.choice([85, 90, 92.5, 95, 100, 76.2])),
             "y": unit["prev"][-4:], "d": str(rng.randint(1, 28)), "d2": str(rng.randint(2, 29)),
             "mo": str(rng.randint(1, 12)), "name": rng.choice(["An", "Bình", "Hùng", "Lan"]),

@@ -148,6 +148,7 @@ def _insert_by_position(lines: list[Line], tables: list[Line]) -> list[Line]:
 
 def _assemble(doc: Document, pages: list[list[Line]], heights: list[float],
               tables: list[PageTable]) -> None:
+    """Furniture out, footnotes apart, tables merged, paragraphs rebuilt, markers linked."""
     doc.page_headers, doc.page_footers = strip_running_lines(pages, heights)
     col = measure_column([ln for lines in pages for ln in lines])
     body: list[Line] = []
@@ -182,6 +183,7 @@ def _merge_continued_tables(body: list[Line], tables: list[PageTable]) -> list[L
 
 def _emit(doc: Document, paragraphs: list[Paragraph], tables: list[PageTable],
           col: Column) -> None:
+    """Blocks and tables into the Document, each table placed after the block it follows."""
     for par in paragraphs:
         head = par.lines[0]
         if head.kind == "table":

@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -40,6 +41,8 @@ _WIDE_GAP = 0.6
 _SEGMENT_GAP = 2.5
 # An empty vertical strip this wide (x font size) down several rows separates two columns.
 _GUTTER = 1.5
+# A row under a side-by-side block with text on one side only belongs to it if this short.
+_TRAILING_ROW_CHARS = 25
 # A superscript is at most this fraction of the line's size and sits above its baseline.
 _SUPERSCRIPT_RATIO = 0.82
 
@@ -78,7 +81,9 @@ class PageText:
         self.chars = _read_chars(page, self.height)
 
 
-def _font_info(raw_textpage, index: int, buf, flags, cache: dict) -> _FontInfo:  # noqa: ANN001
+def _font_info(raw_textpage: Any, index: int, buf: ctypes.Array[ctypes.c_char],
+               flags: ctypes.c_int, cache: dict[bytes, _FontInfo]) -> _FontInfo:
+    """Font name, bold and italic of one char; the name is looked up once per font."""
     pdfium_c.FPDFText_GetFontInfo(raw_textpage, index, buf, len(buf), flags)
     name_bytes = buf.value
     info = cache.get(name_bytes)
@@ -153,14 +158,17 @@ def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
     rows = _fold_superscript_rows(_rows_by_baseline(chars))
     for row in rows:
         _mark_inline_superscripts(row)
+    sides = [0] * len(rows)
     if split:
-        rows = _order_side_by_side(rows)
+        rows, sides = _order_side_by_side(rows)
     lines: list[Line] = []
-    for row in rows:
+    for row, side in zip(rows, sides, strict=True):
         for segment in _split_segments(row) if split else [row]:
             glyphs = [c for c in segment if not c.text.isspace()]
             if glyphs:
-                lines.append(_make_line(segment, glyphs, page_no, decoder))
+                line = _make_line(segment, glyphs, page_no, decoder)
+                line.side = side
+                lines.append(line)
     return lines
 
 
@@ -225,37 +233,46 @@ def _mark_inline_superscripts(row: list[Char]) -> None:
             ch.size = -ch.size
 
 
-def _order_side_by_side(rows: list[list[Char]]) -> list[list[Char]]:
-    """Read side-by-side blocks column by column.
+def _order_side_by_side(rows: list[list[Char]]) -> tuple[list[list[Char]], list[int]]:
+    """Read side-by-side blocks column by column; also say which side each row came from.
 
     The title block of a report ("ĐẢNG BỘ ..." beside "ĐẢNG CỘNG SẢN VIỆT NAM", then "*" beside
     "Hà Nội, ngày ...") and the signature block ("Nơi nhận:" beside "T/M BAN CHẤP HÀNH") are
     two columns printed row by row: a run of rows that share one empty vertical strip, with text
-    on both sides of it in two rows at least, is emitted left part first, then right part.
-    A run with two such strips or more is a table and is left alone (see pdf_aligned).
+    on both sides of it in two rows at least, is emitted left part first (side 1), then right
+    part (side 2). A run with two such strips or more is a table and is left alone.
     """
     sizes = [max(abs(c.size) for c in row) for row in rows]
     strips = [_free_strips(row, size) for row, size in zip(rows, sizes, strict=True)]
     out: list[list[Char]] = []
+    sides: list[int] = []
     i = 0
     while i < len(rows):
         end, gutter = _side_by_side_run(rows, strips, sizes[i], i)
         if gutter is None:
             out.append(rows[i])
+            sides.append(0)
             i += 1
             continue
         run = rows[i:end]
-        out.extend(left for row in run if (left := [c for c in row if c.x1 <= gutter]))
-        out.extend(right for row in run if (right := [c for c in row if c.x0 >= gutter]))
+        lefts = [left for row in run if (left := [c for c in row if c.x1 <= gutter])]
+        rights = [right for row in run if (right := [c for c in row if c.x0 >= gutter])]
+        out.extend(lefts + rights)
+        sides.extend([1] * len(lefts) + [2] * len(rights))
         i = end
-    return out
+    return out, sides
 
 
 def _side_by_side_run(rows: list[list[Char]], strips: list[list[tuple[float, float]]],
                       size: float, start: int) -> tuple[int, float | None]:
-    """(end, gutter x) of the longest side-by-side run starting at `start`, or (start, None)."""
+    """(end, gutter x) of the longest side-by-side run starting at `start`, or (start, None).
+
+    After the last row with text on both sides, one short row more may belong to the block
+    (the "*" under the unit's name); a longer one is the document's own text.
+    """
     free = strips[start]
     best: tuple[int, float | None] = (start, None)
+    last_both = -1
     end = start + 1
     while end < len(rows):
         if rows[end][0].baseline - rows[end - 1][0].baseline > 3.0 * size:
@@ -265,12 +282,17 @@ def _side_by_side_run(rows: list[list[Char]], strips: list[list[tuple[float, flo
         inner = [g for g in free if g[0] > -1e8 and g[1] < 1e8]
         if not inner:
             break  # body text: no strip stays empty between the text of these rows
-        if len(inner) == 1:
-            gutter = (inner[0][0] + inner[0][1]) / 2
-            both = sum(1 for r in rows[start:end]
-                       if any(c.x1 <= gutter for c in r) and any(c.x0 >= gutter for c in r))
-            if both >= 2:
-                best = (end, gutter)
+        if len(inner) > 1:
+            continue
+        gutter = (inner[0][0] + inner[0][1]) / 2
+        both = [k for k in range(start, end)
+                if any(c.x1 <= gutter for c in rows[k]) and any(c.x0 >= gutter for c in rows[k])]
+        if len(both) < 2 or both[0] != start:
+            continue  # a block starts with text on both sides (not with a paragraph's tail)
+        if both[-1] == end - 1:
+            best, last_both = (end, gutter), end - 1
+        elif end - 1 == last_both + 1 and len(rows[end - 1]) <= _TRAILING_ROW_CHARS:
+            best = (end, gutter)
     return best
 
 

@@ -63,6 +63,7 @@ class Line:
     markers: list[Marker] = field(default_factory=list)
     kind: str = "text"  # "text" | "table" (a placeholder where a table sits in the flow)
     table_index: int | None = None
+    side: int = 0  # 1 / 2: left / right part of a side-by-side block (title, signature)
 
     @property
     def width(self) -> float:
@@ -158,6 +159,8 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
     """True when `cur` does not continue the paragraph that `prev` ends."""
     if prev.kind != "text" or cur.kind != "text":
         return True
+    if prev.side or cur.side:
+        return True  # title and signature blocks: one printed line, one item
     prev_text = prev.text.rstrip()
     cur_text = cur.text.lstrip()
     if _SPACED_DASH_END.search(prev_text) or _TOKEN_CUT_END.search(prev_text):
