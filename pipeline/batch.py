@@ -112,6 +112,9 @@ def _work(path: Path, limits: Limits) -> Outcome:
     except DaihoiError as exc:
         # Exceptions with custom constructors do not pickle back: send the parts.
         return "error", (exc.code, exc.params)
+    except Exception as exc:  # noqa: BLE001 - a bug in one stage must not stop the batch
+        detail = f"{type(exc).__name__}: {exc}"
+        return "error", ("analysis_failed", {"path": str(path), "detail": detail})
 
 
 def _run_inline(todo: list[tuple[int, Path]], limits: Limits) -> Iterator[tuple[int, Outcome]]:

@@ -3,7 +3,8 @@
 One object per input file. Field names are stable: add fields, never rename. Fields this
 version adds to the published contract: `running` (headers/footers), `ingest` (what the reader
 noticed), `tables[].pages`, `tables[].after_block`, `footnotes[].kind`, `footnotes[].start`
-(the marker's offset in `text`, or null).
+(the marker's offset in `text`, or null), `footnotes[].where` ("body", "table:<i>" or null) and
+`footnotes[].cell` ([row, col] when the marker is in a table cell), `meta.doc_type_confidence`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def report_record(report: Report) -> dict[str, Any]:
                 "kind": f.kind,
                 "text": f.text,
                 "start": _marker_start(offsets, f.block, f.offset),
+                "where": "body" if f.block is not None
+                else f"table:{f.table}" if f.table is not None else None,
+                "cell": [f.row, f.col] if f.table is not None else None,
             }
             for f in doc.footnotes
         ],

@@ -18,6 +18,7 @@ ERROR_CODES = (
     "converter_missing",
     "zip_bomb",
     "unreadable",
+    "analysis_failed",
 )
 
 
@@ -30,7 +31,10 @@ class DaihoiError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "vi") -> str:
-        return message(f"error.{self.code}", lang, **self.params)
+        key = f"error.{self.code}"
+        if self.code == "too_large" and "max_pages" in self.params:
+            key = "error.too_many_pages"  # the same code, refused for its page count
+        return message(key, lang, **self.params)
 
 
 class IngestError(DaihoiError):

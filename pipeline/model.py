@@ -60,6 +60,10 @@ class Footnote:
     page: int | None = None
     block: int | None = None  # index of the body block holding the marker
     offset: int | None = None  # character offset of the marker inside that block's text
+    # When the marker sits in a table cell instead: the table index and the cell.
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pipeline.model import Finding
 
 @cache
 def _templates() -> dict[str, Any]:
-    return load_yaml("templates.yaml")["templates"]
+    return load_yaml("templates.yaml")["doc_types"]
 
 
 @cache

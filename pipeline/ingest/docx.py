@@ -203,8 +203,10 @@ def _footnotes(
             if ref.mark is None:
                 number += 1
             label = ref.mark or str(number)
+            row, col = ref.cell if ref.cell is not None and ref.table is not None else (None, None)
             out.append(Footnote(label, texts[ref.note_id], kind, block=ref.block,
-                                offset=ref.offset if ref.block is not None else None))
+                                offset=ref.offset if ref.block is not None else None,
+                                table=ref.table if row is not None else None, row=row, col=col))
         for note_id, text in texts.items():  # bodies no marker points at
             if note_id not in seen and text:
                 number += 1

@@ -85,6 +85,8 @@ class NoteRef:
     offset: int
     mark: str | None = None  # a custom mark typed after the reference ("*")
     block: int | None = None
+    cell: tuple[int, int] | None = None  # (row, col) when the marker is in a table cell
+    table: int | None = None
 
 
 @dataclass
@@ -439,6 +441,9 @@ class BodySink:
             return
         rows = table_rows(tbl, walker, self.refs)
         if any(cell for row in rows for cell in row):
+            for ref in self.refs:
+                if ref.cell is not None and ref.table is None:
+                    ref.table = len(self.tables)
             self.tables.append(Table(rows=rows, after_block=len(self.blocks) - 1))
 
 
@@ -516,7 +521,10 @@ def table_rows(tbl: etree._Element, walker: Walker, refs: list[NoteRef]) -> list
         row = [""] * _grid_value(trpr, "gridBefore")
         for tc in children(tr, W + "tc"):
             sink = TextSink(refs)
+            known = len(refs)
             walker.walk(tc, sink)  # even covered cells: list counters must still advance
+            for ref in refs[known:]:
+                ref.cell = ref.cell or (len(rows), len(row))
             row.append("" if _covered(tc) else sink.text)
             row.extend([""] * (_span(tc) - 1))
         row.extend([""] * _grid_value(trpr, "gridAfter"))

@@ -253,9 +253,7 @@ def _link_footnotes(doc: Document, paragraphs: list[Paragraph], tables: list[Pag
             r, c = site.cell
             row = doc.tables[site.table].rows[r]
             row[c] = row[c][:m.start] + row[c][m.end:]
-            # Footnote has no field for a table cell; keep where the marker was, for the lead.
-            doc.properties.setdefault("footnote_cells", []).append(
-                {"id": note.id, "table": site.table, "row": r, "col": c, "offset": m.start})
+            note.table, note.row, note.col, note.offset = site.table, r, c, m.start
     _shift_offsets(chosen)
     doc.footnotes.extend(notes)
 

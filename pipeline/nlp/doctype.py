@@ -7,6 +7,7 @@ models/doctype/model.json, trained by `daihoi train doctype` (see its MODEL_CARD
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,11 @@ DEFAULT_MODEL = MODEL_DIR / "model.json"
 HEAD_CHARS = 1500
 DOC_TYPES = ("political_report", "speech", "news", "review_report", "resolution")
 
+OPENING_CHARS = 400
+
 FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("opening", "opening", "word", (1, 2), deaccent=True, weight=1.0),
+    FieldSpec("cues", "cues", "tokens", (1, 1), weight=1.0),
     FieldSpec("t_word", "head", "word", (1, 2), deaccent=False, weight=1.0),
     FieldSpec("t_plain", "head", "word", (1, 2), deaccent=True, weight=1.0),
     FieldSpec("t_char", "head", "char", (3, 5), deaccent=True, weight=1.0, min_df=2),
@@ -29,8 +34,20 @@ FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
+@cache
+def _cue_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(f"{kind}{i}", re.compile(p, re.I))
+            for kind, pats in templates().get("cues", {}).items() for i, p in enumerate(pats)]
+
+
 def features(text_head: str, headings: Sequence[str]) -> dict[str, str]:
-    return {"head": " ".join((text_head or "")[:HEAD_CHARS].split()),
+    head = " ".join((text_head or "")[:HEAD_CHARS].split())
+    # Formula cues (templates.yaml `cues`): each match count, capped, as repeated tokens, so
+    # the title block and openings weigh beside the report-like vocabulary of the body.
+    cues = []
+    for name, pattern in _cue_patterns():
+        cues += [f"cue_{name}"] * min(3, len(pattern.findall(head)))
+    return {"head": head, "opening": head[:OPENING_CHARS], "cues": " ".join(cues),
             "headings": " \n ".join(headings[:60])}
 
 

@@ -186,7 +186,8 @@ class LinearTextModel:
 
 
 def fit_sklearn(fields: Sequence[FieldSpec], items: Sequence[dict[str, str]],
-                labels: Sequence[str], c: float = 10.0) -> tuple[Any, list[Any], Any]:
+                labels: Sequence[str], c: float = 10.0,
+                class_weight: str | None = None) -> tuple[Any, list[Any], Any]:
     """Fit the vectorizers and the LogisticRegression; returns (matrix, vectorizers, clf)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -205,16 +206,16 @@ def fit_sklearn(fields: Sequence[FieldSpec], items: Sequence[dict[str, str]],
         if block is not None:
             blocks.append(block)
     matrix = hstack(blocks).tocsr()
-    clf = LogisticRegression(C=c, max_iter=5000)
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight)
     clf.fit(matrix, list(labels))
     return matrix, vectorizers, clf
 
 
 def train(fields: Sequence[FieldSpec], items: Sequence[dict[str, str]],
-          labels: Sequence[str], c: float = 10.0,
-          meta: dict[str, Any] | None = None) -> tuple[LinearTextModel, Any, Any]:
-    """Train and export; returns (model, sklearn matrix-builder inputs, fitted clf)."""
-    matrix, vectorizers, clf = fit_sklearn(fields, items, labels, c)
+          labels: Sequence[str], c: float = 10.0, meta: dict[str, Any] | None = None,
+          class_weight: str | None = None) -> tuple[LinearTextModel, Any, Any]:
+    """Train and export; returns (model, training matrix, fitted sklearn classifier)."""
+    matrix, vectorizers, clf = fit_sklearn(fields, items, labels, c, class_weight)
     kept = [(s, v) for s, v in zip(fields, vectorizers, strict=True) if v is not None]
     model = LinearTextModel(
         [s for s, _ in kept],

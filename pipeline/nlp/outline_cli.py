@@ -80,9 +80,10 @@ def print_outline(console: Console, report: Report, lang: str) -> None:
         style = _confidence_style(h["confidence"])
         inherited = message("cli.outline.inherited", lang) if h["label_source"] == "inherited" \
             else ""
-        text = h["text"] if len(h["text"]) <= 90 else h["text"][:89] + "…"
+        text = h["text"] if len(h["text"]) <= 70 else h["text"][:69] + "…"
+        # The label first: it is what the reader scans for, and long headings get cut.
         node = stack[-1][1].add(
-            f"{_escape(text)}  [{style}]{h['label']} {h['confidence']}[/]{inherited}"
+            f"[{style}]{h['label']} {h['confidence']:.2f}[/]{inherited} │ {_escape(text)}"
         )
         stack.append((h["level"], node))
     console.print(root, highlight=False)
