@@ -191,6 +191,11 @@ class Composer:
     def pick(self, label: str) -> str:
         return self.rng.choice(self.bank["headings"][label])
 
+    def pick_topic(self, label: str) -> str:
+        """A topic wording fit to stand under the plan part (no "Kết quả ..." wordings)."""
+        options = [h for h in self.bank["headings"][label] if "kết quả" not in h.lower()]
+        return self.rng.choice(options)
+
     def body(self, label: str, p: float = 0.85) -> str:
         if self.rng.random() > p:
             return ""
@@ -206,7 +211,8 @@ class Composer:
             "UNIT2": unit["name"].upper().replace("ĐẢNG BỘ ", ""), "short": unit["short"],
             "term": unit["term"], "prev": unit["prev"], "k": rng.choice(ROMAN[:6]),
             "k2": rng.choice(ROMAN[1:12]), "n": f"{rng.randint(1, 40):02d}",
-            "s": f"{rng.randint(1, 5):02d}", "t": str(total), "q": str(rng.randint(total - 3, total)),
+            "s": f"{rng.randint(1, 5):02d}", "t": str(total),
+            "q": str(rng.randint(total - 3, total)),
             "m": str(rng.randint(10, 900)), "p": str(rng.choice([85, 90, 92.5, 95, 100, 76.2])),
             "y": unit["prev"][-4:], "d": str(rng.randint(1, 28)), "d2": str(rng.randint(2, 29)),
             "mo": str(rng.randint(1, 12)), "name": rng.choice(["An", "Bình", "Hùng", "Lan"]),
@@ -336,13 +342,13 @@ class Composer:
                 if rng.random() < 0.5:
                     # "Chỉ tiêu về công tác tổ chức, cán bộ": topic words, still a target.
                     for topic in rng.sample(TOPICS, k=rng.randint(1, 3)):
-                        words = self.pick(topic)
+                        words = self.pick_topic(topic)
                         out.append(Item(depth + 1, "Chỉ tiêu về " + words[0].lower() + words[1:],
                                         part, self.body(part)))
             if part == "plan.tasks" and rng.random() < 0.7:
                 # Topic words under the plan part: the label stays plan.tasks (taxonomy.yaml).
                 for topic in rng.sample(TOPICS, k=rng.randint(2, 5)):
-                    out.append(Item(depth + 1, self.pick(topic), part, self.body(part)))
+                    out.append(Item(depth + 1, self.pick_topic(topic), part, self.body(part)))
         return out
 
     # -- other document types --------------------------------------------------------------
@@ -398,7 +404,8 @@ class Composer:
                       "party_building.organization", "party_building.inspection",
                       "party_building.mass_organizations"]
             for topic in rng.sample(topics, k=rng.randint(2, 4)):
-                items.append(Item(2, self.pick(topic), "plan.tasks", self.body("plan.tasks")))
+                items.append(Item(2, self.pick_topic(topic), "plan.tasks",
+                                  self.body("plan.tasks")))
         for other in rng.sample(_split(parts["other"]), k=rng.randint(1, 3)):
             items.append(Item(1, other, "other", self.body("other")))
         items.append(Item(1, _one(parts["closing"], rng), "closing", self.body("closing")))

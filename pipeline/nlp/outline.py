@@ -86,8 +86,28 @@ def numbering_scheme(text: str) -> str | None:
     return None
 
 
-def heading_score(block: Block, body_size: float | None, formatted: bool) -> tuple[int, str | None]:
-    """Evidence that `block` is a heading, and its numbering scheme."""
+@dataclass
+class DocStyle:
+    """What the document as a whole says about its formatting."""
+
+    body_size: float | None  # the usual font size of body paragraphs
+    formatted: bool  # some paragraphs are bold: unformatted TXT/HTML/plain DOCX are not
+    bold_rare: bool  # bold is used sparingly, so a bold paragraph stands out
+
+    @classmethod
+    def of(cls, doc: Document) -> DocStyle:
+        sizes = [b.font_size for b in doc.blocks if b.font_size and b.kind == "paragraph"]
+        bold = sum(1 for b in doc.blocks if b.bold)
+        return cls(
+            body_size=median(sizes) if sizes else None,
+            formatted=bold > 0,
+            bold_rare=bold < 0.3 * max(len(doc.blocks), 1),
+        )
+
+
+def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[int, str | None]:
+    """Evidence that `block` is a heading, and its numbering scheme. `first`: the block opens
+    the document (where a title stands, often in no special format in plain files)."""
     cfg = _config()
     w = cfg["weights"]
     text = block.text.strip()
@@ -103,14 +123,20 @@ def heading_score(block: Block, body_size: float | None, formatted: bool) -> tup
     score = 0
     score += w["style_heading"] if style_heading else 0
     score += w["reader_heading"] if block.kind == "heading" and not style_heading else 0
-    score += w["bold"] if block.bold else 0
+    if block.bold:
+        score += w["bold"] + (w["bold_rare"] if style.bold_rare else 0)
     caps = block.all_caps or is_all_caps(text)
     score += w["all_caps"] if caps else 0
     if scheme is not None:
-        score += w["top_level"] if scheme in cfg["top_level"] else w["numbered"]
-        if not formatted and words <= 25:
+        if scheme in cfg["top_level"]:
+            score += w["top_level"]
+        else:
+            score += w["numbered"] + (w["heading_scheme"] if scheme in cfg["heading_schemes"] else 0)
+        if not style.formatted and words <= 25:
             score += w["no_formatting_numbered"]
-    if body_size and block.font_size and block.font_size >= body_size + 1:
+    if first and not _FINAL_PUNCT.search(text):
+        score += w["first_block"]
+    if style.body_size and block.font_size and block.font_size >= style.body_size + 1:
         score += w["larger_font"]
     score += w["centered"] if block.align == "center" else 0
     score += w["short"] if words <= 15 else 0
@@ -146,16 +172,18 @@ def find_headings(doc: Document) -> list[Heading]:
     cfg = _config()
     blocks = doc.blocks
     offsets = doc.block_offsets()
-    sizes = [b.font_size for b in blocks if b.font_size and b.kind == "paragraph"]
-    body_size = median(sizes) if sizes else None
-    formatted = any(b.bold for b in blocks) or any(b.style for b in blocks)
+    style = DocStyle.of(doc)
 
     caption_of_table = {t.after_block for t in doc.tables if t.after_block is not None}
     candidates: list[tuple[int, int, str | None]] = []
     for i, block in enumerate(blocks):
-        score, scheme = heading_score(block, body_size, formatted)
+        score, scheme = heading_score(block, style, first=i == 0)
         if i in caption_of_table and scheme is None:
             score -= 2  # a bold line right above a table is its caption
+        follows_title = bool(candidates) and candidates[-1][0] == i - 1 and \
+            candidates[-1][2] is None and is_all_caps(block.text) and is_all_caps(blocks[i - 1].text)
+        if follows_title and scheme is None:
+            score += cfg["weights"]["title_continued"]  # a long title set over two paragraphs
         if score >= cfg["threshold"]:
             candidates.append((i, score, scheme))
     # A heading heads something: trailing candidates (a signature "Người báo cáo", a byline

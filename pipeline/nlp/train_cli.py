@@ -201,6 +201,35 @@ def per_label_markdown(cv: CVResult) -> str:
     return _table(["label", "n", "recall (accuracy)", "precision"], rows)
 
 
+def _rules_sentence(ruled: int, confidence: float) -> str:
+    if not ruled:
+        return ("The rules never overrode the model in cross-validation (it was never unsure "
+                "where they matched); a rule decision reports the default confidence "
+                f"{confidence}.")
+    return (f"Rules overrode the unsure model on {ruled} held-out headings and were right on "
+            f"{_pct(confidence)} of them: that is the confidence a rule decision reports.")
+
+
+def _probe_sentence(probe: dict[str, Any] | None) -> str:
+    if not probe:
+        return ""
+    misses = "; ".join(f'"{m[0]}" ({m[1]} → {m[2]})' for m in probe["misses"]) or "none"
+    return (f"Unseen-wording probe (`probe.yaml`, wordings written before any prediction and in "
+            f"no training file), final model: {probe['correct']}/{probe['total']} "
+            f"= {_pct(probe['correct'] / probe['total'])}. Misses: {misses}.")
+
+
+def probe_sections(clf: sec.SectionClassifier, path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    import yaml
+
+    probe = yaml.safe_load(path.read_text(encoding="utf-8"))
+    got = clf.predict([sec.SectionInput(h, "", p, d) for h, p, d, _ in probe])
+    misses = [(h, e, g[0]) for (h, _, _, e), g in zip(probe, got, strict=True) if g[0] != e]
+    return {"correct": len(probe) - len(misses), "total": len(probe), "misses": misses}
+
+
 def sections_card(records: Sequence[dict[str, Any]], cv: CVResult, meta: dict[str, Any],
                   command: str, k: int) -> str:
     by_label = Counter(r["label"] for r in records)
@@ -217,9 +246,9 @@ def sections_card(records: Sequence[dict[str, Any]], cv: CVResult, meta: dict[st
     return f"""# Model card: section-label classifier
 
 - model_version: `{meta["model_version"]}`
-- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {platform.python_version()}
-- training data: `models/sections/training_data.jsonl`, sha256 `{meta["training_data_sha256"]}`
-- artefact: `models/sections/model.json` (version-independent JSON, predicted with numpy by
+- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {meta["python"]}
+- training data: `{meta["training_data"]}`, sha256 `{meta["training_data_sha256"]}`
+- artefact: `model.json` beside this card (version-independent JSON, predicted with numpy by
   `pipeline.nlp.linear_model.LinearTextModel`; no pickle)
 - command: `{command}`
 
@@ -265,8 +294,9 @@ evaluation and use it is the label predicted top-down. Below confidence
 | all held-out headings, model alone | {_pct(model_only)} | {n} |
 | corpus documents only, model alone | {_pct(model_only_corpus)} | {n_corpus} |
 
-Rules overrode the model on {ruled} headings; they were right on {_pct(meta["rule_confidence"])}
-of them, which is the confidence a rule decision reports.
+{_rules_sentence(ruled, meta["rule_confidence"])}
+
+{_probe_sentence(meta.get("probe"))}
 
 Corpus documents, each held out with the rest of its fold:
 
@@ -305,9 +335,9 @@ def doctype_card(records: Sequence[dict[str, Any]], cv: CVResult, meta: dict[str
     return f"""# Model card: doc_type classifier
 
 - model_version: `{meta["model_version"]}`
-- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {platform.python_version()}
-- training data: `models/doctype/training_data.jsonl`, sha256 `{meta["training_data_sha256"]}`
-- artefact: `models/doctype/model.json` (version-independent JSON, numpy prediction)
+- trained: {meta["trained"]} with scikit-learn {meta["sklearn_version"]}, Python {meta["python"]}
+- training data: `{meta["training_data"]}`, sha256 `{meta["training_data_sha256"]}`
+- artefact: `model.json` beside this card (version-independent JSON, numpy prediction)
 - command: `{command}`
 
 ## Data
@@ -358,8 +388,13 @@ def _meta(kind: str, data: Path) -> dict[str, Any]:
 
     digest = file_sha256(data)
     today = date.today().isoformat()
+    try:
+        shown = data.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = data.as_posix()
     return {"model_version": f"{kind}-{today.replace('-', '')}-{digest[:8]}", "trained": today,
-            "training_data_sha256": digest, "sklearn_version": sklearn.__version__}
+            "training_data": shown, "training_data_sha256": digest,
+            "sklearn_version": sklearn.__version__, "python": platform.python_version()}
 
 
 def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[str, Any]:
@@ -370,8 +405,9 @@ def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[st
         cv = cross_validate_sections(records, k)
         meta["rule_confidence"] = rule_precision(cv)
         meta["rule_threshold"] = sec.taxonomy()["rules"]["threshold"]
-        card = sections_card(records, cv, meta, command, k)
         model, _, _ = fit_sections(records, meta)
+        meta["probe"] = probe_sections(sec.SectionClassifier(model), data.parent / "probe.yaml")
+        card = sections_card(records, cv, meta, command, k)
     else:
         cv = cross_validate_doctype(records, k)
         card = doctype_card(records, cv, meta, command, k)

@@ -1,0 +1,144 @@
+"""doc_type classifier, templates of required sections and the expected missing sections."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from pipeline.nlp import doctype as dt
+from pipeline.nlp import sections as sec
+from pipeline.nlp import train_cli as T
+from pipeline.nlp.linear_model import LinearTextModel
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "models" / "doctype" / "training_data.jsonl"
+TRUTH = sorted((ROOT / "corpus" / "truth").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    return T.read_jsonl(DATA)
+
+
+@pytest.fixture(scope="module")
+def clf() -> dt.DocTypeClassifier:
+    return dt.DocTypeClassifier.load()
+
+
+def test_artefact_matches_data_and_card_figure(records: list[dict],
+                                               clf: dt.DocTypeClassifier) -> None:
+    assert clf.model.meta["training_data_sha256"] == T.file_sha256(DATA)
+    assert sorted(clf.model.classes) == sorted(dt.DOC_TYPES)
+    # The CV figure in the card and the artefact is reproduced exactly (seeded folds).
+    cv = T.cross_validate_doctype(records, 5)
+    assert round(cv.accuracy()[0], 4) == clf.model.meta["cv_accuracy"]
+    counts = {t: sum(r["label"] == t for r in records if r["source"].startswith("constructed"))
+              for t in dt.DOC_TYPES}
+    assert min(counts.values()) >= 15
+
+
+def test_held_out_seeds(records: list[dict]) -> None:
+    """Without the speech and a news seed in training, both are still recognised."""
+    held = {"corpus:001", "corpus:002"}
+    model, _, _ = T.fit_doctype([r for r in records if r["doc"] not in held])
+    clf = dt.DocTypeClassifier(model)
+    for r in records:
+        if r["doc"] in held:
+            assert clf.predict(r["text_head"], r["headings"])[0] == r["label"]
+
+
+def test_seeds_with_the_committed_model(records: list[dict], clf: dt.DocTypeClassifier) -> None:
+    got = {r["doc"]: clf.predict(r["text_head"], r["headings"])[0]
+           for r in records if r["source"].startswith("corpus:")}
+    assert got == {"corpus:000": "political_report", "corpus:001": "speech",
+                   "corpus:002": "news", "corpus:003": "news",
+                   "corpus:004": "political_report"}
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("NGHỊ QUYẾT ĐẠI HỘI ĐẠI BIỂU ĐẢNG BỘ XÃ AN BÌNH LẦN THỨ XV, NHIỆM KỲ 2025-2030 "
+     "Đại hội quyết nghị: 1. Tán thành những nội dung cơ bản ...", "resolution"),
+    ("BÁO CÁO KIỂM ĐIỂM SỰ LÃNH ĐẠO, CHỈ ĐẠO CỦA BAN CHẤP HÀNH ĐẢNG BỘ PHƯỜNG 3 NHIỆM KỲ "
+     "2020-2025 I. ƯU ĐIỂM ...", "review_report"),
+    ("BÁO CÁO CHÍNH TRỊ CỦA BAN CHẤP HÀNH ĐẢNG BỘ HUYỆN ĐÔ LƯƠNG TRÌNH ĐẠI HỘI ĐẠI BIỂU LẦN "
+     "THỨ XXIX NHIỆM KỲ 2025-2030 Phần thứ nhất ĐẶC ĐIỂM TÌNH HÌNH", "political_report"),
+    ("BÀI THAM LUẬN Kính thưa Đoàn Chủ tịch! Hôm nay tôi xin trình bày ...", "speech"),
+    ("Sáng 12/6, Đảng bộ xã Tân Lập tổ chức Đại hội lần thứ X. Tham dự có đồng chí ...",
+     "news"),
+])
+def test_typical_heads(clf: dt.DocTypeClassifier, head: str, expected: str) -> None:
+    label, conf = clf.predict(head, [])
+    assert label == expected
+    assert 0.0 <= conf <= 1.0
+
+
+@pytest.mark.parametrize("head", ["", "   ", "Annual report of the committee", "1 2 3", "§¶ng"])
+def test_unusual_inputs(clf: dt.DocTypeClassifier, head: str) -> None:
+    label, conf = clf.predict(head, [])
+    assert label in dt.DOC_TYPES
+    assert 0.0 <= conf <= 1.0
+    probs = clf.predict_proba(head, ["I. Ưu điểm"])
+    assert abs(sum(probs.values()) - 1.0) < 1e-9
+
+
+def test_json_round_trip_equals_sklearn(records: list[dict], tmp_path: Path) -> None:
+    model, matrix, fitted = T.fit_doctype(records[:60])
+    model.save(tmp_path / "m.json")
+    loaded = LinearTextModel.load(tmp_path / "m.json")
+    assert np.allclose(loaded.predict_proba(T.doctype_rows(records[:60])),
+                       fitted.predict_proba(matrix), rtol=0, atol=1e-10)
+
+
+def test_templates() -> None:
+    assert dt.required_sections("speech") == ["speech.greeting", "speech.body", "speech.closing"]
+    assert dt.required_sections("news") == ["news.lead", "news.body"]
+    assert dt.required_sections("unknown") == []
+    for doc_type in dt.DOC_TYPES:
+        assert all(label in sec.labels() for label in dt.required_sections(doc_type))
+    # A child satisfies its parent; a parent never satisfies a child.
+    assert "plan" not in dt.missing_sections("review_report", ["plan.tasks"])
+    assert "plan.tasks" in dt.missing_sections("political_report", ["plan"])
+    assert dt.missing_sections("news", [None, "news.lead", "news.body"]) == []
+
+
+def _truth_outline(path: Path) -> tuple[list[tuple[int, str, str]], list[str], str]:
+    paras = json.loads(path.read_text(encoding="utf-8"))["paragraphs"]
+    heads = [((p["level"] or 1), p["text"],
+              " ".join(q["text"] for q in paras[i + 1:i + 8])[:sec.CONTEXT_CHARS])
+             for i, p in enumerate(paras) if p["kind"] == "heading"]
+    body = [p["text"] for p in paras if p["kind"] != "heading"]
+    return heads, body, " ".join(p["text"] for p in paras)
+
+
+def test_expected_missing_sections_of_the_seeds(clf: dt.DocTypeClassifier) -> None:
+    expected = yaml.safe_load(
+        (ROOT / "models" / "sections" / "expected_missing.yaml").read_text(encoding="utf-8"))
+    sections = sec.SectionClassifier.load()
+    for path in TRUTH:
+        heads, body, text = _truth_outline(path)
+        doc_type = clf.predict(text[:dt.HEAD_CHARS], [h[1] for h in heads])[0]
+        assert doc_type == expected[path.stem]["doc_type"]
+        present = [p.label for p in sections.predict_outline(heads, doc_type)]
+        present += sec.label_paragraphs(body, doc_type)
+        assert dt.missing_sections(doc_type, present) == list(expected[path.stem]["missing"])
+
+
+def test_train_command_end_to_end(records: list[dict], tmp_path: Path) -> None:
+    data = tmp_path / "small.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[::4]),
+                    encoding="utf-8")
+    out = tmp_path / "model"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "train", "doctype", "--data", str(data),
+         "--out", str(out), "--folds", "3"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "MODEL_CARD.md").is_file()
+    label, conf = dt.DocTypeClassifier.load(out / "model.json").predict("BÀI THAM LUẬN", [])
+    assert label in dt.DOC_TYPES and 0.0 <= conf <= 1.0
