@@ -131,7 +131,8 @@ def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[i
         if scheme in cfg["top_level"]:
             score += w["top_level"]
         else:
-            score += w["numbered"] + (w["heading_scheme"] if scheme in cfg["heading_schemes"] else 0)
+            score += w["numbered"]
+            score += w["heading_scheme"] if scheme in cfg["heading_schemes"] else 0
         if not style.formatted and words <= 25:
             score += w["no_formatting_numbered"]
     if first and not _FINAL_PUNCT.search(text):
@@ -180,8 +181,10 @@ def find_headings(doc: Document) -> list[Heading]:
         score, scheme = heading_score(block, style, first=i == 0)
         if i in caption_of_table and scheme is None:
             score -= 2  # a bold line right above a table is its caption
-        follows_title = bool(candidates) and candidates[-1][0] == i - 1 and \
-            candidates[-1][2] is None and is_all_caps(block.text) and is_all_caps(blocks[i - 1].text)
+        follows_title = (
+            bool(candidates) and candidates[-1][0] == i - 1 and candidates[-1][2] is None
+            and is_all_caps(block.text) and is_all_caps(blocks[i - 1].text)
+        )
         if follows_title and scheme is None:
             score += cfg["weights"]["title_continued"]  # a long title set over two paragraphs
         if score >= cfg["threshold"]:
