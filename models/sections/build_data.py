@@ -543,7 +543,14 @@ def constructed_records(bank: dict) -> list[dict]:
         if variant in ("speech", "news"):
             style.no_numbers = rng.random() < 0.6
         doc = f"c{i:03d}_{kind}_{variant}"
+        # Some documents are typed entirely without diacritics (old PCs, phones), a few in
+        # capitals throughout: whole documents, so the parent headings are in that form too.
+        form = rng.choices(["as_is", "plain", "upper"], weights=[86, 9, 5])[0]
         for rec in render(items, style, composer, unit)[:34]:
+            if form != "as_is":
+                change = strip_marks if form == "plain" else str.upper
+                rec = {k: (change(v) if isinstance(v, str) and k != "label" else v)
+                       for k, v in rec.items()}
             records.append({"doc": doc, **rec, "source": f"constructed:{doc}"})
     return records
 

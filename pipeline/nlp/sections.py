@@ -140,16 +140,22 @@ def _rule_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def rule_label(heading: str, parent_label: str | None = None) -> str | None:
-    """The first taxonomy label (in `rules.order`) whose words occur in the heading."""
+    """The taxonomy label whose words match the longest stretch of the heading; ties go to
+    the earlier label of `rules.order` ("Chỉ tiêu về công tác kiểm tra" is a target)."""
     text = strip_diacritics(split_number(heading)[1]).lower()
+    best: tuple[int, int, str] | None = None  # (-matched length, order, label)
+    for order, (label, pattern) in enumerate(_rule_patterns()):
+        longest = max((len(m.group(0)) for m in pattern.finditer(text)), default=0)
+        if longest and (best is None or (-longest, order) < best[:2]):
+            best = (-longest, order, label)
+    if best is None:
+        return None
+    label = best[2]
+    # Under an assessment or plan heading, sub-headings take the part's label.
     inherit = taxonomy()["rules"]["inherit_from_parent"]
-    for label, pattern in _rule_patterns():
-        if pattern.search(text):
-            # Under an assessment or plan heading, sub-headings take the part's label.
-            if parent_label in inherit and not satisfies(label, parent_of(parent_label) or ""):
-                return parent_label
-            return label
-    return None
+    if parent_label in inherit and not satisfies(label, parent_of(parent_label) or ""):
+        return parent_label
+    return label
 
 
 # -- the classifier ---------------------------------------------------------------------------
