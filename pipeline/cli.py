@@ -24,7 +24,11 @@ from pipeline.i18n import default_lang, message
 from pipeline.ingest.limits import MB, Limits
 
 DEFAULT_DB = Path("corpus/daihoi.db")
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.nlp.outline_cli", "pipeline.extract.refs_cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "pipeline.nlp.outline_cli",
+    "pipeline.nlp.train_cli",
+    "pipeline.extract.refs_cli",
+)
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:

@@ -276,10 +276,13 @@ def label_paragraphs(paragraphs: Sequence[str], doc_type: str | None) -> list[st
         elif cue == "closing":
             out[i] = cue
     if doc_type == "speech":
-        greeted = False
+        # After the greeting every paragraph belongs to the part in force: the body, then the
+        # recommendations once they are announced (their bullets carry no formula), then the
+        # closing.
+        phase: str | None = None
         for i, p in enumerate(paragraphs):
-            if out[i] == "speech.greeting":
-                greeted = True
-            elif out[i] is None and greeted and len(p.strip()) >= 40:
-                out[i] = "speech.body"
+            if out[i] is not None:
+                phase = "speech.body" if out[i] == "speech.greeting" else out[i]
+            elif phase is not None and p.strip():
+                out[i] = phase
     return out
