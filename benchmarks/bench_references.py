@@ -1,5 +1,5 @@
 """Reference extraction: quality on hand-labelled text and speed on raw text, with a plain-regex
-baseline measured in the same run. Writes benchmarks/REFERENCES.md.
+baseline measured in the same run. Writes benchmarks/results/references.md.
 
     python benchmarks/build_references_gold.py   # when the labels change
     python benchmarks/bench_references.py
@@ -14,8 +14,6 @@ best of a few runs over the gold texts repeated to about 6 MB).
 from __future__ import annotations
 
 import json
-import os
-import platform
 import re
 import sys
 import time
@@ -28,11 +26,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results import machine  # noqa: E402
+
 from pipeline.extract.reference_grammar import grammar  # noqa: E402
 from pipeline.extract.references import extract_references  # noqa: E402
 
 GOLD = ROOT / "benchmarks" / "data" / "references_gold.jsonl"
-RESULTS = ROOT / "benchmarks" / "REFERENCES.md"
+RESULTS = ROOT / "benchmarks" / "results" / "references.md"
 KINDS = ("party", "state", "standard", "plenum")
 SPEED_BYTES = 6_000_000
 
@@ -127,19 +127,6 @@ def speed(texts: Iterable[str], fn: Callable[[str], object], repeat: int = 5) ->
         fn(big)
         best = min(best, time.perf_counter() - start)
     return mb / best
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
 
 
 def kind_rows(result: dict[str, Any], kinds: Iterable[str]) -> list[str]:

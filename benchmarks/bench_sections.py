@@ -1,4 +1,4 @@
-"""Section-label and doc_type quality on held-out documents; writes benchmarks/SECTIONS.md.
+"""Section-label and doc_type quality on held-out documents; writes benchmarks/results/sections.md.
 
     python benchmarks/bench_sections.py [--folds 5]
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
 
     verdict = "meets" if overall >= TARGET and corpus_acc >= TARGET else "MISSES"
-    md = f"""# Section labels and doc_type: held-out quality
+    md = f"""## Section labels and doc_type: held-out quality
 
 Command: `python benchmarks/bench_sections.py --folds {args.folds}` — {date.today().isoformat()},
 {platform.machine()} {platform.system()}, {os.cpu_count()} CPUs, Python {platform.python_version()};
@@ -126,7 +126,7 @@ Document-level {args.folds}-fold cross-validation: accuracy {dt_acc:.3f} on {dt_
 
 Loading the section model: {load_s * 1000:.0f} ms.
 """
-    out = ROOT / "benchmarks" / "SECTIONS.md"
+    out = ROOT / "benchmarks" / "results" / "sections.md"
     out.write_text(md, encoding="utf-8")
     print(md)
     return 0

@@ -1,0 +1,158 @@
+"""The outline: headings, levels, labels, missing sections and repeated passages, on the real
+corpus in every format and on re-typeset versions of it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CORPUS, ROOT, STEMS, corpus_file
+from pipeline.analyze import analyze, analyze_document
+from pipeline.ingest import load
+from pipeline.ingest.normalize import clean_text
+from pipeline.model import Block, Document
+from pipeline.nlp.outline import build_outline, find_headings
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from outline_variants import VARIANTS, gold_headings, write_variant  # noqa: E402
+
+EXPECTED_MISSING = yaml.safe_load(
+    (ROOT / "models" / "sections" / "expected_missing.yaml").read_text(encoding="utf-8")
+)
+
+
+def truth_headings(stem: str) -> list[tuple[str, int]]:
+    truth = json.loads((CORPUS / "truth" / f"{stem}.json").read_text(encoding="utf-8"))
+    return [(clean_text(p["text"]), p["level"]) for p in truth["paragraphs"]
+            if p["kind"] == "heading"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_headings_and_levels_match_the_truth(kind: str, stem: str) -> None:
+    headings = find_headings(load(corpus_file(kind, stem)))
+    assert [(h.text, h.level) for h in headings] == truth_headings(stem)
+
+
+def test_plain_text_without_formatting_still_finds_most_headings() -> None:
+    tp = fp = fn = 0
+    for stem in STEMS:
+        gold = {t for t, _ in truth_headings(stem)}
+        got = {h.text for h in find_headings(load(corpus_file("seeds", stem)))}
+        tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert precision >= 0.95 and recall >= 0.85  # measured: 0.96 and 0.88
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_headings_survive_other_typesetting(tmp_path: Path, variant: str) -> None:
+    """Title Case, no numbers, typos, no bold, styles only: F1 stays high."""
+    tp = fp = fn = 0
+    for stem in STEMS:
+        doc = load(write_variant(stem, variant, tmp_path / f"{stem}.docx"))
+        gold = {clean_text(g) for g in gold_headings(stem, variant)}
+        got = {h.text for h in find_headings(doc)}
+        tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= 0.9, (variant, f1)
+    assert fp == 0
+
+
+def test_bullets_are_never_headings() -> None:
+    doc = load(corpus_file("pdf", "000_4435fb2a97849b7c"))
+    bullets = {i for i, b in enumerate(doc.blocks) if b.text[:2] in ("- ", "+ ", "• ")}
+    assert bullets
+    assert not bullets & {h.block for h in find_headings(doc)}
+
+
+def test_a_document_without_headings_is_one_section() -> None:
+    text = load(corpus_file("seeds", "002_38c4a49bff4fa329")).text
+    paragraphs = [p for p in text.split("\n\n")[1:] if len(p) > 100]
+    doc = Document(source="x.txt", format="txt", sha256="0" * 64,
+                   blocks=[Block(text=p) for p in paragraphs])
+    outline = build_outline(doc)
+    assert outline.headings == []
+    assert [(s.start, s.end) for s in outline.sections] == [(0, len(doc.text))]
+    report = analyze_document(doc)
+    assert report.sections and report.meta.doc_type is not None
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_missing_sections_are_exactly_the_expected_ones(kind: str, stem: str) -> None:
+    report = analyze(corpus_file(kind, stem))
+    expected = EXPECTED_MISSING[stem]
+    missing = [f.details["label"] for f in report.findings if f.kind == "missing_section"]
+    assert sorted(missing) == sorted(expected["missing"])
+    assert report.meta.doc_type == expected["doc_type"]
+
+
+def test_section_labels_of_the_report_parts() -> None:
+    report = analyze(corpus_file("pdf", "004_73f20699863736da"))
+    by_heading = {s["heading"]: s["label"] for s in report.sections if s["heading"]}
+    assert by_heading["3. Công tác kiểm tra, giám sát"] == "party_building.inspection"
+    assert by_heading["2. Hạn chế, khuyết điểm"] == "assessment.weaknesses"
+    assert by_heading["4. Một số kinh nghiệm"] == "assessment.lessons"
+    assert by_heading["II. NHIỆM VỤ, GIẢI PHÁP"] == "plan.tasks"
+    # Every label carries a confidence, and sections nest inside their parents.
+    assert all(0 <= s["confidence"] <= 1 for s in report.sections)
+    text = report.document.text
+    closing = [s for s in report.sections if s["label"] == "closing"]
+    assert len(closing) == 1 and text[closing[0]["start"]:].startswith("Trên đây")
+
+
+def test_speech_and_news_parts_come_from_their_set_phrases() -> None:
+    speech = analyze(corpus_file("docx", "001_11fa4c8372dfa292"))
+    parts = [(s["label"], speech.document.text[s["start"]:s["end"]]) for s in speech.sections
+             if s["heading"] is None and s["label"].startswith("speech.")]
+    assert [label for label, _ in parts] == [
+        "speech.greeting", "speech.body", "speech.recommendations", "speech.closing"]
+    assert parts[0][1].startswith("Kính thưa Đoàn Chủ tịch!")
+    assert parts[2][1].startswith("Tuy nhiên, tôi cũng có một số ý kiến kiến nghị")
+    assert parts[3][1].startswith("Cuối cùng, xin kính chúc Đại hội")
+    news = analyze(corpus_file("pdf", "003_40d47c00f05e2e60"))
+    lead = next(s for s in news.sections if s["label"] == "news.lead")
+    assert news.document.text[lead["start"]:].startswith("Vừa qua, tại Hà Nội")
+
+
+def test_repeated_passages_of_the_draft_report_are_found() -> None:
+    report = analyze(corpus_file("pdf", "000_4435fb2a97849b7c"))
+    text = report.document.text
+    dups = [f for f in report.findings if f.kind == "duplicate_passage"]
+    # The tail after the repeated title copies earlier paragraphs wholesale.
+    tail = text.index("TỔNG KẾT CÔNG TÁC CỦA ĐẢNG BỘ BỘ PHẬN")
+    tail_words = sum(f.details["words"] for f in dups if f.start >= tail)
+    assert tail_words >= 1500
+    assert all(f.details["first_end"] <= f.start for f in dups)
+    # One bullet is written twice under "Những hạn chế".
+    weak = text.index("2. Những hạn chế và nguyên nhân")
+    causes = text.index("* Nguyên nhân", weak)
+    inside = [f for f in dups if weak < f.details["first_start"] and f.end < causes]
+    assert len(inside) == 1
+    assert text[inside[0].start:].startswith("- Chưa được bồi dưỡng về nghiệp vụ công tác đảng")
+
+
+def test_the_outline_command_prints_the_tree_and_json() -> None:
+    import subprocess
+
+    path = corpus_file("docx", "004_73f20699863736da")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "outline", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "party_building.inspection" in proc.stdout
+    assert "Thiếu phần" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "outline", str(path), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    record = json.loads(proc.stdout)
+    assert {"headings", "sections", "findings", "meta"} <= set(record)
+    assert record["headings"][0] == {
+        **record["headings"][0], "level": 1,
+        "text": "I. CÔNG TÁC LÃNH ĐẠO THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ",
+    }
+    h = record["headings"][0]
+    text = analyze(path).document.text
+    assert text[h["start"]:h["end"]] == h["text"]
