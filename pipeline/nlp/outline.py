@@ -92,22 +92,20 @@ class DocStyle:
 
     body_size: float | None  # the usual font size of body paragraphs
     formatted: bool  # some paragraphs are bold: unformatted TXT/HTML/plain DOCX are not
-    bold_rare: bool  # bold is used sparingly, so a bold paragraph stands out
 
     @classmethod
     def of(cls, doc: Document) -> DocStyle:
         sizes = [b.font_size for b in doc.blocks if b.font_size and b.kind == "paragraph"]
-        bold = sum(1 for b in doc.blocks if b.bold)
-        return cls(
-            body_size=median(sizes) if sizes else None,
-            formatted=bold > 0,
-            bold_rare=bold < 0.3 * max(len(doc.blocks), 1),
-        )
+        return cls(body_size=median(sizes) if sizes else None,
+                   formatted=any(b.bold for b in doc.blocks))
 
 
-def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[int, str | None]:
+def heading_score(
+    block: Block, style: DocStyle, first: bool = False, next_block: Block | None = None
+) -> tuple[int, str | None]:
     """Evidence that `block` is a heading, and its numbering scheme. `first`: the block opens
-    the document (where a title stands, often in no special format in plain files)."""
+    the document (where a title stands, often in no special format in plain files);
+    `next_block`: the paragraph after it, for contrast."""
     cfg = _config()
     w = cfg["weights"]
     text = block.text.strip()
@@ -124,7 +122,11 @@ def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[i
     score += w["style_heading"] if style_heading else 0
     score += w["reader_heading"] if block.kind == "heading" and not style_heading else 0
     if block.bold:
-        score += w["bold"] + (w["bold_rare"] if style.bold_rare else 0)
+        score += w["bold"]
+        if next_block is not None and not next_block.bold:
+            score += w["bold_contrast"]
+    if _is_title_case(text):
+        score += w["title_case"]
     caps = block.all_caps or is_all_caps(text)
     score += w["all_caps"] if caps else 0
     if scheme is not None:
@@ -147,8 +149,10 @@ def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[i
         score += w["very_long"]
     if block.bold and scheme is not None:
         score += w["bold_numbered"]
-    if _FINAL_PUNCT.search(text) and not (scheme is not None and text.endswith(".")):
-        score += w["final_punctuation"]  # "1. Công tác dân vận." is a heading all the same
+    # "1. Công tác dân vận." and a short bold line ending in a period are headings all the same.
+    period_ok = text.endswith(".") and (scheme is not None or (block.bold and words <= 20))
+    if _FINAL_PUNCT.search(text) and not period_ok:
+        score += w["final_punctuation"]
     elif words <= 12:
         score += w["no_final_punctuation"]
     if _SENTENCE_INSIDE.search(_strip_number(text)[:-1]):
@@ -159,6 +163,12 @@ def heading_score(block: Block, style: DocStyle, first: bool = False) -> tuple[i
     if first_letter.islower():
         score += w["lowercase_start"]
     return score, scheme
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in _strip_number(text).split() if w[:1].isalpha()]
+    capitalised = sum(1 for w in words if w[:1].isupper() and not w.isupper())
+    return len(words) >= 3 and capitalised >= 0.6 * len(words)
 
 
 def _strip_number(text: str) -> str:
@@ -178,7 +188,8 @@ def find_headings(doc: Document) -> list[Heading]:
     caption_of_table = {t.after_block for t in doc.tables if t.after_block is not None}
     candidates: list[tuple[int, int, str | None]] = []
     for i, block in enumerate(blocks):
-        score, scheme = heading_score(block, style, first=i == 0)
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        score, scheme = heading_score(block, style, first=i == 0, next_block=nxt)
         if i in caption_of_table and scheme is None:
             score -= 2  # a bold line right above a table is its caption
         follows_title = (
@@ -189,10 +200,12 @@ def find_headings(doc: Document) -> list[Heading]:
             score += cfg["weights"]["title_continued"]  # a long title set over two paragraphs
         if score >= cfg["threshold"]:
             candidates.append((i, score, scheme))
-    # A heading heads something: trailing candidates (a signature "Người báo cáo", a byline
-    # "P.V") with nothing but other candidates after them are not headings.
-    while candidates and all(c[0] >= candidates[-1][0] for c in candidates[-1:]) and \
-            candidates[-1][0] == len(blocks) - 1:
+    # A heading heads something: an unnumbered last paragraph with nothing after it (a
+    # signature "Người báo cáo", a byline "P.V") is not one; an appendix title before its
+    # table is.
+    tables_after = {t.after_block for t in doc.tables}
+    if candidates and candidates[-1][0] == len(blocks) - 1 and candidates[-1][2] is None \
+            and candidates[-1][0] not in tables_after:
         candidates.pop()
 
     headings: list[Heading] = []
@@ -200,7 +213,9 @@ def find_headings(doc: Document) -> list[Heading]:
         start, end = offsets[i]
         text = blocks[i].text
         prev = headings[-1] if headings else None
-        if prev is not None and _continues_heading(prev, blocks, i, scheme):
+        # Word paragraphs are explicit: only PDF and plain text split a heading by a line wrap.
+        if doc.format != "docx" and prev is not None and \
+                _continues_heading(prev, blocks, i, scheme):
             prev.text = f"{prev.text} {text}"
             prev.end = end
             prev.last_block = i
