@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -121,10 +122,22 @@ def _print_summary(console: Console, result: FileResult, lang: str) -> None:
         (message("cli.col.words", lang), words),
     ]
     console.print("  " + " · ".join(f"{k}: {v}" for k, v in facts), highlight=False)
-    running = sorted(set(doc.page_headers + doc.page_footers))
+    running = _running_summary(doc.page_headers + doc.page_footers, lang)
     if running:
-        shown = ", ".join(f"“{r}”" for r in running[:4])
-        console.print(f"  {message('cli.summary.running', lang)}: {shown}", highlight=False)
+        console.print(f"  {message('cli.summary.running', lang)}: {running}", highlight=False)
+    report = result.report
+    meta = report.meta
+    kinds: dict[str, int] = {}
+    for f in report.findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    facts = [
+        (message("cli.col.doc_type", lang), f"{meta.doc_type} ({meta.doc_type_confidence})"),
+        (message("cli.col.headings", lang), len(report.headings)),
+        (message("cli.col.references", lang), len(report.references)),
+        (message("cli.col.findings", lang),
+         ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "0"),
+    ]
+    console.print("  " + " · ".join(f"{k}: {v}" for k, v in facts), highlight=False)
     if doc.properties.get("legacy_encoding"):
         console.print(f"  {message('cli.summary.legacy', lang)}: "
                       f"{doc.properties['legacy_encoding']}", highlight=False)
@@ -133,6 +146,20 @@ def _print_summary(console: Console, result: FileResult, lang: str) -> None:
         text = block.text if len(block.text) <= 110 else block.text[:109] + "…"
         console.print(f"    [dim]│[/dim] {text}", highlight=False)
     console.print()
+
+
+def _running_summary(lines: list[str], lang: str) -> str:
+    """Running headers/footers once each, page numbers as one item ("DỰ THẢO", page numbers)."""
+    shown: list[str] = []
+    numbers = False
+    for line in lines:
+        if re.fullmatch(r"[-–\s]*(?:Trang\s*)?\d+(?:\s*/\s*\d+)?[-–\s]*", line, re.I):
+            numbers = True
+        elif f"“{line}”" not in shown:
+            shown.append(f"“{line}”")
+    if numbers:
+        shown.append(message("cli.summary.page_numbers", lang))
+    return ", ".join(shown[:5])
 
 
 def cmd_run(
