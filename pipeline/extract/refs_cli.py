@@ -38,7 +38,7 @@ def register(
 ) -> None:
     """Add the `refs` and `registry` commands to the `daihoi` parser."""
     p = subparsers.add_parser("refs", parents=[common], help=message("refs.help", lang))
-    p.add_argument("path", metavar="FILE|DIR")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON line per reference")
     out.add_argument("--csv", action="store_true", help="CSV, one row per reference")
@@ -59,11 +59,14 @@ def cmd_refs(args: argparse.Namespace) -> int:
     from pipeline.ingest.limits import MB, Limits
 
     err = Console(stderr=True, soft_wrap=True)
-    target = Path(args.path)
-    if not target.exists():
-        err.print(message("refs.not_found", args.lang, path=target), highlight=False)
+    targets = [Path(p) for p in args.paths]
+    missing = [t for t in targets if not t.exists()]
+    for t in missing:
+        err.print(message("refs.not_found", args.lang, path=t), highlight=False)
+    if len(missing) == len(targets):
         return 2
-    paths = discover(target) if target.is_dir() else [target]
+    paths = [p for t in targets if t.exists() for p in (discover(t) if t.is_dir() else [t])]
+    target = targets[0] if len(targets) == 1 else Path(", ".join(args.paths))
     limits = Limits(max_file_bytes=int(args.max_size * MB))
     found: list[tuple[str, Reference]] = []
     failed = False
@@ -87,7 +90,7 @@ def cmd_refs(args: argparse.Namespace) -> int:
                 found.append((str(path), ref))
     if not args.json and not args.csv:
         _print_refs(found, target, args.lang, several=len(paths) > 1)
-    return 1 if failed else 0
+    return 1 if failed or missing else 0
 
 
 def _print_refs(found: list[tuple[str, Reference]], target: Path, lang: str, several: bool) -> None:
