@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.errors import IngestError
 from pipeline.ingest import Limits, load
+from pipeline.ingest.numbering import join_wrapped, numbering_scheme
 from pipeline.ingest.pdf_furniture import (
     note_is_unfinished,
     parse_footnotes,
@@ -23,8 +24,6 @@ from pipeline.ingest.reflow import (
     Column,
     Line,
     build_paragraphs,
-    join_lines,
-    numbered_heading_kind,
     starts_new_paragraph,
 )
 
@@ -49,7 +48,7 @@ def line(text: str, x0: float = 85.0, x1: float = 550.0, bottom: float = 100.0,
     ("nhiệm kỳ 2020-", "2025", "nhiệm kỳ 2020-2025"),
 ])
 def test_join_lines(left: str, right: str, joined: str) -> None:
-    assert join_lines(left, right) == joined
+    assert join_wrapped(left, right) == joined
 
 
 def test_dash_line_after_spaced_dash_continues() -> None:
@@ -86,12 +85,13 @@ def test_bold_change_and_gap_start_paragraphs() -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    ("Phần thứ hai", "part"), ("PHẦN THỨ HAI", "part"), ("A. ĐẶC ĐIỂM", "letter"),
-    ("I. KẾT QUẢ", "roman"), ("1. Công tác", "number"), ("2.1. Thuận lợi", "number"),
-    ("3.2. Khó khăn", "number"), ("a) Về tư tưởng", "subletter"), ("Trong nhiệm kỳ", None),
+    ("Phần thứ hai", "part"), ("PHẦN THỨ HAI", "part"), ("A. ĐẶC ĐIỂM", "upper_letter"),
+    ("I. KẾT QUẢ", "roman"), ("1. Công tác", "decimal"), ("2.1. Thuận lợi", "decimal2"),
+    ("3.2. Khó khăn", "decimal2"), ("a) Về tư tưởng", "lower_letter"), ("Trong nhiệm kỳ", None),
+    ("Phan thu hai", "part"), ("b/ Công tác cán bộ", "lower_letter"),
 ])
 def test_numbered_heading_kinds(text: str, kind: str | None) -> None:
-    assert numbered_heading_kind(text) == kind
+    assert numbering_scheme(text) == kind
 
 
 def test_vietnamese_syllables_decide_font_switch_spaces() -> None:

@@ -15,7 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipeline.ingest.reflow import Column, Line, join_lines
+from pipeline.ingest.numbering import join_wrapped
+from pipeline.ingest.reflow import Column, Line
 from pipeline.model import Footnote
 
 # How far from the page edge (fraction of the page height) a running line may sit.
@@ -156,7 +157,7 @@ def parse_footnotes(area: list[Line], previous: Footnote | None) -> list[Footnot
         fid = _footnote_id(line)
         current = notes[-1] if notes else None
         if current is None and fid is None and previous is not None:
-            previous.text = join_lines(previous.text, line.text)  # a note's rest, carried over
+            previous.text = join_wrapped(previous.text, line.text)  # a note's rest, carried over
             continue
         superscript = bool(line.markers and line.markers[0].start == 0)
         is_new = fid is not None and (
@@ -168,7 +169,7 @@ def parse_footnotes(area: list[Line], previous: Footnote | None) -> list[Footnot
             notes.append(Footnote(id=fid, text=body.strip(), page=line.page))
             expected = None
         elif current is not None:
-            current.text = join_lines(current.text, line.text)
+            current.text = join_wrapped(current.text, line.text)
     return notes
 
 

@@ -17,8 +17,9 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline.ingest.numbering import join_wrapped
 from pipeline.ingest.pdf_layout import Char, Decoder, group_lines
-from pipeline.ingest.reflow import Line, Marker, join_lines, join_paragraph
+from pipeline.ingest.reflow import Line, Marker, join_paragraph
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down points)
 
@@ -222,7 +223,7 @@ def _glue_row(first: PageTable, second: PageTable, index: int) -> None:
     last = len(first.rows) - 1
     for c, text in enumerate(second.rows[index]):
         before = first.rows[last][c]
-        joined = join_lines(before, text)
+        joined = join_wrapped(before, text)
         shift = len(joined) - len(text.lstrip())
         for m in second.markers.get((index, c), []):
             first.markers.setdefault((last, c), []).append(

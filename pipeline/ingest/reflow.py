@@ -15,26 +15,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline.ingest.numbering import (
+    ends_with_spaced_dash,
+    is_bullet,
+    join_wrapped,
+    numbering_scheme,
+    token_cut,
+)
 from pipeline.model import Block
 
-# Bullets typed at the start of a line; the PUA code points are Symbol/Wingdings bullets that
-# Word and LibreOffice export for automatic bullets.
-BULLET_CHARS = "-+•o❖*▪►➢–—●◦■□✓✔➤→"
+# Symbol/Wingdings bullets in Unicode's private use area, as Word and LibreOffice export
+# automatic bullets; the layout maps them to visible characters.
 PUA_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓",
                "\uf0a8": "□", "\uf06e": "■", "\uf0e0": "➢", "\uf046": "➢"}
-_BULLET_RE = re.compile(r"^[" + re.escape(BULLET_CHARS) + r"]\s+\S")
-
-# Numbered headings and list numbers seen in the reports.
-_PART_RE = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(thứ|THỨ|[IVXLC\d]+)", re.UNICODE)
-_ROMAN_RE = re.compile(r"^[IVXLC]{1,6}[.\-–)]\s*\S")
-_LETTER_RE = re.compile(r"^[A-ZĐ][.)]\s+\S")
-_NUMBER_RE = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}[.)]\s*\S")
-_SUBLETTER_RE = re.compile(r"^[a-zđ][)]\s*\S")
-_HEADING_WORD_RE = re.compile(r"^(PHỤ LỤC|Phụ lục|MỞ ĐẦU|KẾT LUẬN)\b")
 
 # Line ends that mean "the sentence goes on": a spaced dash, or a token cut by the wrap.
-_SPACED_DASH_END = re.compile(r"\s[-–—]$")
-_TOKEN_CUT_END = re.compile(r"[\w)][-/–]$")
 _TERMINAL_END = re.compile(r"[.:;!?…]([\"”’)\]]*)$")
 
 
@@ -93,39 +88,10 @@ class Paragraph:
     markers: list[Marker]
 
 
-def is_bullet(text: str) -> bool:
-    """A bullet followed by text ("- Tuổi bình quân ..."); a lone "*" under a title is not."""
-    return bool(_BULLET_RE.match(text)) or (text[:1] in PUA_BULLETS and len(text) > 1)
 
 
-def numbered_heading_kind(text: str) -> str | None:
-    """Which numbering scheme starts `text` ("part", "roman", "letter", "number", ...)."""
-    if _PART_RE.match(text):
-        return "part"
-    if _ROMAN_RE.match(text):
-        return "roman"
-    if _LETTER_RE.match(text):
-        return "letter"
-    if _NUMBER_RE.match(text):
-        return "number"
-    if _SUBLETTER_RE.match(text):
-        return "subletter"
-    if _HEADING_WORD_RE.match(text):
-        return "word"
-    return None
 
 
-def join_lines(left: str, right: str) -> str:
-    """Join two wrapped lines: with a space, or without one when a token was cut by the wrap."""
-    left = left.rstrip()
-    right = right.lstrip()
-    if not left:
-        return right
-    if not right:
-        return left
-    if _TOKEN_CUT_END.search(left) and right[0].isalnum() and not _SPACED_DASH_END.search(left):
-        return left + right
-    return left + " " + right
 
 
 def measure_column(lines: list[Line]) -> Column:
@@ -163,7 +129,7 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
         return True  # title and signature blocks: one printed line, one item
     prev_text = prev.text.rstrip()
     cur_text = cur.text.lstrip()
-    if _SPACED_DASH_END.search(prev_text) or _TOKEN_CUT_END.search(prev_text):
+    if ends_with_spaced_dash(prev_text) or token_cut(prev_text, cur_text):
         # "công nghiệp -" / "- xây dựng", "101-" / "QĐ/TW": the sentence goes on.
         return cur.size < prev.size - 1.0 or cur.size > prev.size + 1.0
     if abs(cur.size - prev.size) > 0.9 or cur.bold != prev.bold:
@@ -174,7 +140,7 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
     if is_bullet(cur_text):
         return True
     ended = bool(_TERMINAL_END.search(prev_text))
-    if numbered_heading_kind(cur_text) and (ended or _is_short(prev, col)):
+    if numbering_scheme(cur_text) and (ended or _is_short(prev, col)):
         return True
     if not ended and _same_style(prev, cur) and is_centered(cur, col) \
             and is_centered(prev, col, clear_of_margin=False):
@@ -209,7 +175,7 @@ def _is_indented_start(prev: Line, cur: Line, col: Column) -> bool:
     if cur.x0 < col.left + step or cur.x0 < prev.x0 + step:
         return False
     # Hanging indent: a bullet's wrapped lines align with the text after the bullet.
-    if is_bullet(prev.text.lstrip()) or numbered_heading_kind(prev.text.lstrip()):
+    if is_bullet(prev.text.lstrip()) or numbering_scheme(prev.text.lstrip()):
         return cur.x0 > prev.x0 + 6.0 * cur.size
     return True
 
@@ -235,7 +201,7 @@ def join_paragraph(lines: list[Line]) -> Paragraph:
     for line in lines:
         piece = line.text.strip()
         lead = len(line.text) - len(line.text.lstrip())
-        joined = join_lines(text, piece)
+        joined = join_wrapped(text, piece)
         base = len(joined) - len(piece)
         for m in line.markers:
             start = base + m.start - lead
@@ -252,7 +218,7 @@ def guess_kind(text: str, bold: bool, all_caps: bool, col_size: float, size: flo
         return "heading" if heading_mark else "list_item"
     if len(text) > 250:
         return "paragraph"
-    scheme = numbered_heading_kind(text)
+    scheme = numbering_scheme(text)
     if scheme in ("part", "roman", "letter", "word"):
         return "heading"
     if bold and not text.endswith((",", ";")):

@@ -13,42 +13,22 @@ from collections import Counter
 from collections.abc import Iterable
 from statistics import quantiles
 
+from pipeline.ingest.numbering import (
+    ends_with_spaced_dash,
+    is_bullet,
+    is_paragraph_start,
+    join_wrapped,
+    token_cut,
+)
 from pipeline.model import Block
 
-# A bullet or a numbered heading at the start of a line starts a new paragraph.
-BULLET = re.compile(r"^(?:[-+•●▪◦■□❖➢➤►✓*o]\s|[-+•*](?=\S)|[-–—]\s)")
-NUMBERED = re.compile(
-    r"^(?:(?:PHẦN|Phần|phần)\s+(?:THỨ|thứ|Thứ)\s+\S+"  # Phần thứ hai
-    r"|[A-ZĐ][.)]\s"  # A.  B)
-    r"|[IVXLC]{1,6}[.)/]\s?"  # I.  IV.  II/
-    r"|\d{1,2}(?:\.\d{1,2}){0,3}[.)]\s?(?=\D)"  # 1.  2.1.  3.2.1)
-    r"|\d{1,2}(?:\.\d{1,2}){1,3}\s"  # 2.1 Tiêu đề
-    r"|[a-zđ][)]\s"  # a)
-    r")"
-)
-# "101-" at a line end and "QĐ/TW" at the next start: one document number split by the wrap.
-SPLIT_TOKEN_END = re.compile(r"(?:\d[-–/]|[-/][A-ZĐ]{1,6}[-/])$")
-SPLIT_TOKEN_START = re.compile(r"^[A-ZĐ]{1,6}i?[-/–]?[A-ZĐ0-9]")
-_SPACED_DASH_END = re.compile(r"\s[-–]$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:Trang|trang)\s+\d{1,3}(?:\s*/\s*\d+)?$")
 _SENTENCE_END = re.compile(r"[.!?:;…”\"]$")
-
-
-def is_paragraph_start(line: str) -> bool:
-    """Does `line` open a new paragraph by its first characters (bullet, heading number)?"""
-    return bool(BULLET.match(line) or NUMBERED.match(line))
 
 
 def is_all_caps(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
-
-
-def join_wrapped(left: str, right: str) -> str:
-    """Join two wrapped lines: a space, except inside a document number split by the wrap."""
-    if SPLIT_TOKEN_END.search(left) and SPLIT_TOKEN_START.match(right):
-        return left + right
-    return f"{left} {right}"
 
 
 def lines_to_blocks(lines: Iterable[str]) -> list[Block]:
@@ -79,7 +59,7 @@ def lines_to_blocks(lines: Iterable[str]) -> list[Block]:
         text = parts[0]
         for part in parts[1:]:
             text = join_wrapped(text, part)
-        kind = "list_item" if BULLET.match(text) else "paragraph"
+        kind = "list_item" if is_bullet(text) else "paragraph"
         blocks.append(Block(text=text, kind=kind))
     return blocks
 
@@ -87,9 +67,9 @@ def lines_to_blocks(lines: Iterable[str]) -> list[Block]:
 def _continues(first: str, previous: str, line: str, width: int) -> bool:
     """Is `line` the continuation of the paragraph that opened with `first` and whose last line
     so far is `previous`?"""
-    if SPLIT_TOKEN_END.search(previous) and SPLIT_TOKEN_START.match(line):
+    if token_cut(previous, line):
         return True
-    if _SPACED_DASH_END.search(previous) and line[:1] in "-–":
+    if ends_with_spaced_dash(previous) and line[:1] in "-–":
         return True  # "công nghiệp -" / "- xây dựng" is one phrase, not a new bullet
     if is_all_caps(previous) and is_all_caps(line) and not _SENTENCE_END.search(previous):
         # A title wrapped over several centred lines, each shorter than the text width.

@@ -18,6 +18,13 @@ from statistics import median
 from typing import Any
 
 from pipeline.data import load_yaml
+from pipeline.ingest.numbering import (
+    heading_schemes,
+    is_bullet,
+    numbering_scheme,
+    strip_numbering,
+    top_level_schemes,
+)
 from pipeline.ingest.textlines import is_all_caps
 from pipeline.model import Block, Document
 
@@ -70,20 +77,12 @@ class Outline:
 @cache
 def _config() -> dict[str, Any]:
     cfg = dict(load_yaml("outline.yaml"))
-    cfg["_schemes"] = [(name, re.compile(p)) for name, p in cfg["schemes"].items()]
-    cfg["_bullet"] = re.compile(cfg["bullet"])
+    cfg["top_level"] = top_level_schemes()
+    cfg["heading_schemes"] = heading_schemes()
     cfg["_title_words"] = re.compile(
         "|".join(re.escape(w) for w in cfg.get("title_words", [])) or r"(?!)"
     )
     return cfg
-
-
-def numbering_scheme(text: str) -> str | None:
-    """The numbering scheme a paragraph starts with ("roman", "decimal2", ...), or None."""
-    for name, pattern in _config()["_schemes"]:
-        if pattern.match(text):
-            return name
-    return None
 
 
 @dataclass
@@ -115,7 +114,7 @@ def heading_score(
     style_heading = block.outline_level is not None or (
         block.style is not None and block.style.lower().startswith(("heading", "title"))
     )
-    if cfg["_bullet"].match(text) and not style_heading:
+    if is_bullet(text) and not style_heading:
         return -99, None
     scheme = numbering_scheme(text)
     score = 0
@@ -172,11 +171,7 @@ def _is_title_case(text: str) -> bool:
 
 
 def _strip_number(text: str) -> str:
-    for _, pattern in _config()["_schemes"]:
-        m = pattern.match(text)
-        if m:
-            return text[m.end():]
-    return text
+    return strip_numbering(text)
 
 
 def find_headings(doc: Document) -> list[Heading]:

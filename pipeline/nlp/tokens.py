@@ -200,30 +200,26 @@ def _words_and_spaces(
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[int | None] = []
+
+    def gap(between: str) -> None:
+        if words and between[:1] == " " and not spaces[-1]:
+            spaces[-1] = True
+            between = between[1:]
+        if between:
+            words.append(between)
+            spaces.append(False)
+            starts.append(None)
+
     pos = 0
     for s, e in spans:
         if s > pos:
-            gap = text[pos:s]
-            if words and gap[0] == " " and not spaces[-1]:
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-                starts.append(None)
+            gap(text[pos:s])
         words.append(text[s:e])
         spaces.append(False)
         starts.append(s)
         pos = e
     if pos < len(text):
-        gap = text[pos:]
-        if words and gap[0] == " ":
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-            starts.append(None)
+        gap(text[pos:])
     return words, spaces, starts
 
 

@@ -1,0 +1,175 @@
+"""Vietnamese numbers and quantities as printed in reports.
+
+Conventions (Vietnamese first, since that is what the reports use): "." groups thousands
+("51.276", "46.250.000"), "," is the decimal mark ("45,25", "76,2 %"), leading zeros are common
+("03", "09/09"). A dot NOT followed by exactly three digits can only be an English decimal
+("1.5"), and several comma groups of three digits are English thousands ("1,234,567"); those
+are read the English way because the Vietnamese reading is impossible. "1.612" is therefore
+1612, never 1.612.
+
+Money words scale the value to đồng: "đồng" 1, "nghìn"/"ngàn" 1e3, "triệu"/"tr"/"trđ" 1e6,
+"tỷ"/"tỉ" 1e9 ("trên 20 tr đồng" -> 20 000 000). A table's "Đơn vị tính: triệu đồng" line
+scales every cell of the table (`table_unit`). "-" in a cell means no value.
+
+`fold(text)` lower-cases and strips tone marks with the length unchanged, so a regex run over
+the folded text gives offsets valid in the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# One printed number: Vietnamese grouped thousands, or plain digits, with a decimal part.
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{NUMBER})(?![\d])")
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
+_PLAIN = re.compile(r"\d+(?:,\d+)?")
+_EN_DECIMAL = re.compile(r"\d+\.\d+")
+
+MONEY_SCALE = {
+    "dong": 1.0, "d": 1.0, "vnd": 1.0, "nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "tr": 1e6,
+    "trd": 1e6, "ty": 1e9, "ti": 1e9,
+}
+# A money phrase after a number: a scale word, optionally followed by "đồng".
+# "đồng" is also the first syllable of "đồng chí" (comrade), "đồng thời", ...: not money then.
+_DONG = r"(?:đồng(?!\s+(?:chí|bào|thời|ý|nghiệp|đội|hành|loạt|bộ|tâm|thuận|lòng|minh|môn|đều))|đ)"
+MONEY = (rf"(?:nghìn|ngàn|triệu|tỷ|tỉ|trđ|tr\.?)(?!\w)(?!\s+lệ)(?:\s*{_DONG}(?!\w))?"
+         rf"|(?:{_DONG}|VNĐ|VND)(?!\w)")
+_MONEY_RE = re.compile(rf"\s*(?:{MONEY})", re.IGNORECASE)
+_EMPTY_CELL = re.compile(r"^\s*[-–—.…x]*\s*$", re.IGNORECASE)
+_UNIT_LINE = re.compile(
+    r"(?:đơn\s*vị\s*tính|đvt)\s*[:.]?\s*(?P<unit>[^\n;)]{1,40})", re.IGNORECASE)
+
+
+def fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0].lower()
+    return base if len(base) == 1 else c
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    return {}
+
+
+def fold(text: str) -> str:
+    """Lower case without tone marks or diacritics ("Đảng viên" -> "dang vien"), same length."""
+    table = _fold_table()
+    out = []
+    for c in text:
+        if c.isascii():
+            out.append(c.lower())
+            continue
+        f = table.get(ord(c))
+        if f is None:
+            f = table[ord(c)] = fold_char(c)
+        out.append(f)
+    return "".join(out)
+
+
+def parse_number(text: str) -> float | None:
+    """The value of one printed number ("51.276" -> 51276.0, "76,2" -> 76.2), else None."""
+    s = text.strip().replace(" ", "")
+    if not s:
+        return None
+    if _GROUPED.fullmatch(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _EN_GROUPED.fullmatch(s):
+        return float(s.replace(",", ""))
+    if _PLAIN.fullmatch(s):
+        return float(s.replace(",", "."))
+    if _EN_DECIMAL.fullmatch(s):
+        return float(s)
+    return None
+
+
+def find_numbers(text: str) -> list[tuple[float, int, int]]:
+    """(value, start, end) of every number in `text`."""
+    found = []
+    for m in _NUMBER_RE.finditer(text):
+        value = parse_number(m.group())
+        if value is not None:
+            found.append((value, m.start(), m.end()))
+    return found
+
+
+def money_scale(word: str) -> float | None:
+    """How many đồng one unit of a money phrase is ("triệu đồng" -> 1e6), else None."""
+    folded = fold(word).replace(".", "").split()
+    if not folded:
+        return None
+    return MONEY_SCALE.get(folded[0])
+
+
+def match_money(text: str, pos: int) -> tuple[float, int] | None:
+    """A money phrase starting at `pos` (after a number): (scale, end), else None."""
+    m = _MONEY_RE.match(text, pos)
+    if m is None:
+        return None
+    scale = money_scale(m.group().strip())
+    return (scale, m.end()) if scale is not None else None
+
+
+@dataclass(frozen=True)
+class TableUnit:
+    """What a table's "Đơn vị tính" line says its cells are."""
+
+    unit: str  # "VND" | "%" | "person" | "count" | ...
+    scale: float = 1.0
+    text: str = ""
+
+
+def table_unit(text: str | None) -> TableUnit | None:
+    """The unit of "Đơn vị tính: triệu đồng" / "ĐVT: người" in `text`, else None."""
+    if not text:
+        return None
+    m = _UNIT_LINE.search(text)
+    if m is None:
+        return None
+    word = m.group("unit").strip().rstrip(".,")
+    scale = money_scale(word)
+    if scale is not None:
+        return TableUnit("VND", scale, word)
+    folded = fold(word)
+    if folded.startswith("%") or folded.startswith("phan tram"):
+        return TableUnit("%", 1.0, word)
+    if folded.split()[:1] in (["nguoi"], ["dang"], ["dong"]):
+        return TableUnit("person", 1.0, word)
+    return TableUnit("count", 1.0, word)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell read as a quantity."""
+
+    value: float
+    unit: str | None = None  # "%" or "ratio" when the cell says so; None: the table's unit
+    value_max: float | None = None
+    decimals: int = 0  # digits after the decimal mark, for rounding tolerances
+
+
+_CELL = re.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:(?P<pct>%)|/\s*(?P<b>{NUMBER}))?\s*$")
+
+
+def parse_cell(text: str) -> Cell | None:
+    """A cell that is one number ("16.199", "76,2%", "10/10"); "-" or words give None."""
+    if _EMPTY_CELL.match(text):
+        return None
+    m = _CELL.match(text)
+    if m is None:
+        return None
+    value = parse_number(m.group("a"))
+    if value is None:
+        return None
+    decimals = len(m.group("a").split(",")[1]) if "," in m.group("a") else 0
+    if m.group("pct"):
+        return Cell(value, "%", decimals=decimals)
+    if m.group("b"):
+        top = parse_number(m.group("b"))
+        return Cell(value, "ratio", top) if top is not None else None
+    return Cell(value, decimals=decimals)
