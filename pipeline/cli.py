@@ -200,7 +200,7 @@ def cmd_run(
             progress.update(task, advance=1, name=Path(result.source).name)
         counts = store.counts()
 
-    _print_run_table(out, results, lang)
+    _print_run_table(out, results, lang, folder)
     ok = sum(1 for r in results if r.report is not None)
     errors = [r for r in results if r.error is not None]
     unchanged = sum(1 for r in results if r.unchanged)
@@ -217,23 +217,35 @@ def cmd_run(
     return 1 if errors else 0
 
 
-def _print_run_table(console: Console, results: list[FileResult], lang: str) -> None:
+def _print_run_table(
+    console: Console, results: list[FileResult], lang: str, folder: Path
+) -> None:
     t = RichTable(show_lines=False)
     for key in ("file", "status", "format", "pages", "paragraphs", "tables", "footnotes"):
-        t.add_column(message(f"cli.col.{key}", lang), overflow="fold")
+        # File names stay on one line; in a narrow terminal they are cut with an ellipsis.
+        t.add_column(message(f"cli.col.{key}", lang), no_wrap=key in ("file", "status"),
+                     overflow="ellipsis" if key == "file" else "fold")
     # Past a few dozen files a row per file drowns the summary: errors are listed anyway.
     shown = results if len(results) <= 60 else [r for r in results if r.error]
     for r in shown:
+        name = _relative(r.source, folder)  # shorter rows: the folder is printed below
         if r.report is not None:
             d = r.report.document
-            t.add_row(r.source, message("cli.status.ok", lang), d.format, str(d.pages or "-"),
+            t.add_row(name, message("cli.status.ok", lang), d.format, str(d.pages or "-"),
                       str(len(d.blocks)), str(len(d.tables)), str(len(d.footnotes)))
         elif r.unchanged:
-            t.add_row(r.source, message("cli.status.unchanged", lang), "", "", "", "", "")
+            t.add_row(name, message("cli.status.unchanged", lang), "", "", "", "", "")
         else:
-            t.add_row(r.source, f"[red]{message('cli.status.error', lang)}[/red]",
+            t.add_row(name, f"[red]{message('cli.status.error', lang)}[/red]",
                       r.error.code if r.error else "", "", "", "", "")
     console.print(t)
+
+
+def _relative(source: str, folder: Path) -> str:
+    try:
+        return str(Path(source).relative_to(folder))
+    except ValueError:
+        return source
 
 
 if __name__ == "__main__":  # pragma: no cover
