@@ -41,6 +41,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                         help="language of messages / ngôn ngữ thông báo")
     common.add_argument("--max-size", type=float, default=Limits().max_file_bytes / MB,
                         metavar="MB", help="refuse files larger than this (default 200 MB)")
+    common.add_argument("--ocr", action="store_true",
+                        help="OCR scanned PDFs with Tesseract (vie) instead of reporting "
+                             "no_text_layer; 5-10 s a page")
 
     parser = argparse.ArgumentParser(prog="daihoi", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
@@ -71,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(lang).parse_args(argv)
     if getattr(args, "func", None) is not None:
         return int(args.func(args))
-    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    limits = Limits.from_args(args)
     if args.command == "analyze":
         return cmd_analyze(args.files, args.json, args.lang, limits)
     return cmd_run(Path(args.dir), args.db, args.lang, limits, args.jobs, args.force)

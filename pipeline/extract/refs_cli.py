@@ -56,7 +56,7 @@ def register(
 def cmd_refs(args: argparse.Namespace) -> int:
     from pipeline.batch import discover
     from pipeline.ingest import load
-    from pipeline.ingest.limits import MB, Limits
+    from pipeline.ingest.limits import Limits
 
     err = Console(stderr=True, soft_wrap=True)
     targets = [Path(p) for p in args.paths]
@@ -67,7 +67,7 @@ def cmd_refs(args: argparse.Namespace) -> int:
         return 2
     paths = [p for t in targets if t.exists() for p in (discover(t) if t.is_dir() else [t])]
     target = targets[0] if len(targets) == 1 else Path(", ".join(args.paths))
-    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    limits = Limits.from_args(args)
     found: list[tuple[str, Reference]] = []
     failed = False
     writer = csv.DictWriter(sys.stdout, CSV_FIELDS) if args.csv else None

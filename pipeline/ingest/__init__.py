@@ -67,10 +67,14 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
 
     from pipeline.ingest.normalize import normalize_document
 
+    if kind == "pdf" and not any(b.text.strip() for b in doc.blocks) and not doc.tables:
+        if not limits.ocr:
+            raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
+        from pipeline.ingest.ocr import ocr_pdf
+
+        ocr_pdf(path, doc)
     normalize_document(doc)
     if not doc.text.strip() and not doc.tables:
-        if kind == "pdf":
-            raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
         raise IngestError("empty", path=shown)
     return doc
 

@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from pipeline.batch import analyze_files
 from pipeline.i18n import message
-from pipeline.ingest.limits import MB, Limits
+from pipeline.ingest.limits import Limits
 from pipeline.model import Report
 
 STRUCTURE_FINDINGS = ("missing_section", "duplicate_passage")
@@ -30,7 +30,7 @@ def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
-    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    limits = Limits.from_args(args)
     out, err = Console(soft_wrap=True), Console(stderr=True)
     failed = False
     for result in analyze_files([Path(f) for f in args.files], limits, lang, jobs=1):

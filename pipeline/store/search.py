@@ -1,0 +1,227 @@
+"""Full-text search over the paragraphs of the store, ignoring case and diacritics.
+
+The index (`paragraphs_fts`) has the text as written and the text folded. A query is matched
+against the folded column, so "dang vien ket nap" finds "đảng viên … kết nạp"; paragraphs that
+also match as typed ("đảng viên", not "đang") come first. The query is never passed to FTS5 as
+syntax: its words are quoted one by one, so quotes, AND/OR/NEAR, `*`, parentheses or
+"; DROP TABLE" are just words to look for.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.ingest.normalize import clean_text
+from pipeline.store.folding import WORD_RE, fold, words
+from pipeline.store.rows import normalize_term
+
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Query:
+    """A user's search string as words: as typed (lower case, NFC) and folded."""
+
+    text: str
+    exact: tuple[str, ...]
+    folded: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        clean = clean_text(unicodedata.normalize("NFC", text or "")).lower()
+        exact = tuple(WORD_RE.findall(clean))
+        return cls(text, exact, tuple(fold(w) for w in exact))
+
+    def fts(self, column: str) -> str | None:
+        terms = self.exact if column == "exact" else self.folded
+        # \w also matches "_", which the unicode61 tokenizer splits on; quoting keeps it safe.
+        quoted = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return f"{column} : ({quoted})" if terms else None
+
+
+@dataclass
+class Filters:
+    unit: str | None = None  # part of the unit name, any case or accents
+    term: str | None = None  # "2020-2025"
+    section: str | None = None  # a label and its descendants: "party_building"
+    doc_type: str | None = None
+
+    def sql(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.unit:
+            clauses.append("d.unit_folded LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like_escape(fold(' '.join(self.unit.split())))}%")
+        if self.term:
+            clauses.append("d.term = ?")
+            params.append(normalize_term(self.term))
+        if self.section:
+            clauses.append("(b.section = ? OR b.section LIKE ? ESCAPE '\\')")
+            params += [self.section, _like_escape(self.section) + ".%"]
+        if self.doc_type:
+            clauses.append("d.doc_type = ?")
+            params.append(self.doc_type)
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+def _like_escape(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+@dataclass
+class Hit:
+    """One paragraph that matches."""
+
+    block_id: int
+    doc_id: int
+    source: str
+    unit: str | None
+    term: str | None
+    doc_type: str | None
+    section: str | None
+    idx: int
+    text: str
+    exact: bool
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def snippet(self, width: int = 80, marks: tuple[str, str] = ("«", "»")) -> str:
+        """The text around the first match, matches marked, cut at word boundaries."""
+        if not self.spans:
+            return _cut(self.text, 0, len(self.text), width)
+        first = self.spans[0][0]
+        lo = max(0, first - width)
+        hi = min(len(self.text), self.spans[0][1] + width)
+        lo, hi = _widen_to_words(self.text, lo, hi)
+        out, pos = [], lo
+        for s, e in self.spans:
+            if s < lo or e > hi:
+                continue
+            out += [self.text[pos:s], marks[0], self.text[s:e], marks[1]]
+            pos = e
+        out.append(self.text[pos:hi])
+        return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(self.text) else "")
+
+
+def match_spans(text: str, query: Query, exact: bool = False) -> list[tuple[int, int]]:
+    """Where the query's words are in `text` (whole words, folded or, with `exact`, as typed);
+    neighbours merged, so "đảng viên" is one span."""
+    wanted = set(query.exact if exact else query.folded)
+    spans: list[tuple[int, int]] = []
+    for s, e, w in words(text):
+        if (text[s:e].lower() if exact else w) not in wanted:
+            continue
+        if spans and not WORD_RE.search(text, spans[-1][1], s) and s - spans[-1][1] <= 3:
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str | Query,
+    filters: Filters | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> list[Hit]:
+    """Paragraphs matching every word of `query`: exact matches first, then by BM25."""
+    q = query if isinstance(query, Query) else Query.parse(query)
+    folded_q, exact_q = q.fts("folded"), q.fts("exact")
+    if folded_q is None or exact_q is None:
+        return []
+    where, params = (filters or Filters()).sql()
+    # Exact matches are a subset of folded ones; two ranked passes keep each one cheap.
+    sql = (
+        "SELECT b.id, b.doc_id, d.source, d.unit, d.term, d.doc_type, b.section, b.idx, b.text,"
+        " bm25(paragraphs_fts) AS score FROM paragraphs_fts"
+        " JOIN blocks b ON b.id = paragraphs_fts.rowid JOIN documents d ON d.id = b.doc_id"
+        f" WHERE paragraphs_fts MATCH ?{where} ORDER BY score LIMIT ?"
+    )
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    want = limit + offset
+    for exact, fts_query in ((True, exact_q), (False, folded_q)):
+        if len(hits) >= want:
+            break
+        rows = conn.execute(sql, [fts_query, *params, want + len(seen)]).fetchall()
+        for row in rows:
+            if row[0] in seen:
+                continue
+            seen.add(row[0])
+            hits.append(Hit(*row[:9], exact=exact, score=float(row[9]),
+                            spans=match_spans(row[8], q, exact)))
+            if len(hits) >= want:
+                break
+    return hits[offset:]
+
+
+def count(conn: sqlite3.Connection, query: str | Query, filters: Filters | None = None) -> int:
+    """How many paragraphs match (exact or folded)."""
+    q = query if isinstance(query, Query) else Query.parse(query)
+    folded_q = q.fts("folded")
+    if folded_q is None:
+        return 0
+    where, params = (filters or Filters()).sql()
+    return int(conn.execute(
+        "SELECT count(*) FROM paragraphs_fts JOIN blocks b ON b.id = paragraphs_fts.rowid"
+        f" JOIN documents d ON d.id = b.doc_id WHERE paragraphs_fts MATCH ?{where}",
+        [folded_q, *params]).fetchone()[0])
+
+
+def hits_frame(hits: Iterable[Hit], width: int = 80) -> pd.DataFrame:
+    rows = [{"source": h.source, "unit": h.unit, "term": h.term, "doc_type": h.doc_type,
+             "section": h.section, "paragraph": h.idx, "exact": h.exact,
+             "score": round(h.score, 3), "snippet": h.snippet(width)} for h in hits]
+    return pd.DataFrame(rows, columns=["source", "unit", "term", "doc_type", "section",
+                                       "paragraph", "exact", "score", "snippet"])
+
+
+def kwic(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters | None = None,
+    window: int = 6,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """Keyword in context: one row per match, with `window` words on each side (as quanteda's
+    `kwic`): source, unit, term, section, paragraph, pre, keyword, post."""
+    q = Query.parse(query)
+    rows = []
+    for hit in search(conn, q, filters, limit=limit):
+        spans = hit.spans
+        tokens = [(s, e) for s, e, _ in words(hit.text)]
+        for s, e in spans:
+            before = [t for t in tokens if t[1] <= s][-window:]
+            after = [t for t in tokens if t[0] >= e][:window]
+            rows.append({
+                "source": hit.source, "unit": hit.unit, "term": hit.term,
+                "section": hit.section, "paragraph": hit.idx, "exact": hit.exact,
+                "pre": hit.text[before[0][0]:s].strip() if before else "",
+                "keyword": hit.text[s:e],
+                "post": hit.text[e:after[-1][1]].strip() if after else "",
+            })
+    return pd.DataFrame(rows, columns=["source", "unit", "term", "section", "paragraph", "exact",
+                                       "pre", "keyword", "post"])
+
+
+def _widen_to_words(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+    return lo, hi
+
+
+def _cut(text: str, lo: int, hi: int, width: int) -> str:
+    if hi - lo <= 2 * width:
+        return text[lo:hi]
+    _, end = _widen_to_words(text, lo, lo + 2 * width)
+    return text[lo:end] + "…"
+
