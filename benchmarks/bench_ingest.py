@@ -18,9 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fidelity import ROOT, Fidelity, corpus_files, measure  # noqa: E402
-from results import write_section  # noqa: E402
-
 from pipeline.ingest import load  # noqa: E402
+from results import write_section  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 BIG_PAGES = 300

@@ -23,12 +23,11 @@ from docx import Document as new_docx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from outline_variants import VARIANTS, gold_headings, write_variant  # noqa: E402
-from results import ROOT, machine, write_section  # noqa: E402
-
 from pipeline.ingest import load  # noqa: E402
 from pipeline.ingest.normalize import clean_text  # noqa: E402
 from pipeline.model import Block, Document  # noqa: E402
 from pipeline.nlp.outline import find_headings  # noqa: E402
+from results import ROOT, machine, write_section  # noqa: E402
 
 STEMS = sorted(p.stem for p in (ROOT / "corpus" / "seeds").glob("*.txt"))
 

@@ -26,10 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from results import machine  # noqa: E402
-
 from pipeline.extract.reference_grammar import grammar  # noqa: E402
 from pipeline.extract.references import extract_references  # noqa: E402
+from results import machine  # noqa: E402
 
 GOLD = ROOT / "benchmarks" / "data" / "references_gold.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "references.md"

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import STEMS, corpus_file
 
+from conftest import STEMS, corpus_file
 from pipeline.analyze import analyze
 from pipeline.store.database import Store
 

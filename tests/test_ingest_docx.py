@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from docx_fixtures import (
     CT_ENDNOTES,
     CT_FOOTNOTES,
@@ -44,7 +45,6 @@ from docx_fixtures import (
     t,
     write_zip,
 )
-
 from pipeline.errors import IngestError
 from pipeline.ingest import Limits, load
 from pipeline.ingest import docx as docx_reader
@@ -488,7 +488,6 @@ def test_libreoffice_round_trip(libreoffice_docx: Path) -> None:
 CORPUS_004 = ROOT / "corpus" / "docx" / "004_73f20699863736da.docx"
 
 
-@pytest.mark.skipif(not CORPUS_004.exists(), reason="corpus/docx not built")
 def test_corpus_004_numbered_headings_and_footnotes() -> None:
     doc = load(CORPUS_004)
     numbered = [b.text for b in doc.blocks if b.numbering]
@@ -507,8 +506,9 @@ def test_corpus_004_numbered_headings_and_footnotes() -> None:
     assert doc.blocks[first.block].text[: first.offset].endswith("ban hành 05 văn bản")
 
 
-def test_read_time_of_a_long_report(tmp_path: Path) -> None:
-    # About 40 pages: seed 004 (6-7 pages in Word) repeated six times, with its tables.
+def test_a_long_report_reads_every_paragraph(tmp_path: Path) -> None:
+    # About 40 pages: seed 004 (6-7 pages in Word) repeated six times, with its tables. Its
+    # speed is measured by benchmarks/bench_ingest.py, not here.
     lines = seed_lines()
     d = new_document()
     for _ in range(6):
@@ -518,11 +518,9 @@ def test_read_time_of_a_long_report(tmp_path: Path) -> None:
     path = tmp_path / "long.docx"
     d.save(path)
     doc = Document(source=str(path), format="docx", sha256="")
-    start = time.perf_counter()
     docx_reader.read(path, doc, Limits())
-    elapsed = time.perf_counter() - start
     assert len(doc.blocks) == 6 * len(lines)
-    assert elapsed < 0.5, f"{elapsed:.2f} s"
+    assert len(doc.tables) == 6
 
 
 # -- broken inputs -------------------------------------------------------------------------

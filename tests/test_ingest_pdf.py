@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
-import pdf_fixtures as fx
 import pytest
 
+import pdf_fixtures as fx
 from pipeline.errors import IngestError
 from pipeline.ingest import Limits, load
 from pipeline.ingest.numbering import join_wrapped, numbering_scheme
@@ -296,8 +296,7 @@ def corpus_docs() -> dict[str, tuple[object, dict]]:
 
 @pytest.mark.parametrize("stem", [p.stem for p in CORPUS_PDFS])
 def test_corpus_pdf_matches_truth(corpus_docs, stem: str) -> None:  # noqa: ANN001
-    if stem not in corpus_docs:
-        pytest.skip("no ground truth for this PDF")
+    assert stem in corpus_docs, f"corpus/truth/{stem}.json is missing: run `make corpus`"
     doc, truth = corpus_docs[stem]
     got = [_clean(b.text) for b in doc.blocks]
     expected = [_clean(p["text"]) for p in truth["paragraphs"]]

@@ -7,8 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file
 
+from conftest import corpus_file
 from pipeline.errors import IngestError
 from pipeline.ingest import load
 from pipeline.ingest.normalize import clean_text

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STEMS, corpus_file
 from spacy.matcher import Matcher
 from spacy.tokens import DocBin
 
+from conftest import STEMS, corpus_file
 from pipeline.ingest import load
 from pipeline.nlp.tokens import make_doc, vietnamese_nlp
 

@@ -7,10 +7,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, STEMS
 from docx import Document as DocxDocument
-from fixtures.make_legacy import make_legacy_docx
 
+from conftest import SEEDS, STEMS
+from fixtures.make_legacy import make_legacy_docx
 from pipeline.ingest.legacy import encode
 from pipeline.ingest.normalize import clean_text, fold_diacritics, normalize_document
 from pipeline.model import Block, Document, Footnote, Table

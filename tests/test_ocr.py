@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, corpus_file, require_tool
 from rapidfuzz.distance import Levenshtein
 
+from conftest import ROOT, corpus_file, require_tool
 from pipeline.errors import IngestError
 from pipeline.ingest import Limits, load
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, corpus_file
 
+from conftest import ROOT, corpus_file
 from pipeline.audit.references import check_references
 from pipeline.contract import report_record
 from pipeline.extract.dates import find_dates, match_date, match_year, parse_date

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file
 
+from conftest import corpus_file
 from pipeline.contract import report_record
 from pipeline.extract.references import document_references, extract_references
 from pipeline.extract.registry import (

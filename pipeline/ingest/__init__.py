@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import IngestError
 from pipeline.ingest.limits import MB, Limits
-from pipeline.ingest.sniff import CorruptZip, UnknownFormat, sniff
+from pipeline.ingest.sniff import CorruptZip, EncryptedOffice, UnknownFormat, sniff
 from pipeline.model import Document
 
 __all__ = ["load", "Limits", "IngestError", "SUPPORTED_SUFFIXES", "file_sha256"]
@@ -45,6 +45,8 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
         raise IngestError("unsupported_format", path=shown, detail=str(exc)) from exc
     except CorruptZip as exc:
         raise IngestError("corrupt", path=shown, detail=f"zip: {exc}") from exc
+    except EncryptedOffice as exc:
+        raise IngestError("encrypted", path=shown) from exc
     except OSError as exc:
         raise IngestError("unreadable", path=shown, detail=exc.strerror or str(exc)) from exc
 

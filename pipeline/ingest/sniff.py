@@ -63,15 +63,24 @@ class CorruptZip(Exception):
     """A file that starts like a zip (DOCX, ODT) but whose archive cannot be read."""
 
 
+class EncryptedOffice(Exception):
+    """A password-protected DOCX/XLSX: an OLE file holding an "EncryptedPackage" stream."""
+
+
 def _sniff_ole(path: Path) -> Sniffed:
-    # Word 97-2003 files name their main stream "WordDocument" (UTF-16LE in the directory).
+    # Word 97-2003 files name their main stream "WordDocument" (UTF-16LE in the directory);
+    # Office 2007+ files saved with a password are OLE files with an "EncryptedPackage".
     data = path.read_bytes()[:2_000_000]
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise EncryptedOffice()
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         raise UnknownFormat("Excel 97-2003 workbook (xls)")
     if "PowerPoint Document".encode("utf-16-le") in data:
         raise UnknownFormat("PowerPoint 97-2003 (ppt)")
+    if path.suffix.lower() in (".doc", ".dot"):
+        return "doc"  # a damaged Word file: let the converter try, and say it is damaged
     raise UnknownFormat("OLE compound file")
 
 
