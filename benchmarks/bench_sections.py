@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.nlp import model_cards as M  # noqa: E402
 from pipeline.nlp import sections as sec  # noqa: E402
-from pipeline.nlp import train_cli as T  # noqa: E402
+from pipeline.nlp import training as T  # noqa: E402
 from pipeline.nlp.linear_model import strip_diacritics  # noqa: E402
 
 SECTIONS = ROOT / "models" / "sections" / "training_data.jsonl"
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus_acc, n_corpus = cv.accuracy(lambda i: records[i]["source"].startswith("corpus:"))
     per_doc = held_out_corpus(records)
     final = sec.SectionClassifier.load()
-    probe = T.probe_sections(final, ROOT / "models" / "sections" / "probe.yaml") or {}
+    probe = M.probe_sections(final, ROOT / "models" / "sections" / "probe.yaml") or {}
 
     dt_records = T.read_jsonl(DOCTYPE)
     dt_cv = T.cross_validate_doctype(dt_records, args.folds)
@@ -109,7 +110,7 @@ Document-level {args.folds}-fold cross-validation (as in `models/sections/MODEL_
 Each corpus document held out alone (trained on all other documents), as printed and with every
 heading of the document rewritten:
 
-{T._table(["document", "headings", *REWRITES], per_doc)}
+{M._table(["document", "headings", *REWRITES], per_doc)}
 
 {T._probe_sentence(probe)}
 
@@ -120,7 +121,7 @@ optimistic; the corpus rows and the probe are the honest figures for unseen repo
 
 Document-level {args.folds}-fold cross-validation: accuracy {dt_acc:.3f} on {dt_n} documents.
 
-{T._table(["corpus document", "gold", "predicted when held out"], dt_corpus)}
+{M._table(["corpus document", "gold", "predicted when held out"], dt_corpus)}
 
 ## Speed
 

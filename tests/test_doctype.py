@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import yaml
 
+from pipeline.ingest import file_sha256
 from pipeline.nlp import doctype as dt
 from pipeline.nlp import sections as sec
-from pipeline.nlp import train_cli as T
+from pipeline.nlp import training as T
 from pipeline.nlp.linear_model import LinearTextModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def clf() -> dt.DocTypeClassifier:
 
 def test_artefact_matches_data_and_card_figure(records: list[dict],
                                                clf: dt.DocTypeClassifier) -> None:
-    assert clf.model.meta["training_data_sha256"] == T.file_sha256(DATA)
+    assert clf.model.meta["training_data_sha256"] == file_sha256(DATA)
     assert sorted(clf.model.classes) == sorted(dt.DOC_TYPES)
     # The CV figure in the card and the artefact is reproduced exactly (seeded folds).
     cv = T.cross_validate_doctype(records, 5)

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import yaml
 
+from pipeline.ingest import file_sha256
 from pipeline.nlp import sections as sec
-from pipeline.nlp import train_cli as T
+from pipeline.nlp import training as T
 from pipeline.nlp.linear_model import LinearTextModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +36,7 @@ def test_artefact_loads_fast_and_matches_its_data() -> None:
     clf = sec.SectionClassifier.load()
     assert time.perf_counter() - start < 0.3
     meta = clf.model.meta
-    assert meta["training_data_sha256"] == T.file_sha256(DATA)
+    assert meta["training_data_sha256"] == file_sha256(DATA)
     assert clf.version.startswith("sections-")
     assert set(clf.model.classes) <= set(sec.labels())
     assert 0.0 < clf.rule_confidence <= 1.0
