@@ -210,12 +210,14 @@ def load_pools() -> dict[str, list[str]]:
                 text = re.sub(r"^[-+•*o❖]\s*", "", p["text"]).strip()
                 for sentence in (piece for part in SENTENCE_SPLIT.split(text)
                                  for piece in halve(part.strip())):
-                    key = " ".join(syllables(sentence))
-                    if len(syllables(sentence)) < 10 or key in seen:
+                    sylls = syllables(sentence)
+                    grams = {" ".join(sylls[i:i + 8]) for i in range(len(sylls) - 7)}
+                    # Near-duplicates in the seeds (000 repeats itself) would be unplanted copies.
+                    if len(sylls) < 10 or grams & seen:
                         continue
                     if not sentence.endswith((".", ";", ":", "!", "?")):
                         sentence += "."
-                    seen.add(key)
+                    seen.update(grams)
                     pools.setdefault(label, []).append(sentence[0].upper() + sentence[1:])
     return pools
 
@@ -302,8 +304,16 @@ def slug(text: str) -> str:
 def localise(sentence: str, unit: str, rng: random.Random) -> str:
     """The seed sentence told by another unit: its unit name and its counts changed."""
     sentence = SEED_UNIT_RE.sub(unit, sentence, count=1)
-    return COUNT_RE.sub(lambda m: str(max(1, int(int(m.group(1)) * rng.uniform(0.5, 1.6))))
-                        .zfill(len(m.group(1))), sentence)
+
+    def vary(m: re.Match[str]) -> str:
+        old = m.group(1)
+        new = max(1, int(int(old) * rng.uniform(0.5, 1.6)))
+        if sentence[m.end():].lstrip().startswith("%"):
+            new = min(new, 100)
+        # Leading zeros stay when the seed writes them ("03 đợt").
+        return str(new).zfill(len(old)) if old.startswith("0") else str(new)
+
+    return COUNT_RE.sub(vary, sentence)
 
 
 def title_block(d: SynthDoc, nth: int) -> list[Para]:
@@ -494,7 +504,8 @@ def generate(out: Path = OUT) -> dict[str, Any]:
             missing = [missing_cycle[(n // 4) % len(missing_cycle)]] if n % 4 == 1 else []
             d = SynthDoc(name=f"s{n:02d}_{slug(unit)}_{term}", unit=unit, level=level,
                          parent=parent, province=province, place=place, term=term,
-                         draft=(n % 5 == 0), day=3 + (7 * u + 3 * t) % 25, missing=missing, scheme=(u + t) % 2)
+                         draft=(n % 5 == 0), day=3 + (7 * u + 3 * t) % 25, missing=missing,
+                         scheme=(u + t) % 2)
             build_document(d, source, rng, nth=10 + t + u % 5)
             docs.append(d)
     copies = plant_copies(docs, rng)

@@ -4,10 +4,14 @@ ingest -> nlp -> extract -> audit."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline.audit.duplicates import duplicate_passages
 from pipeline.audit.references import check_references
 from pipeline.audit.sections import missing_sections
+from pipeline.audit.totals import check_totals
+from pipeline.extract.indicators import document_indicators
+from pipeline.extract.metadata import apply_overrides, extract_metadata, read_sidecar
 from pipeline.extract.references import document_references
 from pipeline.ingest import Limits, load
 from pipeline.model import Document, Report
@@ -15,17 +19,25 @@ from pipeline.nlp.labels import classify_doc_type, cue_sections, label_headings
 from pipeline.nlp.outline import build_outline
 
 
-def analyze(path: str | Path, limits: Limits | None = None) -> Report:
-    """Read and analyse one report; raises `pipeline.errors.IngestError` on a bad file."""
-    return analyze_document(load(path, limits))
+def analyze(
+    path: str | Path, limits: Limits | None = None, overrides: dict[str, Any] | None = None
+) -> Report:
+    """Read and analyse one report; raises `pipeline.errors.IngestError` on a bad file.
+
+    `overrides`: metadata the caller knows (`Meta` field -> value, e.g. from the CLI's --unit,
+    --term); they win over a sidecar file beside `path`, which wins over the text."""
+    return analyze_document(load(path, limits), overrides)
 
 
-def analyze_document(document: Document) -> Report:
+def analyze_document(document: Document, overrides: dict[str, Any] | None = None) -> Report:
     report = Report(document=document)
     outline = build_outline(document)
     doc_type, confidence = classify_doc_type(document, outline.headings)
-    report.meta.doc_type = doc_type
+    # Metadata right after the doc_type: the reference checks below need the report's date.
+    report.meta = extract_metadata(document, doc_type)
     report.meta.doc_type_confidence = round(float(confidence), 3)
+    _user_metadata(report, overrides)
+    doc_type = report.meta.doc_type
     label_headings(document, outline, doc_type)
     sections = outline.sections + cue_sections(document, outline, doc_type)
     sections.sort(key=lambda s: (s.start, s.level))
@@ -40,4 +52,26 @@ def analyze_document(document: Document) -> Report:
     report.references = document_references(document)
     # `as_of`: a report written before a document was replaced is not warned about it.
     report.findings.extend(check_references(report.references, as_of=report.meta.date))
+
+    report.indicators = document_indicators(document, report.meta, report.sections,
+                                            report.references)
+    report.findings.extend(check_totals(document, report.indicators, report.meta))
     return report
+
+
+def _user_metadata(report: Report, overrides: dict[str, Any] | None) -> None:
+    """Sidecar file, then the caller's overrides; a bad sidecar is a warning, not a failure."""
+    document = report.document
+    try:
+        sidecar = read_sidecar(document.source) if document.source else {}
+    except (OSError, ValueError) as exc:
+        document.warnings.append(f"metadata sidecar ignored: {exc}")
+        sidecar = {}
+    for given in (sidecar, overrides or {}):
+        try:
+            unknown = apply_overrides(report.meta, given)
+        except ValueError as exc:
+            document.warnings.append(f"metadata override ignored: {exc}")
+            continue
+        if unknown:
+            document.warnings.append("unknown metadata fields ignored: " + ", ".join(unknown))

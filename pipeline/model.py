@@ -123,6 +123,9 @@ class Meta:
     doc_type: str | None = None
     draft: bool | None = None
     doc_type_confidence: float | None = None
+    # The term whose results the report reviews ("2020-2025"); `term` is the term of the
+    # congress the document is for ("2025-2030"), as in its title.
+    reviewed_term: str | None = None
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pipeline.data import load_yaml
 
 # How far (characters) a key's cue may be from the number it names.
 KEY_REACH = 70
+AFTER_BONUS = 6
 
 
 @dataclass(frozen=True)
@@ -21,17 +22,33 @@ class KeyRule:
     units: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
     lower_is_better: bool = False
+    before_only: bool = False
+    org_variant: str | None = None
+
+
+_ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
+_MEMBER_NOUN = re.compile(r"dang vien\b")
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    nouns: re.Pattern[str]  # named groups: person, organisation, times, count
+    classes: tuple[tuple[str, re.Pattern[str]], ...]  # (unit, pattern of its nouns)
     generic: re.Pattern[str]
     not_after: re.Pattern[str]
     name_before: re.Pattern[str]
     not_noun: re.Pattern[str]
     target_cues: re.Pattern[str]
     keys: tuple[KeyRule, ...]
+
+    def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
+        """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
+        of all classes wins ("truong hop" is a count, not "truong", a school)."""
+        best: tuple[str, int] | None = None
+        for unit, pattern in self.classes:
+            m = pattern.match(folded, pos)
+            if m and (best is None or m.end() > best[1]):
+                best = (unit, m.end())
+        return best
 
     def rule(self, key: str) -> KeyRule | None:
         for r in self.keys:
@@ -52,13 +69,37 @@ class Lexicon:
                         distance = 0
                     elif m.end() <= hash_pos:
                         distance = hash_pos - m.end()
+                    elif rule.before_only:
+                        continue
                     else:
-                        distance = m.start() - hash_pos - 1
+                        # The words after a number are usually its subject ("99% đảng viên
+                        # hoàn thành tốt"): a cue there beats an equally near one before it.
+                        distance = max(0, m.start() - hash_pos - 1 - AFTER_BONUS)
                     if distance > KEY_REACH:
                         continue
                     if best is None or (distance, order) < best[:2]:
                         best = (distance, order, rule.key)
-        return best[2] if best else None
+        if best is None:
+            return None
+        rule = self.keys[best[1]]
+        if rule.org_variant and _about_organisations(context, hash_pos):
+            return rule.org_variant
+        return rule.key
+
+
+def _about_organisations(context: str, hash_pos: int) -> bool:
+    """Whether the nearest party noun around "#" names organisations rather than members:
+    the words right after the number first, else the last noun before it."""
+    after = context[hash_pos + 1:hash_pos + 40]
+    m_after = [m.start() for m in (_ORG_NOUN.search(after), _MEMBER_NOUN.search(after)) if m]
+    if m_after:
+        first = min(m_after)
+        org = _ORG_NOUN.search(after)
+        return org is not None and org.start() == first
+    before = context[:hash_pos]
+    last_org = max((m.end() for m in _ORG_NOUN.finditer(before)), default=-1)
+    last_member = max((m.end() for m in _MEMBER_NOUN.finditer(before)), default=-1)
+    return last_org > last_member
 
 
 def _alternation(words: list[str]) -> str:
@@ -69,8 +110,6 @@ def _alternation(words: list[str]) -> str:
 @cache
 def lexicon() -> Lexicon:
     data = load_yaml("indicator_lexicon.yaml")
-    groups = "|".join(f"(?P<{cls}>{_alternation(words)})"
-                      for cls, words in data["nouns"].items())
     keys = tuple(
         KeyRule(
             key=k["key"],
@@ -79,15 +118,19 @@ def lexicon() -> Lexicon:
             units=frozenset(k["units"]),
             patterns=tuple(re.compile(p) for p in k["patterns"]),
             lower_is_better=bool(k.get("lower_is_better", False)),
+            before_only=bool(k.get("before_only", False)),
+            org_variant=k.get("org_variant"),
         )
         for k in data["keys"]
     )
     return Lexicon(
         # A noun must end at a word boundary: "dot" is not the start of "dot pha".
-        nouns=re.compile(rf"\s*(?:{groups})(?!\w)"),
+        classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)"))
+                      for cls, words in data["nouns"].items()),
         generic=re.compile(rf"(?:{_alternation(data['generic'])})$"),
         not_after=re.compile(rf"\s*(?:{_alternation(data['not_after'])})(?!\w)"),
-        name_before=re.compile(rf"(?:^|\W)(?:{_alternation(data['name_before'])})[\s\-–]*$"),
+        name_before=re.compile(rf"(?:^|\W)(?:{_alternation(data['name_before'])})[\s\-–]*$",
+                               re.IGNORECASE),
         not_noun=re.compile(rf"\s*(?:{_alternation(data['not_noun'])})(?!\w)"),
         target_cues=re.compile("|".join(f"(?:{p})" for p in data["target_cues"])),
         keys=keys,

@@ -17,8 +17,8 @@ How a mention is read (the vocabulary is data, `data/indicator_lexicon.yaml`):
 4. kind is "target" in plan.* sections and after target cues in the same sentence (phấn đấu,
    mục tiêu, "chỉ tiêu:", "Nghị quyết 20%", "chưa đạt 100%"); else "actual".
 5. period is the nearest term or year named before the number in its sentence ("Nhiệm kỳ
-   2025-2030, ... có 42 Đảng viên" -> "2025-2030"), else the congress term for plan.* sections,
-   else the reported term (`Meta.term`), else the year.
+   2025-2030, ... có 42 Đảng viên" -> "2025-2030"), else the congress's term for plan.* sections,
+   else the reviewed term (`Meta.reviewed_term`, else `Meta.term`), else the year.
 6. key is the lexicon rule whose cue is nearest the number.
 
 Offsets follow `pipeline.extract.references`: "body" offsets index `Document.text`; table
@@ -30,19 +30,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_lexicon import Lexicon, lexicon
 from pipeline.extract.numbers import NUMBER, fold, match_money, parse_number
-from pipeline.model import Indicator
+from pipeline.model import Document, Indicator, Meta, Reference
+from pipeline.nlp.tokens import paragraphs
 
-__all__ = ["Context", "extract_indicators", "excluded_spans"]
+__all__ = ["Context", "extract_indicators", "document_indicators", "excluded_spans"]
 
 Span = tuple[int, int]
 
 _CANDIDATE = re.compile(
     rf"(?P<a>{NUMBER})"
-    rf"(?:\s*(?P<dash>[-–]|đến|tới)\s*(?P<b>{NUMBER}))?"
+    # A range: "3-4", "từ 80 đến 100", "8% đến 8,5%" (the first "%" may be printed or not).
+    rf"(?:(?:\s*%)?\s*(?P<dash>[-–]|đến|tới)\s*(?P<b>{NUMBER}))?"
     rf"(?:\s*(?P<pct>%)|\s*/\s*(?P<den>(?!(?:19|20)\d\d(?!\d)){NUMBER})(?![\d/]))?"
 )
 _TERM = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
@@ -66,8 +69,8 @@ _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
 _SUBJECT_STOP = {"trong đó", "chiếm", "so với", "đạt", "với", "tại", "gồm", "bao gồm", "và",
                  "hoặc", "là", "theo", "nhằm", "để", "do", "vượt", "tăng", "giảm", "bằng"}
 _SUBJECT_TRIM = {"và", "của", "các", "cho", "được", "là", "có", "đã", "đều", "những", "đối với",
-                 "trong", "đó", "số", "số lượng", "tổng số", "với", "tại", "về", "thì", "theo", "+",
-                 "-", "•"}
+                 "trong", "đó", "số", "số lượng", "tổng số", "năm", "tháng", "ngày", "với", "tại",
+                 "về", "thì", "theo", "+", "-", "•"}
 _LABEL_SKIP = {"chiếm", "tỷ lệ", "chiếm tỷ lệ", "đạt", "đạt tỷ lệ", "là", "được", "có", "trên",
                "dưới", "hơn", "khoảng", "ít nhất", "từ", "gần", "với", "bằng", "vượt", "tăng",
                "giảm", "còn", "mức"}
@@ -79,8 +82,8 @@ _WINDOW = 140
 class Context:
     """What the extractor needs to know about the document around a text."""
 
-    term: str | None = None  # the reported term, "2020-2025"
-    congress_term: str | None = None  # the term the congress opens, "2025-2030"
+    term: str | None = None  # the congress's term, "2025-2030" (plan.* targets)
+    reviewed_term: str | None = None  # the term whose results are reported, "2020-2025"
     year: int | None = None
     sections: Sequence[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
     where: str = "body"
@@ -117,8 +120,6 @@ def extract_indicators(
     ctx = context or Context()
     spans = excluded_spans(text, excluded)
     found: list[Indicator] = []
-    from pipeline.nlp.tokens import paragraphs
-
     for p_start, p_end in paragraphs(text):
         found.extend(_Paragraph(text, p_start, p_end, ctx, spans, kind, offset).run())
     return found
@@ -191,11 +192,14 @@ class _Paragraph:
         if self._blocked(start, end):
             return None
         prev = self.text[start - 1] if start > 0 else " "
-        if prev.isalpha() or prev in "/-–" and _YEAR.fullmatch(m.group("a")):
+        if (prev.isalpha() and not m.group("pct")  # "tỷ lệ100%" is a typo, "Covid19" a name
+                or prev in "/-–" and _YEAR.fullmatch(m.group("a"))):
             return None  # "Covid-19" is caught below; "QĐ/2024", "abc123" are not quantities
         before = self.folded[max(self.start, start - 30):start]
-        if self.lex.name_before.search(before):
+        if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
             return None
+        if _YEAR.fullmatch(m.group("a")) and re.search(r"năm\s*$", self.text[:start].lower()):
+            return None  # "năm 2017 Hội nghị ...": a year, whatever follows
         if _PER.search(before) and m.group("a") == "1":  # "20 tr đồng/ 1 người/ 1 tháng"
             return None
         a = parse_number(m.group("a"))
@@ -218,8 +222,8 @@ class _Paragraph:
             den = parse_number(m.group("den"))
             if den is None or a > den:
                 return None
-            noun = self.lex.nouns.match(self.folded, end)
-            unit_end = noun.end() if noun else end
+            noun = self.lex.noun_at(self.folded, end)
+            unit_end = noun[1] if noun else end
             unit_text = self.text[end:unit_end].strip() or None
             return _Candidate(start, end, unit_end, a, den, "ratio", unit_text)
         return self._with_unit(start, end, a, value_max, m.group("a"))
@@ -227,6 +231,9 @@ class _Paragraph:
     def _read_single(self, m: re.Match[str], a: float, start: int) -> _Candidate | None:
         # A range that is not one ("2024-2025" handled as terms; "12-3"): keep the first number.
         end = m.start() + len(m.group("a"))
+        pct = re.match(r"\s*%", self.text[end:])
+        if pct:
+            return _Candidate(start, end + pct.end(), end + pct.end(), a, None, "%", "%")
         return self._with_unit(start, end, a, None, m.group("a"))
 
     def _with_unit(self, start: int, end: int, value: float, value_max: float | None,
@@ -239,17 +246,16 @@ class _Paragraph:
                               self.text[end:unit_end].strip())
         if self.lex.not_after.match(self.folded, end):
             return None
-        noun = self.lex.nouns.match(self.folded, end)
+        noun = self.lex.noun_at(self.folded, end)
         if noun is not None:
-            cls = noun.lastgroup or "count"
-            if cls == "times" and self.folded[noun.start():noun.end()].strip() == "luot":
-                person = self.lex.nouns.match(self.folded, noun.end())
-                if person is not None and person.lastgroup in ("person", "organisation"):
-                    noun, cls = person, person.lastgroup
-                    return _Candidate(start, end, noun.end(), value, value_max, cls,
-                                      self.text[end:noun.end()].strip(), cls)
-            return _Candidate(start, end, noun.end(), value, value_max, cls,
-                              self.text[end:noun.end()].strip(), cls)
+            cls, noun_end = noun
+            if cls == "times" and self.folded[end:noun_end].strip() == "luot":
+                # "2.870 lượt học viên": the people counted, each time they came.
+                counted = self.lex.noun_at(self.folded, noun_end)
+                if counted is not None and counted[0] in ("person", "organisation"):
+                    cls, noun_end = counted
+            return _Candidate(start, end, noun_end, value, value_max, cls,
+                              self.text[end:noun_end].strip(), cls)
         if _YEAR.fullmatch(printed) or len(printed) == 4 and printed.isdigit():
             return None  # a year, or a code: a year-like number needs a counted noun
         return None
@@ -304,10 +310,10 @@ class _Paragraph:
         if period:
             return period
         if (section and section.startswith("plan")) or kind == "target" and section is None:
-            if self.ctx.congress_term:
-                return self.ctx.congress_term
-        if self.ctx.term:
-            return self.ctx.term
+            if self.ctx.term:
+                return self.ctx.term
+        if self.ctx.reviewed_term or self.ctx.term:
+            return self.ctx.reviewed_term or self.ctx.term
         return str(self.ctx.year) if self.ctx.year else None
 
     def _key_context(self, c: _Candidate, earlier: list[_Candidate],
@@ -351,11 +357,19 @@ class _Paragraph:
         if nominal and not generic and not (c.unit == "VND" and len(after) == 1):
             return _CUT.sub("", " ".join(after))
         label = self._label_before(c, tokens)
-        if label:
+        if label and (not generic or self._names_something(label, c)):
             return label
         raw = [w for s, _e, w in tokens if s >= first][:6]
         cut = next((i for i, w in enumerate(raw) if w in _PUNCT), len(raw))
         return " ".join(raw[:cut]) or " ".join(after)
+
+    def _names_something(self, label: str, c: _Candidate) -> bool:
+        """A label before a generic "đồng chí" must say who: a noun of the lexicon ("Số Đảng
+        viên nam") or a label ending in ":" ("Lớp Trung cấp: 02 đồng chí"); not a verb ("cử")."""
+        if self.text[self.start:c.start].rstrip().endswith(":"):
+            return True
+        folded = " " + fold(label)
+        return any(self.lex.noun_at(folded, m.start()) for m in re.finditer(r" ", folded))
 
     def _label_before(self, c: _Candidate, tokens: list[tuple[int, int, str]]) -> str:
         words: list[str] = []
@@ -365,7 +379,7 @@ class _Paragraph:
                 continue
             low = word.lower()
             if skipping and (low in _LABEL_SKIP or any(ch.isdigit() for ch in word)
-                             or self.lex.generic.search(fold(low)) or low == ","):
+                             or self.lex.generic.search(fold(low)) or low in (",", ":")):
                 continue
             skipping = False
             if (word in _PUNCT or any(ch.isdigit() for ch in word) or word in ("-", "+", "•")
@@ -378,7 +392,8 @@ class _Paragraph:
 
 
 def _stops(word: str) -> bool:
-    return (word in _PUNCT or word in ("-", "–") and False or word.lower() in _SUBJECT_STOP
+    """Whether a subject phrase ends before `word`: punctuation, a number, a linking word."""
+    return (word in _PUNCT or word.lower() in _SUBJECT_STOP
             or any(ch.isdigit() for ch in word) or all(ch in _PUNCT for ch in word))
 
 
@@ -388,3 +403,33 @@ def _trim(words: list[str]) -> list[str]:
     while words and words[-1].lower() in _SUBJECT_TRIM:
         words = words[:-1]
     return words
+
+
+def document_indicators(
+    doc: Document,
+    meta: Meta,
+    sections: Sequence[dict[str, Any]] = (),
+    references: Sequence[Reference] = (),
+) -> list[Indicator]:
+    """Every indicator of a document: the body, then each table (see the module doc).
+
+    `meta` gives the default periods (its term and reviewed_term); `sections` (the contract's
+    section records) give each mention's section and mark targets; `references` keep document
+    numbers out."""
+    from pipeline.extract.indicator_tables import table_indicators
+
+    spans = [(s["start"], s["end"], s["label"]) for s in sections if s.get("label")]
+    ctx = Context(term=meta.term, reviewed_term=meta.reviewed_term, year=meta.year,
+                  sections=spans, where="body")
+    text = doc.text
+    refs = [(r.start, r.end) for r in references if r.where == "body"]
+    found = extract_indicators(text, ctx, excluded=refs)
+    offsets = doc.block_offsets()
+    for index, table in enumerate(doc.tables):
+        pos = 0
+        hint = None
+        if table.after_block is not None and 0 <= table.after_block < len(offsets):
+            pos = offsets[table.after_block][1]
+            hint = doc.blocks[table.after_block].text
+        found.extend(table_indicators(table, index, ctx, ctx.section_at(max(pos - 1, 0)), hint))
+    return found

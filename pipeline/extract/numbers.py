@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 # One printed number: Vietnamese grouped thousands, or plain digits, with a decimal part.
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
@@ -52,14 +51,12 @@ def fold_char(c: str) -> str:
     return base if len(base) == 1 else c
 
 
-@cache
-def _fold_table() -> dict[int, str]:
-    return {}
+_FOLDED: dict[int, str] = {}  # code point -> folded character, filled as met
 
 
 def fold(text: str) -> str:
     """Lower case without tone marks or diacritics ("Đảng viên" -> "dang vien"), same length."""
-    table = _fold_table()
+    table = _FOLDED
     out = []
     for c in text:
         if c.isascii():

@@ -36,7 +36,6 @@ from pipeline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "StoreError", "SCHEMA_VERSION", "sidecar_path", "store_errors"]
 
-SIDECAR_SUFFIX = ".meta.yaml"
 _DOC_TABLES = ("sections", "doc_references", "indicators", "findings")
 
 
@@ -73,13 +72,10 @@ def store_errors(path: str | Path) -> Iterator[None]:
 
 
 def sidecar_path(source: str | Path) -> Path | None:
-    """The metadata file beside a document (`bao_cao.meta.yaml` or `bao_cao.docx.meta.yaml`)."""
-    src = Path(source)
-    for candidate in (src.with_name(src.stem + SIDECAR_SUFFIX),
-                      src.with_name(src.name + SIDECAR_SUFFIX)):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The metadata file beside a document (`pipeline.extract.metadata.sidecar_paths`)."""
+    from pipeline.extract.metadata import sidecar_paths
+
+    return next((p for p in sidecar_paths(source) if p.is_file()), None)
 
 
 def _sidecar_sha256(source: str) -> str | None:

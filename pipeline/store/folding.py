@@ -26,11 +26,24 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
+# ord(char) -> folded char, for every character met so far whose folding differs: str.translate
+# then folds a whole text at C speed.
+_TABLE: dict[int, str] = {}
+_SEEN: set[str] = set()
+
+
 def fold(text: str) -> str:
     """Lower case, no marks, đ -> d; `len(fold(s)) == len(s)`."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    new = set(text) - _SEEN
+    if new:
+        for ch in new:
+            folded = _fold_char(ch)
+            if folded != ch:
+                _TABLE[ord(ch)] = folded
+        _SEEN.update(new)
+    return text.translate(_TABLE)
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:

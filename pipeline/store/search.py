@@ -195,7 +195,7 @@ def kwic(
     q = Query.parse(query)
     rows = []
     for hit in search(conn, q, filters, limit=limit):
-        spans = hit.spans
+        spans = _phrase_spans(hit.text, hit.spans, q)
         tokens = [(s, e) for s, e, _ in words(hit.text)]
         for s, e in spans:
             before = [t for t in tokens if t[1] <= s][-window:]
@@ -209,6 +209,18 @@ def kwic(
             })
     return pd.DataFrame(rows, columns=["source", "unit", "term", "section", "paragraph", "exact",
                                        "pre", "keyword", "post"])
+
+
+def _phrase_spans(text: str, spans: list[tuple[int, int]], q: Query) -> list[tuple[int, int]]:
+    """For a query of several words, the spans where two or more of them stand together as in
+    the query ("kết nạp", not a lone "kết" of "kết quả"); all spans when there are none."""
+    if len(q.folded) < 2:
+        return spans
+    query = " ".join(q.folded)
+    together = [(s, e) for s, e in spans
+                if len(words_in := [w for _, _, w in words(text[s:e])]) >= 2
+                and f" {' '.join(words_in)} " in f" {query} "]
+    return together or spans
 
 
 def _widen_to_words(text: str, lo: int, hi: int) -> tuple[int, int]:

@@ -1,0 +1,237 @@
+"""Quality of indicators and metadata on labelled data.
+
+Indicators: `benchmarks/data/indicators_gold.jsonl`, one labelled mention per line:
+`doc` (a file under benchmarks/data/indicators_ or a corpus file), `split`, `unit_type`,
+`anchor` (the text of the mention, found in the document's text), and the expected `value`,
+`value_max`, `unit`, `kind` and `key`.
+- split "heldout": reports of other unit types (xã, huyện, doanh nghiệp, quân đội, trường học)
+  written and labelled BEFORE the extraction rules were written, and not looked at while
+  writing them: the honest figure.
+- split "dev": corpus documents the rules were written on.
+A prediction matches a gold mention when its span overlaps the anchor and its value,
+value_max, unit and kind are right. P = matched / predicted, R = matched / gold (each side
+matched once). `key` accuracy is over the matched gold mentions that have a key. Scope (what a
+labeller marks): every number that measures the unit's work or membership — percentages,
+counts of people, organisations, times (đợt/cuộc/lần/vụ) or things, ratios, money; not dates,
+years, terms, document or section numbers, names ("Chi bộ 1"), durations or ages.
+
+Metadata: `benchmarks/data/metadata_gold.jsonl` (corpus seeds in both formats, the held-out
+reports) and corpus/synthetic/truth.json when present (title blocks written by
+corpus/make_synthetic.py). Sidecar files are NOT read here: the figure is what the text gives.
+Strings compare case- and diacritics-insensitively; a parent compares by its organisation
+("Đảng ủy Cục Viễn thông" = "Đảng bộ Cục Viễn thông").
+
+Run: python benchmarks/bench_indicators.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pipeline.analyze import analyze_document  # noqa: E402
+from pipeline.extract.metadata import extract_metadata  # noqa: E402
+from pipeline.extract.numbers import fold  # noqa: E402
+from pipeline.ingest import load  # noqa: E402
+from pipeline.model import Report  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+GOLD = DATA / "indicators_gold.jsonl"
+META_GOLD = DATA / "metadata_gold.jsonl"
+SYNTHETIC = ROOT / "corpus" / "synthetic" / "truth.json"
+FIELDS = ("unit", "unit_level", "parent", "province", "term", "reviewed_term", "year", "date",
+          "doc_type", "draft")
+
+
+def doc_path(doc: str) -> list[Path]:
+    """The files a gold `doc` names: a held-out text, or a corpus seed in both formats."""
+    if doc.startswith("heldout/"):
+        return [DATA / "indicators_heldout" / doc.split("/", 1)[1]]
+    stem = doc.split("/", 1)[1]
+    return [ROOT / "corpus" / "docx" / f"{stem}.docx", ROOT / "corpus" / "pdf" / f"{stem}.pdf"]
+
+
+_REPORTS: dict[Path, Report] = {}
+
+
+def report_of(path: Path) -> Report:
+    # Not `analyze(path)`: that reads sidecar files, and the benchmark measures the text.
+    if path not in _REPORTS:
+        _REPORTS[path] = analyze_document(load(path))
+    return _REPORTS[path]
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def score_indicators(gold: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        by_doc[g["doc"]].append(g)
+    groups: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    misses: list[str] = []
+    for doc, items in by_doc.items():
+        for path in doc_path(doc):
+            report = report_of(path)
+            text = report.document.text
+            preds = [i for i in report.indicators if i.where == "body"]
+            used: set[int] = set()
+            split, unit_type = items[0]["split"], items[0]["unit_type"]
+            for name in (f"{split}: {unit_type}", f"{split}: all"):
+                groups[name]["predicted"] += len(preds)
+                groups[name]["gold"] += len(items)
+            for g in items:
+                start = text.find(g["anchor"])
+                end = start + len(g["anchor"])
+                hit = None
+                for n, p in enumerate(preds):
+                    if n in used or p.end <= start or p.start >= end or start < 0:
+                        continue
+                    if (_close(p.value, g["value"]) and _close(p.value_max, g["value_max"])
+                            and p.unit == g["unit"] and p.kind == g["kind"]):
+                        hit = n
+                        break
+                for name in (f"{split}: {unit_type}", f"{split}: all"):
+                    if hit is not None:
+                        groups[name]["matched"] += 1
+                        if g.get("key"):
+                            groups[name]["keyed"] += 1
+                            groups[name]["key_right"] += preds[hit].key == g["key"]
+                if hit is not None and g.get("key") and preds[hit].key != g["key"]:
+                    misses.append(f"  key {path.name}: {g['anchor']!r} {preds[hit].key} "
+                                  f"want {g['key']}")
+                if hit is None:
+                    misses.append(f"  miss {path.name}: {g['anchor']!r} {g['value']} "
+                                  f"{g['unit']} {g['kind']}")
+                else:
+                    used.add(hit)
+            for n, p in enumerate(preds):
+                if n not in used:
+                    misses.append(f"  extra {path.name}: {p.surface!r} {p.value} {p.unit} "
+                                  f"{p.kind}")
+    if "-v" in sys.argv:
+        print("\n".join(misses))
+    return groups
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"\s+", " ", fold(value)).strip(" ,.")
+    return value
+
+
+def _org(value: Any) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"^(?:dang (?:uy|bo)|huyen uy|tinh uy|thanh uy)\s+", "", _norm(value))
+    return value
+
+
+def field_right(name: str, got: Any, want: Any) -> bool:
+    wants = want if isinstance(want, list) else [want]
+    key = _org if name == "parent" else _norm
+    return any(key(got) == key(w) for w in wants)
+
+
+def score_metadata() -> tuple[dict[str, dict[str, list[int]]], list[str]]:
+    cases: list[tuple[str, Path, dict[str, Any]]] = []
+    for line in META_GOLD.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            g = json.loads(line)
+            for path in doc_path(g["doc"]):
+                cases.append((g["split"], path, g["meta"]))
+    if SYNTHETIC.exists():
+        truth = json.loads(SYNTHETIC.read_text(encoding="utf-8"))
+        for item in truth.get("documents", truth if isinstance(truth, list) else []):
+            meta = dict(item["meta"])
+            meta.setdefault("reviewed_term", "__skip__")
+            cases.append(("synthetic", SYNTHETIC.parent / item["file"], meta))
+    scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    wrong: list[str] = []
+    for split, path, want in cases:
+        doc = load(path)
+        meta = extract_metadata(doc, report_of(path).meta.doc_type if split != "synthetic"
+                                else None)
+        if split == "synthetic":
+            meta.doc_type = report_of(path).meta.doc_type
+        for name in FIELDS:
+            if name not in want or want[name] == "__skip__":
+                continue
+            ok = field_right(name, getattr(meta, name), want[name])
+            for group in (split, "all"):
+                scores[group][name][0] += ok
+                scores[group][name][1] += 1
+            if not ok:
+                wrong.append(f"  {path.name}: {name} = {getattr(meta, name)!r}, "
+                             f"want {want[name]!r}")
+    return scores, wrong
+
+
+# Each held-out batch is honest only on its first run: the rules were fixed after it (the fixes
+# are general - "năm" before a count, ranges "8% đến 8,5%", "tổng số N", nouns of the
+# lexicon - but the later figures above have seen the batch). Kept here as measured.
+FIRST_RUNS = (
+    "First runs, before any rule saw the batch: `heldout` P 1.000, R 0.981, key accuracy "
+    "0.944 (107 mentions); `heldout2` (tỉnh, phường, bệnh viện; written after the rules "
+    "existed) P 0.936, R 0.898, key accuracy 0.962 (49 mentions); metadata on `heldout2` "
+    "0.900 (27/30: a chi bộ under a hospital read as the hospital). The figures above are "
+    "after the fixes those runs prompted. Synthetic `province`: most generated title blocks "
+    "name only a town (\"Điện Bàn, ngày ...\"), which gives no province without a gazetteer; "
+    "one names \"tỉnh An Giang\" twice in copied seed sentences and is read as An Giang."
+)
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "–"
+
+
+def main() -> None:
+    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    groups = score_indicators(gold)
+    lines = ["## Indicators and metadata", "",
+             "Indicators (value, value_max, unit and kind all right; span overlaps the label). "
+             "`heldout` = reports of other unit types written and labelled before the rules "
+             "and never used to write them; `dev` = corpus documents the rules were written "
+             "on (both formats).", "",
+             "| split: unit type | gold | predicted | matched | precision | recall | key acc. |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name in sorted(groups, key=lambda n: (n.split(":")[0], n.endswith("all"), n)):
+        g = groups[name]
+        lines.append(f"| {name} | {g['gold']} | {g['predicted']} | {g['matched']} | "
+                     f"{_pct(g['matched'], g['predicted'])} | {_pct(g['matched'], g['gold'])} | "
+                     f"{_pct(g['key_right'], g['keyed'])} |")
+    lines += ["", FIRST_RUNS]
+    scores, wrong = score_metadata()
+    lines += ["", "Metadata field accuracy (text only, sidecars not read):", "",
+              "| split | " + " | ".join(FIELDS) + " | all fields |",
+              "|---|" + "---:|" * (len(FIELDS) + 1)]
+    for split in sorted(scores, key=lambda s: (s == "all", s)):
+        row = scores[split]
+        right = sum(v[0] for v in row.values())
+        total = sum(v[1] for v in row.values())
+        cells = [_pct(*row[f]) if f in row else "–" for f in FIELDS]
+        lines.append(f"| {split} | " + " | ".join(cells) + f" | {_pct(right, total)} "
+                     f"({right}/{total}) |")
+    markdown = "\n".join(lines)
+    print(markdown)
+    if wrong and "-v" in sys.argv:
+        print("\n".join(wrong))
+    if "--no-write" not in sys.argv:
+        from results import write_section
+
+        write_section("indicators", markdown, "python benchmarks/bench_indicators.py")
+
+
+if __name__ == "__main__":
+    main()

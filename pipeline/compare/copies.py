@@ -1,0 +1,354 @@
+"""Copied passages across documents: paragraphs shared, exactly or nearly, between reports.
+
+How (the MOSS / copydetect recipe, over syllables instead of code tokens):
+
+1. every paragraph becomes its folded syllables ("Đảng viên" -> "dang", "vien") and every run
+   of K syllables (a shingle) a 64-bit hash, computed for the whole corpus at once with numpy;
+2. winnowing (Schleimer et al. 2003) keeps the smallest hash of every window of W shingles: any
+   run of K + W - 1 shared syllables leaves at least one shared fingerprint;
+3. an inverted index (fingerprint -> paragraphs) gives the candidate pairs, so the work grows
+   with the number of shared fingerprints, not with the square of the corpus. Fingerprints that
+   many units share are boilerplate (mandated wording, quoted titles of resolutions) and make no
+   candidates; a shingle shared by more than `max_docs` documents is common phrasing, not
+   evidence about one pair, and is skipped too;
+4. each candidate pair is aligned by its shared non-boilerplate shingles: the syllables they
+   cover are the copied spans shown to an auditor; similarity is the share of both paragraphs
+   that is covered, boilerplate syllables and the document's own unit name left out of both
+   sides (numbers count as one token "0", so changed counts do not hide a copy).
+
+Two signals are reported apart: `self_reuse` (one unit reusing its report of another term) and
+`cross_unit` (text shared by different units); `same_unit` marks two versions of one report
+(draft and final, DOCX and PDF of the same file).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.compare.units import label_documents
+from pipeline.store.folding import WORD_RE, fold, words
+
+COLUMNS = ["signal", "similarity", "shared_words", "source_a", "unit_a", "term_a", "paragraph_a",
+           "source_b", "unit_b", "term_b", "paragraph_b", "doc_a", "doc_b", "spans_a", "spans_b",
+           "shared_text", "text_a", "text_b"]
+
+
+@dataclass(frozen=True)
+class CopyParams:
+    k: int = 5  # syllables per shingle
+    window: int = 4  # winnowing window, in shingles: runs of k + window - 1 = 8 are guaranteed
+    min_words: int = 12  # shorter paragraphs are not compared (headings, list stubs)
+    min_shared_words: int = 10  # fewer shared syllables than this is not a copy
+    min_similarity: float = 0.5  # share of both paragraphs covered by shared text
+    long_shared_words: int = 40  # a shared run this long is a copy even inside long paragraphs
+    boilerplate_share: float = 0.5  # shared by more than this share of units: boilerplate
+    boilerplate_min_units: int = 5  # ... and by more than this many units (small corpora)
+    max_docs: int = 50  # a shingle in more documents than this makes no candidate pairs
+
+
+@dataclass
+class _Shingled:
+    para_ids: np.ndarray  # paragraph row per shingle
+    hashes: np.ndarray  # shingle hash per shingle (uint64)
+    first: np.ndarray  # per paragraph: index of its first shingle in `hashes`
+    count: np.ndarray  # per paragraph: number of shingles
+
+
+def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of all paragraphs, flat, and each paragraph's token count."""
+    vocab: dict[str, int] = {}
+    flat: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        # Numbers are one token: a copy with its counts changed is still a copy, and a
+        # template filled with different counts is still the template.
+        toks = [("0" if t.isdigit() else t) for t in WORD_RE.findall(fold(text))]
+        lengths[i] = len(toks)
+        flat.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+    return np.asarray(flat, dtype=np.int64), lengths
+
+
+def _shingle(ids: np.ndarray, lengths: np.ndarray, k: int) -> _Shingled:
+    n_par = len(lengths)
+    if len(ids) < k:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Shingled(empty, empty.astype(np.uint64), np.zeros(n_par, np.int64),
+                         np.zeros(n_par, np.int64))
+    rng = np.random.default_rng(20031)  # fixed: hashes are only compared within one run
+    token_keys = rng.integers(1, 2**63, size=int(ids.max()) + 1, dtype=np.uint64)
+    mults = rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+    n = len(ids) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * mults[j] + token_keys[ids[j:j + n]]
+            h ^= h >> np.uint64(29)
+    para_of_token = np.repeat(np.arange(n_par), lengths)
+    # A shingle is valid when its k tokens lie in one paragraph.
+    valid = para_of_token[:n] == para_of_token[k - 1:k - 1 + n]
+    para_ids = para_of_token[:n][valid]
+    count = np.maximum(lengths - k + 1, 0)
+    first = np.concatenate(([0], np.cumsum(count)[:-1])) if n_par else count
+    return _Shingled(para_ids, h[valid], first, count)
+
+
+def _winnow(sh: _Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, paragraph) of the winnowed fingerprints, unique."""
+    if len(sh.hashes) == 0:
+        return sh.hashes, sh.para_ids
+    if len(sh.hashes) >= window:
+        views = np.lib.stride_tricks.sliding_window_view(sh.hashes, window)
+        pos = np.arange(len(views)) + views.argmin(axis=1)
+        same = sh.para_ids[: len(views)] == sh.para_ids[window - 1:]
+        picked = pos[same]
+    else:
+        picked = np.zeros(0, dtype=np.int64)
+    # Paragraphs with fewer shingles than a window keep their smallest one.
+    short = np.flatnonzero((sh.count > 0) & (sh.count < window))
+    extra = [sh.first[p] + int(np.argmin(sh.hashes[sh.first[p]:sh.first[p] + sh.count[p]]))
+             for p in short]
+    picked = np.unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
+    pairs = np.unique(np.stack((sh.hashes[picked], sh.para_ids[picked].astype(np.uint64))), axis=1)
+    return pairs[0], pairs[1].astype(np.int64)
+
+
+def _spread(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct hash and the number of distinct groups (units, documents) it occurs in."""
+    if len(hashes) == 0:
+        return hashes, np.zeros(0, dtype=np.int64)
+    order = np.lexsort((groups, hashes))
+    h, g = hashes[order], groups[order]
+    new_hash = np.concatenate(([True], h[1:] != h[:-1]))
+    new_pair = new_hash | np.concatenate(([True], g[1:] != g[:-1]))
+    starts = np.flatnonzero(new_hash)
+    counts = np.add.reduceat(new_pair.astype(np.int64), starts)
+    return h[starts], counts
+
+
+def detect_copies(
+    paragraphs: pd.DataFrame, documents: pd.DataFrame, params: CopyParams | None = None
+) -> pd.DataFrame:
+    """Paragraph pairs of different documents that share text, one row per pair (COLUMNS).
+
+    `paragraphs`: doc_id, idx, text and optionally is_heading; `documents`: doc_id, source,
+    unit (None: the file name stands for the unit), term.
+    """
+    p = params or CopyParams()
+    paras = paragraphs
+    if "is_heading" in paras:
+        paras = paras[paras["is_heading"] != 1]
+    paras = paras[paras["text"].str.len() > 0].reset_index(drop=True)
+    docs = label_documents(documents)
+    if paras.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    texts = paras["text"].tolist()
+    ids, lengths = _tokenize(texts)
+    keep = lengths >= p.min_words
+    sh = _shingle(ids, lengths, p.k)
+    doc_of_para = paras["doc_id"].to_numpy()
+    unit_index = docs["unit_key"].astype("category").cat.codes
+    unit_of_doc = dict(zip(docs["doc_id"], unit_index, strict=True))
+    unit_of_para = np.asarray([unit_of_doc.get(d, -1) for d in doc_of_para], dtype=np.int64)
+    n_units = int(unit_index.max()) + 1 if len(unit_index) else 0
+
+    # Generic text is no evidence that one report copied another: boilerplate (shingles most
+    # units share) and common phrasing (shingles in more than max_docs documents). Counted over
+    # all shingles, not only the winnowed ones: which shingle winnowing keeps depends on its
+    # neighbours, so a common phrase is a fingerprint in only some of the documents having it.
+    hashes, n_units_with = _spread(sh.hashes, unit_of_para[sh.para_ids])
+    _, n_docs_with = _spread(sh.hashes, doc_of_para[sh.para_ids])
+    limit = max(p.boilerplate_min_units, p.boilerplate_share * n_units)
+    generic_hashes = np.sort(hashes[(n_units_with > limit) | (n_docs_with > p.max_docs)])
+
+    fp_hash, fp_para = _winnow(sh, p.window)
+    ok = keep[fp_para] & np.isin(fp_hash, generic_hashes, invert=True)
+    fp_hash, fp_para = fp_hash[ok], fp_para[ok]
+    candidates = _candidate_pairs(fp_hash, fp_para, doc_of_para)
+
+    info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
+    cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
+    unit_words = {d: WORD_RE.findall(u) for d, u in zip(docs["doc_id"], docs["unit_key"],
+                                                        strict=True)}
+    tokens_cache: dict[int, _Tokens] = {}
+
+    def tokens(i: int) -> _Tokens:
+        if i not in tokens_cache:
+            tokens_cache[i] = _Tokens.of(texts[i], unit_words.get(doc_of_para[i], []))
+        return tokens_cache[i]
+
+    generic_shingle = _is_in(sh.hashes, generic_hashes)
+    sets_cache: dict[int, set[int]] = {}
+
+    def shingle_set(i: int) -> set[int]:
+        """The paragraph's shingles that are evidence (not generic)."""
+        if (found := sets_cache.get(i)) is None:
+            part = slice(sh.first[i], sh.first[i] + sh.count[i])
+            found = sets_cache[i] = set(sh.hashes[part][~generic_shingle[part]].tolist())
+        return found
+
+    rows = []
+    for a, b in candidates:
+        found = _align(sh, a, b, tokens, shingle_set, generic_hashes, p)
+        if found is None:
+            continue
+        cov_a, cov_b, sim = found
+        rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, tokens(a).spans,
+                         tokens(b).spans))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.sort_values(["similarity", "shared_words"], ascending=False, kind="stable") \
+        .reset_index(drop=True)
+
+
+def _candidate_pairs(
+    fp_hash: np.ndarray, fp_para: np.ndarray, doc_of_para: np.ndarray
+) -> list[tuple[int, int]]:
+    order = np.argsort(fp_hash, kind="stable")
+    h, par = fp_hash[order], fp_para[order]
+    if len(h) == 0:
+        return []
+    bounds = np.flatnonzero(np.diff(h)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [len(h)]))
+    multi = np.flatnonzero(ends - starts >= 2)
+    pairs: Counter[tuple[int, int]] = Counter()
+    for g in multi:
+        members = par[starts[g]:ends[g]]
+        m = members.tolist()
+        d = doc_of_para[members].tolist()
+        for i in range(len(m)):
+            for j in range(i + 1, len(m)):
+                if d[i] != d[j]:
+                    pairs[(m[i], m[j]) if m[i] < m[j] else (m[j], m[i])] += 1
+    return sorted(pairs)
+
+
+@dataclass
+class _Tokens:
+    """A paragraph's syllables: their character spans, and which of them name the document's
+    own unit (a unit repeating its own name across terms is not copying)."""
+
+    spans: list[tuple[int, int]]
+    own_name: np.ndarray
+
+    @classmethod
+    def of(cls, text: str, unit_words: list[str]) -> _Tokens:
+        found = list(words(text))
+        mask = np.zeros(len(found), dtype=bool)
+        n = len(unit_words)
+        if n and unit_words[0] in {w for _, _, w in found}:
+            toks = [w for _, _, w in found]
+            for i in range(len(toks) - n + 1):
+                if toks[i] == unit_words[0] and toks[i:i + n] == unit_words:
+                    mask[i:i + n] = True
+        return cls([(s, e) for s, e, _ in found], mask)
+
+
+def _is_in(hashes: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if len(sorted_set) == 0:
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, hashes), len(sorted_set) - 1)
+    return sorted_set[at] == hashes
+
+
+def _align(
+    sh: _Shingled, a: int, b: int, tokens: Callable[[int], _Tokens],
+    shingle_set: Callable[[int], set[int]], generic: np.ndarray, p: CopyParams,
+) -> tuple[np.ndarray, np.ndarray, float] | None:
+    # Cheap bound first: covering min_shared_words syllables takes this many shared shingles;
+    # most candidates share a stray phrase or two and stop here.
+    common = shingle_set(a) & shingle_set(b)
+    if len(common) < p.min_shared_words - p.k + 1:
+        return None
+    shared = np.sort(np.fromiter(common, dtype=np.uint64, count=len(common)))
+    ha = sh.hashes[sh.first[a]:sh.first[a] + sh.count[a]]
+    hb = sh.hashes[sh.first[b]:sh.first[b] + sh.count[b]]
+    cov_a, eff_a = _coverage(ha, shared, generic, tokens(a).own_name, p.k)
+    cov_b, eff_b = _coverage(hb, shared, generic, tokens(b).own_name, p.k)
+    n_a, n_b = int(cov_a.sum()), int(cov_b.sum())
+    sim = (n_a + n_b) / max(1, eff_a + eff_b)
+    if min(n_a, n_b) < p.min_shared_words:
+        return None
+    if sim < p.min_similarity and min(n_a, n_b) < p.long_shared_words:
+        return None
+    return cov_a, cov_b, round(min(1.0, sim), 3)
+
+
+def _dilate(starts: np.ndarray, n_tokens: int, k: int) -> np.ndarray:
+    """Tokens covered by the shingles that start where `starts` is True."""
+    covered = np.convolve(starts.astype(np.int8), np.ones(k, dtype=np.int8))[:n_tokens] > 0
+    if len(covered) < n_tokens:
+        covered = np.concatenate((covered, np.zeros(n_tokens - len(covered), dtype=bool)))
+    return covered
+
+
+def _coverage(
+    hashes: np.ndarray, shared: np.ndarray, generic: np.ndarray, own_name: np.ndarray, k: int
+) -> tuple[np.ndarray, int]:
+    """Tokens covered by shared shingles, and the paragraph's length, both without generic
+    text (boilerplate, common phrasing) and without the unit's own name."""
+    n_tokens = len(own_name)
+    covered = _dilate(_is_in(hashes, shared), n_tokens, k)
+    generic_tok = _dilate(_is_in(hashes, generic), n_tokens, k)
+    # Only what is neither generic nor the unit's own name is evidence of copying.
+    covered &= ~own_name & ~generic_tok
+    effective = n_tokens - int((generic_tok | own_name).sum())
+    return covered, effective
+
+
+def _spans(covered: np.ndarray, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for i in np.flatnonzero(covered).tolist():
+        if i >= len(tokens):
+            break
+        s, e = tokens[i]
+        if spans and (i > 0 and covered[i - 1]):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def _row(cols: dict[str, list], info: dict[int, dict], a: int, b: int, cov_a: np.ndarray,
+         cov_b: np.ndarray, sim: float, a_tok: list[tuple[int, int]],
+         b_tok: list[tuple[int, int]]) -> dict[str, object]:
+    ra = {c: v[a] for c, v in cols.items()}
+    rb = {c: v[b] for c, v in cols.items()}
+    da, db = info[int(ra["doc_id"])], info[int(rb["doc_id"])]
+    # Older side first: the term, then the order of storage.
+    if (db["term_label"], rb["doc_id"]) < (da["term_label"], ra["doc_id"]):
+        ra, rb, da, db, cov_a, cov_b, a_tok, b_tok = rb, ra, db, da, cov_b, cov_a, b_tok, a_tok
+    if da["unit_key"] != db["unit_key"]:
+        signal = "cross_unit"
+    elif da["term_label"] != db["term_label"]:
+        signal = "self_reuse"
+    else:
+        signal = "same_unit"
+    spans_a, spans_b = _spans(cov_a, a_tok), _spans(cov_b, b_tok)
+    return {
+        "signal": signal, "similarity": sim, "shared_words": int(min(cov_a.sum(), cov_b.sum())),
+        "source_a": da["source"], "unit_a": da["unit_label"], "term_a": da["term_label"],
+        "paragraph_a": int(ra["idx"]), "source_b": db["source"], "unit_b": db["unit_label"],
+        "term_b": db["term_label"], "paragraph_b": int(rb["idx"]), "doc_a": int(ra["doc_id"]),
+        "doc_b": int(rb["doc_id"]), "spans_a": spans_a, "spans_b": spans_b,
+        "shared_text": " … ".join(ra["text"][s:e] for s, e in spans_a),
+        "text_a": ra["text"], "text_b": rb["text"],
+    }
+
+
+def copies_by_document(copies: pd.DataFrame) -> pd.DataFrame:
+    """One row per pair of documents: how many paragraphs they share and the signal."""
+    if copies.empty:
+        return pd.DataFrame(columns=["signal", "source_a", "unit_a", "term_a", "source_b",
+                                     "unit_b", "term_b", "paragraphs", "shared_words",
+                                     "max_similarity"])
+    keys = ["signal", "source_a", "unit_a", "term_a", "source_b", "unit_b", "term_b"]
+    return (copies.groupby(keys, dropna=False)
+            .agg(paragraphs=("similarity", "size"), shared_words=("shared_words", "sum"),
+                 max_similarity=("similarity", "max"))
+            .reset_index().sort_values("shared_words", ascending=False, kind="stable")
+            .reset_index(drop=True))

@@ -1,0 +1,128 @@
+"""`Corpus`: the store read as DataFrames, with every comparison one method away."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.compare.copies import CopyParams, copies_by_document, detect_copies
+from pipeline.compare.indicators import indicator_change, indicator_matrix
+from pipeline.compare.references import reference_matrix
+from pipeline.compare.sections import missing_by_unit, section_matrix
+from pipeline.compare.similarity import (
+    FeatureMatrix,
+    document_features,
+    keyness,
+    section_similarity,
+)
+from pipeline.store.database import Store, store_errors
+from pipeline.store.frames import Frames
+from pipeline.store.search import DEFAULT_LIMIT, Filters, hits_frame, kwic, search
+
+
+class Corpus:
+    """A store opened for reading (it must exist). Tables load on first use."""
+
+    def __init__(self, db: str | Path) -> None:
+        self.path = Path(db)
+        self.store = Store(self.path, create=False)
+        self.frames = Frames(self.store.conn)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self, name: str) -> pd.DataFrame:
+        with store_errors(self.path):
+            return getattr(self.frames, name)
+
+    # -- tables --------------------------------------------------------------------------
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self._read("documents")
+
+    @property
+    def paragraphs(self) -> pd.DataFrame:
+        return self._read("paragraphs")
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        return self._read("sections")
+
+    @property
+    def references(self) -> pd.DataFrame:
+        return self._read("references")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self._read("indicators")
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self._read("findings")
+
+    @cached_property
+    def features(self) -> FeatureMatrix:
+        return document_features(self.paragraphs)
+
+    # -- comparisons ---------------------------------------------------------------------
+    def indicator_matrix(self, term: str | None = None, kind: str | None = "actual",
+                         doc_type: str | None = "political_report") -> pd.DataFrame:
+        return indicator_matrix(self.documents, self.indicators, term, kind, doc_type)
+
+    def indicator_change(self, term_from: str, term_to: str, kind: str | None = "actual",
+                         doc_type: str | None = "political_report") -> pd.DataFrame:
+        return indicator_change(self.documents, self.indicators, term_from, term_to, kind,
+                                doc_type)
+
+    def reference_matrix(self, term: str | None = None, doc_type: str | None = None,
+                         min_units: int = 1) -> pd.DataFrame:
+        return reference_matrix(self.documents, self.references, term, doc_type, min_units)
+
+    def section_matrix(self, term: str | None = None,
+                       doc_type: str = "political_report") -> pd.DataFrame:
+        return section_matrix(self.documents, self.sections, term, doc_type)
+
+    def missing_sections(self, term: str | None = None,
+                         doc_type: str = "political_report") -> pd.DataFrame:
+        return missing_by_unit(self.section_matrix(term, doc_type))
+
+    def copies(self, term: str | None = None, signal: str | None = None,
+               params: CopyParams | None = None) -> pd.DataFrame:
+        """Copied paragraphs; `term` keeps pairs with at least one side in that term."""
+        found = detect_copies(self.paragraphs, self.documents, params)
+        if term is not None:
+            found = found[(found["term_a"] == term) | (found["term_b"] == term)]
+        if signal is not None:
+            found = found[found["signal"] == signal]
+        return found.reset_index(drop=True)
+
+    def copies_by_document(self, **kwargs: object) -> pd.DataFrame:
+        return copies_by_document(self.copies(**kwargs))  # type: ignore[arg-type]
+
+    def section_similarity(self, section: str, top: int = 5) -> pd.DataFrame:
+        return section_similarity(self.paragraphs, self.documents, section, top)
+
+    def keyness(self, unit: str, top: int = 30) -> pd.DataFrame:
+        return keyness(self.paragraphs, self.documents, unit, top, self.features)
+
+    # -- search --------------------------------------------------------------------------
+    def search(self, query: str, limit: int = DEFAULT_LIMIT, **filters: str | None
+               ) -> pd.DataFrame:
+        with store_errors(self.path):
+            return hits_frame(search(self.store.conn, query, Filters(**filters), limit))
+
+    def kwic(self, query: str, window: int = 6, **filters: str | None) -> pd.DataFrame:
+        with store_errors(self.path):
+            return kwic(self.store.conn, query, Filters(**filters), window)
+
+
+def load(db: str | Path = "corpus/daihoi.db") -> Corpus:
+    return Corpus(db)

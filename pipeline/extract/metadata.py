@@ -1,0 +1,483 @@
+"""Metadata: who reported, at which level, under which parent, where, for which term, when, and
+whether the file is a draft (`Meta`).
+
+Where each field comes from, strongest evidence first:
+- unit: the title block (the organisation lines above the title: a two-line block "ĐẢNG BỘ
+  HUYỆN PHÚ TÂN / ĐẢNG BỘ XÃ PHÚ LÂM" is parent then unit; "HUYỆN ỦY X" names the committee of
+  "Đảng bộ huyện X"); then a title line "... CỦA ĐẢNG BỘ X NHIỆM KỲ ..." anywhere; then the name
+  the text uses most (short forms such as "Đảng bộ bộ phận Trung tâm" count for the full name
+  they begin).
+- unit_level: from the unit's name (`data/units.yaml`); a bare "Đảng bộ X" whose text speaks of
+  its own "Đảng ủy" and "chi bộ trực thuộc" is a "dang_bo_co_so"; otherwise "dang_bo".
+- parent: the first organisation line of a two-line title block; else the organisation of a
+  higher level that the text names most ("Đảng ủy Cục Viễn thông"), never the unit itself.
+- province: the place of the date line when it is a province ("An Giang, ngày 15 tháng 3 năm
+  2025"), a province in the unit or parent name, else a "tỉnh X" the text names at least twice.
+  Names of both eras (63 before July 2025, 34 after) are recognised and kept as printed.
+- term: the term of the congress the document is for, as titles give it ("TRÌNH ĐẠI HỘI ...
+  NHIỆM KỲ 2025-2030"); reviewed_term: the term whose results it reviews ("KẾT QUẢ ... NHIỆM KỲ
+  2020-2025"). When only one is stated the other is the term the text names that meets it
+  ("Trong nhiệm kỳ 2015-2020" before a 2020-2025 congress); a lone term without cue is `term`.
+- date: the date line of the title block, or a news dateline ("Thứ Năm, 28/05/2020",
+  "Sáng ngày 23/1/2013, tại Hà Nội"); a cited document's date is never the report's date.
+  year: the date's year, else the year the congress term begins (when both terms are known).
+- draft: "DỰ THẢO" as a running header or a title-block line.
+
+Users override any field with a sidecar file beside the input (`report.pdf.meta.yaml`,
+`report.meta.yaml` or `.json`; keys are the `Meta` field names) or with CLI options
+(`add_metadata_options`); the order is extracted < sidecar < options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.extract.dates import DATE_PATTERN, iso_date, match_date
+from pipeline.extract.numbers import fold
+from pipeline.extract.unit_names import (
+    LEVEL_RANK,
+    Name,
+    committee_unit,
+    find_names,
+    level_of,
+    lower_org_word,
+    not_parent,
+    province_of,
+    provinces_named,
+)
+from pipeline.model import Document, Meta
+
+__all__ = ["extract_metadata", "read_sidecar", "apply_overrides", "add_metadata_options",
+           "overrides_from_args", "META_FIELDS"]
+
+META_FIELDS = tuple(f.name for f in fields(Meta) if f.name != "doc_type_confidence")
+_TITLE_BLOCKS = 14
+_TERM = re.compile(r"nhiem ky\s*(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)")
+_CONGRESS_CUE = re.compile(r"(?:trinh|tai|to chuc|khai mac|ve du)\s+dai hoi|dai hoi.{0,60}"
+                           r"lan thu|phuong huong|muc tieu|nhiem vu,? giai phap|dai hoi\s*$")
+_TERM_CUE = re.compile(r"ket qua|tong ket|danh gia|kiem diem|thuc hien nghi quyet")
+_DATELINE = re.compile(r"^\s*(?P<place>[^\d,;:]{2,40}?),\s*(?i:ngày)\s+(?:" + DATE_PATTERN + ")")
+_WEEKDAY = re.compile(r"(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*")
+_NEWS_DATE = re.compile(r"^(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
+_DRAFT = re.compile(r"^\W*du thao\W*$")
+_TITLE_OF = re.compile(r"(?:CỦA|Của|của)\s+(?:BAN CHẤP HÀNH\s+|Ban Chấp hành\s+|BCH\s+)?")
+_SELF_CUES = re.compile(r"chi bo truc thuoc|dang uy (?:trung tam|cong ty|nha truong|co quan)")
+
+
+def extract_metadata(doc: Document, doc_type: str | None = None) -> Meta:
+    """The metadata of one document (doc_type is the classifier's, kept as given)."""
+    blocks = [b.text for b in doc.blocks if b.text]
+    title = _title_block(blocks)
+    text = doc.text
+    meta = Meta(doc_type=doc_type)
+    unit, parent = _unit_and_parent(title, blocks, text)
+    if unit is not None:
+        meta.unit = _display(unit, text)
+        meta.unit_level = _level(unit, text)
+    if parent is not None:
+        meta.parent = _display(parent, text)
+    meta.date, place = _date(title, blocks, doc_type)
+    meta.province = _province(place, meta, title, text)
+    meta.reviewed_term, meta.term = _terms(title, blocks)
+    if meta.date:
+        meta.year = int(meta.date[:4])
+    elif meta.term and meta.reviewed_term:
+        meta.year = int(meta.term[:4])  # the congress is held as its term begins
+    meta.draft = _draft(doc, title)
+    return meta
+
+
+# -- title block ---------------------------------------------------------------------------------
+
+
+def _title_block(blocks: list[str]) -> list[str]:
+    """The short lines before the body starts (organisation, motto, date, title)."""
+    out: list[str] = []
+    for text in blocks[:_TITLE_BLOCKS]:
+        f = fold(text)
+        if len(text) > 250 or re.match(r"(?:phan thu|[ivx]+\.|a\.|1\.)\s", f):
+            break
+        out.append(text)
+    return out
+
+
+def _title_names(title: list[str]) -> list[Name]:
+    """Organisation lines of the title block: a line that is one name and nothing else."""
+    names = []
+    for line in title:
+        stripped = line.strip(" *-–")
+        found = find_names(stripped)
+        if found and found[0].start == 0 and len(found[0].text) >= len(stripped) - 1:
+            names.append(found[0])
+    return names
+
+
+# -- unit and parent -----------------------------------------------------------------------------
+
+
+def _unit_and_parent(title: list[str], blocks: list[str], text: str
+                     ) -> tuple[Name | None, Name | None]:
+    heads = _title_names(title)
+    parent: Name | None = None
+    if len(heads) >= 2:
+        parent, unit = heads[0], committee_unit(heads[1])
+    elif len(heads) == 1:
+        unit = committee_unit(heads[0])
+    else:
+        unit = _titled_unit(blocks) or _frequent_unit(text)
+    if unit is None:
+        return None, None
+    if parent is None:
+        parent = _parent_from_text(unit, text)
+    return unit, parent
+
+
+def _titled_unit(blocks: list[str]) -> Name | None:
+    """"TỔNG KẾT CÔNG TÁC CỦA ĐẢNG BỘ BỘ PHẬN X NHIỆM KỲ ..." or "BÁO CÁO ... CỦA BCH ĐẢNG BỘ X"."""
+    for text in blocks:
+        letters = [c for c in text if c.isalpha()]
+        if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+            continue
+        for m in _TITLE_OF.finditer(text):
+            found = find_names(text[m.end():])
+            if found and found[0].start == 0:
+                return committee_unit(found[0])
+    return None
+
+
+def _frequent_unit(text: str) -> Name | None:
+    # "Đảng ủy X" names a committee, mostly of other bodies ("Đảng ủy Cục Viễn thông").
+    names = [n for n in find_names(text) if fold(n.head) != "dang uy"]
+    if not names:
+        return None
+    best: tuple[int, int, Name] | None = None
+    for name in names:
+        key = _full_key(name)
+        # Short forms ("Đảng bộ bộ phận Trung tâm") count for the full name they begin.
+        score = sum(1 for other in names if key.startswith(_full_key(other)))
+        cand = (score, len(key), name)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return best[2] if best else None
+
+
+def _full_key(name: Name) -> str:
+    return re.sub(r"\s+", " ", fold(name.text)).strip()
+
+
+def _parent_from_text(unit: Name, text: str) -> Name | None:
+    unit_key = unit.key
+    unit_rank = LEVEL_RANK.get(level_of(unit.text) or "", 0)
+    candidates: dict[str, list[Name]] = {}
+    for name in find_names(text):
+        key = name.key
+        if not key or not_parent(key) or unit_key.startswith(key) or key.startswith(unit_key):
+            continue
+        if fold(name.head).startswith("chi bo"):
+            continue
+        candidates.setdefault(key, []).append(name)
+    if not candidates and "uy so" in fold(text):
+        return _lower_org_parent(text)
+    best: tuple[float, Name] | None = None
+    for key, mentions in candidates.items():
+        rank = LEVEL_RANK.get(level_of(mentions[0].text) or "", 0)
+        if unit_rank and rank and rank <= unit_rank:
+            continue  # a unit's parent is above it: "Đảng bộ Cục X" is not under a chi bộ's
+        family = sum(len(m) for k, m in candidates.items() if key.startswith(k))
+        score = family + (2 if rank > unit_rank else 0) + len(key) / 1000
+        if best is None or score > best[0]:
+            uy = [m for m in mentions if fold(m.head) == "dang uy"]
+            best = (score, max(uy or mentions, key=lambda n: len(n.org)))
+    return best[1] if best else None
+
+
+def _lower_org_parent(text: str) -> Name | None:
+    """"Bí thư Đảng ủy sở" in a chi bộ's report: the parent is "Đảng bộ Sở <the Sở named most>"."""
+    for m in re.finditer(r"(?i:đảng (?:ủy|bộ))", text):
+        word = lower_org_word(text, m.end())
+        if word is None:
+            continue
+        named = Counter(n.group(1) for n in re.finditer(
+            rf"\b{word.capitalize()}\s+((?:[A-ZĐ][\w]*(?:\s+[a-zđ]\w*)?\s*(?:và\s+)?)+)", text))
+        if named:
+            org = f"{word.capitalize()} {named.most_common(1)[0][0].strip()}"
+            org = re.sub(r"\s+(?:tỉnh|thành phố)$", "", org)
+            return Name("Đảng bộ", org, m.start(), m.end())
+    return None
+
+
+def _display(name: Name, text: str) -> str:
+    """The name as the body writes it when it does ("Đảng bộ bộ phận Trung tâm Đo lường ...");
+    else a title-block line in capitals, re-cased ("ĐẢNG BỘ XÃ PHÚ LÂM" -> "Đảng bộ xã Phú Lâm")."""
+    wanted = _full_key(name)
+    forms = Counter(n.text for n in find_names(text)
+                    if _full_key(n) == wanted and not n.text.isupper())
+    if forms:
+        return forms.most_common(1)[0][0]
+    if not name.org.isupper():
+        return name.text
+    head = name.head if not name.head.isupper() else name.head[:1] + name.head[1:].lower()
+    cased = _recase(name.org.split())
+    return f"{head} {' '.join(cased)}"
+
+
+_ADMIN = {"xa", "phuong", "huyen", "quan", "tinh", "khoi"}
+_ADMIN_PAIRS = {("thanh", "pho"), ("thi", "xa"), ("thi", "tran")}
+_ACRONYMS = {"NOC", "UBND", "HĐND", "VNPT", "EVN", "MTTQ", "TNCS", "HCM", "THPT", "THCS", "CP"}
+
+
+def _recase(words: list[str]) -> list[str]:
+    """A name in capitals, re-cased: administrative words in lower case ("xã", "thành phố"),
+    acronyms kept ("THCS", "NOC"), other words capitalised ("PHÚ" -> "Phú")."""
+    folded = [fold(w) for w in words]
+    out = []
+    for i, (w, f) in enumerate(zip(words, folded, strict=True)):
+        nxt = folded[i + 1] if i + 1 < len(folded) else ""
+        prev = folded[i - 1] if i else ""
+        admin = (f in _ADMIN and nxt != "" and not (f == "quan" and prev == "co")
+                 or (f, nxt) in _ADMIN_PAIRS or (prev, f) in _ADMIN_PAIRS)
+        if admin:
+            out.append(w.lower())
+        elif w in _ACRONYMS or not re.search(r"[aeiouy]", f):
+            out.append(w)
+        else:
+            out.append(w.capitalize())
+    return out
+
+
+def _level(unit: Name, text: str) -> str | None:
+    level = level_of(unit.text)
+    if level == "dang_bo" and _SELF_CUES.search(fold(text)):
+        return "dang_bo_co_so"
+    return level
+
+
+# -- date, province, terms, draft ----------------------------------------------------------------
+
+
+def _date(title: list[str], blocks: list[str], doc_type: str | None
+          ) -> tuple[str | None, str | None]:
+    for line in title:
+        m = _DATELINE.match(line)
+        if m:
+            parsed = match_date(line, m.end("place") + 1 + _spaces(line, m.end("place") + 1))
+            if parsed and parsed.iso:
+                return parsed.iso, m.group("place").strip()
+    for line in blocks[:8]:
+        weekday = _WEEKDAY.search(line)
+        if weekday and weekday.start() < 5:
+            parsed = match_date(line, weekday.end())
+            if parsed and parsed.iso:
+                return parsed.iso, None
+        news = _NEWS_DATE.match(line)
+        if news and doc_type == "news":
+            parsed = match_date(line, news.end())
+            if parsed and parsed.iso:
+                return parsed.iso, None
+    return None, None
+
+
+def _spaces(text: str, pos: int) -> int:
+    return len(text[pos:]) - len(text[pos:].lstrip())
+
+
+def _province(place: str | None, meta: Meta, title: list[str], text: str) -> str | None:
+    if place:
+        found = province_of(place)
+        if found:
+            return found
+    for name in (meta.unit, meta.parent, *title):
+        if name:
+            named = provinces_named(name)
+            if named:
+                return named[0]
+            m = re.search(r"(?i:tỉnh|thành phố)\s+(.+)$", name)
+            if m and province_of(m.group(1)):
+                return province_of(m.group(1))
+    counts = Counter(provinces_named(text))
+    if counts:
+        province, n = counts.most_common(1)[0]
+        if n >= 2:
+            return province
+    return None
+
+
+def _terms(title: list[str], blocks: list[str]) -> tuple[str | None, str | None]:
+    reviewed: Counter[str] = Counter()
+    congress: Counter[str] = Counter()
+    plain: Counter[str] = Counter()
+    for index, text in enumerate(blocks):
+        f = fold(text)
+        weight = 3 if index < len(title) else 1
+        for m in _TERM.finditer(f):
+            term = f"{m.group('a')}-{m.group('b')}"
+            window = f[max(0, _sentence_start(f, m.start())):m.start()]
+            after = f[m.end():m.end() + 20]
+            if re.match(r"\s*,?\s*trinh dai hoi", after):
+                reviewed[term] += weight
+            elif re.search(r"(?:trinh|tai)\s+dai hoi", window):
+                congress[term] += weight
+            elif _TERM_CUE.search(window):
+                reviewed[term] += weight
+            elif _CONGRESS_CUE.search(window):
+                congress[term] += weight
+            else:
+                plain[term] += 1
+    term = reviewed.most_common(1)[0][0] if reviewed else None
+    nxt = congress.most_common(1)[0][0] if congress else None
+    if term == nxt:
+        nxt = None
+    everything = reviewed + congress + plain
+    if term is None and nxt is not None:
+        term = _meeting(everything, end=nxt[:4])
+    if nxt is None and term is not None:
+        nxt = _meeting(everything, start=term[-4:])
+    if term is None and nxt is None and plain:
+        nxt = plain.most_common(1)[0][0]  # one term, no cue: the document's term
+    return term, nxt
+
+
+def _meeting(terms: Counter[str], start: str | None = None, end: str | None = None) -> str | None:
+    for term, _n in terms.most_common():
+        if start is not None and term[:4] == start:
+            return term
+        if end is not None and term[-4:] == end:
+            return term
+    return None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("; ", 0, pos))
+    return cut + 2 if cut >= 0 else 0
+
+
+def _draft(doc: Document, title: list[str]) -> bool:
+    for line in doc.page_headers + doc.page_footers + title:
+        if _DRAFT.match(fold(line)):
+            return True
+    return False
+
+
+# -- user-supplied metadata -----------------------------------------------------------------------
+
+
+def sidecar_paths(source: str | Path) -> list[Path]:
+    """Where a sidecar for `source` may be: "<file>.meta.yaml|yml|json", "<stem>.meta.*"."""
+    path = Path(source)
+    out = []
+    for base in (path.parent / path.name, path.parent / path.stem):
+        for ext in (".meta.yaml", ".meta.yml", ".meta.json"):
+            out.append(base.with_name(base.name + ext))
+    return out
+
+
+def read_sidecar(source: str | Path) -> dict[str, Any]:
+    """The metadata a user put beside `source`, or {} when there is none.
+
+    Format (YAML or JSON), any subset of the `Meta` fields:
+        unit: "Đảng bộ xã Phú Lâm"
+        unit_level: dang_bo_co_so
+        parent: "Đảng bộ huyện Phú Tân"
+        province: "An Giang"
+        term: "2025-2030"            # the congress's term
+        reviewed_term: "2020-2025"   # the term the report reviews
+        date: "2025-06-12"
+        draft: false
+    Raises ValueError with a plain message when the file is not valid YAML/JSON or not a map."""
+    for candidate in sidecar_paths(source):
+        if not candidate.is_file():
+            continue
+        raw = candidate.read_text(encoding="utf-8")
+        try:
+            data = json.loads(raw) if candidate.suffix == ".json" else yaml.safe_load(raw)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            kind = candidate.suffix[1:].upper()
+            raise ValueError(f"{candidate}: not valid {kind}: {exc}") from exc
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{candidate}: expected a mapping of metadata fields")
+        return {str(k): v for k, v in data.items()}
+    return {}
+
+
+def apply_overrides(meta: Meta, overrides: dict[str, Any] | None) -> list[str]:
+    """Set the given fields on `meta` (None values are ignored); returns unknown field names."""
+    unknown = []
+    for name, value in (overrides or {}).items():
+        if name not in META_FIELDS:
+            unknown.append(name)
+            continue
+        if value is None:
+            continue
+        if name == "year":
+            value = int(value)
+        elif name == "draft" and isinstance(value, str):
+            value = fold(value) in ("true", "yes", "1", "co", "du thao")
+        elif name in ("term", "reviewed_term"):
+            value = re.sub(r"\s*[-–]\s*", "-", str(value).strip())
+        elif name == "date":
+            value = _iso(str(value))
+        setattr(meta, name, value)
+    if overrides and overrides.get("date") and not overrides.get("year") and meta.date:
+        meta.year = int(meta.date[:4])
+    return unknown
+
+
+def _iso(value: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    parsed = match_date(value.strip())
+    if parsed and parsed.iso:
+        return parsed.iso
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    if m:
+        iso = iso_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            return iso
+    raise ValueError(f"not a date: {value!r} (write YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def add_metadata_options(parser: argparse.ArgumentParser) -> None:
+    """--unit, --unit-level, --parent, --province, --term, --congress-term, --date, --year,
+    --draft/--final: metadata the user knows better than the text (applied to every file)."""
+    g = parser.add_argument_group("metadata / siêu dữ liệu")
+    g.add_argument("--unit", help="unit name, e.g. 'Đảng bộ xã Phú Lâm'")
+    g.add_argument("--unit-level", dest="unit_level",
+                   help="chi_bo, dang_bo_bo_phan, dang_bo_co_so, dang_bo_cap_tren_co_so, ...")
+    g.add_argument("--parent", help="parent organisation, e.g. 'Đảng ủy Cục Viễn thông'")
+    g.add_argument("--province", help="province or centrally-run city")
+    g.add_argument("--term", help="the congress's term, e.g. 2025-2030")
+    g.add_argument("--reviewed-term", dest="reviewed_term",
+                   help="the term whose results the report reviews, e.g. 2020-2025")
+    g.add_argument("--date", dest="meta_date", metavar="DATE",
+                   help="report or congress date, YYYY-MM-DD")
+    g.add_argument("--year", type=int, help="report year")
+    g.add_argument("--doc-type", dest="doc_type",
+                   help="political_report, speech, news, review_report, resolution")
+    draft = g.add_mutually_exclusive_group()
+    draft.add_argument("--draft", dest="draft", action="store_true", default=None,
+                       help="the file is a draft (DỰ THẢO)")
+    draft.add_argument("--final", dest="draft", action="store_false",
+                       help="the file is not a draft")
+
+
+def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The metadata options given on the command line, as `Meta` field -> value."""
+    out: dict[str, Any] = {}
+    for name in ("unit", "unit_level", "parent", "province", "term", "reviewed_term", "year",
+                 "doc_type", "draft"):
+        value = getattr(args, name, None)
+        if value is not None:
+            out[name] = value
+    if getattr(args, "meta_date", None):
+        out["date"] = args.meta_date
+    return out

@@ -1,0 +1,209 @@
+"""Names of party organisations in running text and title blocks ("Đảng bộ bộ phận Trung tâm Đo
+lường Chất lượng Viễn thông", "Chi bộ 1", "ĐẢNG ỦY SƯ ĐOÀN 330"), their level, and provinces.
+
+A name is a head ("Đảng bộ", "Chi bộ", "Đảng ủy", "Huyện ủy", ... from `data/units.yaml`)
+followed by the organisation's own name. Vietnamese capitalises the first syllable of each word
+of a name ("Trung tâm Đo lường Chất lượng"), so the name runs over capitalised syllables, each
+followed by at most two lower-case ones, numbers ("Chi bộ 1"), and joiners before a capital
+("Thông tin và Truyền thông", "Quản lý, Điều hành"). A line in capitals (a title block) is read
+the same way, up to a word that ends a name ("KHÓA", "NHIỆM KỲ", "TRÌNH", "LẦN THỨ", ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.data import load_yaml
+from pipeline.extract.numbers import fold
+
+_SYLLABLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?|\d+[A-Za-z]?|[,&–-]")
+# Lower-case syllables that end a name: verbs and function words that follow names in prose.
+_STOP = {
+    "co", "la", "da", "duoc", "cua", "tai", "trong", "tu", "voi", "ve", "cho", "theo", "de",
+    "nhiem", "khoa", "trinh", "lan", "nam", "ngay", "thang", "to", "tien", "thuc", "hien",
+    "lanh", "chi", "dao", "tham", "cung", "cac", "nhung", "ban", "sau", "truoc",
+    "va", "dang", "luon", "thuong", "xuyen", "tap", "trung", "trien", "khai", "nghiem", "tuc",
+    "quan", "bam", "sat", "xay", "dung", "thanh", "lap", "ket", "nap", "dat", "hoan",
+    "phu", "trach", "tiep", "noi", "chung", "rieng", "nay", "do", "vua", "qua", "se",
+    "bao", "gom", "chiem", "tong", "so", "mot", "hai", "ba", "bon", "nhu", "neu", "khi",
+    "nen", "thi", "ma", "vi", "boi", "o", "ra", "vao", "len", "xuong", "doi", "tuong", "cap",
+}
+_HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
+_KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc"}
+# Words that end a name written in capitals (a title line).
+_CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "NĂM", "GIAI",
+              "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
+              "ĐÃ", "LÀ", "CÓ", "ĐẠI"}
+_LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
+
+
+@dataclass(frozen=True)
+class Name:
+    head: str  # as written ("Đảng bộ bộ phận")
+    org: str  # the organisation's own name ("Trung tâm Đo lường Chất lượng Viễn thông")
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.head} {self.org}".strip()
+
+    @property
+    def key(self) -> str:
+        return re.sub(r"\s+", " ", fold(self.org)).strip(" ,")
+
+
+@cache
+def _data() -> dict:
+    return load_yaml("units.yaml")
+
+
+@cache
+def _head_pattern() -> re.Pattern[str]:
+    heads = sorted(_data()["unit_heads"], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in heads) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def find_names(text: str) -> list[Name]:
+    """Every organisation name in `text` (a head followed by a name), in order."""
+    names = []
+    for m in _head_pattern().finditer(text):
+        name = _read_name(text, m.start(), m.end())
+        if name is not None:
+            names.append(name)
+    return names
+
+
+def _read_name(text: str, start: int, head_end: int) -> Name | None:
+    head = text[start:head_end]
+    caps = head.isupper()
+    pos = head_end
+    end = head_end
+    lower_run = 0
+    pending: int | None = None  # a joiner waiting for a capital after it
+    count = 0
+    folded_khoi = fold(head).endswith("khoi")
+    first_lower_end = head_end
+    titled = False  # the last capitalised syllable was "Xxx" (a word may continue in lower case)
+    for m in _SYLLABLE.finditer(text, head_end):
+        gap = text[pos:m.start()]
+        if "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
+            break
+        word = m.group()
+        pos = m.end()
+        f = fold(word)
+        if pending is not None and f in _HEAD_WORDS:
+            break  # "Đảng ủy Cục Viễn thông, Đảng ủy Bộ ...": a list of names, not one name
+        if word in ",&–-" or f == "va":
+            if pending is not None or count == 0:
+                break
+            pending = m.start()
+            continue
+        if word[0].isdigit():
+            end, count, lower_run, pending, titled = m.end(), count + 1, 0, None, False
+            continue
+        if count == 0 and f == "khoi":
+            folded_khoi = True
+        if caps:
+            if not word.isupper() or word in _CAPS_STOP:
+                break
+            end, count, pending = m.end(), count + 1, None
+            continue
+        if word[0].isupper():
+            end, count, lower_run, pending = m.end(), count + 1, 0, None
+            # "MobiFone", "NOC": a whole word; "Trung" (of "Trung tâm"): may go on in lower case.
+            titled = word[1:].islower() or len(word) == 1
+            continue
+        # A lower-case syllable continues a word begun with a capital ("Trung tâm"), or names
+        # the bloc ("Đảng ủy khối các cơ quan trung ương").
+        if folded_khoi:
+            if f in _KHOI_STOP or count >= 8:
+                break
+            end, count = m.end(), count + 1
+            continue
+        if pending is not None or count == 0 or f in _STOP or not titled and lower_run == 0:
+            break
+        lower_run += 1
+        if lower_run > 3:
+            break
+        if lower_run == 1:
+            first_lower_end = m.end()
+        end = m.end()
+    if count == 0:
+        return None
+    if lower_run > 1:
+        # Lower-case syllables at the end: one finishes a word ("Viễn thông"); more are prose
+        # ("Cục Viễn thông chuẩn bị").
+        end = first_lower_end
+    org = text[head_end:end].strip(" ,–-")
+    return Name(head=head, org=org, start=start, end=end)
+
+
+def lower_org_word(text: str, head_end: int) -> str | None:
+    """"Đảng ủy sở" -> "sở": a head followed by a common noun for its organisation."""
+    m = _LOWER_ORG.match(text, head_end)
+    return m.group(1) if m else None
+
+
+def level_of(name: str) -> str | None:
+    """The level id of a unit name ("Đảng bộ xã Phú Lâm" -> "dang_bo_co_so")."""
+    f = re.sub(r"\s+", " ", fold(name)).strip()
+    for level in _data()["levels"]:
+        for pattern in level["patterns"]:
+            if re.match(pattern, f):
+                return str(level["id"])
+    return None
+
+
+LEVEL_RANK = {"chi_bo": 1, "dang_bo_bo_phan": 2, "dang_bo_co_so": 3,
+              "dang_bo_cap_tren_co_so": 4, "cap_tinh": 5, "dang_uy_khoi": 5}
+
+
+def committee_unit(name: Name) -> Name:
+    """"Huyện ủy Thoại Sơn" (the committee) -> "Đảng bộ huyện Thoại Sơn" (the unit);
+    "Đảng ủy X" -> "Đảng bộ X"."""
+    f = fold(name.head)
+    mapping = _data()["committee_to_unit"]
+    if f in mapping:
+        return Name(mapping[f], name.org, name.start, name.end)
+    if f in ("dang uy",):
+        return Name("Đảng bộ", name.org, name.start, name.end)
+    return name
+
+
+def not_parent(org_key: str) -> bool:
+    return any(re.fullmatch(p, org_key) for p in _data()["not_parent"])
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    """Folded spelling -> province name as written in the data (both eras)."""
+    data = _data()
+    names: dict[str, str] = {}
+    for name in list(data["provinces_before_2025"]) + list(data["provinces_2025"]):
+        names[fold(name).replace(" - ", " ").replace("-", " ")] = name
+    for alias, name in data["province_aliases"].items():
+        names[fold(alias)] = name
+    return names
+
+
+def province_of(text: str) -> str | None:
+    """The province named by `text` exactly ("An Giang", "TP HCM"), else None."""
+    key = re.sub(r"\s+", " ", fold(text).replace("–", " ").replace("-", " ")).strip(" ,.")
+    key = re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", key)
+    return _provinces().get(key)
+
+
+@cache
+def province_pattern() -> re.Pattern[str]:
+    """Folded "tỉnh X" / "thành phố X" / "TP X" for every province X."""
+    alts = "|".join(sorted((re.escape(k) for k in _provinces()), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:tinh|thanh pho|tp\.?)\s+(?P<p>{alts})(?!\w)")
+
+
+def provinces_named(text: str) -> list[str]:
+    folded = fold(text)
+    return [_provinces()[m.group("p")] for m in province_pattern().finditer(folded)]

@@ -1,0 +1,32 @@
+"""`daihoi report DIR`: the static HTML audit report of the corpus (opens offline)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pipeline.i18n import message
+from pipeline.report_html.build import build_report
+from pipeline.store.cli_common import add_db_option, reports_store_errors, say
+from pipeline.store.export import ExportError
+
+
+def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
+    p = sub.add_parser("report", parents=[common], help=message("cli.report.help", lang))
+    p.add_argument("dir", type=Path, metavar="DIR")
+    add_db_option(p)
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder that is not empty (pages of the same name replaced)")
+    p.set_defaults(func=run)
+
+
+@reports_store_errors
+def run(args: argparse.Namespace) -> int:
+    try:
+        built = build_report(args.db, args.dir, args.lang, args.force)
+    except ExportError as exc:
+        say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path)
+        return 2
+    say("cli.report.done", args.lang, path=built.index.resolve(), pages=len(built.pages))
+    return 0

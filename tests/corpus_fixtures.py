@@ -1,0 +1,82 @@
+"""The synthetic corpus analysed for real, once per test process, and stores built from it.
+
+Analysing 37 DOCX takes a few seconds; every test module that needs them shares one result
+through a module-level cache (pytest would run a session fixture imported into several modules
+once per module).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from conftest import CORPUS, STEMS, corpus_file
+from pipeline.analyze import analyze
+from pipeline.contract import report_record
+from pipeline.model import Report
+from pipeline.store.database import Store
+
+SYNTHETIC = CORPUS / "synthetic"
+
+
+@cache
+def synthetic_truth() -> dict[str, Any]:
+    return json.loads((SYNTHETIC / "truth.json").read_text(encoding="utf-8"))
+
+
+def synthetic_files() -> list[Path]:
+    return [SYNTHETIC / d["file"] for d in synthetic_truth()["documents"]]
+
+
+@cache
+def analysed() -> tuple[tuple[Path, Report], ...]:
+    """(path, report) of every synthetic DOCX, then of the five real DOCX."""
+    paths = synthetic_files() + [corpus_file("docx", s) for s in STEMS]
+    return tuple((p, analyze(p)) for p in paths)
+
+
+@cache
+def corpus_store() -> Path:
+    """A store holding the synthetic corpus and the real DOCX (read it, do not change it)."""
+    path = Path(tempfile.mkdtemp(prefix="daihoi_store_")) / "corpus.db"
+    with Store(path) as store:
+        for _, report in analysed():
+            store.save(report, report_record(report))
+    return path
+
+
+def copy_of_store(dest: Path) -> Path:
+    """A private copy of `corpus_store()` a test may change."""
+    src = corpus_store()
+    with Store(src) as store:  # fold the WAL into the main file before copying it
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(src, dest)
+    return dest
+
+
+# The corpus commands of issue 6. `pipeline.cli.COMMAND_MODULES` lists the registered ones;
+# they are added here too, so these tests run the real `daihoi` parser either way.
+CORPUS_COMMANDS = ("pipeline.store.search_cli", "pipeline.compare.compare_cli",
+                   "pipeline.store.export_cli", "pipeline.report_html.report_cli")
+
+
+def daihoi(*args: str) -> tuple[int, str, str]:
+    """Run `daihoi ARGS` in this process: (exit status, stdout, stderr)."""
+    import contextlib
+    import io
+
+    import pipeline.cli as cli
+
+    saved = cli.COMMAND_MODULES
+    cli.COMMAND_MODULES = tuple(dict.fromkeys(saved + CORPUS_COMMANDS))
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = cli.main([str(a) for a in args])
+    finally:
+        cli.COMMAND_MODULES = saved
+    return status, out.getvalue(), err.getvalue()

@@ -1,0 +1,90 @@
+"""`daihoi report`: static pages that a real headless browser renders offline, with the
+matrices, inline SVG charts, and findings highlighted in each document's text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from corpus_fixtures import corpus_store, daihoi
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _browser() -> str:
+    found = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
+    assert found, ("no headless browser: install the Debian package `chromium` "
+                   "(make test installs the system packages)")
+    return found
+
+
+def _dom(page: Path) -> str:
+    """The DOM after Chromium loaded the page with the network off."""
+    proc = subprocess.run(
+        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", "--proxy-server=127.0.0.1:9", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+@cache
+def _report() -> Path:
+    out = Path(corpus_store()).parent / "rapport"
+    status, _, err = daihoi("report", out, "--db", corpus_store(), "--lang", "vi")
+    assert status == 0, err
+    return out
+
+
+def test_the_corpus_page_renders_offline_with_matrices_and_charts() -> None:
+    out = _report()
+    html = (out / "index.html").read_text(encoding="utf-8")
+    # Nothing fetched: no remote src/href, no script at all.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html and "url(http" not in html
+    dom = _dom(out / "index.html")
+    con = sqlite3.connect(corpus_store())
+    n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    con.close()
+    assert dom.count('class="doc-row"') == n_docs
+    assert f'id="n-documents">{n_docs}<' in dom
+    assert dom.count("<svg") >= 4  # findings, missing sections, presence grid, references
+    assert 'class="section-matrix"' in dom and 'class="reference-matrix"' in dom
+    assert 'class="indicator-matrix"' in dom
+    assert dom.count('class="pair copy"') > 10 and '<mark class="shared">' in dom
+    pages = sorted((out / "documents").glob("doc-*.html"))
+    assert len(pages) == n_docs
+    for link in re.findall(r'href="(documents/doc-\d+\.html)"', dom):
+        assert (out / link).is_file()
+
+
+def test_a_document_page_highlights_its_findings() -> None:
+    out = _report()
+    con = sqlite3.connect(corpus_store())
+    doc_id, = con.execute(
+        "SELECT id FROM documents WHERE source LIKE '%000_4435fb2a97849b7c.docx'").fetchone()
+    marked = con.execute(
+        "SELECT count(*) FROM findings WHERE doc_id = ? AND \"where\" = 'body'"
+        " AND start IS NOT NULL AND \"end\" > start", (doc_id,)).fetchone()[0]
+    n_refs = con.execute("SELECT count(*) FROM doc_references WHERE doc_id = ?",
+                         (doc_id,)).fetchone()[0]
+    n_heads = con.execute("SELECT count(*) FROM sections WHERE doc_id = ? AND heading IS NOT"
+                          " NULL", (doc_id,)).fetchone()[0]
+    con.close()
+    dom = _dom(out / "documents" / f"doc-{doc_id}.html")
+    # Each finding with a span starts one <mark> carrying its id, linked from the list.
+    assert len(re.findall(r'<mark class="finding[^"]*"[^>]* id="f\d+"', dom)) == marked > 10
+    assert dom.count('href="#f') == marked
+    assert dom.count("<tr>") >= n_refs
+    assert len(re.findall(r'<li><a href="#p\d+">', dom)) == n_heads
+    assert "superseded_reference" in dom and "47-QĐ/TW" in dom
+
+
+def test_report_needs_force_for_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "cu.html").write_text("x", encoding="utf-8")
+    status, _, err = daihoi("report", tmp_path, "--db", corpus_store(), "--lang", "en")
+    assert status == 2 and "--force" in err
