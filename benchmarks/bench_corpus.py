@@ -29,14 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results import ROOT, write_section  # noqa: E402
-
 from pipeline.analyze import analyze  # noqa: E402
 from pipeline.compare import Corpus  # noqa: E402
 from pipeline.contract import report_record  # noqa: E402
 from pipeline.store.database import Store  # noqa: E402
 from pipeline.store.folding import fold  # noqa: E402
 from pipeline.store.search import Filters, search  # noqa: E402
+from results import ROOT, write_section  # noqa: E402
 
 SYNTHETIC = ROOT / "corpus" / "synthetic"
 QUERIES = [

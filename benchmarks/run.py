@@ -20,6 +20,7 @@ BENCHES = (
     ["bench_sections.py"],
     ["build_references_gold.py"],
     ["bench_references.py"],
+    ["bench_indicators.py"],
 )
 
 

@@ -78,9 +78,11 @@ def analyze_files(
     lang: str = "vi",
     jobs: int | None = None,
     skip: Callable[[str, str], bool] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Iterator[FileResult]:
     """Results for `paths`, in the same order. `skip(source, sha256)` says a file is already
-    analysed (it is then reported as unchanged without being read)."""
+    analysed (it is then reported as unchanged without being read); `overrides` are metadata
+    the user gave for every file (`--unit`, `--term`, ...)."""
     todo: list[tuple[int, Path]] = []
     ready: dict[int, FileResult] = {}
     for i, path in enumerate(paths):
@@ -89,7 +91,8 @@ def analyze_files(
         else:
             todo.append((i, path))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    produced = _run_inline(todo, limits) if jobs == 1 else _run_pool(todo, limits, jobs)
+    produced = (_run_inline(todo, limits, overrides) if jobs == 1
+                else _run_pool(todo, limits, jobs, overrides))
     next_index = 0
     for i, outcome in produced:
         ready[i] = _to_result(paths[i], outcome, lang)
@@ -104,11 +107,11 @@ def analyze_files(
 Outcome = tuple[str, Any]  # ("ok", Report) | ("error", (code, params))
 
 
-def _work(path: Path, limits: Limits) -> Outcome:
+def _work(path: Path, limits: Limits, overrides: dict[str, Any] | None = None) -> Outcome:
     from pipeline.analyze import analyze
 
     try:
-        return "ok", analyze(path, limits)
+        return "ok", analyze(path, limits, overrides=overrides)
     except DaihoiError as exc:
         # Exceptions with custom constructors do not pickle back: send the parts.
         return "error", (exc.code, exc.params)
@@ -117,20 +120,22 @@ def _work(path: Path, limits: Limits) -> Outcome:
         return "error", ("analysis_failed", {"path": str(path), "detail": detail})
 
 
-def _run_inline(todo: list[tuple[int, Path]], limits: Limits) -> Iterator[tuple[int, Outcome]]:
+def _run_inline(
+    todo: list[tuple[int, Path]], limits: Limits, overrides: dict[str, Any] | None
+) -> Iterator[tuple[int, Outcome]]:
     for i, path in todo:
-        yield i, _work(path, limits)
+        yield i, _work(path, limits, overrides)
 
 
 def _run_pool(
-    todo: list[tuple[int, Path]], limits: Limits, jobs: int
+    todo: list[tuple[int, Path]], limits: Limits, jobs: int, overrides: dict[str, Any] | None
 ) -> Iterator[tuple[int, Outcome]]:
     pending = list(todo)
     while pending:
         crashed: list[tuple[int, Path]] = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures: list[tuple[int, Path, Future[Outcome]]] = [
-                (i, p, pool.submit(_work, p, limits)) for i, p in pending
+                (i, p, pool.submit(_work, p, limits, overrides)) for i, p in pending
             ]
             for i, path, future in futures:
                 try:
@@ -141,15 +146,15 @@ def _run_pool(
             # Every file still pending died with the pool: run them one by one so the file
             # that crashes the worker is the only one blamed.
             for i, path in crashed:
-                yield i, _isolated(path, limits)
+                yield i, _isolated(path, limits, overrides)
             return
         pending = crashed
 
 
-def _isolated(path: Path, limits: Limits) -> Outcome:
+def _isolated(path: Path, limits: Limits, overrides: dict[str, Any] | None) -> Outcome:
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
-            return pool.submit(_work, path, limits).result()
+            return pool.submit(_work, path, limits, overrides).result()
         except BrokenProcessPool:
             return "error", ("corrupt", {"path": str(path), "detail": "the reader crashed"})
 

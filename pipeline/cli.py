@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -21,6 +22,7 @@ from rich.table import Table as RichTable
 from pipeline import __version__
 from pipeline.batch import FileResult, analyze_files, discover
 from pipeline.contract import report_record
+from pipeline.extract.metadata import add_metadata_options, overrides_from_args
 from pipeline.i18n import default_lang, message
 from pipeline.ingest.limits import MB, Limits
 
@@ -29,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.nlp.outline_cli",
     "pipeline.nlp.train_cli",
     "pipeline.extract.refs_cli",
+    "pipeline.extract.indicators_cli",
 )
 
 
@@ -52,6 +55,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", parents=[common], help=t("cli.analyze.help"))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="JSON Lines on stdout (the contract)")
+    add_metadata_options(p)
 
     p = sub.add_parser("run", parents=[common], help=t("cli.run.help"))
     p.add_argument("dir", nargs="?", default="corpus", metavar="DIR")
@@ -59,6 +63,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of cores)")
     p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
+    add_metadata_options(p)
 
     # Commands of later stages live beside their stage: each module has
     # `register(subparsers, common, lang)` which adds its parser with `set_defaults(func=...)`,
@@ -75,9 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is not None:
         return int(args.func(args))
     limits = Limits.from_args(args)
+    overrides = overrides_from_args(args)
     if args.command == "analyze":
-        return cmd_analyze(args.files, args.json, args.lang, limits)
-    return cmd_run(Path(args.dir), args.db, args.lang, limits, args.jobs, args.force)
+        return cmd_analyze(args.files, args.json, args.lang, limits, overrides)
+    return cmd_run(Path(args.dir), args.db, args.lang, limits, args.jobs, args.force, overrides)
 
 
 def _peek_lang(argv: list[str]) -> str:
@@ -90,12 +96,16 @@ def _peek_lang(argv: list[str]) -> str:
     return default_lang()
 
 
-def cmd_analyze(files: list[str], as_json: bool, lang: str, limits: Limits) -> int:
+def cmd_analyze(
+    files: list[str], as_json: bool, lang: str, limits: Limits,
+    overrides: dict[str, Any] | None = None,
+) -> int:
     out = Console(soft_wrap=True)
     err = Console(stderr=True)
     failed = False
     # Results arrive in input order, one at a time, so a long batch streams.
-    for result in analyze_files([Path(f) for f in files], limits, lang, jobs=1):
+    for result in analyze_files([Path(f) for f in files], limits, lang, jobs=1,
+                                overrides=overrides):
         if result.error is not None:
             failed = True
         if as_json:
@@ -166,7 +176,8 @@ def _running_summary(lines: list[str], lang: str) -> str:
 
 
 def cmd_run(
-    folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool
+    folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
+    overrides: dict[str, Any] | None = None,
 ) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -194,7 +205,8 @@ def cmd_run(
     ) as progress:
         task = progress.add_task("run", total=len(files), name="")
         skip = None if force else store.is_current
-        for result in analyze_files(files, limits, lang, jobs=jobs, skip=skip):
+        for result in analyze_files(files, limits, lang, jobs=jobs, skip=skip,
+                                    overrides=overrides):
             if result.error is not None:
                 store.save_error(result.source, result.error.code, result.error.message("en"))
             elif result.report is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STEMS, corpus_file
+from conftest import CORPUS, STEMS, corpus_file
 from pipeline.analyze import analyze
 from pipeline.store.database import Store
 
@@ -169,9 +169,14 @@ def test_run_on_the_sample_corpus_reads_every_file(tmp_path: Path) -> None:
     proc = daihoi("run", "corpus", "--db", str(db), cwd=corpus_file("docx", STEMS[0]).parents[2])
     assert proc.returncode == 0, proc.stderr
     con = sqlite3.connect(db)
-    formats = sorted(r[0] for r in con.execute("SELECT format FROM documents"))
-    # The seed texts and ground truth are ignored (.daihoiignore): one DOCX and one PDF each.
-    assert formats == ["docx"] * len(STEMS) + ["pdf"] * len(STEMS)
+    stored = {Path(r[0]).name for r in con.execute("SELECT source FROM documents")}
+    # The seed texts and ground truth are ignored (.daihoiignore): one DOCX and one PDF per
+    # seed, and every synthetic report.
+    for stem in STEMS:
+        assert {f"{stem}.docx", f"{stem}.pdf"} <= stored
+    synthetic = {p.name for p in (CORPUS / "synthetic").glob("*.docx")}
+    assert synthetic <= stored
+    assert len(stored) == 2 * len(STEMS) + len(synthetic)
     assert con.execute("SELECT count(*) FROM ingest_errors").fetchone()[0] == 0
 
 
