@@ -7,6 +7,7 @@ once per module).
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import tempfile
@@ -42,7 +43,9 @@ def analysed() -> tuple[tuple[Path, Report], ...]:
 @cache
 def corpus_store() -> Path:
     """A store holding the synthetic corpus and the real DOCX (read it, do not change it)."""
-    path = Path(tempfile.mkdtemp(prefix="daihoi_store_")) / "corpus.db"
+    folder = Path(tempfile.mkdtemp(prefix="daihoi_store_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "corpus.db"
     with Store(path) as store:
         for _, report in analysed():
             store.save(report, report_record(report))

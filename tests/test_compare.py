@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from corpus_fixtures import corpus_store, daihoi, synthetic_truth
+
 from pipeline.compare import Corpus, load
 from pipeline.compare.copies import CopyParams
 from pipeline.compare.indicators import indicator_change, indicator_matrix

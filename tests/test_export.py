@@ -11,8 +11,8 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-
 from corpus_fixtures import corpus_store, daihoi
+
 from pipeline.store.export import DFM_FILES, TABLES, export, read_back
 
 COUNTS = {"documents": "documents", "paragraphs": "paragraphs", "sections": "sections",

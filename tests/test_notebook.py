@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+from corpus_fixtures import corpus_store
 from nbclient import NotebookClient
 
 from conftest import ROOT
-from corpus_fixtures import corpus_store
 
 NOTEBOOK = ROOT / "notebooks" / "corpus_tour.ipynb"
 

@@ -9,8 +9,8 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-
 from corpus_fixtures import corpus_store, daihoi
+
 from pipeline.store.database import Store
 from pipeline.store.folding import fold
 from pipeline.store.search import Filters, Query, count, kwic, search

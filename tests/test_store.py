@@ -10,9 +10,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from corpus_fixtures import SYNTHETIC, analysed, copy_of_store, corpus_store, synthetic_truth
 
 from conftest import corpus_file
-from corpus_fixtures import SYNTHETIC, analysed, copy_of_store, corpus_store, synthetic_truth
 from pipeline import __version__
 from pipeline.analyze import analyze
 from pipeline.contract import report_record

@@ -10,10 +10,10 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
+from corpus_fixtures import SYNTHETIC, synthetic_truth
 from docx import Document
 
 from conftest import CORPUS
-from corpus_fixtures import SYNTHETIC, synthetic_truth
 
 SIDECAR_KEYS = ["unit", "unit_level", "parent", "province", "term", "year", "date", "doc_type",
                 "draft"]

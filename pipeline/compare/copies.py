@@ -23,6 +23,7 @@ Two signals are reported apart: `self_reuse` (one unit reusing its report of ano
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,11 +32,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.compare.units import label_documents
-from pipeline.store.folding import WORD_RE, fold, words
+from pipeline.store.folding import WORD_RE, fold
 
 COLUMNS = ["signal", "similarity", "shared_words", "source_a", "unit_a", "term_a", "paragraph_a",
            "source_b", "unit_b", "term_b", "paragraph_b", "doc_a", "doc_b", "spans_a", "spans_b",
            "shared_text", "text_a", "text_b"]
+
+
+SIGNAL_ORDER = {"cross_unit": 0, "self_reuse": 1, "same_unit": 2}
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,22 @@ class _Shingled:
     count: np.ndarray  # per paragraph: number of shingles
 
 
-def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids of all paragraphs, flat, and each paragraph's token count."""
-    vocab: dict[str, int] = {}
-    flat: list[int] = []
+_DIGITS = re.compile(r"\d+")
+
+
+def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Token ids of all paragraphs, flat; each paragraph's token count; the vocabulary."""
+    flat: list[str] = []
     lengths = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         # Numbers are one token: a copy with its counts changed is still a copy, and a
         # template filled with different counts is still the template.
-        toks = [("0" if t.isdigit() else t) for t in WORD_RE.findall(fold(text))]
+        toks = WORD_RE.findall(_DIGITS.sub("0", fold(text)))
         lengths[i] = len(toks)
-        flat.extend(vocab.setdefault(t, len(vocab)) for t in toks)
-    return np.asarray(flat, dtype=np.int64), lengths
+        flat.extend(toks)
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    vocab = {t: i for i, t in enumerate(uniques.tolist())}
+    return codes.astype(np.int64), lengths, vocab
 
 
 def _shingle(ids: np.ndarray, lengths: np.ndarray, k: int) -> _Shingled:
@@ -113,8 +121,12 @@ def _winnow(sh: _Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
     extra = [sh.first[p] + int(np.argmin(sh.hashes[sh.first[p]:sh.first[p] + sh.count[p]]))
              for p in short]
     picked = np.unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
-    pairs = np.unique(np.stack((sh.hashes[picked], sh.para_ids[picked].astype(np.uint64))), axis=1)
-    return pairs[0], pairs[1].astype(np.int64)
+    h, par = sh.hashes[picked], sh.para_ids[picked]
+    # One fingerprint per (hash, paragraph): a phrase repeated inside a paragraph counts once.
+    order = np.lexsort((par, h))
+    h, par = h[order], par[order]
+    first = np.concatenate(([True], (h[1:] != h[:-1]) | (par[1:] != par[:-1])))
+    return h[first], par[first]
 
 
 def _spread(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +159,8 @@ def detect_copies(
     if paras.empty:
         return pd.DataFrame(columns=COLUMNS)
     texts = paras["text"].tolist()
-    ids, lengths = _tokenize(texts)
+    ids, lengths, vocab = _tokenize(texts)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     keep = lengths >= p.min_words
     sh = _shingle(ids, lengths, p.k)
     doc_of_para = paras["doc_id"].to_numpy()
@@ -172,14 +185,16 @@ def detect_copies(
 
     info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
     cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
-    unit_words = {d: WORD_RE.findall(u) for d, u in zip(docs["doc_id"], docs["unit_key"],
-                                                        strict=True)}
-    tokens_cache: dict[int, _Tokens] = {}
+    unit_ids = {d: [vocab.get(w, -1) for w in WORD_RE.findall(_DIGITS.sub("0", u))]
+                for d, u in zip(docs["doc_id"], docs["unit_key"], strict=True)}
+    names_cache: dict[int, np.ndarray] = {}
 
-    def tokens(i: int) -> _Tokens:
-        if i not in tokens_cache:
-            tokens_cache[i] = _Tokens.of(texts[i], unit_words.get(doc_of_para[i], []))
-        return tokens_cache[i]
+    def own_name(i: int) -> np.ndarray:
+        """Which syllables of paragraph i spell its document's unit name."""
+        if (mask := names_cache.get(i)) is None:
+            toks = ids[starts[i]:starts[i] + lengths[i]]
+            mask = names_cache[i] = _find_sequence(toks, unit_ids.get(doc_of_para[i], []))
+        return mask
 
     generic_shingle = _is_in(sh.hashes, generic_hashes)
     sets_cache: dict[int, set[int]] = {}
@@ -193,15 +208,19 @@ def detect_copies(
 
     rows = []
     for a, b in candidates:
-        found = _align(sh, a, b, tokens, shingle_set, generic_hashes, p)
+        found = _align(sh, a, b, own_name, shingle_set, generic_hashes, p)
         if found is None:
             continue
         cov_a, cov_b, sim = found
-        rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, tokens(a).spans,
-                         tokens(b).spans))
+        rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, _token_spans(texts[a]),
+                         _token_spans(texts[b])))
     out = pd.DataFrame(rows, columns=COLUMNS)
-    return out.sort_values(["similarity", "shared_words"], ascending=False, kind="stable") \
-        .reset_index(drop=True)
+    # What an auditor reads first: text shared between units, then reuse across terms, then
+    # two versions of one report; the most similar first within each.
+    rank = out["signal"].map(SIGNAL_ORDER)
+    return out.assign(_rank=rank).sort_values(
+        ["_rank", "similarity", "shared_words"], ascending=[True, False, False], kind="stable"
+    ).drop(columns="_rank").reset_index(drop=True)
 
 
 def _candidate_pairs(
@@ -227,25 +246,20 @@ def _candidate_pairs(
     return sorted(pairs)
 
 
-@dataclass
-class _Tokens:
-    """A paragraph's syllables: their character spans, and which of them name the document's
-    own unit (a unit repeating its own name across terms is not copying)."""
+def _find_sequence(tokens: np.ndarray, sequence: list[int]) -> np.ndarray:
+    """Mask of the tokens that are part of an occurrence of `sequence`."""
+    mask = np.zeros(len(tokens), dtype=bool)
+    n = len(sequence)
+    if n == 0 or -1 in sequence or len(tokens) < n:
+        return mask
+    for i in np.flatnonzero(tokens[: len(tokens) - n + 1] == sequence[0]).tolist():
+        if tokens[i:i + n].tolist() == sequence:
+            mask[i:i + n] = True
+    return mask
 
-    spans: list[tuple[int, int]]
-    own_name: np.ndarray
 
-    @classmethod
-    def of(cls, text: str, unit_words: list[str]) -> _Tokens:
-        found = list(words(text))
-        mask = np.zeros(len(found), dtype=bool)
-        n = len(unit_words)
-        if n and unit_words[0] in {w for _, _, w in found}:
-            toks = [w for _, _, w in found]
-            for i in range(len(toks) - n + 1):
-                if toks[i] == unit_words[0] and toks[i:i + n] == unit_words:
-                    mask[i:i + n] = True
-        return cls([(s, e) for s, e, _ in found], mask)
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD_RE.finditer(fold(text))]
 
 
 def _is_in(hashes: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -256,7 +270,7 @@ def _is_in(hashes: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def _align(
-    sh: _Shingled, a: int, b: int, tokens: Callable[[int], _Tokens],
+    sh: _Shingled, a: int, b: int, own_name: Callable[[int], np.ndarray],
     shingle_set: Callable[[int], set[int]], generic: np.ndarray, p: CopyParams,
 ) -> tuple[np.ndarray, np.ndarray, float] | None:
     # Cheap bound first: covering min_shared_words syllables takes this many shared shingles;
@@ -267,8 +281,8 @@ def _align(
     shared = np.sort(np.fromiter(common, dtype=np.uint64, count=len(common)))
     ha = sh.hashes[sh.first[a]:sh.first[a] + sh.count[a]]
     hb = sh.hashes[sh.first[b]:sh.first[b] + sh.count[b]]
-    cov_a, eff_a = _coverage(ha, shared, generic, tokens(a).own_name, p.k)
-    cov_b, eff_b = _coverage(hb, shared, generic, tokens(b).own_name, p.k)
+    cov_a, eff_a = _coverage(ha, shared, generic, own_name(a), p.k)
+    cov_b, eff_b = _coverage(hb, shared, generic, own_name(b), p.k)
     n_a, n_b = int(cov_a.sum()), int(cov_b.sum())
     sim = (n_a + n_b) / max(1, eff_a + eff_b)
     if min(n_a, n_b) < p.min_shared_words:

@@ -21,6 +21,7 @@ from pipeline.compare.units import label_documents
 from pipeline.data import data_path
 from pipeline.report_html.charts import bar_chart, presence_grid
 from pipeline.report_html.highlight import Mark, mark_text, marks_in_paragraph
+from pipeline.store.database import store_errors
 from pipeline.store.export import ExportError
 
 TEMPLATES = data_path("templates_html")
@@ -61,7 +62,7 @@ def build_report(db: str | Path, folder: str | Path, lang: str = "vi",
     env = _env(lang)
     generated = _strings()["generated"][lang].format(
         version=__version__, at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), db=db)
-    with Corpus(db) as corpus:
+    with Corpus(db) as corpus, store_errors(db):
         docs = label_documents(corpus.documents)
         pages = [_document_page(env, corpus, row, out, generated) for row in docs.itertuples()]
         index = out / "index.html"

@@ -90,10 +90,6 @@ def write_dfm(frames: Frames, out: Path) -> list[Path]:
     return [triplets, docvars, readme]
 
 
-def frame_names() -> list[str]:
-    return list(TABLES)
-
-
 def read_back(path: Path) -> pd.DataFrame:
     """Read one exported file with pandas (used by tests and the notebook)."""
     if path.suffix == ".csv":

@@ -22,6 +22,10 @@ from pipeline.store.folding import WORD_RE, fold, words
 from pipeline.store.rows import normalize_term
 
 DEFAULT_LIMIT = 20
+# BM25 costs about a microsecond per matching paragraph. Past this many matches (a lone common
+# word such as "đảng" in a big corpus) ranking would take longer than a search should, and
+# means little: the newest paragraphs come first instead and `Hit.ranked` is False.
+RANK_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class Hit:
     exact: bool
     score: float
     spans: list[tuple[int, int]] = field(default_factory=list)
+    ranked: bool = True
 
     def snippet(self, width: int = 80, marks: tuple[str, str] = ("«", "»")) -> str:
         """The text around the first match, matches marked, cut at word boundaries."""
@@ -137,12 +142,12 @@ def search(
     if folded_q is None or exact_q is None:
         return []
     where, params = (filters or Filters()).sql()
-    # Exact matches are a subset of folded ones; two ranked passes keep each one cheap.
+    # Exact matches are a subset of folded ones; two passes keep each one cheap.
     sql = (
         "SELECT b.id, b.doc_id, d.source, d.unit, d.term, d.doc_type, b.section, b.idx, b.text,"
-        " bm25(paragraphs_fts) AS score FROM paragraphs_fts"
+        " {score} AS score FROM paragraphs_fts"
         " JOIN blocks b ON b.id = paragraphs_fts.rowid JOIN documents d ON d.id = b.doc_id"
-        f" WHERE paragraphs_fts MATCH ?{where} ORDER BY score LIMIT ?"
+        f" WHERE paragraphs_fts MATCH ?{where} ORDER BY {{order}} LIMIT ?"
     )
     hits: list[Hit] = []
     seen: set[int] = set()
@@ -150,16 +155,25 @@ def search(
     for exact, fts_query in ((True, exact_q), (False, folded_q)):
         if len(hits) >= want:
             break
-        rows = conn.execute(sql, [fts_query, *params, want + len(seen)]).fetchall()
+        ranked = _matches(conn, fts_query) <= RANK_LIMIT
+        query_sql = sql.format(score="bm25(paragraphs_fts)" if ranked else "0.0",
+                               order="score" if ranked else "paragraphs_fts.rowid DESC")
+        rows = conn.execute(query_sql, [fts_query, *params, want + len(seen)]).fetchall()
         for row in rows:
             if row[0] in seen:
                 continue
             seen.add(row[0])
             hits.append(Hit(*row[:9], exact=exact, score=float(row[9]),
-                            spans=match_spans(row[8], q, exact)))
+                            spans=match_spans(row[8], q, exact), ranked=ranked))
             if len(hits) >= want:
                 break
     return hits[offset:]
+
+
+def _matches(conn: sqlite3.Connection, fts_query: str) -> int:
+    """Paragraphs the full-text query matches, before filters (fast: no ranking, no join)."""
+    return int(conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?",
+                            (fts_query,)).fetchone()[0])
 
 
 def count(conn: sqlite3.Connection, query: str | Query, filters: Filters | None = None) -> int:

@@ -15,7 +15,7 @@ from rich.table import Table
 from pipeline.i18n import message
 from pipeline.store.cli_common import add_db_option, reports_store_errors, say
 from pipeline.store.database import Store, store_errors
-from pipeline.store.search import DEFAULT_LIMIT, Filters, count, kwic, search
+from pipeline.store.search import DEFAULT_LIMIT, RANK_LIMIT, Filters, count, kwic, search
 
 
 def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps({
                 "source": h.source, "unit": h.unit, "term": h.term, "doc_type": h.doc_type,
                 "section": h.section, "paragraph": h.idx, "exact": h.exact,
-                "score": round(h.score, 4), "spans": h.spans, "text": h.text,
+                "score": round(h.score, 4), "ranked": h.ranked, "spans": h.spans,
+                "text": h.text,
             }, ensure_ascii=False) + "\n")
         return 0
     if not hits:
@@ -64,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
         table.add_row(h.source.rsplit("/", 1)[-1], escape(unit), h.section or "", snippet)
     Console(soft_wrap=True).print(table)
     say("cli.search.count", args.lang, shown=len(hits), total=total)
+    if not all(h.ranked for h in hits):
+        say("cli.search.unranked", args.lang, limit=f"{RANK_LIMIT:,}")
     return 0
 
 
