@@ -21,6 +21,7 @@ BENCHES = (
     ["build_references_gold.py"],
     ["bench_references.py"],
     ["bench_indicators.py"],
+    ["bench_corpus.py"],
 )
 
 

@@ -32,6 +32,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.nlp.train_cli",
     "pipeline.extract.refs_cli",
     "pipeline.extract.indicators_cli",
+    "pipeline.store.search_cli",
+    "pipeline.compare.compare_cli",
+    "pipeline.store.export_cli",
+    "pipeline.report_html.report_cli",
 )
 
 
@@ -101,7 +105,7 @@ def cmd_analyze(
     overrides: dict[str, Any] | None = None,
 ) -> int:
     out = Console(soft_wrap=True)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     failed = False
     # Results arrive in input order, one at a time, so a long batch streams.
     for result in analyze_files([Path(f) for f in files], limits, lang, jobs=1,
@@ -179,11 +183,9 @@ def cmd_run(
     folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
     overrides: dict[str, Any] | None = None,
 ) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from pipeline.store.database import Store, StoreError, store_errors
 
-    from pipeline.store.database import Store, StoreError
-
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     out = Console()
     if not folder.is_dir():
         err.print(message("cli.run.not_a_dir", lang, path=folder), highlight=False)
@@ -195,11 +197,29 @@ def cmd_run(
     try:
         store = Store(db)
     except StoreError as exc:
-        err.print(message("cli.store_error", lang, path=db, detail=exc), highlight=False)
+        err.print(exc.message(lang), highlight=False)
         return 2
 
     results: list[FileResult] = []
-    with store, Progress(
+    try:
+        counts = _analyze_into_store(store, files, limits, lang, jobs, force, overrides,
+                                     results, err, store_errors(db))
+    except StoreError as exc:
+        # The store broke or got locked mid-run: documents saved so far stay (one transaction
+        # each); say what happened instead of a traceback.
+        err.print(exc.message(lang), highlight=False)
+        return 2
+    _report_run(out, err, results, lang, folder, db, counts)
+    return 1 if any(r.error is not None for r in results) else 0
+
+
+def _analyze_into_store(
+    store: Any, files: list[Path], limits: Limits, lang: str, jobs: int | None, force: bool,
+    overrides: dict[str, Any] | None, results: list[FileResult], err: Console, guard: Any,
+) -> dict[str, int]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with guard, store, Progress(
         TextColumn(message("cli.progress", lang)), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[name]}"), console=err, transient=True,
     ) as progress:
@@ -213,8 +233,13 @@ def cmd_run(
                 store.save(result.report, report_record(result.report))
             results.append(result)
             progress.update(task, advance=1, name=Path(result.source).name)
-        counts = store.counts()
+        return store.counts()
 
+
+def _report_run(
+    out: Console, err: Console, results: list[FileResult], lang: str, folder: Path, db: Path,
+    counts: dict[str, int],
+) -> None:
     _print_run_table(out, results, lang, folder)
     ok = sum(1 for r in results if r.report is not None)
     errors = [r for r in results if r.error is not None]
@@ -229,7 +254,6 @@ def cmd_run(
     out.print(message("cli.run.stored", lang, path=db.resolve(), documents=counts["documents"],
                       blocks=counts["blocks"], tables=counts["doc_tables"],
                       footnotes=counts["footnotes"]), highlight=False)
-    return 1 if errors else 0
 
 
 def _print_run_table(

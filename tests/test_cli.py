@@ -202,5 +202,6 @@ def test_a_store_that_is_not_sqlite_is_refused_plainly(tmp_path: Path) -> None:
     shutil.copyfile(GOOD_DOCX, folder / "a.docx")
     proc = daihoi("run", str(folder), "--db", str(db), "--lang", "en")
     assert proc.returncode == 2
-    assert "Cannot open the store" in proc.stderr
+    assert "is damaged or is not a daihoi SQLite store" in proc.stderr
+    assert "nothing was overwritten" in proc.stderr
     assert db.read_text().startswith("this is not a database")
