@@ -263,7 +263,8 @@ def _print_run_table(
     for key in ("file", "status", "format", "pages", "paragraphs", "tables", "footnotes"):
         # File names stay on one line; in a narrow terminal they are cut with an ellipsis.
         t.add_column(message(f"cli.col.{key}", lang), no_wrap=key in ("file", "status"),
-                     overflow="ellipsis" if key == "file" else "fold")
+                     overflow="ellipsis" if key == "file" else "fold",
+                     max_width=max(20, console.width - 62) if key == "file" else None)
     # Past a few dozen files a row per file drowns the summary: errors are listed anyway.
     shown = results if len(results) <= 60 else [r for r in results if r.error]
     for r in shown:
