@@ -944,13 +944,14 @@ def build_docx(d: Doc, path: Path) -> None:
     path.write_bytes(pin_zip_dates(buf.getvalue()))
 
 
-def pin_zip_dates(data: bytes) -> bytes:
-    """Rewrite the DOCX zip with fixed entry dates (python-docx stamps the current time)."""
+def pin_zip_dates(data: bytes, when: datetime = FIXED_DATE) -> bytes:
+    """Rewrite the DOCX zip with fixed entry dates (python-docx stamps the current time), so a
+    rebuild from unchanged sources is byte-identical. Shared with make_synthetic.py."""
     src = zipfile.ZipFile(BytesIO(data))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, src.read(info.filename))
     return out.getvalue()

@@ -29,7 +29,6 @@ import random
 import re
 import sys
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +40,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # the corpus builder beside this script (also when imported)
+from build import pin_zip_dates  # noqa: E402
+
 OUT = ROOT / "synthetic"
 SEED = 20251125
 FIXED_DATE = datetime(2025, 1, 1, 0, 0, 0)
@@ -472,18 +474,8 @@ def write_docx(d: SynthDoc, path: Path) -> None:
             para.paragraph_format.first_line_indent = Pt(28)
     buffer = io.BytesIO()
     doc.save(buffer)
-    path.write_bytes(pin_zip_dates(buffer.getvalue()))
+    path.write_bytes(pin_zip_dates(buffer.getvalue(), FIXED_DATE))
 
-
-def pin_zip_dates(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- main
