@@ -120,8 +120,9 @@ def extract_indicators(
     ctx = context or Context()
     spans = excluded_spans(text, excluded)
     found: list[Indicator] = []
+    folded = fold(text)  # once for the whole text: per paragraph it would be quadratic
     for p_start, p_end in paragraphs(text):
-        found.extend(_Paragraph(text, p_start, p_end, ctx, spans, kind, offset).run())
+        found.extend(_Paragraph(text, folded, p_start, p_end, ctx, spans, kind, offset).run())
     return found
 
 
@@ -138,12 +139,12 @@ class _Candidate:
 
 
 class _Paragraph:
-    def __init__(self, text: str, start: int, end: int, ctx: Context, excluded: list[Span],
-                 kind: str | None, offset: int) -> None:
+    def __init__(self, text: str, folded: str, start: int, end: int, ctx: Context,
+                 excluded: list[Span], kind: str | None, offset: int) -> None:
         self.text = text
         self.start = start
         self.end = end
-        self.folded = fold(text)
+        self.folded = folded  # fold(text): same length, so offsets are shared
         self.ctx = ctx
         self.excluded = [(s, e) for s, e in excluded if e > start and s < end]
         self.kind = kind
