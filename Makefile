@@ -1,7 +1,8 @@
 # The two commands a newcomer runs: `make run` and `make test`.
 # Both create .venv when missing, install the project into it, and install the system
-# packages daihoi uses (LibreOffice for DOC/RTF/ODT and the corpus PDFs, poppler for the
-# benchmark baseline) when they are missing and we are allowed to (root or sudo).
+# packages daihoi uses when they are missing and we are allowed to (root or sudo):
+# LibreOffice (DOC/RTF/ODT), Tesseract + Vietnamese and poppler (OCR), fonts; `make test` adds
+# qpdf and Chromium (the tests' encrypted PDF and HTML report checks).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= corpus/daihoi.db
 
-.PHONY: run test lint bench corpus system-deps clean
+.PHONY: run test lint bench corpus system-deps test-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,17 +21,20 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash .ci/system-deps.sh
 
+test-deps:
+	@bash .ci/system-deps.sh test
+
 run: $(STAMP) system-deps
 	$(BIN)/daihoi run corpus --db $(DB)
 
-test: $(STAMP) system-deps
+test: $(STAMP) test-deps
 	$(BIN)/ruff check pipeline tests benchmarks corpus
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks corpus
 
-bench: $(STAMP) system-deps
+bench: $(STAMP) test-deps
 	$(BIN)/python benchmarks/run.py
 
 # Regenerate the DOCX/PDF corpus from the seed texts (the generated files are committed).
