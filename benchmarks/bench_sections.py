@@ -112,7 +112,7 @@ heading of the document rewritten:
 
 {M._table(["document", "headings", *REWRITES], per_doc)}
 
-{T._probe_sentence(probe)}
+{M._probe_sentence(probe)}
 
 Constructed outlines share their phrase bank across folds, so the figure over all documents is
 optimistic; the corpus rows and the probe are the honest figures for unseen reports.
