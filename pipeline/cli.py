@@ -27,15 +27,19 @@ from pipeline.i18n import default_lang, message
 from pipeline.ingest.limits import MB, Limits
 
 DEFAULT_DB = Path("corpus/daihoi.db")
-COMMAND_MODULES: tuple[str, ...] = (
-    "pipeline.nlp.outline_cli",
-    "pipeline.nlp.train_cli",
-    "pipeline.extract.refs_cli",
-    "pipeline.extract.indicators_cli",
-    "pipeline.store.search_cli",
-    "pipeline.compare.compare_cli",
-    "pipeline.store.export_cli",
-    "pipeline.report_html.report_cli",
+# Commands of later stages live beside their stage. Each module has
+# `register(subparsers, options, lang)` which adds its parser with `set_defaults(func=...)`, the
+# function taking the parsed arguments and returning the exit status. The flag says whether the
+# command reads report files (and so takes --max-size and --ocr) or only the store.
+COMMAND_MODULES: tuple[tuple[str, bool], ...] = (
+    ("pipeline.nlp.outline_cli", True),
+    ("pipeline.nlp.train_cli", False),
+    ("pipeline.extract.refs_cli", True),
+    ("pipeline.extract.indicators_cli", True),
+    ("pipeline.store.search_cli", False),
+    ("pipeline.compare.compare_cli", False),
+    ("pipeline.store.export_cli", False),
+    ("pipeline.report_html.report_cli", False),
 )
 
 
@@ -46,22 +50,23 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("vi", "en"), default=lang,
                         help="language of messages / ngôn ngữ thông báo")
-    common.add_argument("--max-size", type=float, default=Limits().max_file_bytes / MB,
-                        metavar="MB", help="refuse files larger than this (default 200 MB)")
-    common.add_argument("--ocr", action="store_true",
-                        help="OCR scanned PDFs with Tesseract (vie) instead of reporting "
-                             "no_text_layer; 5-10 s a page")
+    reading = argparse.ArgumentParser(add_help=False, parents=[common])
+    reading.add_argument("--max-size", type=float, default=Limits().max_file_bytes / MB,
+                         metavar="MB", help="refuse files larger than this (default 200 MB)")
+    reading.add_argument("--ocr", action="store_true",
+                         help="OCR scanned PDFs with Tesseract (vie) instead of reporting "
+                              "no_text_layer; 5-10 s a page")
 
     parser = argparse.ArgumentParser(prog="daihoi", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", parents=[common], help=t("cli.analyze.help"))
+    p = sub.add_parser("analyze", parents=[reading], help=t("cli.analyze.help"))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="JSON Lines on stdout (the contract)")
     add_metadata_options(p)
 
-    p = sub.add_parser("run", parents=[common], help=t("cli.run.help"))
+    p = sub.add_parser("run", parents=[reading], help=t("cli.run.help"))
     p.add_argument("dir", nargs="?", default="corpus", metavar="DIR")
     p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store (corpus/daihoi.db)")
     p.add_argument("--jobs", "-j", type=int, default=None,
@@ -69,11 +74,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
     add_metadata_options(p)
 
-    # Commands of later stages live beside their stage: each module has
-    # `register(subparsers, common, lang)` which adds its parser with `set_defaults(func=...)`,
-    # the function taking the parsed arguments and returning the exit status.
-    for module in COMMAND_MODULES:
-        importlib.import_module(module).register(sub, common, lang)
+    for module, reads_files in COMMAND_MODULES:
+        importlib.import_module(module).register(sub, reading if reads_files else common, lang)
     return parser
 
 

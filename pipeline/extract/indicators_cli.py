@@ -47,7 +47,7 @@ def register(
 def cmd_indicators(args: argparse.Namespace) -> int:
     from pipeline.analyze import analyze
     from pipeline.batch import discover
-    from pipeline.ingest.limits import MB, Limits
+    from pipeline.ingest.limits import Limits
 
     err = Console(stderr=True, soft_wrap=True)
     target = Path(args.path)
@@ -55,7 +55,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         err.print(message("indicators.not_found", args.lang, path=target), highlight=False)
         return 2
     paths = discover(target) if target.is_dir() else [target]
-    limits = Limits(max_file_bytes=int(args.max_size * MB))
+    limits = Limits.from_args(args)
     overrides = overrides_from_args(args)
     writer = csv.DictWriter(sys.stdout, CSV_FIELDS) if args.csv else None
     if writer is not None:
