@@ -188,7 +188,7 @@ def cmd_run(
     from pipeline.store.database import Store, StoreError, store_errors
 
     err = Console(stderr=True, soft_wrap=True)
-    out = Console()
+    out = Console(soft_wrap=True)  # long paths stay on one line, copy-paste friendly
     if not folder.is_dir():
         err.print(message("cli.run.not_a_dir", lang, path=folder), highlight=False)
         return 2
