@@ -134,10 +134,14 @@ def heading_score(
         else:
             score += w["numbered"]
             score += w["heading_scheme"] if scheme in cfg["heading_schemes"] else 0
-        if not style.formatted and words <= 25:
+        # Plain text has no bold to tell: a numbered line is a heading if it is short, or
+        # longer when its scheme ("2.1.", "II.", "B.") is one body lists rarely use.
+        long_ok = scheme in cfg["heading_schemes"] and words <= 60
+        if not style.formatted and (words <= 25 or long_ok):
             score += w["no_formatting_numbered"]
     if first and not _FINAL_PUNCT.search(text):
-        score += w["first_block"]
+        # Where formatting is missing, standing first is the title's only sign.
+        score += w["first_block"] * (1 if style.formatted else 2)
     if style.body_size and block.font_size and block.font_size >= style.body_size + 1:
         score += w["larger_font"]
     score += w["centered"] if block.align == "center" else 0
