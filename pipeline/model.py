@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Format = Literal["pdf", "docx", "doc", "txt", "html"]
+Format = Literal["pdf", "docx", "doc", "rtf", "odt", "txt", "html"]
 BlockKind = Literal["paragraph", "heading", "list_item"]
 
 # Paragraphs of `Document.text` are separated by exactly this string (the JSON contract).

@@ -18,8 +18,9 @@ the folded text gives offsets valid in the original.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from pipeline.ingest.normalize import fold_same_length as fold  # noqa: F401 - re-exported
 
 # One printed number: Vietnamese grouped thousands, or plain digits, with a decimal part.
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
@@ -44,29 +45,6 @@ _UNIT_LINE = re.compile(
     r"(?:đơn\s*vị\s*tính|đvt)\s*[:.]?\s*(?P<unit>[^\n;)]{1,40})", re.IGNORECASE)
 
 
-def fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0].lower()
-    return base if len(base) == 1 else c
-
-
-_FOLDED: dict[int, str] = {}  # code point -> folded character, filled as met
-
-
-def fold(text: str) -> str:
-    """Lower case without tone marks or diacritics ("Đảng viên" -> "dang vien"), same length."""
-    table = _FOLDED
-    out = []
-    for c in text:
-        if c.isascii():
-            out.append(c.lower())
-            continue
-        f = table.get(ord(c))
-        if f is None:
-            f = table[ord(c)] = fold_char(c)
-        out.append(f)
-    return "".join(out)
 
 
 def parse_number(text: str) -> float | None:

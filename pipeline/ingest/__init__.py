@@ -50,7 +50,8 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     except OSError as exc:
         raise IngestError("unreadable", path=shown, detail=exc.strerror or str(exc)) from exc
 
-    doc = Document(source=shown, format=_contract_format(kind), sha256=file_sha256(path), size=size)
+    # RTF and ODT keep their own name in `format`, though they are read like DOC.
+    doc = Document(source=shown, format=kind, sha256=file_sha256(path), size=size)
     doc.properties["detected_format"] = kind
     named = _SUFFIX_FORMATS.get(path.suffix.lower())
     if named is not None and named != kind:
@@ -79,11 +80,6 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     if not doc.text.strip() and not doc.tables:
         raise IngestError("empty", path=shown)
     return doc
-
-
-def _contract_format(kind: str) -> str:
-    # RTF and ODT are read through LibreOffice like DOC; the contract reports their own name.
-    return kind
 
 
 def _reader(kind: str):  # noqa: ANN202 - returns one of the format readers

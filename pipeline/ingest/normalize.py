@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline.ingest.legacy import decode, detect_encoding
 from pipeline.model import Document
@@ -114,6 +115,37 @@ def fold_diacritics(text: str) -> str:
     """
     text = unicodedata.normalize("NFD", text.lower())
     return unicodedata.normalize("NFC", _MARKS_RE.sub("", text)).replace("đ", "d")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    folded = fold_diacritics(ch)
+    # A character whose folding is not one character ("ǅ", "İ") keeps its lower case or itself.
+    if len(folded) == 1:
+        return folded
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+# ord(char) -> folded char, for every character met so far whose folding differs: str.translate
+# then folds a whole text at C speed.
+_FOLD_TABLE: dict[int, str] = {}
+_FOLD_SEEN: set[str] = set()
+
+
+def fold_same_length(text: str) -> str:
+    """`fold_diacritics` character by character, so `len(result) == len(text)`: a match found in
+    the folded text ("dang vien") sits at the same offsets in the original ("Đảng viên")."""
+    if text.isascii():
+        return text.lower()
+    new = set(text) - _FOLD_SEEN
+    if new:
+        for ch in new:
+            folded = _fold_char(ch)
+            if folded != ch:
+                _FOLD_TABLE[ord(ch)] = folded
+        _FOLD_SEEN.update(new)
+    return text.translate(_FOLD_TABLE)
 
 
 # --------------------------------------------------------------------------- documents

@@ -40,8 +40,9 @@ def label_headings(doc: Document, outline: Outline, doc_type: str | None) -> Non
     headings = outline.headings
     if not headings:
         return
+    text = doc.text  # a property that joins every block: build it once, not per heading
     rows = [
-        (h.level, h.text, _context(doc.text, h, headings[k + 1] if k + 1 < len(headings) else None))
+        (h.level, h.text, _context(text, h, headings[k + 1] if k + 1 < len(headings) else None))
         for k, h in enumerate(headings)
     ]
     parents = _parents(headings)

@@ -276,17 +276,18 @@ def _is_title(text: str) -> bool:
 def build_sections(doc: Document, headings: list[Heading]) -> list[Section]:
     """One section per heading, spanning to the next heading of the same or a higher level;
     text before the first heading is the preamble; no headings: one section for everything."""
-    text_end = len(doc.text)
+    text = doc.text  # a property that joins every block: build it once, not per heading
+    text_end = len(text)
     sections: list[Section] = []
     first_start = headings[0].start if headings else text_end
-    if first_start > 0 and doc.text[:first_start].strip():
+    if first_start > 0 and text[:first_start].strip():
         sections.append(Section(label=None, heading=None, level=0, start=0,
-                                end=_rtrim(doc.text, first_start)))
+                                end=_rtrim(text, first_start)))
     for k, h in enumerate(headings):
         end = text_end
         for later in headings[k + 1:]:
             if later.level <= h.level:
-                end = _rtrim(doc.text, later.start)
+                end = _rtrim(text, later.start)
                 break
         sections.append(Section(label=h.label, heading=h.text, level=h.level, start=h.start,
                                 end=end, confidence=h.confidence, heading_index=k))

@@ -11,7 +11,7 @@ is never reported.
 import json
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,17 @@ def assign_folds(docs: Sequence[str], k: int, seed: int = SEED) -> dict[str, int
 # -- sections ---------------------------------------------------------------------------------
 
 
+def fold_splits(records: Sequence[dict[str, Any]], k: int,
+                seed: int = SEED) -> Iterator[tuple[list[int], list[int]]]:
+    """(train indexes, test indexes) of each fold; every record of a document in one fold."""
+    folds = assign_folds([r["doc"] for r in records], k, seed)
+    for fold in range(k):
+        train_idx = [i for i, r in enumerate(records) if folds[r["doc"]] != fold]
+        test_idx = [i for i, r in enumerate(records) if folds[r["doc"]] == fold]
+        if test_idx and train_idx:
+            yield train_idx, test_idx
+
+
 def _gold_parent_labels(records: Sequence[dict[str, Any]]) -> list[str | None]:
     """The labelled parent of each record: the nearest earlier heading of the same document
     with the parent's text (the data gives the parent by its text)."""
@@ -99,13 +110,8 @@ def predict_document(clf: sec.SectionClassifier,
 
 def cross_validate_sections(records: Sequence[dict[str, Any]], k: int = 5,
                             seed: int = SEED) -> CVResult:
-    folds = assign_folds([r["doc"] for r in records], k, seed)
     preds: list[sec.SectionPrediction | None] = [None] * len(records)
-    for fold in range(k):
-        train_idx = [i for i, r in enumerate(records) if folds[r["doc"]] != fold]
-        test_idx = [i for i, r in enumerate(records) if folds[r["doc"]] == fold]
-        if not test_idx or not train_idx:
-            continue
+    for train_idx, test_idx in fold_splits(records, k, seed):
         model, _, _ = fit_sections([records[i] for i in train_idx])
         clf = sec.SectionClassifier(model)
         by_doc: dict[str, list[int]] = defaultdict(list)
@@ -145,13 +151,8 @@ def fit_doctype(records: Sequence[dict[str, Any]], meta: dict[str, Any] | None =
 
 def cross_validate_doctype(records: Sequence[dict[str, Any]], k: int = 5,
                            seed: int = SEED) -> CVResult:
-    folds = assign_folds([r["doc"] for r in records], k, seed)
     predicted: list[str | None] = [None] * len(records)
-    for fold in range(k):
-        train_idx = [i for i, r in enumerate(records) if folds[r["doc"]] != fold]
-        test_idx = [i for i, r in enumerate(records) if folds[r["doc"]] == fold]
-        if not test_idx or not train_idx:
-            continue
+    for train_idx, test_idx in fold_splits(records, k, seed):
         model, _, _ = fit_doctype([records[i] for i in train_idx])
         clf = dt.DocTypeClassifier(model)
         for i in test_idx:
