@@ -11,8 +11,9 @@ from pipeline.audit.references import check_references
 from pipeline.audit.sections import missing_sections
 from pipeline.audit.totals import check_totals
 from pipeline.extract.indicators import document_indicators
-from pipeline.extract.metadata import apply_overrides, extract_metadata, read_sidecar
+from pipeline.extract.metadata import apply_overrides, extract_metadata
 from pipeline.extract.references import document_references
+from pipeline.extract.sidecar import load_sidecar
 from pipeline.ingest import Limits, load
 from pipeline.model import Document, Report
 from pipeline.nlp.labels import classify_doc_type, cue_sections, label_headings
@@ -62,11 +63,9 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
 def _user_metadata(report: Report, overrides: dict[str, Any] | None) -> None:
     """Sidecar file, then the caller's overrides; a bad sidecar is a warning, not a failure."""
     document = report.document
-    try:
-        sidecar = read_sidecar(document.source) if document.source else {}
-    except (OSError, ValueError) as exc:
-        document.warnings.append(f"metadata sidecar ignored: {exc}")
-        sidecar = {}
+    # Checked field by field (`extract.sidecar`): a bad field is a warning, never an exception.
+    sidecar, problems = load_sidecar(document.source) if document.source else ({}, [])
+    document.warnings.extend(problems)
     for given in (sidecar, overrides or {}):
         try:
             unknown = apply_overrides(report.meta, given)

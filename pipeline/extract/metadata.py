@@ -31,17 +31,15 @@ Users override any field with a sidecar file beside the input (`report.pdf.meta.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.extract.dates import DATE_PATTERN, iso_date, match_date
 from pipeline.extract.numbers import fold
+from pipeline.extract.sidecar import load_sidecar, sidecar_paths  # noqa: F401 - re-exported
 from pipeline.extract.unit_names import (
     LEVEL_RANK,
     Name,
@@ -369,18 +367,8 @@ def _draft(doc: Document, title: list[str]) -> bool:
 # -- user-supplied metadata -----------------------------------------------------------------------
 
 
-def sidecar_paths(source: str | Path) -> list[Path]:
-    """Where a sidecar for `source` may be: "<file>.meta.yaml|yml|json", "<stem>.meta.*"."""
-    path = Path(source)
-    out = []
-    for base in (path.parent / path.name, path.parent / path.stem):
-        for ext in (".meta.yaml", ".meta.yml", ".meta.json"):
-            out.append(base.with_name(base.name + ext))
-    return out
-
-
 def read_sidecar(source: str | Path) -> dict[str, Any]:
-    """The metadata a user put beside `source`, or {} when there is none.
+    """The valid metadata a user put beside `source`, or {} when there is none.
 
     Format (YAML or JSON), any subset of the `Meta` fields:
         unit: "Đảng bộ xã Phú Lâm"
@@ -391,22 +379,8 @@ def read_sidecar(source: str | Path) -> dict[str, Any]:
         reviewed_term: "2020-2025"   # the term the report reviews
         date: "2025-06-12"
         draft: false
-    Raises ValueError with a plain message when the file is not valid YAML/JSON or not a map."""
-    for candidate in sidecar_paths(source):
-        if not candidate.is_file():
-            continue
-        raw = candidate.read_text(encoding="utf-8")
-        try:
-            data = json.loads(raw) if candidate.suffix == ".json" else yaml.safe_load(raw)
-        except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            kind = candidate.suffix[1:].upper()
-            raise ValueError(f"{candidate}: not valid {kind}: {exc}") from exc
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            raise ValueError(f"{candidate}: expected a mapping of metadata fields")
-        return {str(k): v for k, v in data.items()}
-    return {}
+    Fields that fail their check are left out; `sidecar.load_sidecar` also gives the warnings."""
+    return load_sidecar(source)[0]
 
 
 def apply_overrides(meta: Meta, overrides: dict[str, Any] | None) -> list[str]:
