@@ -7,14 +7,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
 from pipeline.i18n import message
-from pipeline.store.cli_common import add_db_option, reports_store_errors, say
 from pipeline.store.export import ExportError, export
 from pipeline.store.writers import FORMATS
 
 
-def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
-    p = sub.add_parser("export", parents=[common], help=message("cli.export.help", lang))
+def register(sub: Any, parents: Parents, lang: str) -> None:
+    p = sub.add_parser("export", parents=[parents.common], help=message("cli.export.help", lang))
     p.add_argument("dir", type=Path, metavar="DIR")
     p.add_argument("--format", choices=FORMATS, default="parquet")
     add_db_option(p)

@@ -6,14 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
 from pipeline.i18n import message
 from pipeline.report_html.build import build_report
-from pipeline.store.cli_common import add_db_option, reports_store_errors, say
 from pipeline.store.export import ExportError
 
 
-def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
-    p = sub.add_parser("report", parents=[common], help=message("cli.report.help", lang))
+def register(sub: Any, parents: Parents, lang: str) -> None:
+    p = sub.add_parser("report", parents=[parents.common], help=message("cli.report.help", lang))
     p.add_argument("dir", type=Path, metavar="DIR")
     add_db_option(p)
     p.add_argument("--force", action="store_true",

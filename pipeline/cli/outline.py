@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.tree import Tree
 
 from pipeline.batch import analyze_files
+from pipeline.cli.common import Parents
 from pipeline.i18n import message
 from pipeline.ingest.limits import Limits
 from pipeline.model import Report
@@ -20,8 +21,8 @@ from pipeline.model import Report
 STRUCTURE_FINDINGS = ("missing_section", "duplicate_passage")
 
 
-def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
-    p = sub.add_parser("outline", parents=[common], help=message("cli.outline.help", lang))
+def register(sub: Any, parents: Parents, lang: str) -> None:
+    p = sub.add_parser("outline", parents=[parents.reading], help=message("cli.outline.help", lang))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true",
                    help="JSON Lines: source, meta, headings, sections, findings")

@@ -1,105 +1,52 @@
-"""The `daihoi` command: a thin layer over the Python API.
-
-Messages are Vietnamese by default; `--lang en` (or DAIHOI_LANG=en) gives English. Exit status:
-0 when every file was read, 1 when at least one was not (its error is printed and, for `run`,
-listed in the store), 2 for a usage error.
-"""
+"""`daihoi analyze FILE...` (a summary per file, or the JSON contract) and `daihoi run DIR`
+(every report of a folder into the SQLite store)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import re
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from pipeline import __version__
 from pipeline.batch import FileResult, analyze_files, discover
+from pipeline.cli.common import DEFAULT_DB, Parents
 from pipeline.contract import report_record
 from pipeline.extract.metadata import add_metadata_options, overrides_from_args
-from pipeline.i18n import default_lang, message
-from pipeline.ingest.limits import MB, Limits
-
-DEFAULT_DB = Path("corpus/daihoi.db")
-# Commands of later stages live beside their stage. Each module has
-# `register(subparsers, options, lang)` which adds its parser with `set_defaults(func=...)`, the
-# function taking the parsed arguments and returning the exit status. The flag says whether the
-# command reads report files (and so takes --max-size and --ocr) or only the store.
-COMMAND_MODULES: tuple[tuple[str, bool], ...] = (
-    ("pipeline.nlp.outline_cli", True),
-    ("pipeline.nlp.train_cli", False),
-    ("pipeline.extract.refs_cli", True),
-    ("pipeline.extract.indicators_cli", True),
-    ("pipeline.store.search_cli", False),
-    ("pipeline.compare.compare_cli", False),
-    ("pipeline.store.export_cli", False),
-    ("pipeline.report_html.report_cli", False),
-)
+from pipeline.i18n import message
+from pipeline.ingest.limits import Limits
 
 
-def build_parser(lang: str) -> argparse.ArgumentParser:
-    def t(key: str) -> str:
-        return message(key, lang)
-
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("vi", "en"), default=lang,
-                        help="language of messages / ngôn ngữ thông báo")
-    reading = argparse.ArgumentParser(add_help=False, parents=[common])
-    reading.add_argument("--max-size", type=float, default=Limits().max_file_bytes / MB,
-                         metavar="MB", help="refuse files larger than this (default 200 MB)")
-    reading.add_argument("--ocr", action="store_true",
-                         help="OCR scanned PDFs with Tesseract (vie) instead of reporting "
-                              "no_text_layer; 5-10 s a page")
-
-    parser = argparse.ArgumentParser(prog="daihoi", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("analyze", parents=[reading], help=t("cli.analyze.help"))
+def register(sub: Any, parents: Parents, lang: str) -> None:
+    """Add `analyze` and `run`."""
+    p = sub.add_parser("analyze", parents=[parents.reading], help=message("cli.analyze.help", lang))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="JSON Lines on stdout (the contract)")
     add_metadata_options(p)
+    p.set_defaults(func=_analyze)
 
-    p = sub.add_parser("run", parents=[reading], help=t("cli.run.help"))
+    p = sub.add_parser("run", parents=[parents.reading], help=message("cli.run.help", lang))
     p.add_argument("dir", nargs="?", default="corpus", metavar="DIR")
     p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store (corpus/daihoi.db)")
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: number of cores)")
     p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
     add_metadata_options(p)
-
-    for module, reads_files in COMMAND_MODULES:
-        importlib.import_module(module).register(sub, reading if reads_files else common, lang)
-    return parser
+    p.set_defaults(func=_run)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _peek_lang(argv)
-    args = build_parser(lang).parse_args(argv)
-    if getattr(args, "func", None) is not None:
-        return int(args.func(args))
-    limits = Limits.from_args(args)
-    overrides = overrides_from_args(args)
-    if args.command == "analyze":
-        return cmd_analyze(args.files, args.json, args.lang, limits, overrides)
-    return cmd_run(Path(args.dir), args.db, args.lang, limits, args.jobs, args.force, overrides)
+def _analyze(args: argparse.Namespace) -> int:
+    return cmd_analyze(args.files, args.json, args.lang, Limits.from_args(args),
+                       overrides_from_args(args))
 
 
-def _peek_lang(argv: list[str]) -> str:
-    # The help text itself is translated, so the language is needed before parsing.
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("vi", "en"):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in ("vi", "en") else "vi"
-    return default_lang()
+def _run(args: argparse.Namespace) -> int:
+    return cmd_run(Path(args.dir), args.db, args.lang, Limits.from_args(args), args.jobs,
+                   args.force, overrides_from_args(args))
 
 
 def cmd_analyze(
@@ -288,7 +235,3 @@ def _relative(source: str, folder: Path) -> str:
         return str(Path(source).relative_to(folder))
     except ValueError:
         return source
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

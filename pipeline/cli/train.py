@@ -1,6 +1,7 @@
 """`daihoi train sections|doctype`: cross-validate, write the model card, fit, save the JSON.
 The work is in pipeline/nlp/training.py and pipeline/nlp/model_cards.py."""
 
+from __future__ import annotations
 
 import argparse
 import platform
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.cli.common import Parents
 from pipeline.ingest import file_sha256
 from pipeline.nlp import doctype as dt
 from pipeline.nlp import sections as sec
@@ -84,10 +86,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser, lang: str) -> None:
+def register(subparsers: Any, parents: Parents, lang: str) -> None:
     vi = lang != "en"
     p = subparsers.add_parser(
-        "train", parents=[common],
+        "train", parents=[parents.common],
         help="huấn luyện mô hình nhãn mục / loại văn bản" if vi
         else "train the section-label or doc_type model")
     p.add_argument("what", choices=("sections", "doctype"))

@@ -19,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from pipeline.cli.common import Parents
 from pipeline.errors import DaihoiError
 from pipeline.extract.metadata import add_metadata_options, overrides_from_args
 from pipeline.i18n import message
@@ -28,13 +29,9 @@ FINDING_KINDS = ("total_mismatch", "target_not_met")
 CSV_FIELDS = ["source", "meta_unit", "meta_term"] + [f.name for f in fields(Indicator)]
 
 
-def register(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    common: argparse.ArgumentParser,
-    lang: str,
-) -> None:
+def register(subparsers: Any, parents: Parents, lang: str) -> None:
     """Add the `indicators` command to the `daihoi` parser."""
-    p = subparsers.add_parser("indicators", parents=[common],
+    p = subparsers.add_parser("indicators", parents=[parents.reading],
                               help=message("indicators.help", lang))
     p.add_argument("path", metavar="FILE|DIR")
     out = p.add_mutually_exclusive_group()

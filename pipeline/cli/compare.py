@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
 from pipeline.compare.corpus import Corpus
 from pipeline.i18n import message
-from pipeline.store.cli_common import add_db_option, reports_store_errors, say
 from pipeline.store.writers import flat, write_frame
 
 KINDS = ("indicators", "references", "sections", "copies", "similarity", "keyness")
@@ -25,8 +25,8 @@ COPY_COLUMNS = ["signal", "similarity", "shared_words", "unit_a", "term_a", "uni
                 "shared_text"]
 
 
-def register(sub: Any, common: argparse.ArgumentParser, lang: str) -> None:
-    p = sub.add_parser("compare", parents=[common], help=message("cli.compare.help", lang))
+def register(sub: Any, parents: Parents, lang: str) -> None:
+    p = sub.add_parser("compare", parents=[parents.common], help=message("cli.compare.help", lang))
     p.add_argument("what", choices=KINDS)
     add_db_option(p)
     p.add_argument("--term", help="nhiệm kỳ, e.g. 2020-2025")

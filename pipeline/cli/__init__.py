@@ -1,0 +1,55 @@
+"""The `daihoi` command line: a thin layer over the Python API, beside the pipeline stages.
+
+One module per command family; each has `register(subparsers, parents, lang)`, which adds its
+parser(s) with `set_defaults(func=...)` (the function takes the parsed arguments and returns the
+exit status). `parents.common` carries --lang; `parents.reading` adds --max-size and --ocr for
+commands that read report files. Modules import the heavy parts of the pipeline inside their
+command functions, so that `daihoi --help` stays fast.
+
+Messages are Vietnamese by default; `--lang en` (or DAIHOI_LANG=en) gives English. Exit status:
+0 when every file was read, 1 when at least one was not (its error is printed and, for `run`,
+listed in the store), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pipeline import __version__
+from pipeline.cli.common import Parents, peek_lang
+from pipeline.i18n import message
+
+# Command families, in the order of the pipeline (pipeline.cli.<name>).
+COMMANDS: tuple[str, ...] = (
+    "read",        # analyze, run
+    "outline",     # outline
+    "refs",        # refs
+    "indicators",  # indicators
+    "corpus",      # search, registry
+    "compare",     # compare
+    "export",      # export
+    "report",      # report
+    "train",       # train
+)
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    """The whole `daihoi` parser, its help in `lang`."""
+    parser = argparse.ArgumentParser(prog="daihoi", description=message("cli.description", lang))
+    parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
+    parents = Parents.build(lang)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"pipeline.cli.{name}").register(sub, parents, lang)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `daihoi` with `argv` (default: sys.argv[1:]); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = peek_lang(argv)
+    args = build_parser(lang).parse_args(argv)
+    return int(args.func(args))
