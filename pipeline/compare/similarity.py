@@ -1,6 +1,7 @@
-"""For researchers: the document-feature matrix, TF-IDF similarity of the same section across
+"""For researchers: TF-IDF similarity of the same section across
 units and terms, and keyness of one unit's vocabulary against its peers (as quanteda's
-`dfm`, `textstat_simil` and `textstat_keyness`).
+`textstat_simil` and `textstat_keyness`). The document-feature matrix itself (quanteda's `dfm`)
+is in pipeline/store/features.py: the store exports it, and the store does not import compare.
 
 Features are syllables, lower case, marks kept ("đảng" and "đang" differ): Vietnamese words are
 one to four syllables, and syllables are what every tool can split without a dictionary.
@@ -8,54 +9,17 @@ one to four syllables, and syllables are what every tool can split without a dic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from scipy.stats import chi2 as chi2_dist
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.compare.units import label_documents
+from pipeline.store.features import TOKEN_PATTERN, FeatureMatrix, document_features
+from pipeline.store.features import document_texts as _document_texts
 from pipeline.store.folding import fold
 
-TOKEN_PATTERN = r"(?u)\b\w+\b"
-
-
-@dataclass
-class FeatureMatrix:
-    """Counts: one row per document (`doc_ids`), one column per feature."""
-
-    counts: sparse.csr_matrix
-    doc_ids: list[int]
-    features: list[str]
-
-    def triplets(self) -> pd.DataFrame:
-        """doc_id, feature, count for every non-zero cell (how R's Matrix/quanteda loads it)."""
-        coo = self.counts.tocoo()
-        return pd.DataFrame({"doc_id": np.asarray(self.doc_ids)[coo.row],
-                             "feature": np.asarray(self.features, dtype=object)[coo.col],
-                             "count": coo.data.astype("int64")})
-
-
-def _document_texts(paragraphs: pd.DataFrame, section: str | None = None) -> pd.Series:
-    paras = paragraphs
-    if "is_heading" in paras:
-        paras = paras[paras["is_heading"] != 1]
-    if section is not None:
-        labels = paras["section"].fillna("")
-        paras = paras[(labels == section) | labels.str.startswith(section + ".")]
-    return paras.groupby("doc_id", sort=True)["text"].agg("\n".join)
-
-
-def document_features(paragraphs: pd.DataFrame, min_df: int = 1) -> FeatureMatrix:
-    texts = _document_texts(paragraphs)
-    if texts.empty:
-        return FeatureMatrix(sparse.csr_matrix((0, 0), dtype=np.int64), [], [])
-    vec = CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True, min_df=min_df,
-                          dtype=np.int64)
-    counts = vec.fit_transform(texts.tolist())
-    return FeatureMatrix(counts.tocsr(), texts.index.tolist(), vec.get_feature_names_out().tolist())
+__all__ = ["FeatureMatrix", "document_features", "section_similarity", "keyness"]
 
 
 def section_similarity(
