@@ -10,6 +10,7 @@ from pipeline.audit.duplicates import duplicate_passages
 from pipeline.audit.references import check_references
 from pipeline.audit.sections import missing_sections
 from pipeline.audit.totals import check_totals
+from pipeline.extract.form import apply_form, parse_form
 from pipeline.extract.indicators import document_indicators
 from pipeline.extract.metadata import apply_overrides, extract_metadata
 from pipeline.extract.references import document_references
@@ -32,11 +33,15 @@ def analyze(
 
 def analyze_document(document: Document, overrides: dict[str, Any] | None = None) -> Report:
     report = Report(document=document)
-    outline = build_outline(document)
-    doc_type, confidence = classify_doc_type(document, outline.headings)
+    # The printed form first: its lines are not headings, and it states the type and issuer.
+    form = parse_form(document)
+    outline = build_outline(document, form)
+    doc_type, confidence = classify_doc_type(document, outline.headings, form)
     # Metadata right after the doc_type: the reference checks below need the report's date.
     report.meta = extract_metadata(document, doc_type)
     report.meta.doc_type_confidence = round(float(confidence), 3)
+    apply_form(report.meta, form)
+    document.warnings.extend(form.warnings)
     _user_metadata(report, overrides)
     doc_type = report.meta.doc_type
     label_headings(document, outline, doc_type)

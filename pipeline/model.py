@@ -126,6 +126,15 @@ class Meta:
     # The term whose results the report reviews ("2020-2025"); `term` is the term of the
     # congress the document is for ("2025-2030"), as in its title.
     reviewed_term: str | None = None
+    # From the document's printed form (pipeline/extract/form.py), as printed; null when the
+    # form does not state them or cannot be read (a warning then says so).
+    issuer: str | None = None  # "CHI BỘ THÔN ĐÔNG HÀ": the letterhead's issuing body
+    number: str | None = None  # "12-BC/CB": the document's own number and symbol
+    place: str | None = None  # "Thạch Hà": the place of the date line
+    title: str | None = None  # type name and summary lines joined
+    signer: str | None = None
+    signer_role: str | None = None  # "T/M CHI BỘ, BÍ THƯ"
+    recipients: list[str] | None = None  # "Nơi nhận" lines
 
 
 @dataclass

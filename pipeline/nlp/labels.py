@@ -8,10 +8,13 @@ than headings become sections of their own (the paragraph cues of data/taxonomy.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.model import Document
 from pipeline.nlp.outline import Heading, Outline, Section
+
+if TYPE_CHECKING:
+    from pipeline.extract.form import DocumentForm
 
 _CONTEXT_CHARS = 300
 
@@ -30,7 +33,8 @@ def _doctype_model() -> Any:
     return DocTypeClassifier.load()
 
 
-def classify_doc_type(doc: Document, headings: list[Heading]) -> tuple[str, float]:
+def classify_doc_type(doc: Document, headings: list[Heading],
+                      form: DocumentForm | None = None) -> tuple[str, float]:
     return _doctype_model().predict(doc.text[:1500], [h.text for h in headings])
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.data import load_yaml
 from pipeline.ingest.numbering import (
@@ -27,6 +27,9 @@ from pipeline.ingest.numbering import (
 )
 from pipeline.ingest.textlines import is_all_caps
 from pipeline.model import Block, Document
+
+if TYPE_CHECKING:
+    from pipeline.extract.form import DocumentForm
 
 _FINAL_PUNCT = re.compile(r"[.;,!?…]$")
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZĐÀ-Ỹ]")
@@ -45,6 +48,7 @@ class Heading:
     label: str | None = None
     confidence: float | None = None
     label_source: str | None = None  # "model" | "rules" | "inherited" | "cue"
+    is_title: bool = False  # the document's title (type name and summary, from its form)
 
     def record(self) -> dict[str, Any]:
         return {"level": self.level, "text": self.text, "label": self.label,
@@ -178,17 +182,27 @@ def _strip_number(text: str) -> str:
     return strip_numbering(text)
 
 
-def find_headings(doc: Document) -> list[Heading]:
+def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Heading]:
+    """The headings of `doc`. With its `form` (pipeline.extract.form): no letterhead,
+    signature or recipient line is a heading, and the title is one level-1 heading."""
     cfg = _config()
     blocks = doc.blocks
     offsets = doc.block_offsets()
     style = DocStyle.of(doc)
+    skip = form.form_blocks if form is not None else set()
+    title = form.title_blocks if form is not None and form.title else []
+    first_body = next((i for i in range(len(blocks)) if i not in skip), -1)
 
     caption_of_table = {t.after_block for t in doc.tables if t.after_block is not None}
     candidates: list[tuple[int, int, str | None]] = []
     for i, block in enumerate(blocks):
+        if i in skip:
+            if title and i == title[0]:
+                candidates.append((i, 99, None))
+            continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        score, scheme = heading_score(block, style, first=i == 0, next_block=nxt)
+        first = i == first_body and not title
+        score, scheme = heading_score(block, style, first=first, next_block=nxt)
         if i in caption_of_table and scheme is None:
             score -= 2  # a bold line right above a table is its caption
         follows_title = (
@@ -212,6 +226,11 @@ def find_headings(doc: Document) -> list[Heading]:
         start, end = offsets[i]
         text = blocks[i].text
         prev = headings[-1] if headings else None
+        if title and i == title[0] and form is not None and form.title:
+            headings.append(Heading(block=i, text=form.title, level=1, start=start,
+                                    end=offsets[title[-1]][1], score=score,
+                                    last_block=title[-1], is_title=True))
+            continue
         # Word paragraphs are explicit: only PDF and plain text split a heading by a line wrap.
         if doc.format != "docx" and prev is not None and \
                 _continues_heading(prev, blocks, i, scheme):
@@ -244,7 +263,10 @@ def _assign_levels(headings: list[Heading]) -> None:
     prev: Heading | None = None
     for h in headings:
         scheme = h.scheme
-        if scheme in top:
+        if h.is_title:
+            stack = []
+            h.level = 1
+        elif scheme in top:
             stack = [scheme]
             h.level = 1
         elif scheme is None and prev is not None and _is_subtitle(prev, h):
@@ -300,6 +322,6 @@ def _rtrim(text: str, pos: int) -> int:
     return pos
 
 
-def build_outline(doc: Document) -> Outline:
-    headings = find_headings(doc)
+def build_outline(doc: Document, form: DocumentForm | None = None) -> Outline:
+    headings = find_headings(doc, form)
     return Outline(headings=headings, sections=build_sections(doc, headings))
