@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pipeline.analyze import analyze  # noqa: E402
+from pipeline.analysis import analyze  # noqa: E402
 from pipeline.compare import Corpus  # noqa: E402
 from pipeline.contract import report_record  # noqa: E402
 from pipeline.store.database import Store  # noqa: E402

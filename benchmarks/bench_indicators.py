@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline.analyze import analyze_document  # noqa: E402
+from pipeline.analysis import analyze_document  # noqa: E402
 from pipeline.extract.metadata import extract_metadata  # noqa: E402
 from pipeline.extract.numbers import fold  # noqa: E402
 from pipeline.ingest import load  # noqa: E402

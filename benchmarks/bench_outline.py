@@ -167,7 +167,7 @@ def nlp_speed_rows() -> list[str]:
 
 
 def linear_rows() -> list[str]:
-    from pipeline.analyze import analyze_document
+    from pipeline.analysis import analyze_document
 
     base = load(ROOT / "corpus" / "pdf" / "000_4435fb2a97849b7c.pdf")
     rows = []

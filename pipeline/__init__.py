@@ -3,20 +3,38 @@
     >>> from pipeline import analyze, load
     >>> report = analyze("corpus/docx/004_73f20699863736da.docx")
     >>> report.document.text[:40]
+
+The functions are imported on first use, so that `import pipeline` (and `daihoi --help`) stays
+fast. The module holding `analyze` is `pipeline.analysis`, not `pipeline.analyze`: a submodule
+named like the function would replace the function as an attribute of the package once
+imported.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+__all__ = ["analyze", "load", "__version__"]
+
+_LAZY = {
+    "analyze": "pipeline.analysis",
+    "analyze_document": "pipeline.analysis",
+    "load": "pipeline.ingest",
+}
 
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy so `import pipeline` stays fast
-    if name == "analyze":
-        from pipeline.analyze import analyze
+def __getattr__(name: str) -> Any:
+    """`pipeline.analyze`, `pipeline.load`, ...: imported from their module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    import importlib
 
-        return analyze
-    if name == "load":
-        from pipeline.ingest import load
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
 
-        return load
-    raise AttributeError(name)
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

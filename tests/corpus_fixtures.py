@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import CORPUS, STEMS, corpus_file
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.contract import report_record
 from pipeline.model import Report
 from pipeline.store.database import Store

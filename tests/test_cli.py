@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, STEMS, corpus_file
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.store.database import Store
 
 GOOD_DOCX = corpus_file("docx", "004_73f20699863736da")

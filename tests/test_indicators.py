@@ -6,7 +6,7 @@ from functools import cache
 
 import pytest
 
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.extract.indicator_tables import read_grid, table_indicators
 from pipeline.extract.indicators import Context, extract_indicators
 from pipeline.extract.references import table_text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analyze import analyze, analyze_document
+from pipeline.analysis import analyze, analyze_document
 from pipeline.extract.metadata import (
     add_metadata_options,
     apply_overrides,

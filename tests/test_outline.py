@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS, ROOT, STEMS, corpus_file
-from pipeline.analyze import analyze, analyze_document
+from pipeline.analysis import analyze, analyze_document
 from pipeline.ingest import load
 from pipeline.ingest.normalize import clean_text
 from pipeline.model import Block, Document

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.extract.sidecar import MAX_BYTES, load_sidecar, validate_fields
 
 TEXT = "BÁO CÁO CHÍNH TRỊ CỦA CHI BỘ 5\nNăm 2024, chi bộ kết nạp 3 đảng viên mới.\n"

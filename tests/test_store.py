@@ -14,7 +14,7 @@ from corpus_fixtures import SYNTHETIC, analysed, copy_of_store, corpus_store, sy
 
 from conftest import corpus_file
 from pipeline import __version__
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.contract import report_record
 from pipeline.ingest import file_sha256
 from pipeline.store.database import SCHEMA_VERSION, Store, StoreError

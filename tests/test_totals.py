@@ -6,7 +6,7 @@ from functools import cache
 
 import pytest
 
-from pipeline.analyze import analyze
+from pipeline.analysis import analyze
 from pipeline.audit.totals import table_totals, targets_not_met, text_totals
 from pipeline.extract.indicator_tables import read_grid
 from pipeline.extract.indicators import Context, extract_indicators

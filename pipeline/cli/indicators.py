@@ -42,7 +42,7 @@ def register(subparsers: Any, parents: Parents, lang: str) -> None:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from pipeline.analyze import analyze
+    from pipeline.analysis import analyze
     from pipeline.batch import discover
     from pipeline.ingest.limits import Limits
 
