@@ -1,5 +1,6 @@
-"""Analyse many files: in input order, in parallel worker processes, one bad file never
-stopping the rest (an exception, or even a crash of the PDF library, becomes that file's error).
+"""Analyse many files on an executor (`pipeline.engine`): in this process, in worker processes
+or on Dask; one bad file never stops the rest (an exception, a hang past the time limit, even a
+crash of the PDF library becomes that file's error).
 """
 
 from __future__ import annotations
@@ -7,12 +8,12 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.engine.executors import Executor, make_executor
+from pipeline.engine.work import Job, Outcome, default_timeout
 from pipeline.errors import DaihoiError, IngestError
 from pipeline.ingest import SUPPORTED_SUFFIXES, Limits, file_sha256
 from pipeline.model import Report
@@ -27,6 +28,7 @@ class FileResult:
     error: DaihoiError | None = None
     unchanged: bool = False
     lang: str = "vi"
+    seconds: float = 0.0  # analysis time (0 for an unchanged file)
 
     @property
     def error_record(self) -> dict[str, Any]:
@@ -36,17 +38,30 @@ class FileResult:
         return error_record(self.source, self.error, self.lang)
 
 
-def discover(folder: Path, exclude: Iterable[Path] = ()) -> list[Path]:
+def discover(
+    folder: Path, exclude: Iterable[Path] = (), follow_symlinks: bool = False,
+    skipped: list[tuple[Path, str]] | None = None,
+) -> list[Path]:
     """Supported files under `folder`, sorted; hidden entries, the paths in `exclude` and the
-    patterns of `.daihoiignore` files (one glob per line, "dir/" for a folder) are skipped."""
+    patterns of `.daihoiignore` files (one glob per line, "dir/" for a folder) are skipped.
+
+    A symbolic link whose target lies outside `folder` (a link to /etc/passwd dropped into a
+    shared folder) is not followed unless `follow_symlinks`; each one skipped is appended to
+    `skipped` as (link, target) so the caller can say so."""
     excluded = {p.resolve() for p in exclude}
+    root_real = folder.resolve()
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
         here = Path(root)
         patterns = _ignore_patterns(here)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not _ignored(d + "/", patterns)
-        )
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or _ignored(d + "/", patterns):
+                continue
+            if not follow_symlinks and not _inside(here / d, root_real, skipped):
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
             path = here / name
             if (
@@ -56,8 +71,22 @@ def discover(folder: Path, exclude: Iterable[Path] = ()) -> list[Path]:
                 or path.resolve() in excluded
             ):
                 continue
+            if not follow_symlinks and not _inside(path, root_real, skipped):
+                continue
             found.append(path)
     return found
+
+
+def _inside(path: Path, root_real: Path, skipped: list[tuple[Path, str]] | None) -> bool:
+    """Does `path` (a link or not) lead to something inside the input folder?"""
+    if not path.is_symlink():
+        return True
+    target = path.resolve()
+    if target == root_real or root_real in target.parents:
+        return True
+    if skipped is not None:
+        skipped.append((path, str(target)))
+    return False
 
 
 def _ignore_patterns(folder: Path) -> list[str]:
@@ -79,89 +108,81 @@ def analyze_files(
     jobs: int | None = None,
     skip: Callable[[str, str], bool] | None = None,
     overrides: dict[str, Any] | None = None,
+    *,
+    engine: str = "auto",
+    timeout: float | None = None,
+    ordered: bool = True,
+    scheduler: str | None = None,
+    parquet_dir: Path | None = None,
+    batch_size: int | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[FileResult]:
-    """Results for `paths`, in the same order. `skip(source, sha256)` says a file is already
-    analysed (it is then reported as unchanged without being read); `overrides` are metadata
-    the user gave for every file (`--unit`, `--term`, ...)."""
-    todo: list[tuple[int, Path]] = []
+    """Results for `paths`. `skip(source, sha256)` says a file is already analysed (it is then
+    reported as unchanged without being read); `overrides` are metadata the user gave for every
+    file (`--unit`, `--term`, ...).
+
+    `engine`: "serial" (this process), "process" (`jobs` worker processes), "dask" (a Dask
+    cluster at `scheduler`, or a LocalCluster of `jobs` workers; each batch also written to
+    `parquet_dir`, whose finished files are skipped), "auto" (serial for one job or one file,
+    else process). `timeout`: seconds per document (None: grows with the file's size).
+    `ordered=False` yields each result as soon as it is ready (what `run` stores), True in
+    input order (what `analyze` prints). `executor`: one the caller made (and closes)."""
+    done = _parquet_done(parquet_dir) if engine == "dask" else {}
+    todo: list[Job] = []
     ready: dict[int, FileResult] = {}
     for i, path in enumerate(paths):
-        if skip is not None and path.is_file() and skip(str(path), file_sha256(path)):
+        digest = _sha_or_none(path) if (skip is not None or done) else None
+        if digest is not None and (
+            (skip is not None and skip(str(path), digest)) or done.get(str(path)) == digest
+        ):
             ready[i] = FileResult(str(path), unchanged=True, lang=lang)
         else:
-            todo.append((i, path))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    produced = (_run_inline(todo, limits, overrides) if jobs == 1
-                else _run_pool(todo, limits, jobs, overrides))
-    next_index = 0
-    for i, outcome in produced:
-        ready[i] = _to_result(paths[i], outcome, lang)
+            todo.append(Job(i, str(path), default_timeout(path, limits, timeout)))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    if engine == "auto":
+        engine = "serial" if workers == 1 else "process"
+    owned = executor is None
+    if executor is None:
+        executor = make_executor(engine, workers, scheduler=scheduler, batch_size=batch_size)
+        if engine == "dask":
+            executor.parquet_dir = parquet_dir  # type: ignore[attr-defined]
+    try:
+        if not ordered:
+            for i in sorted(ready):
+                yield ready.pop(i)
+        next_index = 0
+        for job, outcome in executor.run(todo, limits, overrides):
+            result = _to_result(job.path, outcome, lang)
+            if not ordered:
+                yield result
+                continue
+            ready[job.index] = result
+            while next_index in ready:
+                yield ready.pop(next_index)
+                next_index += 1
         while next_index in ready:
             yield ready.pop(next_index)
             next_index += 1
-    while next_index in ready:
-        yield ready.pop(next_index)
-        next_index += 1
+    finally:
+        if owned:
+            executor.close()
 
 
-Outcome = tuple[str, Any]  # ("ok", Report) | ("error", (code, params))
-
-
-def _work(path: Path, limits: Limits, overrides: dict[str, Any] | None = None) -> Outcome:
-    from pipeline.analyze import analyze
-
+def _sha_or_none(path: Path) -> str | None:
     try:
-        return "ok", analyze(path, limits, overrides=overrides)
-    except DaihoiError as exc:
-        # Exceptions with custom constructors do not pickle back: send the parts.
-        return "error", (exc.code, exc.params)
-    except Exception as exc:  # noqa: BLE001 - a bug in one stage must not stop the batch
-        detail = f"{type(exc).__name__}: {exc}"
-        return "error", ("analysis_failed", {"path": str(path), "detail": detail})
+        return file_sha256(path) if path.is_file() else None
+    except OSError:
+        return None
 
 
-def _run_inline(
-    todo: list[tuple[int, Path]], limits: Limits, overrides: dict[str, Any] | None
-) -> Iterator[tuple[int, Outcome]]:
-    for i, path in todo:
-        yield i, _work(path, limits, overrides)
+def _parquet_done(folder: Path | None) -> dict[str, str]:
+    from pipeline.engine.parquet import done_files
+
+    return done_files(folder) if folder is not None else {}
 
 
-def _run_pool(
-    todo: list[tuple[int, Path]], limits: Limits, jobs: int, overrides: dict[str, Any] | None
-) -> Iterator[tuple[int, Outcome]]:
-    pending = list(todo)
-    while pending:
-        crashed: list[tuple[int, Path]] = []
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures: list[tuple[int, Path, Future[Outcome]]] = [
-                (i, p, pool.submit(_work, p, limits, overrides)) for i, p in pending
-            ]
-            for i, path, future in futures:
-                try:
-                    yield i, future.result()
-                except BrokenProcessPool:
-                    crashed.append((i, path))
-        if len(crashed) == len(pending) and len(crashed) > 0:
-            # Every file still pending died with the pool: run them one by one so the file
-            # that crashes the worker is the only one blamed.
-            for i, path in crashed:
-                yield i, _isolated(path, limits, overrides)
-            return
-        pending = crashed
-
-
-def _isolated(path: Path, limits: Limits, overrides: dict[str, Any] | None) -> Outcome:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(_work, path, limits, overrides).result()
-        except BrokenProcessPool:
-            return "error", ("corrupt", {"path": str(path), "detail": "the reader crashed"})
-
-
-def _to_result(path: Path, outcome: Outcome, lang: str) -> FileResult:
-    kind, value = outcome
-    if kind == "ok":
-        return FileResult(str(path), report=value, lang=lang)
-    code, params = value
-    return FileResult(str(path), error=IngestError(code, **params), lang=lang)
+def _to_result(path: str, outcome: Outcome, lang: str) -> FileResult:
+    if outcome.ok:
+        return FileResult(path, report=outcome.report, lang=lang, seconds=outcome.seconds)
+    return FileResult(path, error=IngestError(outcome.code or "analysis_failed", **outcome.params),
+                      lang=lang, seconds=outcome.seconds)

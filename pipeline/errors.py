@@ -19,6 +19,7 @@ ERROR_CODES = (
     "zip_bomb",
     "unreadable",
     "analysis_failed",
+    "timeout",  # past the per-document time limit (`run --timeout`); the batch goes on
 )
 
 

@@ -1,0 +1,109 @@
+"""`Sandbox`: one persistent analysis process a worker sends its documents to.
+
+Why a separate process even inside a pool or Dask worker: a document that hangs (a quadratic
+path, a runaway regular expression in C code) cannot be interrupted from Python, and a reader
+that crashes (a segfault in a PDF library) takes its process down. Killing and restarting the
+child makes either one that document's error while the worker, and its batch, go on. The child
+keeps its models loaded between documents; it is started with `subprocess` (not
+`multiprocessing`), so it also works inside daemonic worker processes such as Dask's.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.engine import child
+from pipeline.engine.work import Outcome, crash_outcome, timeout_outcome
+from pipeline.ingest.limits import Limits
+
+STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
+
+
+class SandboxError(RuntimeError):
+    """The analysis process could not be started at all (not a document's fault)."""
+
+
+class Sandbox:
+    """Runs `analyze_one` in a child process with a time limit; restarts it after a kill."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.documents = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def start(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "pipeline.engine.child", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+        )
+        if self._wait(STARTUP_SECONDS) != child.READY:
+            self.close()
+            raise SandboxError("the analysis process did not start")
+
+    def run(
+        self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float
+    ) -> Outcome:
+        """The outcome of one document; a hang past `timeout` seconds or a crash of the
+        child is that document's error (the child is then restarted for the next one)."""
+        self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            child.send(self.proc.stdin, (path, limits, overrides))
+        except (BrokenPipeError, OSError):
+            return self._crashed(path)
+        answer = self._wait(timeout)
+        if answer is _TIMEOUT:
+            self.close()
+            return timeout_outcome(path, timeout)
+        if not isinstance(answer, Outcome):
+            return self._crashed(path)
+        self.documents += 1
+        answer.worker = self.name
+        return answer
+
+    def _wait(self, timeout: float) -> Any:
+        assert self.proc is not None and self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return _TIMEOUT
+        return child.receive(self.proc.stdout)
+
+    def _crashed(self, path: str) -> Outcome:
+        code = self.proc.wait(timeout=10) if self.proc is not None else None
+        self.proc = None
+        how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
+               else f"exit status {code}")
+        return crash_outcome(path, f"the reader crashed ({how})")
+
+    def close(self) -> None:
+        """Kill the child now (it may be in the middle of a document)."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+_TIMEOUT = object()

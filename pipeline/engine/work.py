@@ -1,0 +1,91 @@
+"""The one per-document function every executor runs: a path in, an outcome out.
+
+An outcome is plain data that pickles (a `Report`, or an error code and its parameters):
+exceptions with custom constructors do not survive a trip between processes, and a Dask worker
+may run on another machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import DaihoiError
+from pipeline.ingest.limits import MB, Limits
+from pipeline.model import Report
+
+# The time limit a document gets when the user gives none: a base for the fixed costs (models,
+# sniffing) plus a share per MB of file, since analysis is linear in the text. A 5 MB DOCX gets
+# 3.5 minutes; OCR (5-10 s a page) gets ten times as much.
+BASE_TIMEOUT = 60.0
+TIMEOUT_PER_MB = 30.0
+OCR_FACTOR = 10.0
+
+
+@dataclass
+class Outcome:
+    """What happened to one document. `kind`: "ok" (report set) or "error" (code, params)."""
+
+    source: str
+    kind: str
+    report: Report | None = None
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    worker: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A document to analyse: its position in the input, its path, its time limit."""
+
+    index: int
+    path: str
+    timeout: float
+
+
+def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None) -> float:
+    """`fixed` when the user gave `--timeout`; otherwise a limit growing with the file's size."""
+    if fixed is not None:
+        return fixed
+    try:
+        size_mb = os.path.getsize(path) / MB
+    except OSError:
+        size_mb = 0.0
+    seconds = BASE_TIMEOUT + TIMEOUT_PER_MB * size_mb
+    return seconds * (OCR_FACTOR if limits.ocr else 1.0)
+
+
+def analyze_one(
+    path: str, limits: Limits, overrides: dict[str, Any] | None = None
+) -> Outcome:
+    """Analyse one file; any failure becomes that file's error, never an exception."""
+    from pipeline.analysis import analyze
+
+    try:
+        return Outcome(path, "ok", report=analyze(path, limits, overrides=overrides))
+    except DaihoiError as exc:
+        return error_outcome(path, exc.code, dict(exc.params))
+    except MemoryError:
+        return error_outcome(path, "unreadable", {"path": path, "detail": "out of memory"})
+    except Exception as exc:  # noqa: BLE001 - a bug in one stage must not stop the batch
+        return error_outcome(path, "analysis_failed",
+                             {"path": path, "detail": f"{type(exc).__name__}: {exc}"})
+
+
+def error_outcome(path: str, code: str, params: dict[str, Any]) -> Outcome:
+    return Outcome(path, "error", code=code, params=params)
+
+
+def timeout_outcome(path: str, seconds: float) -> Outcome:
+    return error_outcome(path, "timeout", {"path": path, "seconds": round(seconds)})
+
+
+def crash_outcome(path: str, detail: str) -> Outcome:
+    return error_outcome(path, "corrupt", {"path": path, "detail": detail})
