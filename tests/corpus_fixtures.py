@@ -72,3 +72,37 @@ def daihoi(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = cli.main([str(a) for a in args])
     return status, out.getvalue(), err.getvalue()
+
+
+def _namespaces_work() -> bool:
+    import subprocess
+
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+def daihoi_on_read_only(folder: Path, *args: object) -> tuple[int, str, str]:
+    """`daihoi ARGS` in a child process that sees `folder` as a read-only file system.
+
+    A private mount namespace (`unshare -rm`) bind-mounts the folder read-only: a real
+    read-only medium, which even root cannot write. Where namespaces are not allowed (an
+    unprivileged CI user), the folder loses its write permission instead, which works for
+    anyone but root."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "pipeline.cli", *(str(a) for a in args)]
+    mode = folder.stat().st_mode
+    if shutil.which("unshare") and _namespaces_work():
+        script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+        cmd = ["unshare", "-rm", "sh", "-c", script, str(folder), *cmd]
+    else:
+        assert os.geteuid() != 0, "root without mount namespaces cannot make a read-only folder"
+        folder.chmod(0o555)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    finally:
+        folder.chmod(mode)
+    return proc.returncode, proc.stdout, proc.stderr

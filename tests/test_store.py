@@ -37,7 +37,7 @@ def test_a_saved_report_fills_every_table() -> None:
     assert counts == {"blocks": len(report.document.blocks), "sections": len(report.sections),
                       "doc_references": len(report.references),
                       "indicators": len(report.indicators), "findings": len(report.findings)}
-    assert _row(con, "PRAGMA user_version") == (SCHEMA_VERSION,) == (2,)
+    assert _row(con, "PRAGMA user_version") == (SCHEMA_VERSION,) == (3,)
     # Provenance: the file's hash and the pipeline version that analysed it.
     assert _row(con, "SELECT sha256, daihoi_version FROM documents WHERE id = ?", doc_id) == (
         file_sha256(path), __version__)
@@ -120,7 +120,7 @@ def test_a_version_1_store_is_migrated_from_its_records(tmp_path: Path) -> None:
     con.close()
 
     with Store(db) as store:
-        assert store.version == 2
+        assert store.version == 3
         counts = store.counts()
         assert (counts["blocks"], counts["sections"], counts["doc_references"],
                 counts["findings"], counts["indicators"]) == (

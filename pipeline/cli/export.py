@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         done = export(args.db, args.dir, args.format, args.force)
     except ExportError as exc:
-        say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path)
+        say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path, detail=exc.detail)
         return 2
     say("cli.export.done", args.lang, files=len(done.files), path=args.dir.resolve(),
         documents=done.rows["documents"], paragraphs=done.rows["paragraphs"])

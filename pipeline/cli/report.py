@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         built = build_report(args.db, args.dir, args.lang, args.force)
     except ExportError as exc:
-        say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path)
+        say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path, detail=exc.detail)
         return 2
     say("cli.report.done", args.lang, path=built.index.resolve(), pages=len(built.pages))
     return 0

@@ -27,7 +27,7 @@ class Corpus:
 
     def __init__(self, db: str | Path) -> None:
         self.path = Path(db)
-        self.store = Store(self.path, create=False)
+        self.store = Store(self.path, create=False, readonly=True)
         self.frames = Frames(self.store.conn)
 
     def close(self) -> None:

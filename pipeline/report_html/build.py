@@ -22,7 +22,8 @@ from pipeline.data import data_path
 from pipeline.report_html.charts import bar_chart, presence_grid
 from pipeline.report_html.highlight import Mark, mark_text, marks_in_paragraph
 from pipeline.store.database import store_errors
-from pipeline.store.export import ExportError
+from pipeline.store.export import prepare_folder, writing
+from pipeline.store.writers import refuse_links
 
 TEMPLATES = data_path("templates_html")
 MAX_COPIES_SHOWN = 60  # paragraph pairs printed in full on the corpus page
@@ -53,22 +54,30 @@ class Built:
 
 def build_report(db: str | Path, folder: str | Path, lang: str = "vi",
                  force: bool = False) -> Built:
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise ExportError("not_a_folder", out)
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise ExportError("not_empty", out)
+    with Corpus(db) as corpus, store_errors(db):
+        out = prepare_folder(folder, force)
+        with writing(out):
+            return _build(corpus, db, out, lang)
+
+
+def _build(corpus: Corpus, db: str | Path, out: Path, lang: str) -> Built:
     (out / "documents").mkdir(parents=True, exist_ok=True)
     env = _env(lang)
     generated = _strings()["generated"][lang].format(
         version=__version__, at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), db=db)
-    with Corpus(db) as corpus, store_errors(db):
-        docs = label_documents(corpus.documents)
-        pages = [_document_page(env, corpus, row, out, generated) for row in docs.itertuples()]
-        index = out / "index.html"
-        index.write_text(env.get_template("corpus.html").render(
-            generated=generated, **_corpus_context(corpus, docs, lang)), encoding="utf-8")
+    docs = label_documents(corpus.documents)
+    pages = [_document_page(env, corpus, row, out, generated) for row in docs.itertuples()]
+    index = out / "index.html"
+    _write(index, env.get_template("corpus.html").render(
+        generated=generated, **_corpus_context(corpus, docs, lang)))
     return Built(index, pages)
+
+
+def _write(path: Path, text: str) -> None:
+    """A page written as a new file: an old page is replaced, a link is never followed."""
+    refuse_links(path)
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 # -- corpus page ------------------------------------------------------------------------------
@@ -201,7 +210,7 @@ def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generate
                                                 "province", "term", "date", "doc_type",
                                                 "draft", "format", "pages", "n_words")]
     page = out / "documents" / f"doc-{d.doc_id}.html"
-    page.write_text(env.get_template("document.html").render(
+    _write(page, env.get_template("document.html").render(
         generated=generated,
         doc={"name": Path(d.source).name, "unit": _fmt(d.unit), "term": _fmt(d.term)},
         meta=meta,
@@ -212,7 +221,7 @@ def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generate
             "SELECT label, heading, level, start FROM sections WHERE doc_id = ? ORDER BY start,"
             " level", (d.doc_id,)).fetchall(), blocks),
         references=refs, indicators=inds, paragraphs=paragraphs,
-    ), encoding="utf-8")
+    ))
     return page
 
 

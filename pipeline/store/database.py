@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,8 @@ from typing import Any
 from pipeline import __version__
 from pipeline.i18n import message
 from pipeline.model import Report
-from pipeline.store.folding import fold
+from pipeline.store.folding import exact, fold
+from pipeline.store.identity import Identity, compatible_meta, format_rank, identity, same_text
 from pipeline.store.rows import (
     SectionLocator,
     analysis_of_record,
@@ -41,7 +43,7 @@ _DOC_TABLES = ("sections", "doc_references", "indicators", "findings")
 
 class StoreError(Exception):
     """The database file cannot be used. `code`: missing, corrupt, locked, newer_schema,
-    foreign (an SQLite file of another program), readonly."""
+    foreign (an SQLite file of another program), readonly, cannot_create, old_schema_readonly."""
 
     def __init__(self, code: str, path: str | Path, detail: str = "") -> None:
         self.code = code
@@ -59,7 +61,18 @@ def _classify(exc: sqlite3.Error) -> str:
         return "locked"
     if "readonly" in text or "read-only" in text:
         return "readonly"
+    if "unable to open" in text:
+        return "unreadable"
     return "corrupt"
+
+
+def file_path(source: str | Path) -> str:
+    """The file's absolute path with links resolved: one key however it was named."""
+    return str(Path(source).resolve())
+
+
+def _writable_dir(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 @contextmanager
@@ -87,30 +100,97 @@ class Store:
     """A corpus database. Use as a context manager, or call `close()`.
 
     `create=False` refuses a path where there is no store yet (readers: search, compare,
-    export, report) instead of making an empty one. `timeout`: seconds to wait for a lock.
+    export, report) instead of making an empty one. `readonly=True` opens it for reading only
+    (nothing can be written, a store on read-only media works; `readonly_medium` is then
+    True). Opening for writing first runs `PRAGMA quick_check`: a damaged store is refused,
+    never written into. `timeout`: seconds to wait for a lock.
     """
 
-    def __init__(self, path: str | Path, create: bool = True, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, create: bool = True, timeout: float = 30.0,
+                 readonly: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        self.readonly = readonly
+        self.readonly_medium = False
+        exists = self.path.is_file()
+        if (readonly or not create) and not exists:
+            if self.path.exists():
+                raise StoreError("cannot_create", self.path, "not a regular file")
             raise StoreError("missing", self.path)
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(self.path, timeout=timeout)
-        except sqlite3.Error as exc:
-            raise StoreError(_classify(exc), self.path, str(exc)) from exc
+        if readonly and self.version_on_disk() < SCHEMA_VERSION and self._can_write():
+            # An older store is brought up to date once, then read.
+            Store(self.path, create=False, timeout=timeout).close()
+        self.conn = self._connect(exists, timeout)
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_header()
-            self._migrate()
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            if readonly:
+                if self.version < SCHEMA_VERSION:
+                    raise StoreError("old_schema_readonly", self.path,
+                                     f"{self.version} < {SCHEMA_VERSION}")
+            else:
+                if exists:
+                    self._quick_check()
+                self._migrate()
+                self.conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.Error as exc:
             self.conn.close()
             raise StoreError(_classify(exc), self.path, str(exc)) from exc
         except StoreError:
             self.conn.close()
             raise
+
+    def version_on_disk(self) -> int:
+        """The schema version in the file's header (bytes 60-63), without opening it."""
+        try:
+            with self.path.open("rb") as f:
+                head = f.read(64)
+        except OSError:
+            return SCHEMA_VERSION
+        if len(head) < 64 or not head.startswith(b"SQLite format 3"):
+            return SCHEMA_VERSION  # not ours to judge here: _check_header says what it is
+        return int.from_bytes(head[60:64], "big")
+
+    def _can_write(self) -> bool:
+        return os.access(self.path, os.W_OK) and _writable_dir(self.path.parent)
+
+    def _connect(self, exists: bool, timeout: float) -> sqlite3.Connection:
+        if self.readonly:
+            uri = self.path.resolve().as_uri()
+            try:
+                conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.Error as exc:
+                if _writable_dir(self.path.parent) and "unable to open" not in str(exc):
+                    raise StoreError(_classify(exc), self.path, str(exc)) from exc
+            # A WAL store on read-only media: SQLite cannot make its -shm file there. Nobody
+            # can be writing to it either, so it is read as an immutable file.
+            self.readonly_medium = True
+            try:
+                return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout)
+            except sqlite3.Error as exc:
+                raise StoreError(_classify(exc), self.path, str(exc)) from exc
+        if exists and not self._can_write():
+            raise StoreError("readonly", self.path, _why_not_writable(self.path))
+        if not exists:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError("cannot_create", self.path, exc.strerror or str(exc)) from exc
+            if not _writable_dir(self.path.parent):
+                raise StoreError("cannot_create", self.path,
+                                 _why_not_writable(self.path.parent))
+        try:
+            return sqlite3.connect(self.path, timeout=timeout)
+        except sqlite3.Error as exc:
+            code = "cannot_create" if not exists else _classify(exc)
+            raise StoreError(code, self.path, str(exc)) from exc
+
+    def _quick_check(self) -> None:
+        """Refuse a store with damaged pages before anything is written into it."""
+        rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)")]
+        if rows != ["ok"]:
+            raise StoreError("corrupt", self.path, "; ".join(rows)[:300])
 
     def __enter__(self) -> Store:
         return self
@@ -151,6 +231,8 @@ class Store:
                     self.conn.execute(statement)
                 if version == 1:
                     self._backfill_v2()
+                if version == 2:
+                    self._backfill_v3()
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             now = _now()
             self.conn.executemany(
@@ -183,6 +265,66 @@ class Store:
                 "SELECT id, text, start FROM blocks WHERE doc_id = ?", (doc_id,)).fetchall()
             self._label_blocks(self.conn, analysis, blocks)
 
+    def _backfill_v3(self) -> None:
+        """Each version-2 document becomes a document with one file; documents with the same
+        text (one file stored by two paths, a DOCX and its PDF) are merged into the first."""
+        c = self.conn
+        rows = c.execute(
+            "SELECT id, source, sha256, format, size, pages, sidecar_sha256, analyzed_at,"
+            " daihoi_version, text FROM documents ORDER BY id").fetchall()
+        for doc_id, source, sha, fmt, size, pages, sidecar, at, version, text in rows:
+            ident = identity(text)
+            keep = self._find_document(c, ident, self._meta_of(c, doc_id))
+            path = file_path(source)
+            taken = c.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone()
+            if keep is None:
+                c.execute("UPDATE documents SET content_key = ? WHERE id = ?",
+                          (ident.key, doc_id))
+                c.executemany("INSERT INTO doc_sketch (hash, doc_id) VALUES (?, ?)",
+                              [(h, doc_id) for h in ident.sketch])
+            if not taken:
+                c.execute(
+                    "INSERT INTO files (doc_id, path, source, sha256, format, size, pages,"
+                    " sidecar_sha256, analysed, analyzed_at, daihoi_version)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (keep or doc_id, path, source, sha, fmt, size, pages, sidecar,
+                     int(keep is None), at, version))
+            if keep is not None:
+                self._delete_document(c, doc_id)
+
+    # -- identity ------------------------------------------------------------------------
+
+    @staticmethod
+    def _meta_of(c: sqlite3.Connection, doc_id: int) -> dict[str, Any]:
+        row = c.execute("SELECT unit_folded, term, draft FROM documents WHERE id = ?",
+                        (doc_id,)).fetchone()
+        return dict(zip(("unit_folded", "term", "draft"), row or (None,) * 3, strict=True))
+
+    @staticmethod
+    def _find_document(c: sqlite3.Connection, ident: Identity,
+                       meta: dict[str, Any]) -> int | None:
+        """The stored document with this text (exact, or near-identical by its sketch)."""
+        found = [r[0] for r in c.execute(
+            "SELECT id FROM documents WHERE content_key = ? ORDER BY id", (ident.key,))]
+        if ident.sketch:
+            marks = ",".join("?" * len(ident.sketch))
+            found += [r[0] for r in c.execute(
+                f"SELECT doc_id FROM doc_sketch WHERE hash IN ({marks}) GROUP BY doc_id"  # noqa: S608
+                " HAVING count(*) >= ? ORDER BY count(*) DESC, doc_id",
+                (*ident.sketch, max(1, len(ident.sketch) // 2)))]
+        for doc_id in dict.fromkeys(found):
+            row = c.execute("SELECT content_key, n_words FROM documents WHERE id = ?",
+                            (doc_id,)).fetchone()
+            if row is None or not compatible_meta(meta, Store._meta_of(c, doc_id)):
+                continue
+            sketch = [r[0] for r in c.execute(
+                "SELECT hash FROM doc_sketch WHERE doc_id = ? ORDER BY hash", (doc_id,))]
+            n_words = len(str(c.execute("SELECT text FROM documents WHERE id = ?", (doc_id,))
+                              .fetchone()[0]).split()) if row[1] is None else row[1]
+            if same_text(ident, row[0] or "", int(n_words or 0), sketch):
+                return int(doc_id)
+        return None
+
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
@@ -194,78 +336,131 @@ class Store:
     def is_current(self, source: str, sha256: str) -> bool:
         """Is this exact file (and its metadata sidecar) already stored by this daihoi?"""
         row = self.conn.execute(
-            "SELECT sha256, daihoi_version, sidecar_sha256 FROM documents WHERE source = ?",
-            (source,),
+            "SELECT sha256, daihoi_version, sidecar_sha256 FROM files WHERE path = ?",
+            (file_path(source),),
         ).fetchone()
         if row is None or row[:2] != (sha256, __version__):
             return False
         return row[2] == _sidecar_sha256(source)
 
     def save(self, report: Report, record: dict[str, Any]) -> int:
-        """Store one analysed document, replacing an older version of the same source."""
+        """Store one analysed file; returns the id of its document.
+
+        A file whose text is already stored (the same report in another format, or the same
+        file by another path) joins that document; the document keeps the analysis of its
+        richest file (DOCX before TXT before PDF). A file analysed again replaces its old
+        version; a document left without files goes."""
         doc = report.document
         analysis = analysis_of_report(report)
         values = meta_values(analysis["meta"])
+        ident = identity(doc.text)
+        path = file_path(doc.source)
         with self._transaction() as c:
-            self._delete(c, doc.source)
             c.execute("DELETE FROM ingest_errors WHERE source = ?", (doc.source,))
-            columns = ("source", "sha256", "format", "pages", "size", "text", "n_blocks",
-                       "n_tables", "n_footnotes", "properties", "record", "analyzed_at",
-                       "daihoi_version", "n_words", "sidecar_sha256", *values)
-            text = doc.text
+            before = c.execute("SELECT doc_id, analysed FROM files WHERE path = ?",
+                               (path,)).fetchone()
+            doc_id = self._find_document(c, ident, values)
+            if before is not None and before[0] != doc_id:
+                self._detach(c, path, int(before[0]))
+                before = None
+            if doc_id is None:
+                doc_id = self._insert_document(c, report, record, analysis, values, ident)
+                analysed = True
+            else:
+                current = c.execute("SELECT format FROM documents WHERE id = ?",
+                                    (doc_id,)).fetchone()[0]
+                analysed = bool(before and before[1]) or (
+                    format_rank(doc.format) < format_rank(current))
+                if analysed:
+                    self._clear_document(c, doc_id)
+                    self._insert_document(c, report, record, analysis, values, ident, doc_id)
+                    c.execute("UPDATE files SET analysed = 0 WHERE doc_id = ?", (doc_id,))
+            c.execute(
+                "INSERT INTO files (doc_id, path, source, sha256, format, size, pages,"
+                " sidecar_sha256, analysed, analyzed_at, daihoi_version)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
+                " doc_id = excluded.doc_id, source = excluded.source, sha256 = excluded.sha256,"
+                " format = excluded.format, size = excluded.size, pages = excluded.pages,"
+                " sidecar_sha256 = excluded.sidecar_sha256, analysed = excluded.analysed,"
+                " analyzed_at = excluded.analyzed_at, daihoi_version = excluded.daihoi_version",
+                (doc_id, path, doc.source, doc.sha256, doc.format, doc.size, doc.pages,
+                 _sidecar_sha256(doc.source), int(analysed), _now(), __version__))
+        return doc_id
+
+    def _insert_document(
+        self, c: sqlite3.Connection, report: Report, record: dict[str, Any],
+        analysis: dict[str, Any], values: dict[str, Any], ident: Identity,
+        doc_id: int | None = None,
+    ) -> int:
+        """The document row and every row of its analysis (`doc_id`: keep this id)."""
+        doc = report.document
+        columns = ("source", "sha256", "format", "pages", "size", "text", "n_blocks",
+                   "n_tables", "n_footnotes", "properties", "record", "analyzed_at",
+                   "daihoi_version", "n_words", "sidecar_sha256", "content_key", *values)
+        text = doc.text
+        row = (
+            doc.source, doc.sha256, doc.format, doc.pages, doc.size, text,
+            len(doc.blocks), len(doc.tables), len(doc.footnotes),
+            json.dumps(doc.properties, ensure_ascii=False),
+            json.dumps(record, ensure_ascii=False), _now(), __version__,
+            len(text.split()), _sidecar_sha256(doc.source), ident.key, *values.values(),
+        )
+        if doc_id is None:
+            # Another document may still carry this source (its other files keep it alive).
+            c.execute("UPDATE documents SET source = source || ' #' || id WHERE source = ?",
+                      (doc.source,))
             cur = c.execute(
                 f"INSERT INTO documents ({', '.join(columns)})"  # noqa: S608
-                f" VALUES ({', '.join('?' * len(columns))})",
-                (
-                    doc.source, doc.sha256, doc.format, doc.pages, doc.size, text,
-                    len(doc.blocks), len(doc.tables), len(doc.footnotes),
-                    json.dumps(doc.properties, ensure_ascii=False),
-                    json.dumps(record, ensure_ascii=False), _now(), __version__,
-                    len(text.split()), _sidecar_sha256(doc.source), *values.values(),
-                ),
-            )
+                f" VALUES ({', '.join('?' * len(columns))})", row)
             doc_id = int(cur.lastrowid or 0)
-            offsets = doc.block_offsets()
+        else:
+            c.execute("UPDATE documents SET source = source || ' #' || id"
+                      " WHERE source = ? AND id <> ?", (doc.source, doc_id))
+            c.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in columns)}"  # noqa: S608
+                      " WHERE id = ?", (*row, doc_id))
+        c.executemany("INSERT INTO doc_sketch (hash, doc_id) VALUES (?, ?)",
+                      [(h, doc_id) for h in ident.sketch])
+        offsets = doc.block_offsets()
+        c.executemany(
+            "INSERT INTO blocks (doc_id, idx, kind, text, start, \"end\", page, style,"
+            " outline_level, numbering, bold, font_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (doc_id, i, b.kind, b.text, s, e, b.page, b.style, b.outline_level,
+                 b.numbering, int(b.bold), b.font_size)
+                for i, (b, (s, e)) in enumerate(zip(doc.blocks, offsets, strict=True))
+            ],
+        )
+        blocks = c.execute(
+            "SELECT id, text, start FROM blocks WHERE doc_id = ?", (doc_id,)).fetchall()
+        self._label_blocks(c, analysis, blocks)
+        for t_idx, t in enumerate(doc.tables):
+            n_cols = max((len(r) for r in t.rows), default=0)
+            c.execute(
+                "INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?)",
+                (doc_id, t_idx, t.page, json.dumps(t.pages), t.after_block, len(t.rows),
+                 n_cols, json.dumps(t.rows, ensure_ascii=False)),
+            )
             c.executemany(
-                "INSERT INTO blocks (doc_id, idx, kind, text, start, \"end\", page, style,"
-                " outline_level, numbering, bold, font_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO table_cells VALUES (?,?,?,?,?)",
                 [
-                    (doc_id, i, b.kind, b.text, s, e, b.page, b.style, b.outline_level,
-                     b.numbering, int(b.bold), b.font_size)
-                    for i, (b, (s, e)) in enumerate(zip(doc.blocks, offsets, strict=True))
+                    (doc_id, t_idx, r, col, cell)
+                    for r, row_cells in enumerate(t.rows)
+                    for col, cell in enumerate(row_cells)
                 ],
             )
-            blocks = c.execute(
-                "SELECT id, text, start FROM blocks WHERE doc_id = ?", (doc_id,)).fetchall()
-            self._label_blocks(c, analysis, blocks)
-            for t_idx, t in enumerate(doc.tables):
-                n_cols = max((len(r) for r in t.rows), default=0)
-                c.execute(
-                    "INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?)",
-                    (doc_id, t_idx, t.page, json.dumps(t.pages), t.after_block, len(t.rows),
-                     n_cols, json.dumps(t.rows, ensure_ascii=False)),
-                )
-                c.executemany(
-                    "INSERT INTO table_cells VALUES (?,?,?,?,?)",
-                    [
-                        (doc_id, t_idx, r, col, cell)
-                        for r, row in enumerate(t.rows)
-                        for col, cell in enumerate(row)
-                    ],
-                )
-            c.executemany(
-                "INSERT INTO footnotes VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (doc_id, i, f.id, f.kind, f.text, f.block, f.offset, f.page)
-                    for i, f in enumerate(doc.footnotes)
-                ],
-            )
-            c.executemany(
-                "INSERT INTO running_lines VALUES (?,?,?)",
-                [(doc_id, "header", h) for h in doc.page_headers]
-                + [(doc_id, "footer", f) for f in doc.page_footers],
-            )
-            self._write_analysis(c, doc_id, analysis)
+        c.executemany(
+            "INSERT INTO footnotes VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (doc_id, i, f.id, f.kind, f.text, f.block, f.offset, f.page)
+                for i, f in enumerate(doc.footnotes)
+            ],
+        )
+        c.executemany(
+            "INSERT INTO running_lines VALUES (?,?,?)",
+            [(doc_id, "header", h) for h in doc.page_headers]
+            + [(doc_id, "footer", f) for f in doc.page_footers],
+        )
+        self._write_analysis(c, doc_id, analysis)
         return doc_id
 
     @staticmethod
@@ -294,22 +489,36 @@ class Store:
         )
         c.executemany(
             "INSERT INTO paragraphs_fts (rowid, exact, folded) VALUES (?, ?, ?)",
-            [(block_id, text, fold(text)) for block_id, text, _ in blocks if text],
+            [(block_id, exact(text), fold(text)) for block_id, text, _ in blocks if text],
         )
 
     @staticmethod
-    def _delete(c: sqlite3.Connection, source: str) -> None:
-        row = c.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
-        if row is None:
-            return
+    def _clear_document(c: sqlite3.Connection, doc_id: int) -> None:
+        """Remove a document's analysis rows (and their index rows), keeping the document."""
         # The index is contentless: its rows go with the 'delete' command and the same values.
         c.executemany(
             "INSERT INTO paragraphs_fts (paragraphs_fts, rowid, exact, folded)"
             " VALUES ('delete', ?, ?, ?)",
-            [(bid, text, fold(text)) for bid, text in c.execute(
-                "SELECT id, text FROM blocks WHERE doc_id = ? AND text <> ''", (row[0],))],
+            [(bid, exact(text), fold(text)) for bid, text in c.execute(
+                "SELECT id, text FROM blocks WHERE doc_id = ? AND text <> ''", (doc_id,))],
         )
-        c.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+        for table in ("blocks", "doc_tables", "table_cells", "footnotes", "running_lines",
+                      "sections", "doc_references", "indicators", "findings", "doc_sketch"):
+            c.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608
+
+    @classmethod
+    def _delete_document(cls, c: sqlite3.Connection, doc_id: int) -> None:
+        cls._clear_document(c, doc_id)
+        c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    @classmethod
+    def _detach(cls, c: sqlite3.Connection, path: str, doc_id: int) -> None:
+        """Take a file away from its document; a document left without files goes."""
+        c.execute("DELETE FROM files WHERE path = ?", (path,))
+        left = c.execute("SELECT source FROM files WHERE doc_id = ? ORDER BY analysed DESC, id",
+                         (doc_id,)).fetchone()
+        if left is None:
+            cls._delete_document(c, doc_id)
 
     def save_error(self, source: str, code: str, message: str) -> None:
         """List a file that could not be read; its previous good version, if any, stays."""
@@ -321,16 +530,19 @@ class Store:
             )
 
     def remove(self, source: str) -> bool:
-        """Remove a document; True when it was there."""
+        """Remove a file; its document goes with its last file. True when it was there."""
         with self._transaction() as c:
-            found = c.execute("SELECT 1 FROM documents WHERE source = ?", (source,)).fetchone()
-            self._delete(c, source)
-        return found is not None
+            path = file_path(source)
+            row = c.execute("SELECT doc_id FROM files WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                return False
+            self._detach(c, path, int(row[0]))
+        return True
 
     # -- reading -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        tables = ("documents", "blocks", "doc_tables", "footnotes", "ingest_errors",
+        tables = ("documents", "files", "blocks", "doc_tables", "footnotes", "ingest_errors",
                   "sections", "doc_references", "indicators", "findings")
         return {
             t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
@@ -343,6 +555,18 @@ class Store:
         if row is None:
             raise KeyError(doc_id)
         return json.loads(row[0])
+
+
+def _why_not_writable(path: Path) -> str:
+    target = path if path.exists() else path.parent
+    if not target.exists():
+        return "no such folder"
+    try:
+        if os.statvfs(target).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except OSError:
+        pass
+    return "permission denied"
 
 
 def _statements(script: str) -> list[str]:

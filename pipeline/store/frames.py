@@ -1,18 +1,31 @@
-"""The store's tables as pandas DataFrames: what comparisons, exports and reports read."""
+"""The store's tables as pandas DataFrames: what comparisons, exports and reports read.
+
+Columns keep the type SQLite stored: a column whose values are all integers is an integer
+column (pandas' nullable `Int64`, so `pages` is 11, not 11.0, even with gaps); text stays text
+(the feature "nan" of "nan giải" is a string, not a missing value).
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import fields
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
+from pipeline.model import Meta
+
 DOCUMENT_COLUMNS = ("id AS doc_id, source, sha256, format, pages, n_words, unit, unit_level,"
                     " parent, province, term, year, date, doc_type, draft, doc_type_confidence,"
+                    " (SELECT count(*) FROM files f WHERE f.doc_id = documents.id) AS n_files,"
                     " analyzed_at, daihoi_version")
 
 QUERIES = {
     "documents": f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id",
+    "files": "SELECT doc_id, source, path, format, sha256, size, pages, analysed, analyzed_at,"
+             " daihoi_version FROM files ORDER BY doc_id, analysed DESC, id",
     "paragraphs": "SELECT id AS paragraph_id, doc_id, idx, section, is_heading, kind, page,"
                   " start, \"end\", text FROM paragraphs ORDER BY doc_id, idx",
     "sections": "SELECT * FROM sections ORDER BY doc_id, idx",
@@ -27,6 +40,29 @@ QUERIES = {
 }
 
 
+def typed_frame(cursor: sqlite3.Cursor) -> pd.DataFrame:
+    """A query's rows as a DataFrame, each column typed from the values SQLite returned."""
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+    for name in names:
+        frame[name] = _typed(frame[name])
+    return frame
+
+
+def _typed(column: pd.Series) -> pd.Series:
+    values = column[column.notna()]
+    if values.empty:
+        return column.astype(object)
+    kinds = {type(v) for v in values}
+    if kinds == {int}:
+        # Plain int64 when nothing is missing (what numpy code expects), else nullable Int64.
+        return column.astype("int64" if len(values) == len(column) else "Int64")
+    if kinds <= {int, float}:
+        return column.astype("float64")
+    return column.astype(object).where(column.notna(), None)
+
+
 class Frames:
     """Each table read once, on first use: `Frames(conn).documents`, `.paragraphs`, ..."""
 
@@ -34,9 +70,27 @@ class Frames:
         self.conn = conn
 
     def read(self, name: str) -> pd.DataFrame:
-        frame = pd.read_sql_query(QUERIES[name], self.conn)
+        frame = typed_frame(self.conn.execute(QUERIES[name]))
         if name == "documents":
             frame["draft"] = frame["draft"].map({1: True, 0: False}).astype("object")
+            frame = self._with_meta(frame)
+        return frame
+
+    def _with_meta(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Every field of each document's `meta` (reviewed_term, issuer, signer, ...), also
+        those without a column of their own in the store."""
+        metas: dict[int, dict[str, Any]] = {}
+        for doc_id, meta_json in self.conn.execute(
+                "SELECT id, json_extract(record, '$.meta') FROM documents"):
+            metas[int(doc_id)] = json.loads(meta_json) if meta_json else {}
+        keys = [f.name for f in fields(Meta)]
+        keys += sorted({k for m in metas.values() for k in m} - set(keys))
+        at = list(frame.columns).index("doc_type_confidence") + 1
+        for key in (k for k in keys if k not in frame.columns):
+            column = pd.Series([metas.get(int(d), {}).get(key) for d in frame["doc_id"]],
+                               index=frame.index, dtype=object)
+            frame.insert(at, key, _typed(column))
+            at += 1
         return frame
 
     @cached_property

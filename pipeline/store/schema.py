@@ -9,7 +9,7 @@ The full layout is described in pipeline/store/README.md.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns of `documents` filled from `report.meta` (the JSON record's "meta").
 META_COLUMNS = ("unit", "unit_level", "parent", "province", "term", "year", "date", "doc_type",
@@ -223,5 +223,38 @@ CREATE TABLE store_info (
 );
 """
 
+# Version 3: a document is its text, a file is where it was read (pipeline/store/identity.py).
+# `documents` keeps one row per distinct text (its columns describe the file whose analysis it
+# holds); `files` one row per file, however reached; `doc_sketch` indexes each document's
+# shingle sketch so a new file finds the document it repeats in one query. Rows of version 2
+# get their file and sketch from `documents` (database.py), duplicates merged.
+V2_TO_V3 = """
+ALTER TABLE documents ADD COLUMN content_key TEXT;
+CREATE INDEX documents_content_key ON documents(content_key);
+
+CREATE TABLE files (
+    id            INTEGER PRIMARY KEY,
+    doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    path          TEXT NOT NULL UNIQUE,     -- absolute, links resolved: one file however named
+    source        TEXT NOT NULL,            -- the path as it was given
+    sha256        TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    pages         INTEGER,
+    sidecar_sha256 TEXT,
+    analysed      INTEGER NOT NULL DEFAULT 0, -- 1: the document holds this file's analysis
+    analyzed_at   TEXT NOT NULL,
+    daihoi_version TEXT NOT NULL
+);
+CREATE INDEX files_doc ON files(doc_id);
+
+CREATE TABLE doc_sketch (
+    hash          INTEGER NOT NULL,
+    doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (hash, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX doc_sketch_doc ON doc_sketch(doc_id);
+"""
+
 # Each entry takes the store from version i to i + 1.
-MIGRATIONS: dict[int, str] = {0: V1, 1: V1_TO_V2}
+MIGRATIONS: dict[int, str] = {0: V1, 1: V1_TO_V2, 2: V2_TO_V3}
