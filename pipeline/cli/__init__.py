@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "export",      # export
     "report",      # report
     "train",       # train
+    "web",         # serve, user
 )
 
 
