@@ -3,6 +3,7 @@ the migration from version 1, and files that are not usable stores."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import shutil
@@ -10,7 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from corpus_fixtures import SYNTHETIC, analysed, copy_of_store, corpus_store, synthetic_truth
+from corpus_fixtures import (
+    SYNTHETIC,
+    analysed,
+    copy_of_store,
+    corpus_store,
+    daihoi,
+    daihoi_on_read_only,
+    synthetic_truth,
+)
 
 from conftest import corpus_file
 from pipeline import __version__
@@ -188,3 +197,139 @@ def test_a_locked_store_gives_a_plain_error_and_keeps_its_data(tmp_path: Path) -
         holder.close()
     with Store(db) as store:
         assert store.counts()["documents"] == len(analysed())
+
+
+# -- documents, not files (schema 3) ----------------------------------------------------------
+
+
+def _save(store: Store, path: Path) -> int:
+    report = analyze(path)
+    return store.save(report, report_record(report))
+
+
+def test_the_same_report_as_txt_docx_and_pdf_is_one_document_with_three_files(
+        tmp_path: Path) -> None:
+    stem = "000_4435fb2a97849b7c"
+    with Store(tmp_path / "s.db") as store:
+        ids = {_save(store, corpus_file(kind, stem)) for kind in ("pdf", "seeds", "docx")}
+        assert len(ids) == 1
+        counts = store.counts()
+        assert (counts["documents"], counts["files"]) == (1, 3)
+        # The document holds the analysis of its richest file, the DOCX.
+        fmt, n_blocks = _row(store.conn, "SELECT format, n_blocks FROM documents")
+        assert fmt == "docx" and counts["blocks"] == n_blocks
+        assert _row(store.conn, "SELECT count(*) FROM files WHERE analysed = 1") == (1,)
+        # A search hit is a paragraph of one document, not one per file.
+        hits = search(store.conn, "bảo vệ chính trị nội bộ", limit=1000)
+        assert hits and len({(h.doc_id, h.idx) for h in hits}) == len(hits)
+        assert {h.doc_id for h in hits} == ids
+
+
+def test_one_file_by_a_relative_and_an_absolute_path_or_copied_is_one_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    name = synthetic_truth()["documents"][3]["file"]
+    (tmp_path / "in").mkdir()
+    shutil.copyfile(SYNTHETIC / name, tmp_path / "in" / name)
+    monkeypatch.chdir(tmp_path)
+    with Store(tmp_path / "s.db") as store:
+        first = _save(store, Path("in") / name)
+        assert _save(store, (tmp_path / "in" / name).resolve()) == first
+        assert (store.counts()["documents"], store.counts()["files"]) == (1, 1)
+        (tmp_path / "copy").mkdir()
+        shutil.copyfile(SYNTHETIC / name, tmp_path / "copy" / name)
+        assert _save(store, Path("copy") / name) == first
+        assert (store.counts()["documents"], store.counts()["files"]) == (1, 2)
+        # Removing one file keeps the document; removing the last removes it.
+        assert store.remove(str(Path("in") / name))
+        assert store.counts()["documents"] == 1
+        assert store.remove(str(tmp_path / "copy" / name))
+        assert (store.counts()["documents"], store.counts()["files"], store.counts()["blocks"]) \
+            == (0, 0, 0)
+
+
+def test_two_terms_or_a_draft_and_a_revised_final_stay_two_documents(tmp_path: Path) -> None:
+    _, report = next((p, r) for p, r in analysed() if p == REAL)
+    with Store(tmp_path / "s.db") as store:
+        first = store.save(report, report_record(report))
+        other_term = copy.deepcopy(report)
+        other_term.meta.term = "2030-2035"
+        other_term.document.source = str(tmp_path / "nhiem_ky_sau.docx")
+        assert store.save(other_term, report_record(other_term)) != first
+        # A final version that changed one paragraph in twenty is not its draft.
+        final = copy.deepcopy(report)
+        final.meta.draft = not report.meta.draft
+        final.document.source = str(tmp_path / "chinh_thuc.docx")
+        for block in final.document.blocks[::20]:
+            block.text = " ".join(reversed(block.text.split()))
+        assert store.save(final, report_record(final)) not in (first,)
+        assert store.counts()["documents"] == 3
+
+
+def test_a_version_2_store_with_one_file_stored_twice_is_merged(tmp_path: Path) -> None:
+    db = tmp_path / "v1.db"
+    _, report = next((p, r) for p, r in analysed() if p == REAL)
+    record = report_record(report)
+    doc = report.document
+    con = sqlite3.connect(db)
+    con.executescript(V1)
+    for doc_id, source in ((1, doc.source), (2, str(Path(doc.source).resolve()) + "#copy")):
+        con.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc_id, source, doc.sha256, doc.format, doc.pages, doc.size, doc.text,
+                     len(doc.blocks), len(doc.tables), len(doc.footnotes), "{}",
+                     json.dumps(record, ensure_ascii=False), "2025-01-01T00:00:00+00:00",
+                     "0.1.0"))
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with Store(db) as store:
+        counts = store.counts()
+        assert (counts["documents"], counts["files"]) == (1, 2)
+        assert counts["findings"] == len(report.findings)
+
+
+# -- stores that cannot be used, and stores that can only be read -----------------------------
+
+
+def test_a_store_that_cannot_be_created_says_why(tmp_path: Path) -> None:
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    for path, why in ((tmp_path / "tep" / "kho.db", f"{tmp_path / 'tep'}: not a folder"),
+                      (Path("/proc/daihoi/kho.db"), "No such file or directory")):
+        with pytest.raises(StoreError) as err:
+            Store(path)
+        assert err.value.code == "cannot_create"
+        assert why in err.value.message("en") and "--db" in err.value.message("en")
+
+
+def test_a_store_with_damaged_pages_is_refused_for_writing_and_left_alone(
+        tmp_path: Path) -> None:
+    db = copy_of_store(tmp_path / "hong.db")
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'blocks'").fetchone()[0]
+    con.close()
+    data = bytearray(db.read_bytes())
+    # Scribble over the middle of the blocks table's root page (not the file header).
+    at = (root - 1) * page_size + 8
+    data[at:at + 200] = bytes(range(200))
+    db.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as err:
+        Store(db)
+    assert err.value.code == "corrupt"
+    assert db.read_bytes() == bytes(data)
+    status, _, err_text = daihoi("run", SYNTHETIC, "--db", db, "--force", "--lang", "en")
+    assert status == 2 and "damaged" in err_text
+    assert db.read_bytes() == bytes(data)
+
+
+def test_a_healthy_store_on_read_only_media_is_read_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = copy_of_store(folder / "kho.db")
+    with Store(db):  # a WAL store, as `daihoi run` leaves it
+        pass
+    status, out, err = daihoi_on_read_only(folder, "search", "dang vien ket nap", "--db", db,
+                                           "--lang", "en")
+    assert status == 0, err
+    assert "read-only" in err and "damaged" not in err and "kết nạp" in out
+    status, out, err = daihoi_on_read_only(folder, "run", SYNTHETIC, "--db", db, "--lang", "en")
+    assert status == 2 and "Cannot write" in err and "Traceback" not in err

@@ -9,47 +9,66 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
-from pipeline.extract.registry import Citations, corpus_citations, default_registry
+from pipeline.cli.common import (
+    Parents,
+    add_db_option,
+    console,
+    reports_store_errors,
+    say,
+    shown,
+    visible,
+)
 from pipeline.i18n import message
-from pipeline.store.database import Store, store_errors
-from pipeline.store.search import DEFAULT_LIMIT, RANK_LIMIT, Filters, count, kwic, search
+
+if TYPE_CHECKING:
+    from pipeline.extract.registry import Citations
+
+DEFAULT_LIMIT = 20  # pipeline.store.search.DEFAULT_LIMIT (tested)
 
 
 def register(sub: Any, parents: Parents, lang: str) -> None:
     """Add `search` and `registry`."""
-    p = sub.add_parser("search", parents=[parents.common], help=message("cli.search.help", lang))
-    p.add_argument("query", metavar="QUERY")
-    add_db_option(p)
-    p.add_argument("--unit", help="part of the unit name (any case or accents)")
-    p.add_argument("--term", help="nhiệm kỳ, e.g. 2020-2025")
-    p.add_argument("--section", help="section label and its children, e.g. party_building")
-    p.add_argument("--doc-type", dest="doc_type", help="political_report, speech, news, ...")
-    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
-    p.add_argument("--kwic", action="store_true", help="keyword-in-context lines")
-    p.add_argument("--window", type=int, default=6, help="words each side for --kwic")
-    p.add_argument("--json", action="store_true", help="JSON Lines, one hit per line")
+    def h(key: str) -> str:
+        return message(f"cli.opt.search.{key}", lang)
+
+    p = sub.add_parser("search", parents=[parents.common], help=message("cli.search.help", lang),
+                       description=message("cli.search.help", lang))
+    p.add_argument("query", metavar="QUERY", help=h("query"))
+    add_db_option(p, lang)
+    p.add_argument("--unit", help=h("unit"))
+    p.add_argument("--term", help=h("term"))
+    p.add_argument("--section", help=h("section"))
+    p.add_argument("--doc-type", dest="doc_type", help=h("doc_type"))
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=h("limit"))
+    p.add_argument("--kwic", action="store_true", help=h("kwic"))
+    p.add_argument("--window", type=int, default=6, help=h("window"))
+    p.add_argument("--json", action="store_true", help=h("json"))
     p.set_defaults(func=run)
 
-    p = sub.add_parser("registry", parents=[parents.common], help=message("registry.help", lang))
-    add_db_option(p)
-    p.add_argument("--json", action="store_true", help="one JSON line per id")
+    p = sub.add_parser("registry", parents=[parents.common], help=message("registry.help", lang),
+                       description=message("registry.help", lang))
+    add_db_option(p, lang)
+    p.add_argument("--json", action="store_true", help=message("cli.opt.registry.json", lang))
     p.set_defaults(func=cmd_registry)
 
 
 @reports_store_errors
 def run(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from pipeline.store.database import Store, store_errors
+    from pipeline.store.search import RANK_LIMIT, Filters, count, kwic, search
+
     filters = Filters(unit=args.unit, term=args.term, section=args.section,
                       doc_type=args.doc_type)
-    with Store(args.db, create=False) as store, store_errors(args.db):
+    with Store(args.db, create=False, readonly=True) as store, store_errors(args.db):
         if args.kwic:
             return _print_kwic(kwic(store.conn, args.query, filters, args.window, args.limit),
                                args)
@@ -71,15 +90,29 @@ def run(args: argparse.Namespace) -> int:
     for key in ("file", "unit", "section", "text"):
         table.add_column(message(f"cli.search.col.{key}", args.lang), overflow="fold")
     for h in hits:
-        snippet = escape(h.snippet(90, ("\0", "\1"))).replace("\0", "[bold yellow]") \
-            .replace("\1", "[/bold yellow]")
+        snippet = _marked(h.snippet(90, ("\0", "\1")))
         unit = " ".join(x for x in (h.unit or "", h.term or "") if x)
-        table.add_row(h.source.rsplit("/", 1)[-1], escape(unit), h.section or "", snippet)
-    Console(soft_wrap=True).print(table)
+        table.add_row(shown(h.source.rsplit("/", 1)[-1]), shown(unit), shown(h.section or ""),
+                      snippet)
+    console().print(table)
     say("cli.search.count", args.lang, shown=len(hits), total=total)
     if not all(h.ranked for h in hits):
         say("cli.search.unranked", args.lang, limit=f"{RANK_LIMIT:,}")
     return 0
+
+
+def _marked(snippet: str) -> Any:
+    """The snippet as Rich Text, the matches (between \\0 and \\1) in bold yellow: the
+    paragraph's own text is never read as markup."""
+    from rich.text import Text
+
+    text = Text()
+    for part in re.split(r"(\0[^\1]*\1)", snippet):
+        if part.startswith("\0"):
+            text.append(visible(part[1:-1]), style="bold yellow")
+        else:
+            text.append(visible(part))
+    return text
 
 
 def _print_kwic(frame: Any, args: argparse.Namespace) -> int:
@@ -90,12 +123,14 @@ def _print_kwic(frame: Any, args: argparse.Namespace) -> int:
     if frame.empty:
         say("cli.search.none", args.lang, query=args.query)
         return 0
-    console = Console(soft_wrap=True)
+    out = console()
     width = min(60, max(len(p) for p in frame["pre"]))
     for row in frame.itertuples():
-        console.print(f"{escape(row.pre[-width:]):>{width}} [bold yellow]{escape(row.keyword)}"
-                      f"[/bold yellow] {escape(row.post)}   [dim]{row.source.rsplit('/', 1)[-1]}"
-                      f"[/dim]", highlight=False)
+        pre = visible(row.pre[-width:])
+        # Padded before escaping: the markup escapes would count towards the width.
+        out.print(f"{escape(f'{pre:>{width}}')} [bold yellow]{shown(row.keyword)}"
+                  f"[/bold yellow] {shown(row.post)}   [dim]{shown(row.source.rsplit('/', 1)[-1])}"
+                  f"[/dim]")
     return 0
 
 
@@ -103,15 +138,17 @@ def _print_kwic(frame: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    err = Console(stderr=True, soft_wrap=True)
+    from rich.table import Table
+
+    from pipeline.extract.registry import corpus_citations
+
     citations: dict[str, Citations] = {}
     try:
         citations = corpus_citations(args.db)
     except FileNotFoundError:
-        err.print(message("registry.no_store", args.lang, path=args.db), highlight=False)
+        say("registry.no_store", args.lang, stderr=True, path=args.db)
     except sqlite3.Error as exc:
-        err.print(message("registry.bad_store", args.lang, path=args.db, detail=exc),
-                  highlight=False)
+        say("registry.bad_store", args.lang, stderr=True, path=args.db, detail=exc)
         return 2
     rows = registry_rows(citations)
     if args.json:
@@ -123,7 +160,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
                 "cited_dates"):
         table.add_column(message(f"refs.col.{key}", args.lang), overflow="fold")
     for row in rows:
-        table.add_row(
+        table.add_row(*(shown(cell) for cell in (
             row["id"],
             row["type"] or "",
             ", ".join(e["date"] or "?" for e in row["registry"]),
@@ -131,14 +168,16 @@ def cmd_registry(args: argparse.Namespace) -> int:
             str(row["count"]),
             str(row["documents"]),
             ", ".join(f"{d} ×{n}" for d, n in row["cited_dates"].items()),
-        )
-    Console(soft_wrap=True).print(table)
+        )))
+    console().print(table)
     return 0
 
 
 def registry_rows(citations: dict[str, Citations]) -> list[dict[str, Any]]:
     """One row per id of the curated registry or the corpus: registry entries and citations,
     the most cited first."""
+    from pipeline.extract.registry import Citations, default_registry
+
     registry = default_registry()
     ids = list(dict.fromkeys(registry.ids + list(citations)))
     rows = []

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from pipeline import __version__
 from pipeline.i18n import message
 from pipeline.model import Report
 from pipeline.store.folding import exact, fold
-from pipeline.store.identity import Identity, compatible_meta, format_rank, identity, same_text
+from pipeline.store.identity import Identity, format_rank, identity, same_text, threshold
 from pipeline.store.rows import (
     SectionLocator,
     analysis_of_record,
@@ -36,9 +37,21 @@ from pipeline.store.rows import (
 )
 from pipeline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Store", "StoreError", "SCHEMA_VERSION", "sidecar_path", "store_errors"]
+__all__ = ["ReadOnlyMedium", "Store", "StoreError", "SCHEMA_VERSION", "sidecar_path",
+           "store_errors"]
 
 _DOC_TABLES = ("sections", "doc_references", "indicators", "findings")
+
+
+class ReadOnlyMedium(UserWarning):
+    """Warned when a store is opened for reading from read-only media (it still works)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        super().__init__(self.path)
+
+    def message(self, lang: str = "vi") -> str:
+        return message("store.readonly_medium", lang, path=self.path)
 
 
 class StoreError(Exception):
@@ -166,6 +179,7 @@ class Store:
             # A WAL store on read-only media: SQLite cannot make its -shm file there. Nobody
             # can be writing to it either, so it is read as an immutable file.
             self.readonly_medium = True
+            warnings.warn(ReadOnlyMedium(self.path), stacklevel=3)
             try:
                 return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout)
             except sqlite3.Error as exc:
@@ -173,6 +187,9 @@ class Store:
         if exists and not self._can_write():
             raise StoreError("readonly", self.path, _why_not_writable(self.path))
         if not exists:
+            blocker = next((p for p in self.path.parents if p.exists() and not p.is_dir()), None)
+            if blocker is not None:
+                raise StoreError("cannot_create", self.path, f"{blocker}: not a folder")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -315,13 +332,14 @@ class Store:
         for doc_id in dict.fromkeys(found):
             row = c.execute("SELECT content_key, n_words FROM documents WHERE id = ?",
                             (doc_id,)).fetchone()
-            if row is None or not compatible_meta(meta, Store._meta_of(c, doc_id)):
+            needed = threshold(meta, Store._meta_of(c, doc_id))
+            if row is None or needed is None:
                 continue
             sketch = [r[0] for r in c.execute(
                 "SELECT hash FROM doc_sketch WHERE doc_id = ? ORDER BY hash", (doc_id,))]
             n_words = len(str(c.execute("SELECT text FROM documents WHERE id = ?", (doc_id,))
                               .fetchone()[0]).split()) if row[1] is None else row[1]
-            if same_text(ident, row[0] or "", int(n_words or 0), sketch):
+            if same_text(ident, row[0] or "", int(n_words or 0), sketch, needed):
                 return int(doc_id)
         return None
 

@@ -12,8 +12,10 @@ matches. Two checks, cheap first:
   their shingle sets; near-identical texts (`SAME_JACCARD`) of similar length are one
   document. The store indexes each sketch hash, so finding candidates is one indexed query.
 
-Metadata that a person set decides against a merge: a draft and its final version, or two
-terms of one unit, stay two documents however alike their text (`compatible_meta`).
+Metadata decides against a merge: two units' or two terms' reports stay two documents however
+alike their text. A draft and a final version are one document only when their texts are all
+but identical (`DRAFT_JACCARD`): a TXT copy loses the "DỰ THẢO" stamp of its DOCX, while a
+final version that changed a few sentences is already below that (`threshold`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pipeline.store.folding import WORD_RE, fold
 SKETCH_SIZE = 64
 SHINGLE = 5
 SAME_JACCARD = 0.85  # PDF vs DOCX of a real report: 0.997; TXT vs DOCX: 0.979
+DRAFT_JACCARD = 0.97  # a draft and a final: one changed word in 100 gives ~0.95
 LENGTH_RATIO = 0.9  # shorter text / longer text, in words
 
 # Which file's analysis a document keeps when it has several: the richest source first (styles
@@ -72,21 +75,26 @@ def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for h in union_k if h in both) / k
 
 
-def same_text(a: Identity, b_key: str, b_words: int, b_sketch: Sequence[int]) -> bool:
+def same_text(a: Identity, b_key: str, b_words: int, b_sketch: Sequence[int],
+              threshold: float = SAME_JACCARD) -> bool:
     if a.key == b_key:
         return True
     if min(a.n_words, b_words) < LENGTH_RATIO * max(a.n_words, b_words):
         return False
-    return jaccard(a.sketch, b_sketch) >= SAME_JACCARD
+    return jaccard(a.sketch, b_sketch) >= threshold
 
 
-def compatible_meta(a: dict[str, object], b: dict[str, object]) -> bool:
-    """False when both sides state a different unit, term or draft flag."""
-    for field in ("unit_folded", "term", "draft"):
-        x, y = a.get(field), b.get(field)
-        if x is not None and y is not None and x != y:
-            return False
-    return True
+def _differ(a: dict[str, object], b: dict[str, object], field: str) -> bool:
+    x, y = a.get(field), b.get(field)
+    return x is not None and y is not None and x != y
+
+
+def threshold(a: dict[str, object], b: dict[str, object]) -> float | None:
+    """The Jaccard similarity two texts need to be one document, given their metadata; None
+    when they never are (both state a different unit or term)."""
+    if _differ(a, b, "unit_folded") or _differ(a, b, "term"):
+        return None
+    return DRAFT_JACCARD if _differ(a, b, "draft") else SAME_JACCARD
 
 
 def format_rank(fmt: str | None) -> int:
