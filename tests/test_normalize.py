@@ -1,4 +1,5 @@
-"""clean_text, fold_diacritics and normalize_document on real seed text and real DOCX runs."""
+"""clean_text (verbatim), match_form (matching), fold_diacritics and normalize_document on real
+seed text and real DOCX runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from docx import Document as DocxDocument
 from conftest import SEEDS, STEMS
 from fixtures.make_legacy import make_legacy_docx
 from pipeline.ingest.legacy import encode
-from pipeline.ingest.normalize import clean_text, fold_diacritics, normalize_document
+from pipeline.ingest.normalize import (
+    clean_text,
+    fold_diacritics,
+    fold_same_length,
+    match_form,
+    normalize_document,
+)
 from pipeline.model import Block, Document, Footnote, Table
 
 
@@ -34,8 +41,20 @@ def seed(stem: str) -> str:
     ],
 )
 def test_tone_marks_one_convention(raw: str, clean: str) -> None:
-    assert clean_text(raw) == clean
-    assert clean_text(unicodedata.normalize("NFD", raw)) == clean
+    # The matching form unifies the placement; the verbatim text keeps the author's.
+    assert match_form(raw) == clean
+    assert match_form(unicodedata.normalize("NFD", raw)) == clean
+    assert len(match_form(raw)) == len(raw)
+    assert clean_text(raw) == raw
+    assert clean_text(unicodedata.normalize("NFD", raw)) == raw
+
+
+def test_match_form_keeps_offsets_on_seed_text() -> None:
+    text = clean_text(seed(STEMS[0]) + " Uỷ ban “Hoà Bình” – khoá\u00a0XIV")
+    form = match_form(text)
+    assert len(form) == len(text)
+    assert "Ủy ban" in form and '"Hòa Bình" - khóa XIV' in form
+    assert fold_same_length(text) == fold_same_length(form)
 
 
 @pytest.mark.parametrize(
@@ -45,14 +64,17 @@ def test_tone_marks_one_convention(raw: str, clean: str) -> None:
 )
 def test_tone_marks_left_alone(word: str) -> None:
     assert clean_text(word) == word
+    assert match_form(word) == word
 
 
 def test_seed_words_keep_their_letters() -> None:
-    # Only the placement of marks on oa/oe/uy may change; every other letter stays.
+    # Verbatim: every character of the seed survives cleaning, only whitespace collapses.
     text = unicodedata.normalize("NFC", seed(STEMS[0]))
     out = clean_text(text)
-    assert fold_diacritics(out) == fold_diacritics(" ".join(text.split()))
-    assert "hoà " not in out and "thuỷ" not in out
+    assert out == " ".join(text.split())
+    form = match_form(out)
+    assert fold_same_length(form) == fold_same_length(out)
+    assert "hoà " not in form and "thuỷ" not in form
 
 
 # --------------------------------------------------------------------------- invisibles
@@ -116,12 +138,12 @@ def test_normalize_document_remaps_indices() -> None:
         page_headers=["DỰ\u00a0THẢO "], page_footers=[" 19"],
     )
     normalize_document(doc)
-    assert [b.text for b in doc.blocks] == ["Mở đầu", "Thủy lợi", "Kết luận"]
+    assert [b.text for b in doc.blocks] == ["Mở đầu", "Thuỷ lợi", "Kết luận"]
     assert [t.after_block for t in doc.tables] == [0, -1, 1, 2]
     assert doc.tables[0].rows == [["a", ""]]
     fn1, fn2 = doc.footnotes
     assert (fn1.text, fn1.block, fn1.offset) == ("Ghi chú", 1, 8)  # "Thuỷ  lợi": one space less
-    assert doc.blocks[fn1.block].text[: fn1.offset] == "Thủy lợi"
+    assert doc.blocks[fn1.block].text[: fn1.offset] == "Thuỷ lợi"
     assert (fn2.block, fn2.offset) == (None, None)  # its block vanished
     assert doc.page_headers == ["DỰ THẢO"] and doc.page_footers == ["19"]
     assert "legacy_encoding" not in doc.properties

@@ -13,12 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pipeline.i18n import message
+from pipeline.ingest.normalize import match_form
 from pipeline.model import Finding
+from pipeline.textindex import candidate_pairs, encode, rarest, shingles, winnow
 
 MIN_WORDS = 6  # shorter sentences ("Cụ thể:", "Cộng") repeat by nature
 MIN_PASSAGE_WORDS = 10
 NEAR = 0.8
 NEAR_MIN_WORDS = 10
+# A bigram that is still among the rarest of more sentences than this (a hostile text repeating
+# one near-identical sentence thousands of times) makes no candidates: time stays bounded.
+MAX_POSTINGS = 400
 
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?;](?=\s)|$)", re.MULTILINE)
 _LEADER = re.compile(r"^\s*(?:[-+•*❖o]\s+|\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ][)]\s+)")
@@ -38,7 +43,8 @@ def sentence_units(text: str) -> list[Unit]:
         start, end = m.start(), m.end()
         chunk = text[start:end]
         lead = _LEADER.match(chunk)
-        words = tuple(w.lower() for w in _WORD.findall(chunk[lead.end() if lead else 0:]))
+        # match_form keeps the length, so it applies to the chunk at once, not word by word.
+        words = tuple(_WORD.findall(match_form(chunk[lead.end() if lead else 0:]).lower()))
         while start < end and text[start].isspace():
             start += 1
         if words:
@@ -51,47 +57,63 @@ def _bigrams(words: tuple[str, ...]) -> frozenset[tuple[str, str]]:
 
 
 def _earliest_matches(units: list[Unit]) -> dict[int, tuple[int, float]]:
-    """For each sentence that repeats an earlier one: (index of the earliest, similarity)."""
+    """For each sentence that repeats an earlier one: (index of the earliest, similarity).
+
+    Exact repeats come from a dictionary; near repeats from the shared fingerprint index
+    (`pipeline.textindex`, the copy detector's): each long sentence's word bigrams, of which
+    only the rarest few are indexed (prefix filtering: two sentences with Jaccard >= NEAR
+    always share one), so a sentence is compared with the few earlier ones that could match,
+    not with every sentence sharing a common phrase: near-linear in the document's length."""
     first_seen: dict[tuple[str, ...], int] = {}
     matches: dict[int, tuple[int, float]] = {}
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    grams: list[frozenset[tuple[str, str]]] = []
+    earlier = _near_candidates(units)
+    grams: dict[int, frozenset[tuple[str, str]]] = {}
     for k, unit in enumerate(units):
-        g = _bigrams(unit.words)
-        grams.append(g)
         if len(unit.words) < MIN_WORDS:
             continue
         if unit.words in first_seen:
             matches[k] = (first_seen[unit.words], 1.0)
-        elif len(unit.words) >= NEAR_MIN_WORDS:
-            best = _best_near(k, g, grams, index)
+        elif k in earlier:
+            best = _best_near(k, earlier[k], units, grams)
             if best is not None:
                 matches[k] = best
         first_seen.setdefault(unit.words, k)
-        if len(unit.words) >= NEAR_MIN_WORDS:
-            for gram in g:
-                index[gram].append(k)
     return matches
 
 
+def _near_candidates(units: list[Unit]) -> dict[int, list[int]]:
+    """Sentence -> earlier sentences sharing one of its rarest bigrams (long sentences only)."""
+    longs = [k for k, u in enumerate(units) if len(u.words) >= NEAR_MIN_WORDS]
+    if len(longs) < 2:
+        return {}
+    ids, lengths, _ = encode([units[k].words for k in longs])
+    fp_hash, fp_unit = winnow(shingles(ids, lengths, 2), 1)  # every distinct bigram
+    fp_hash, fp_unit = rarest(fp_hash, fp_unit, NEAR)
+    earlier: dict[int, list[int]] = defaultdict(list)
+    for a, b in candidate_pairs(fp_hash, fp_unit, max_units=MAX_POSTINGS):
+        earlier[longs[b]].append(longs[a])
+    return earlier
+
+
 def _best_near(
-    k: int,
-    g: frozenset[tuple[str, str]],
-    grams: list[frozenset[tuple[str, str]]],
-    index: dict[tuple[str, str], list[int]],
+    k: int, others: list[int], units: list[Unit],
+    grams: dict[int, frozenset[tuple[str, str]]],
 ) -> tuple[int, float] | None:
-    shared: dict[int, int] = defaultdict(int)
-    for gram in g:
-        for other in index.get(gram, ()):
-            shared[other] += 1
+    g = _grams(k, units, grams)
     best: tuple[int, float] | None = None
-    for other, n in shared.items():
-        if n < NEAR * len(g) * 0.5:
-            continue
-        sim = n / len(g | grams[other])
-        if sim >= NEAR and (best is None or sim > best[1] or (sim == best[1] and other < best[0])):
+    for other in sorted(others):
+        go = _grams(other, units, grams)
+        sim = len(g & go) / len(g | go)
+        if sim >= NEAR and (best is None or sim > best[1]):
             best = (other, sim)
     return best
+
+
+def _grams(k: int, units: list[Unit], cache: dict[int, frozenset[tuple[str, str]]]
+           ) -> frozenset[tuple[str, str]]:
+    if k not in cache:
+        cache[k] = _bigrams(units[k].words)
+    return cache[k]
 
 
 MAX_GAP = 3  # short sentences or headings a copied passage may step over

@@ -1,7 +1,10 @@
 """Text normalisation shared by every ingest format.
 
-`clean_text` turns one string into the canonical form the rest of the pipeline relies on:
-NFC, one tone-mark placement, no invisible or control characters, single spaces.
+`clean_text` turns one string into the verbatim form every `Document` keeps: NFC, no invisible
+or control characters, single spaces -- the author's own spelling otherwise ("hoà" stays "hoà").
+`match_form` is the one form used for matching (search index, token norms, copy detection,
+lexicon look-ups): the same length as its input, so an offset found in it is an offset in the
+verbatim text; tone placement unified ("hoà" -> "hòa"), typographic quotes/dashes made ASCII.
 `normalize_document` runs it over every string of a `Document`, after decoding legacy 8-bit
 fonts (TCVN3/VNI) that a reader could not attribute to a font name.
 """
@@ -15,7 +18,7 @@ from functools import lru_cache
 from pipeline.ingest.legacy import decode, detect_encoding
 from pipeline.model import Document
 
-__all__ = ["clean_text", "normalize_document", "fold_diacritics"]
+__all__ = ["clean_text", "match_form", "normalize_document", "fold_diacritics", "fold_same_length"]
 
 # --------------------------------------------------------------------------- tone placement
 #
@@ -86,7 +89,7 @@ def _move_tone(m: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """One string -> canonical form: NFC, one tone convention, no invisibles, single spaces.
+    """One string -> verbatim form: NFC, no invisibles, single spaces; nothing else changes.
 
     Decode legacy fonts before calling this (TCVN3 "ư" looks like a soft hyphen).
     """
@@ -95,12 +98,35 @@ def clean_text(text: str) -> str:
     if not text.isascii():
         # normalize() returns its input untouched after a quick check when it is NFC already.
         text = unicodedata.normalize("NFC", text)
-        text = _TONE_RE.sub(_move_tone, text)
         text = _INVISIBLE_RE.sub("", text)
     elif _ASCII_CONTROL_RE.search(text):
         text = _INVISIBLE_RE.sub("", text)
     # str.split() splits on exactly the Unicode whitespace \s matches, and strips, in C.
     return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- matching form
+
+# One character for one character, so the matching form keeps every offset.
+_TYPOGRAPHIC = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+})
+
+
+def match_form(text: str) -> str:
+    """The form used for matching, never for display: one tone placement ("hoà"/"hòa" ->
+    "hòa", "uỷ" -> "ủy", "hòang" -> "hoàng"), typographic quotes and dashes as ASCII, no-break
+    spaces as spaces. Case is kept. For NFC input (every `Document` string is NFC) the result
+    has exactly the length of the input, so offsets found in it are offsets in `text`.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return _TONE_RE.sub(_move_tone, text).translate(_TYPOGRAPHIC)
 
 
 # --------------------------------------------------------------------------- folding
@@ -119,6 +145,9 @@ def fold_diacritics(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    typographic = _TYPOGRAPHIC.get(ord(ch))
+    if typographic is not None:
+        return typographic  # type: ignore[return-value]
     folded = fold_diacritics(ch)
     # A character whose folding is not one character ("ǅ", "İ") keeps its lower case or itself.
     if len(folded) == 1:

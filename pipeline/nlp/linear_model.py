@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.ingest.normalize import match_form
+
 FORMAT = "daihoi-linear-text/1"
 _WORD = re.compile(r"\w+")
 
@@ -55,7 +57,8 @@ class FieldSpec:
     min_df: int = 1
 
     def analyze(self, text: str) -> list[str]:
-        text = unicodedata.normalize("NFC", text or "").lower()
+        # The matching form: features do not depend on the author's tone placement.
+        text = match_form(unicodedata.normalize("NFC", text or "")).lower()
         if self.deaccent:
             text = strip_diacritics(text)
         if self.kind == "tokens":

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.data import load_yaml
+from pipeline.ingest.normalize import match_form
 
 Span = tuple[int, int]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -63,6 +64,8 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Word spans of text[start:end], as offsets into `text`."""
     end = len(text) if end is None else end
     segment = text[start:end]
+    # The verbatim text, not its matching form: underthesea segments "Uỷ ban nhân dân" and
+    # "Hoà Bình" as one word each, but splits "Ủy | ban nhân dân" and "Hòa | Bình".
     word_tokenize, _ = _underthesea()
     words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
     spans = _align(segment, words, start)
@@ -174,7 +177,7 @@ class VietnameseTokenizer:
                 sent_starts.update(sentence_starts(text, p_start, p_end))
         words, spaces, token_starts = _words_and_spaces(text, spans)
         if not self.sentences:
-            return Doc(self.vocab, words=words, spaces=spaces)
+            return _with_norms(Doc(self.vocab, words=words, spaces=spaces))
         # Passed to the constructor: setting token.is_sent_start one by one is quadratic.
         flags: list[bool | None] = [
             None if tstart is None else (i == 0 or tstart in sent_starts)
@@ -182,7 +185,7 @@ class VietnameseTokenizer:
         ]
         if flags and flags[0] is None:
             flags[0] = True
-        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=flags)
+        return _with_norms(Doc(self.vocab, words=words, spaces=spaces, sent_starts=flags))
 
     # spaCy's Language.to_disk/from_disk call these; the tokenizer has no state of its own.
     def to_bytes(self, **_: object) -> bytes:
@@ -190,6 +193,18 @@ class VietnameseTokenizer:
 
     def from_bytes(self, _data: bytes, **__: object) -> VietnameseTokenizer:
         return self
+
+
+def _with_norms(doc: Doc) -> Doc:
+    """`token.text` stays verbatim; `token.norm_` is its lower-cased matching form, so a
+    Matcher on NORM finds "hoà" and "hòa" alike."""
+    for token in doc:
+        text = token.text
+        if not text.isascii():
+            norm = match_form(text).lower()
+            if norm != text.lower():
+                token.norm_ = norm
+    return doc
 
 
 def _words_and_spaces(

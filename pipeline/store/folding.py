@@ -1,4 +1,5 @@
-"""Accent- and case-insensitive words that keep character offsets, for the full-text index.
+"""The search index's matching forms. `exact`: the paragraph as written, tone placement unified
+("hoà" = "hòa"). `fold`: accent- and case-insensitive words that keep character offsets.
 
 `fold` is `pipeline.ingest.normalize.fold_same_length`: every character folded on its own, so
 the folded text has exactly the length of the original and a match found in it can be
@@ -11,8 +12,15 @@ import re
 from collections.abc import Iterator
 
 from pipeline.ingest.normalize import fold_same_length as fold
+from pipeline.ingest.normalize import match_form
 
 WORD_RE = re.compile(r"\w+")
+
+
+def exact(text: str) -> str:
+    """The "exact" column of the index: the verbatim text in its matching form (one tone
+    placement, so "hoà" and "hòa" are the same exact word), same length as `text`."""
+    return match_form(text)
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:

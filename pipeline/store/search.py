@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline.ingest.normalize import clean_text
 from pipeline.store.folding import WORD_RE, fold, words
+from pipeline.store.folding import exact as exact_form
 from pipeline.store.rows import normalize_term
 
 DEFAULT_LIMIT = 20
@@ -38,7 +39,7 @@ class Query:
 
     @classmethod
     def parse(cls, text: str) -> Query:
-        clean = clean_text(unicodedata.normalize("NFC", text or "")).lower()
+        clean = exact_form(clean_text(unicodedata.normalize("NFC", text or ""))).lower()
         exact = tuple(WORD_RE.findall(clean))
         return cls(text, exact, tuple(fold(w) for w in exact))
 
@@ -120,7 +121,7 @@ def match_spans(text: str, query: Query, exact: bool = False) -> list[tuple[int,
     wanted = set(query.exact if exact else query.folded)
     spans: list[tuple[int, int]] = []
     for s, e, w in words(text):
-        if (text[s:e].lower() if exact else w) not in wanted:
+        if (exact_form(text[s:e]).lower() if exact else w) not in wanted:
             continue
         if spans and not WORD_RE.search(text, spans[-1][1], s) and s - spans[-1][1] <= 3:
             spans[-1] = (spans[-1][0], e)
