@@ -16,9 +16,25 @@ from pipeline.engine.executors import Executor, make_executor
 from pipeline.engine.work import Job, Outcome, default_timeout
 from pipeline.errors import DaihoiError, IngestError
 from pipeline.ingest import SUPPORTED_SUFFIXES, Limits, file_sha256
-from pipeline.model import Report
+from pipeline.model import Block, Document, Footnote, Report, Table
 
 IGNORE_FILE = ".daihoiignore"
+_EMPTY_BLOCK = Block("")
+_EMPTY_TABLE = Table(rows=[])
+_EMPTY_NOTE = Footnote(id="", text="")
+
+
+@dataclass
+class EngineOptions:
+    """How `run` spreads its work (`--engine`, `--scheduler`, `--timeout`, `--parquet`,
+    `--batch-size`, `--follow-symlinks`)."""
+
+    engine: str = "process"
+    scheduler: str | None = None
+    timeout: float | None = None
+    parquet_dir: Path | None = None
+    batch_size: int | None = None
+    follow_symlinks: bool = False
 
 
 @dataclass
@@ -29,6 +45,21 @@ class FileResult:
     unchanged: bool = False
     lang: str = "vi"
     seconds: float = 0.0  # analysis time (0 for an unchanged file)
+
+    def slim(self) -> FileResult:
+        """This result without the document's content, only its counts (what a run's summary
+        shows): a run over 10,000 files keeps a few bytes per file, not every report."""
+        if self.report is None:
+            return self
+        doc = self.report.document
+        # Lists of one shared placeholder keep len() right at 8 bytes an item.
+        light = Document(source=doc.source, format=doc.format, sha256=doc.sha256,
+                         blocks=[_EMPTY_BLOCK] * len(doc.blocks),
+                         tables=[_EMPTY_TABLE] * len(doc.tables),
+                         footnotes=[_EMPTY_NOTE] * len(doc.footnotes), pages=doc.pages,
+                         size=doc.size)
+        return FileResult(self.source, report=Report(document=light, meta=self.report.meta),
+                          lang=self.lang, seconds=self.seconds)
 
     @property
     def error_record(self) -> dict[str, Any]:

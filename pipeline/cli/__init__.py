@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from pipeline import __version__
-from pipeline.cli.common import Parents, peek_lang
+from pipeline.cli.common import Parents, add_lang_option, argparse_language, peek_lang
 from pipeline.i18n import message
 
 # Command families, in the order of the pipeline (pipeline.cli.<name>).
@@ -34,15 +34,20 @@ COMMANDS: tuple[str, ...] = (
     "report",      # report
     "train",       # train
     "web",         # serve, user
+    "engine",      # load (run's --engine options live there too)
 )
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
-    """The whole `daihoi` parser, its help in `lang`."""
+    """The whole `daihoi` parser, its help in `lang` (build it inside `argparse_language(lang)`
+    for argparse's own words in `lang` too)."""
     parser = argparse.ArgumentParser(prog="daihoi", description=message("cli.description", lang))
-    parser.add_argument("--version", action="version", version=f"daihoi {__version__}")
+    parser.add_argument("--version", action="version", version=f"daihoi {__version__}",
+                        help=message("cli.opt.version", lang))
+    add_lang_option(parser, lang)
     parents = Parents.build(lang)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True,
+                                title=message("cli.group.commands", lang), metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"pipeline.cli.{name}").register(sub, parents, lang)
     return parser
@@ -52,5 +57,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `daihoi` with `argv` (default: sys.argv[1:]); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = peek_lang(argv)
-    args = build_parser(lang).parse_args(argv)
-    return int(args.func(args))
+    try:
+        with argparse_language(lang):
+            args = build_parser(lang).parse_args(argv)
+        return int(args.func(args))
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        return 130
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (`daihoi indicators --csv DIR | head`): end quietly.
+    Python would print a BrokenPipeError at exit while flushing stdout, so stdout is pointed at
+    /dev/null first (the recipe of the Python documentation, "Note on SIGPIPE")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a command ended by a closed pipe

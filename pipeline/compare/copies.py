@@ -24,7 +24,6 @@ Two signals are reported apart: `self_reuse` (one unit reusing its report of ano
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +32,11 @@ import pandas as pd
 
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
+from pipeline.textindex import Shingled as _Shingled
+from pipeline.textindex import candidate_pairs
+from pipeline.textindex import shingles as _shingle
+from pipeline.textindex import spread as _spread
+from pipeline.textindex import winnow as _winnow
 
 COLUMNS = ["signal", "similarity", "shared_words", "source_a", "unit_a", "term_a", "paragraph_a",
            "source_b", "unit_b", "term_b", "paragraph_b", "doc_a", "doc_b", "spans_a", "spans_b",
@@ -55,14 +59,6 @@ class CopyParams:
     max_docs: int = 50  # a shingle in more documents than this makes no candidate pairs
 
 
-@dataclass
-class _Shingled:
-    para_ids: np.ndarray  # paragraph row per shingle
-    hashes: np.ndarray  # shingle hash per shingle (uint64)
-    first: np.ndarray  # per paragraph: index of its first shingle in `hashes`
-    count: np.ndarray  # per paragraph: number of shingles
-
-
 _DIGITS = re.compile(r"\d+")
 
 
@@ -79,67 +75,6 @@ def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str, i
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
     vocab = {t: i for i, t in enumerate(uniques.tolist())}
     return codes.astype(np.int64), lengths, vocab
-
-
-def _shingle(ids: np.ndarray, lengths: np.ndarray, k: int) -> _Shingled:
-    n_par = len(lengths)
-    if len(ids) < k:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Shingled(empty, empty.astype(np.uint64), np.zeros(n_par, np.int64),
-                         np.zeros(n_par, np.int64))
-    rng = np.random.default_rng(20031)  # fixed: hashes are only compared within one run
-    token_keys = rng.integers(1, 2**63, size=int(ids.max()) + 1, dtype=np.uint64)
-    mults = rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
-    n = len(ids) - k + 1
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            h = h * mults[j] + token_keys[ids[j:j + n]]
-            h ^= h >> np.uint64(29)
-    para_of_token = np.repeat(np.arange(n_par), lengths)
-    # A shingle is valid when its k tokens lie in one paragraph.
-    valid = para_of_token[:n] == para_of_token[k - 1:k - 1 + n]
-    para_ids = para_of_token[:n][valid]
-    count = np.maximum(lengths - k + 1, 0)
-    first = np.concatenate(([0], np.cumsum(count)[:-1])) if n_par else count
-    return _Shingled(para_ids, h[valid], first, count)
-
-
-def _winnow(sh: _Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hash, paragraph) of the winnowed fingerprints, unique."""
-    if len(sh.hashes) == 0:
-        return sh.hashes, sh.para_ids
-    if len(sh.hashes) >= window:
-        views = np.lib.stride_tricks.sliding_window_view(sh.hashes, window)
-        pos = np.arange(len(views)) + views.argmin(axis=1)
-        same = sh.para_ids[: len(views)] == sh.para_ids[window - 1:]
-        picked = pos[same]
-    else:
-        picked = np.zeros(0, dtype=np.int64)
-    # Paragraphs with fewer shingles than a window keep their smallest one.
-    short = np.flatnonzero((sh.count > 0) & (sh.count < window))
-    extra = [sh.first[p] + int(np.argmin(sh.hashes[sh.first[p]:sh.first[p] + sh.count[p]]))
-             for p in short]
-    picked = np.unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
-    h, par = sh.hashes[picked], sh.para_ids[picked]
-    # One fingerprint per (hash, paragraph): a phrase repeated inside a paragraph counts once.
-    order = np.lexsort((par, h))
-    h, par = h[order], par[order]
-    first = np.concatenate(([True], (h[1:] != h[:-1]) | (par[1:] != par[:-1])))
-    return h[first], par[first]
-
-
-def _spread(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct hash and the number of distinct groups (units, documents) it occurs in."""
-    if len(hashes) == 0:
-        return hashes, np.zeros(0, dtype=np.int64)
-    order = np.lexsort((groups, hashes))
-    h, g = hashes[order], groups[order]
-    new_hash = np.concatenate(([True], h[1:] != h[:-1]))
-    new_pair = new_hash | np.concatenate(([True], g[1:] != g[:-1]))
-    starts = np.flatnonzero(new_hash)
-    counts = np.add.reduceat(new_pair.astype(np.int64), starts)
-    return h[starts], counts
 
 
 def detect_copies(
@@ -181,7 +116,8 @@ def detect_copies(
     fp_hash, fp_para = _winnow(sh, p.window)
     ok = keep[fp_para] & np.isin(fp_hash, generic_hashes, invert=True)
     fp_hash, fp_para = fp_hash[ok], fp_para[ok]
-    candidates = _candidate_pairs(fp_hash, fp_para, doc_of_para)
+    # Candidate pairs from the shared fingerprint index (pipeline.textindex).
+    candidates = sorted(candidate_pairs(fp_hash, fp_para, doc_of_para))
 
     info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
     cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
@@ -221,29 +157,6 @@ def detect_copies(
     return out.assign(_rank=rank).sort_values(
         ["_rank", "similarity", "shared_words"], ascending=[True, False, False], kind="stable"
     ).drop(columns="_rank").reset_index(drop=True)
-
-
-def _candidate_pairs(
-    fp_hash: np.ndarray, fp_para: np.ndarray, doc_of_para: np.ndarray
-) -> list[tuple[int, int]]:
-    order = np.argsort(fp_hash, kind="stable")
-    h, par = fp_hash[order], fp_para[order]
-    if len(h) == 0:
-        return []
-    bounds = np.flatnonzero(np.diff(h)) + 1
-    starts = np.concatenate(([0], bounds))
-    ends = np.concatenate((bounds, [len(h)]))
-    multi = np.flatnonzero(ends - starts >= 2)
-    pairs: Counter[tuple[int, int]] = Counter()
-    for g in multi:
-        members = par[starts[g]:ends[g]]
-        m = members.tolist()
-        d = doc_of_para[members].tolist()
-        for i in range(len(m)):
-            for j in range(i + 1, len(m)):
-                if d[i] != d[j]:
-                    pairs[(m[i], m[j]) if m[i] < m[j] else (m[j], m[i])] += 1
-    return sorted(pairs)
 
 
 def _find_sequence(tokens: np.ndarray, sequence: list[int]) -> np.ndarray:

@@ -1,0 +1,158 @@
+"""The shingle / fingerprint index shared by the duplicated-passage check (audit, inside one
+document) and the copy detector (compare, across documents): one piece of code for both.
+
+It sits below every stage (like `pipeline.model`) so that audit and compare both use it
+without breaking the one-way flow ingest -> nlp -> extract -> audit -> store -> compare.
+
+1. `shingles`: every run of k tokens of a unit (a paragraph, a sentence) becomes a 64-bit hash,
+   for all units at once with numpy (token ids in, no Python loop per token);
+2. `winnow` (Schleimer et al. 2003) keeps the smallest hash of every window of W shingles: any
+   run of k + W - 1 shared tokens leaves at least one shared fingerprint;
+3. `candidate_pairs`: units sharing a fingerprint, found by sorting the (hash, unit) pairs;
+   fingerprints held by more than `max_units` units (boilerplate, common phrasing) make no
+   pairs, so the work grows with the number of shared fingerprints, near-linearly in the size
+   of the corpus or document, instead of with the square of the number of units.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Shingled", "encode", "shingles", "winnow", "spread", "candidate_pairs"]
+
+
+@dataclass
+class Shingled:
+    para_ids: np.ndarray  # unit row per shingle
+    hashes: np.ndarray  # shingle hash per shingle (uint64)
+    first: np.ndarray  # per unit: index of its first shingle in `hashes`
+    count: np.ndarray  # per unit: number of shingles
+
+
+def encode(units: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Token ids of all units, flat; each unit's token count; the vocabulary."""
+    flat: list[str] = []
+    lengths = np.zeros(len(units), dtype=np.int64)
+    for i, toks in enumerate(units):
+        lengths[i] = len(toks)
+        flat.extend(toks)
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    vocab = {t: i for i, t in enumerate(uniques.tolist())}
+    return codes.astype(np.int64), lengths, vocab
+
+
+def shingles(ids: np.ndarray, lengths: np.ndarray, k: int) -> Shingled:
+    """Hash of every run of k tokens lying inside one unit."""
+    n_par = len(lengths)
+    if len(ids) < k:
+        empty = np.zeros(0, dtype=np.int64)
+        return Shingled(empty, empty.astype(np.uint64), np.zeros(n_par, np.int64),
+                        np.zeros(n_par, np.int64))
+    rng = np.random.default_rng(20031)  # fixed: hashes are only compared within one run
+    token_keys = rng.integers(1, 2**63, size=int(ids.max()) + 1, dtype=np.uint64)
+    mults = rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+    n = len(ids) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * mults[j] + token_keys[ids[j:j + n]]
+            h ^= h >> np.uint64(29)
+    para_of_token = np.repeat(np.arange(n_par), lengths)
+    # A shingle is valid when its k tokens lie in one unit.
+    valid = para_of_token[:n] == para_of_token[k - 1:k - 1 + n]
+    para_ids = para_of_token[:n][valid]
+    count = np.maximum(lengths - k + 1, 0)
+    first = np.concatenate(([0], np.cumsum(count)[:-1])) if n_par else count
+    return Shingled(para_ids, h[valid], first, count)
+
+
+def winnow(sh: Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, unit) of the winnowed fingerprints, unique. `window=1` keeps every shingle."""
+    if len(sh.hashes) == 0:
+        return sh.hashes, sh.para_ids
+    if window <= 1:
+        picked = np.arange(len(sh.hashes))
+    elif len(sh.hashes) >= window:
+        views = np.lib.stride_tricks.sliding_window_view(sh.hashes, window)
+        pos = np.arange(len(views)) + views.argmin(axis=1)
+        same = sh.para_ids[: len(views)] == sh.para_ids[window - 1:]
+        picked = pos[same]
+    else:
+        picked = np.zeros(0, dtype=np.int64)
+    if window > 1:
+        # Units with fewer shingles than a window keep their smallest one.
+        short = np.flatnonzero((sh.count > 0) & (sh.count < window))
+        extra = [sh.first[p] + int(np.argmin(sh.hashes[sh.first[p]:sh.first[p] + sh.count[p]]))
+                 for p in short]
+        picked = np.unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
+    h, par = sh.hashes[picked], sh.para_ids[picked]
+    # One fingerprint per (hash, unit): a phrase repeated inside a unit counts once.
+    order = np.lexsort((par, h))
+    h, par = h[order], par[order]
+    first = np.concatenate(([True], (h[1:] != h[:-1]) | (par[1:] != par[:-1])))
+    return h[first], par[first]
+
+
+def spread(hashes: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct hash and the number of distinct groups (units, documents) it occurs in."""
+    if len(hashes) == 0:
+        return hashes, np.zeros(0, dtype=np.int64)
+    order = np.lexsort((groups, hashes))
+    h, g = hashes[order], groups[order]
+    new_hash = np.concatenate(([True], h[1:] != h[:-1]))
+    new_pair = new_hash | np.concatenate(([True], g[1:] != g[:-1]))
+    starts = np.flatnonzero(new_hash)
+    counts = np.add.reduceat(new_pair.astype(np.int64), starts)
+    return h[starts], counts
+
+
+def candidate_pairs(
+    fp_hash: np.ndarray, fp_unit: np.ndarray, group_of_unit: np.ndarray | None = None,
+    max_units: int | None = None,
+) -> Counter[tuple[int, int]]:
+    """(a, b) with a < b -> number of fingerprints the two units share. With `group_of_unit`,
+    only units of different groups pair (documents, for the copy detector); fingerprints held
+    by more than `max_units` units make no pairs."""
+    order = np.argsort(fp_hash, kind="stable")
+    h, unit = fp_hash[order], fp_unit[order]
+    pairs: Counter[tuple[int, int]] = Counter()
+    if len(h) == 0:
+        return pairs
+    bounds = np.flatnonzero(np.diff(h)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [len(h)]))
+    sizes = ends - starts
+    multi = np.flatnonzero((sizes >= 2) & (sizes <= (max_units or len(h))))
+    for g in multi:
+        members = unit[starts[g]:ends[g]]
+        m = members.tolist()
+        d = group_of_unit[members].tolist() if group_of_unit is not None else None
+        for i in range(len(m)):
+            for j in range(i + 1, len(m)):
+                if d is None or d[i] != d[j]:
+                    pairs[(m[i], m[j]) if m[i] < m[j] else (m[j], m[i])] += 1
+    return pairs
+
+
+def rarest(fp_hash: np.ndarray, fp_unit: np.ndarray, threshold: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix filtering (Bayardo et al. 2007) for a Jaccard threshold t: of each unit's n
+    distinct fingerprints keep only its n - ceil(t * n) + 1 rarest (in the whole index). Two
+    units with Jaccard >= t always share one of those, so candidate pairs from them miss no
+    match, while common fingerprints mostly drop out of the index."""
+    if len(fp_hash) == 0:
+        return fp_hash, fp_unit
+    _, inverse, freq = np.unique(fp_hash, return_inverse=True, return_counts=True)
+    order = np.lexsort((fp_hash, freq[inverse], fp_unit))
+    h, unit = fp_hash[order], fp_unit[order]
+    starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(unit)])))
+    rank = np.arange(len(unit)) - np.repeat(starts, sizes)
+    keep_n = sizes - np.ceil(threshold * sizes - 1e-9).astype(np.int64) + 1
+    keep = rank < np.repeat(keep_n, sizes)
+    return h[keep], unit[keep]
