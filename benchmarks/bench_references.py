@@ -26,9 +26,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from references_blind import Score, load_samples, score  # noqa: E402
+
 from pipeline.extract.reference_grammar import grammar  # noqa: E402
 from pipeline.extract.references import extract_references  # noqa: E402
-from references_blind import Score, load_samples, score  # noqa: E402
 from results import machine  # noqa: E402
 
 GOLD = ROOT / "benchmarks" / "data" / "references_gold.jsonl"
@@ -57,7 +58,7 @@ def load_gold() -> list[dict[str, Any]]:
 def predict_pipeline(text: str) -> list[dict[str, Any]]:
     return [
         {"id": r.id, "start": r.start, "end": r.end, "kind": r.kind, "date": r.date,
-         "year": r.year, "body": r.body}
+         "year": r.year, "body": r.body, "body_source": r.body_source}
         for r in extract_references(text)
     ]
 

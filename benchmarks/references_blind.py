@@ -12,7 +12,8 @@ Scoring (per sample):
 - a gold mention labelled `unresolved` must produce no reference: one that does is a false
   resolution (counted as a spurious mention of its kind);
 - date and body: over gold mentions whose sentence gives them, the share the extractor attached
-  right (a missed mention counts as wrong); bodies are compared after `body_key()`, which folds
+  right (a missed mention counts as wrong; a body only implied by the code, `body_source:
+  "code"`, does not count as attached); bodies are compared after `body_key()`, which folds
   case, "uỷ"/"ủy", abbreviations (UBND, HĐND, TW) and the grammar's canonical spellings.
 Standards (TCVN, ISO) are not labelled in these samples; predictions of kind `standard` are
 ignored.
@@ -193,12 +194,18 @@ def score(samples_gold: dict[str, list[Gold]], texts: dict[str, str],
             right = {}
             for attr, value in given.items():
                 got_value = p.get(attr) if p else None
-                ok = (body_key(got_value) == body_key(value)) if attr == "body" else got_value == value
+                if attr == "body" and p is not None and p.get("body_source") == "code":
+                    got_value = None  # implied by the code, not attached from the text
+                if attr == "body":
+                    ok = body_key(got_value) == body_key(value)
+                else:
+                    ok = got_value == value
                 right[attr] = ok
                 out.attr_total[attr] += 1
                 out.attr_right[attr] += ok
                 if not ok and p is not None:
-                    out.errors.append(f"{attr} {file} {g.id} {g.surface!r}: {got_value!r} != {value!r}")
+                    out.errors.append(
+                        f"{attr} {file} {g.id} {g.surface!r}: {got_value!r} != {value!r}")
             if given:
                 out.attr_total["both"] += 1
                 out.attr_right["both"] += all(right.values())

@@ -159,6 +159,9 @@ class Reference:
     # The Vietnamese name of the type ("Quy định", "Quyết định", "Nghị quyết"): the word before
     # the number when there is one. It is what tells a QĐ "quy định" from a QĐ "quyết định".
     type_name: str | None = None
+    # Where `body` comes from: "text" (the text names it) or "code" (only implied by the issuer
+    # code, "/QĐ-TTg" -> Thủ tướng Chính phủ, when the text names no body).
+    body_source: str | None = None
 
 
 @dataclass

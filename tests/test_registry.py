@@ -91,8 +91,10 @@ def test_load_registry_from_another_file(tmp_path: Path) -> None:
     reg = load_registry(path)
     assert [(e.id, e.date, e.year, e.number) for e in reg.entries] == [
         ("12-NQ/TU", "2021-03-01", 2021, 12)]
-    ref = extract_references("Nghị quyết 12 đã được quán triệt", registry=reg)
+    ref = extract_references("Nghị quyết 12 năm 2021 đã được quán triệt", registry=reg)
     assert [(r.id, r.resolved_from) for r in ref] == [("12-NQ/TU", "Nghị quyết 12")]
+    # Without a date, year or term that fits, the registry does not resolve it.
+    assert extract_references("Nghị quyết 12 đã được quán triệt", registry=reg) == []
 
 
 def test_corpus_citations_from_the_store(tmp_path: Path) -> None:

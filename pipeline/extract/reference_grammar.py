@@ -48,6 +48,13 @@ class Grammar:
     title: re.Pattern[str]
     quoted_title: re.Pattern[str]
     central_body_after: re.Pattern[str]
+    central_before: re.Pattern[str]
+    body_before: re.Pattern[str]
+    of_body_before: re.Pattern[str]
+    paren_date: re.Pattern[str]
+    passive_body: re.Pattern[str]
+    list_gap: re.Pattern[str]
+    bodies_by_code: dict[str, str]
     type_codes: dict[str, str]  # folded spelling -> code
     party_issuers: dict[str, str]
     state_issuers: dict[str, str]
@@ -58,6 +65,8 @@ class Grammar:
     bodies: dict[str, str]  # folded spelling -> canonical body
     iso_iec: frozenset[int]
     ordinals: dict[str, int]
+    party_type_codes: frozenset[str]
+    party_issuer_re: re.Pattern[str]
 
 
 @cache
@@ -91,10 +100,17 @@ def build(data: dict[str, Any]) -> Grammar:
 
     party_type = _alternation(codes_of(data["party_types"]))
     state_type = _alternation(codes_of(data["state_types"]))
-    party_iss = _alternation([s for ss in data["party_issuers"].values() for s in ss])
+    party_iss_known = _alternation([s for ss in data["party_issuers"].values() for s in ss])
+    # A party issuer not in the list but shaped like one ("BTCĐU", "BTGTU", "UBKTHU").
+    suffixes = "|".join(sorted(data["party_issuer_suffixes"], key=len, reverse=True))
+    party_iss = rf"(?i:{party_iss_known})(?![\w])|[A-ZĐ]{{1,6}}(?:{suffixes})"
     state_iss_known = _alternation([s for ss in data["state_issuers"].values() for s in ss])
-    # An issuer code not in the list, as printed: capitals, maybe with a unit ("BTTTT-CVT").
-    state_iss_any = r"[A-ZĐ][A-Za-zĐđ&]{1,11}(?:-[A-ZĐ][A-Za-zĐđ&]{1,11}){0,2}"
+    # An issuer code not in the list, as printed: capitals, maybe with digits (a legislature
+    # "UBTVQH12", a unit "BQLDA2") and a unit ("BTTTT-CVT", "TTLT-BTC-BNN").
+    code = r"[A-ZĐ][A-Za-zĐđ&0-9]{1,11}"
+    state_iss_any = rf"{code}(?:{GAP}{DASH}{GAP}{code}){{0,3}}"
+    # Old and other numbers, "35-HĐBT", "709-BNV/HCĐP", "43 TC/QLCS": codes in capitals only.
+    caps = r"[A-ZĐ][A-ZĐ0-9]{1,11}"
     legislature = _alternation(data["legislature_codes"])
     national_std = _alternation(data["standards"]["national"])
     all_names = [n for t in types.values() for n in t["names"]] + generic
@@ -110,10 +126,12 @@ def build(data: dict[str, Any]) -> Grammar:
     plenum_digit = r"\d{1,2}(?![\w])"
     plenum_digits = rf"{plenum_digit}(?:\s*(?:,|và|&)\s*{plenum_digit})*"
     lan_thu = rf"(?:(?i:lần\s{{1,8}}thứ){WS})"
-    terms = rf"{ROMAN}(?![\w])(?:\s*(?:,|và|-|–)\s*{ROMAN}(?![\w]))*"
+    # Terms in Roman or Arabic numerals ("khóa XII", "khóa 12").
+    term = rf"(?:{ROMAN}|[1-9]\d?)(?![\w])"
+    terms = rf"{term}(?:\s*(?:,|và|-|–)\s*{term})*"
     term_phrase = rf"\(?\s*(?i:khóa|khoá)\s+(?P<terms>{terms})(?:\s*\))?"
     local_after = _alternation(plenum["local_congress_after"])
-    nq = r"(?i:nghị\s{1,8}quyết)"
+    nq = r"(?:(?i:nghị\s{1,8}quyết)|NQ)"
 
     # One pattern, one pass, four branches told apart by their first character: a link, a
     # number, a standard, a type word. Python's regex engine tries every top-level branch at
@@ -122,30 +140,40 @@ def build(data: dict[str, Any]) -> Grammar:
     # First letters of the type words (both cases): a cheap test before the word branch.
     word_initials = "".join(sorted({c for n in data["short_form_names"] + ["Nghị quyết"]
                                     for c in (n[0].lower(), n[0].upper())}))
-    num = r"(?P<num>\d(?<![\w/.,\-–]\d)\d{0,4})"
+    # A number, maybe with a letter ("8B-NQ/HNTW", "30c/NQ-CP", "64b/HĐBT").
+    num = r"(?P<num>\d(?<![\w/.,\-–]\d)\d{0,4}(?:[A-Za-z](?=\s{0,6}[-–/]))?)"
     # A known code followed by another ("NQLT-CP-UBTWMTTQVN") is part of a joint issuer.
     state_iss = rf"(?:(?i:{state_iss_known})(?![\w]|-[A-ZĐ])|{state_iss_any})"
+    # After a year the issuer may be printed in lower case ("42/2004/qđ-ubbt" in a title).
+    state_iss_year = rf"(?:{state_iss}|[a-zđ][a-zđ0-9]{{1,11}}(?![\w]))"
     scanner = re.compile(
         "|".join(
             [
                 r"(?P<url>(?i:https?://|www\.)\S+)",
                 rf"{num}(?:"
                 # 57-NQ/TW, 57 - NQ/TW, 57–NQ/TƯ, 101-<line break>QĐ/TW, 57-NQ/ TW
-                rf"{GAP}{DASH}{GAP}(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
-                rf"(?P<p_iss>(?i:{party_iss}))(?![\w])"
+                rf"{GAP}{DASH}{GAP}(?:(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
+                rf"(?P<p_iss>{party_iss})(?![\w])"
+                # 35-HĐBT, 297-CT, 159-TB, 709-BNV/HCĐP, 24-NQ/UBND (needs a type word before)
+                rf"|(?P<o_code>{caps}(?:{GAP}/{GAP}(?:{caps}|\d{{1,3}})){{0,3}})(?![\w/]))"
+                # 43 TC/QLCS: a space for the dash (needs a type word before)
+                rf"|[ ]{{1,2}}(?P<sp_code>{caps}(?:/{caps}){{1,3}})(?![\w/])"
                 rf"|{GAP}/{GAP}(?:"
                 # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP; 24/2018/QH14
                 rf"(?P<year>(?:19|20)\d\d){GAP}/{GAP}(?:"
-                rf"(?P<n_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<n_iss>{state_iss})"
+                rf"(?P<n_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<n_iss>{state_iss_year})"
                 rf"|(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d))"
                 # 57/NQ-TW or 57/NQ/TW: a party document written in the state pattern
-                rf"|(?P<m_type>(?i:{party_type})){GAP}[-–/]{GAP}(?P<m_iss>(?i:{party_iss}))"
+                rf"|(?P<m_type>(?i:{party_type})){GAP}[-–/]{GAP}(?P<m_iss>{party_iss})"
                 rf"(?![\w\-/])"
-                # 2590/QĐ-UBND, 924/QĐ-TTg, 56/QĐ-CVT
-                rf"|(?P<s_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<s_iss>{state_iss})"
+                # 2590/QĐ-UBND, 924/QĐ-TTg, 56/QĐ-CVT; 1308/QĐ/BTC (a slash before a known one)
+                rf"|(?P<s_type>(?i:{state_type})){GAP}(?:{DASH}{GAP}(?P<s_iss>{state_iss})"
+                rf"|/{GAP}(?P<s_iss2>(?i:{state_iss_known}))(?![\w\-/]))"
                 # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
-                rf"|(?P<c_iss>(?i:{state_iss_known})){DASH}(?P<c_unit>[A-ZĐ][A-Za-zĐđ]{{1,9}})"
-                rf"(?![\w\-/])))",
+                rf"|(?P<c_iss>(?i:{state_iss_known})){GAP}{DASH}{GAP}"
+                rf"(?P<c_unit>[A-ZĐ][A-Za-zĐđ0-9]{{1,9}})(?![\w\-/])"
+                # 50/CP, 0834/BTM, 47/STC-NS, 3319/BQLDA2-TCKT (needs a type word before)
+                rf"|(?P<g_code>{code}(?:{GAP}{DASH}{GAP}{code}){{0,3}})(?![\w/])))",
                 # QCVN 8:2022/BTTTT, TCVN 7189:2009, QCVN 47; ISO 9001:2015, ISO/IEC 17065
                 rf"(?:(?P<q_pre>{national_std})(?<![\w]....){GAP}(?P<q_num>\d{{1,5}}(?:-\d{{1,3}})*)"
                 rf"(?:{GAP}:{GAP}(?P<q_year>(?:19|20)\d\d))?"
@@ -158,19 +186,22 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"(?P<congress>{nq}{WS}(?i:đại\s{{1,8}}hội){WS}"
                 rf"(?:(?i:đại\s{{1,8}}biểu){WS})?(?:(?i:Đảng){WS})?"
                 rf"(?:(?i:toàn\s{{1,8}}quốc){WS})?(?:(?i:lần\s{{1,8}}thứ){WS})?"
-                rf"(?P<c_term>{ROMAN})(?![\w])"
-                rf"(?!\s*,?\s*(?:(?i:của)\s+)?(?:{local_after})(?![\w])))"
+                rf"(?P<c_term>{ROMAN}|[1-9]\d?)(?![\w])"
+                rf"(?!\s*,?\s*(?:(?i:của)\s+)?(?:{local_after})(?![\w])(?!\s+(?i:nghị))))"
                 # Nghị quyết Trung ương 4 khóa XII; Nghị quyết Hội nghị lần thứ 4 Ban Chấp hành
                 # Trung ương Đảng (khóa XII); các nghị quyết Hội nghị Trung ương 3, 4 khóa XIII
                 rf"|(?P<plenum>{nq}{WS}(?:(?i:của){WS})?(?:(?i:các){WS})?"
                 rf"(?:(?i:hội\s{{1,8}}nghị){WS})?"
-                rf"(?:{central}(?:(?:{WS})?(?P<pl_no1>{plenum_digits})|{WS}{lan_thu}+(?P<pl_no3>{plenum_nos}))"
+                rf"(?:{central}(?:(?:{WS})?(?P<pl_no1>{plenum_digits})|{WS}{lan_thu}+(?P<pl_no3>{plenum_nos})"
+                # Nghị quyết của Hội nghị Trung ương VIII: a Roman plenum number, no term
+                rf"|{WS}(?P<pl_roman>{ROMAN})(?![\w])(?![\s,(]*(?i:khóa|khoá)))"
                 rf"|{lan_thu}+(?P<pl_no2>{plenum_nos})"
                 rf"(?:{WS}(?:(?i:của){WS})?(?:{central}))?)"
                 rf"(?:[\s,]*{term_phrase})?)"
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
                 rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
-                rf"(?P<sh_num>\d{{1,4}})(?![\w%]|\s*(?:[-–/%:]|[.,]\d))))",
+                rf"(?P<sh_num>\d{{1,4}}(?:[A-Z](?![\w]))?)"
+                rf"(?![\w%]|\s*(?:[-–/%:]|[.,]\d)|[ ]{{1,2}}[A-ZĐ]{{2,12}}/)))",
             ]
         )
     )
@@ -178,22 +209,59 @@ def build(data: dict[str, Any]) -> Grammar:
     # matter (an unknown issuer code must be in capitals); the words below are matched in any
     # case ("NGHỊ QUYẾT SỐ 57-NQ/TW" in a title).
     type_before = re.compile(
-        rf"(?<![\w])(?P<word>{type_word})(?:{WS}(?:số|so|No\.?))?\s*[:.]?\s*\Z", re.I
+        rf"(?<![\w])(?P<word>{type_word})(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
+        rf"(?:số|so|No\.?))?\s*[:.]?\s*\Z", re.I
     )
     body_alt = _alternation([s for ss in data["bodies"].values() for s in ss])
     bodies = {fold(s): canon for canon, ss in data["bodies"].items() for s in ss}
     body = re.compile(rf"(?P<body>{body_alt})(?![\w])", re.I)
     heads = _alternation(data["body_heads"])
     stops = _alternation(data["body_stop_words"])
-    word = r"[^\W\d_][\w&]*|\d+"
-    generic_body = re.compile(
-        rf"(?P<body>(?:{heads})(?![\w])(?:{WS}(?!(?:{stops})(?![\w]))(?:{word}))"
-        rf"{{0,{int(data['body_max_words']) - 1}}})"
+    central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"] + plenum["central"])
+    full_names = "|".join(
+        rf"{_alternation([u])}{WS}{_alternation([s])}"
+        for u in data["body_units"] for s in sorted(data["body_subjects"], key=len, reverse=True)
     )
+    full_name = rf"(?i:{full_names})(?![\w])"
+    word = r"[^\W\d_][\w&]*|\d+"
+    # A body named as written: a head ("Bộ", "Ủy ban", "Ban Thường vụ"), then its words up to a
+    # stop word or punctuation; "và" and " - " join a second body ("Bộ Tài chính và Bộ Tài
+    # nguyên và Môi trường", "Sở Tài chính - Cục Thuế"); names with "và" inside are whole.
+    token = rf"(?:{full_name}|(?!(?i:{stops})(?![\w]))(?:{word}))"
+    joint = rf"(?:{heads}|{full_name})(?![\w])"
+    sep = rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint}))"
+    most = int(data["body_max_words"])
+    generic = rf"(?:{full_name}|(?:{heads})(?![\w]))(?:{sep}{token}){{0,{most}}}"
+    generic_body = re.compile(rf"(?P<body>{generic})")
+    # One date (the same separator twice, so ranges are not dates), without capturing groups.
+    date_re = "(?:" + "|".join(
+        rf"\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}(?:19|20)\d\d"
+        for sep in ("/", r"\.", "-")
+    ) + r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s+(?i:năm)\s+(?:19|20)\d\d)(?!\d)"
+    verb = rf"(?:(?:đã|vừa|mới){WS})?(?:(?:ký|ra){WS})?(?:ban{WS}hành|ra|ký|có|thông{WS}qua)"
+    # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(
-        rf"(?i:ngày)\s+(?P<date>[\d/.\-\s]{{6,14}}|\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}})"
-        rf"\s*,\s*(?P<body>{body_alt}){WS}(?:(?:đã|vừa){WS})?(?:ký{WS})?ban{WS}hành{WS}\Z",
-        re.I,
+        rf"(?i:ngày)\s+(?P<date>{date_re})\s*,\s*(?:(?P<body>{generic}|{body_alt}){WS})?"
+        rf"(?:[^,.;\n]{{1,60}}?{WS})?(?i:{verb}){WS}(?:(?i:các){WS})?\Z",
+    )
+    # "Ban Thường vụ Tỉnh uỷ ra Nghị quyết số", "Chính phủ đã ban hành Nghị quyết số".
+    body_before = re.compile(
+        rf"(?:(?<=[\s,:(])|\A)(?P<body>{generic}|{body_alt}){WS}(?i:{verb}){WS}"
+        rf"(?:(?i:các){WS})?\Z"
+        # "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số", "của Liên tịch: Sở Tài
+        # chính - Cục Thuế tại Tờ trình số"
+        rf"|(?i:của){WS}(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?(?P<body2>{generic}|{body_alt})"
+        rf"{WS}(?i:tại){WS}(?:(?i:các){WS})?\Z",
+    )
+    # "các Nghị định của Chính phủ số 181/2004/NĐ-CP": the body between the word and "số".
+    of_body_before = re.compile(
+        rf"(?i:của){WS}(?P<body>{generic}|{body_alt}){WS}(?i:số){WS}?\Z"
+    )
+    paren_date = re.compile(rf"[\s,]*\(\s*(?:(?i:ngày)\s+)?(?P<date>{date_re})\s*\)")
+    # "Nghị định số 25/2009/NĐ-CP được Chính phủ ban hành ngày 6-3-2009"
+    passive_body = re.compile(
+        rf"(?i:được|do){WS}(?P<body>{generic}|{body_alt}){WS}(?i:ban{WS}hành|ký)"
+        rf"(?:{WS}(?i:ngày){WS}(?P<date>{date_re}))?"
     )
     plenum_tail = re.compile(
         rf"(?i:hội\s{{1,8}}nghị){WS}(?:{lan_thu}+{plenum_nos}"
@@ -202,9 +270,26 @@ def build(data: dict[str, Any]) -> Grammar:
     )
     term_tail = re.compile(term_phrase)
     of_word = re.compile(r"(?i:của)\s{1,8}")
-    title = re.compile(r"(?P<title>(?i:về)\s[^;.!?()\[\]“”\"]{3,240})")
+    # A title ends with its phrase: at a sentence or clause mark or the end of the line.
+    title = re.compile(r"(?P<title>(?i:về)\s[^;.!?()\[\]“”\"\n]{3,240})")
     quoted_title = re.compile(r"[“\"]\s*(?P<title>(?i:về)\s[^”\"]{3,400})[”\"]")
-    central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"] + plenum["central"])
+    # "Hội nghị Trung ương 8 khoá XI (6-2014) đã ra Nghị quyết số 29", "Bộ Chính trị ban hành
+    # Chỉ thị 35": a central body right before the type word.
+    central_before = re.compile(
+        rf"(?:(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
+        rf"|{lan_thu}+{plenum_no}(?:{WS}(?:(?i:của){WS})?{central})?)"
+        rf"(?:[\s,]*{term_phrase})?(?:\s*\([^()\n]{{1,20}}\))?"
+        rf"|(?P<central_body>{central_bodies}))"
+        rf"{WS}(?i:{verb}){WS}(?:(?i:các){WS})?\Z"
+    )
+    # Between two numbers of one list: "… ngày 11/7/2006 và Quyết định số", ", số",
+    # "và thay thế mục II Thông tư số". Nothing that names another body ("của").
+    list_gap = re.compile(
+        rf"\s*(?:(?i:ngày)\s+{date_re}\s*)?(?:,|;|(?i:và)|,\s*(?i:và))\s*"
+        rf"(?:(?:(?!(?i:của|về|theo|tại)\b)[^\W\d_]+\s+){{0,5}}(?:{type_word}){WS})?"
+        rf"(?:(?i:liên\s+tịch){WS})?(?:(?i:số)\s*)?",
+        re.I,
+    )
     central_body_after = re.compile(
         rf"[\s,]*(?:(?i:của){WS}(?i:{central_bodies})(?![\w])"
         rf"|(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
@@ -222,6 +307,13 @@ def build(data: dict[str, Any]) -> Grammar:
         title=title,
         quoted_title=quoted_title,
         central_body_after=central_body_after,
+        central_before=central_before,
+        body_before=body_before,
+        of_body_before=of_body_before,
+        paren_date=paren_date,
+        passive_body=passive_body,
+        list_gap=list_gap,
+        bodies_by_code=dict(data["bodies_by_code"]),
         type_codes=type_codes,
         party_issuers=party_issuers,
         state_issuers=state_issuers,
@@ -232,4 +324,6 @@ def build(data: dict[str, Any]) -> Grammar:
         bodies=bodies,
         iso_iec=frozenset(int(n) for n in data["standards"]["iso_iec_numbers"]),
         ordinals={fold(k): int(v) for k, v in plenum["ordinals"].items()},
+        party_type_codes=frozenset(fold(s) for s in codes_of(data["party_types"])),
+        party_issuer_re=re.compile(rf"(?:{party_iss})\Z"),
     )

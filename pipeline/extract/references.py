@@ -81,8 +81,40 @@ def table_text(table: Table) -> str:
 
 
 def canonical_number(number: str) -> str:
-    """"5" -> "05", "057" -> "57": leading zeros as official numbering writes them."""
+    """"5" -> "05", "057" -> "57": leading zeros as official numbering writes them. A number
+    with a letter keeps its digits as written ("8B", "30c", "64b")."""
+    if number[-1:].isalpha():
+        return number
     return f"{int(number):02d}"
+
+
+def _number_key(number: str) -> int | str:
+    """How antecedents are keyed: 57 for "057", "8B" for "8B"."""
+    return int(number) if number.isdigit() else number.upper().lstrip("0")
+
+
+_PROPER_NAME = re.compile(r"\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÌÓÒÚÙÝ]|\d)")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ARABIC = {r: i for i, r in enumerate(
+    ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+     "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]) if r}
+_ROMAN = {v: k for k, v in _ARABIC.items()}
+
+
+def _roman(term: str) -> str:
+    """"12" -> "XII"; a Roman term as it is."""
+    return _ROMAN.get(int(term), term) if term.isdigit() else term
+
+
+def _clause_start(text: str, lo: int, hi: int) -> int:
+    """Where the clause that ends at `hi` starts (after the last . ; : or line break)."""
+    last = lo
+    for m in _CLAUSE_END.finditer(text, lo, hi):
+        last = m.end()
+    return last
 
 
 def _clean(s: str) -> str:
@@ -96,7 +128,7 @@ class _Extraction:
         self.g: Grammar = grammar()
         self.registry = registry if registry is not None else default_registry()
         # (type name, number) -> latest full reference; plenum number -> terms seen.
-        self.antecedents: dict[tuple[str, int], Reference] = {}
+        self.antecedents: dict[tuple[str, int | str], Reference] = {}
         self.plenum_terms: dict[int, set[str]] = {}
 
     # -- driving ---------------------------------------------------------------------------
@@ -104,20 +136,45 @@ class _Extraction:
     def run(self, text: str, where: str) -> list[Reference]:
         matches = [m for m in self.g.scanner.finditer(text) if m.group("url") is None]
         refs: list[Reference] = []
+        self.body_before_ids: set[int] = set()  # refs whose body the text gave before them
         for i, m in enumerate(matches):
             limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             refs.extend(self._candidate(text, m, limit, where))
+        self._share_in_lists(text, refs)
+        for ref in refs:
+            if ref.body is not None and ref.body_source is None:
+                ref.body_source = "text"
+            elif ref.body is None and ref.kind == "state" and ref.issuer:
+                implied = self.g.bodies_by_code.get(ref.issuer)
+                if implied is not None:
+                    ref.body, ref.body_source = implied, "code"
         return refs
 
-    def run_table(self, table: Table, index: int) -> list[Reference]:
-        refs: list[Reference] = []
-        offset = 0
-        for row in table.rows:
-            for cell in row:
-                for ref in self.run(cell, f"table:{index}"):
-                    refs.append(replace(ref, start=ref.start + offset, end=ref.end + offset))
-                offset += len(cell) + 1  # the tab or newline after the cell
-        return refs
+    def _share_in_lists(self, text: str, refs: list[Reference]) -> None:
+        """One body for a list: "Quyết định số A ngày … và Quyết định số B ngày … của Thủ tướng
+        Chính phủ" (the body after the last item), "các Nghị định của Chính phủ số A …; Nghị
+        định số B …" and "đề nghị của X tại các Văn bản số A, …, số B" (the body before the
+        first). A number inside another's title ("… sửa đổi một số điều của Nghị định số C")
+        is not an item of the list and takes nothing."""
+        numbered = [r for r in refs if r.kind in ("party", "state")]
+        # Backwards: the body after the last item.
+        for a, b in zip(reversed(numbered[:-1]), reversed(numbered[1:]), strict=True):
+            if a.body is None and b.body is not None and a.where == b.where:
+                if self.g.list_gap.fullmatch(text, a.end, b.start):
+                    a.body = b.body
+        # Forwards: the body before the first item, until the sentence ends.
+        carrier: Reference | None = None
+        previous: Reference | None = None
+        for r in numbered:
+            if previous is not None:
+                gap = text[previous.end:r.start]
+                if "\n" in gap or _SENTENCE_END.search(gap):
+                    carrier = None
+                elif r.body is None and carrier is not None and not _OF.search(gap):
+                    r.body = carrier.body
+            if id(r) in self.body_before_ids:
+                carrier = r
+            previous = r
 
     def _candidate(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
         if m.group("plenum") is not None or m.group("congress") is not None:
@@ -125,10 +182,16 @@ class _Extraction:
         if m.group("short") is not None:
             ref = self._short(text, m, limit, where)
             return [ref] if ref is not None else []
+        needs_word = any(m.group(k) is not None for k in ("o_code", "sp_code", "g_code"))
+        if needs_word and self.g.type_before.search(
+            text, max(0, m.start() - _TYPE_WINDOW), m.start()
+        ) is None:
+            # "31A-6247", "2 - KT": a code with no type word before it is no document number.
+            return []
         ref = self._numbered(m, where)
         self._type_word(text, ref)
         self._tail(text, ref.end, limit, ref)
-        self._date_before(text, ref)
+        self._before(text, ref)
         self._remember(ref)
         return [ref]
 
@@ -142,9 +205,16 @@ class _Extraction:
             if m.group("p_type") or m.group("m_type"):
                 pre = "p" if m.group("p_type") else "m"
                 code = g.type_codes[fold(m.group(f"{pre}_type"))]
-                issuer = g.party_issuers[fold(m.group(f"{pre}_iss"))]
+                issuer = self._party_issuer(m.group(f"{pre}_iss"))
                 return Reference(id=f"{num}-{code}/{issuer}", kind="party", type=code,
                                  number=num, issuer=issuer, **base)
+            if m.group("o_code") or m.group("sp_code"):
+                return self._coded(num, m.group("o_code") or m.group("sp_code"), base)
+            if m.group("g_code"):
+                codes = [c for c in re.split(r"\s*[-–—‐]\s*", m.group("g_code")) if c]
+                issuer = self._state_issuer(codes[0])
+                ref_id = f"{num}/" + "-".join([issuer, *codes[1:]])
+                return Reference(id=ref_id, kind="state", number=num, issuer=issuer, **base)
             if m.group("n_type"):
                 code = g.type_codes[fold(m.group("n_type"))]
                 issuer = self._state_issuer(m.group("n_iss"))
@@ -162,7 +232,7 @@ class _Extraction:
                 return Reference(id=ref_id, kind="state", type="CV", number=num,
                                  issuer=issuer, **base)
             code = g.type_codes[fold(m.group("s_type"))]
-            issuer = self._state_issuer(m.group("s_iss"))
+            issuer = self._state_issuer(m.group("s_iss") or m.group("s_iss2"))
             return Reference(id=f"{num}/{code}-{issuer}", kind="state", type=code, number=num,
                              issuer=issuer, **base)
         if m.group("q_num") is not None:
@@ -186,8 +256,33 @@ class _Extraction:
                          issuer=prefix, **base)
 
     def _state_issuer(self, written: str) -> str:
+        written = re.sub(r"\s*[-–—‐]\s*", "-", _SPACES.sub(" ", written).strip())
+        parts = written.split("-")
+        known = [self.g.state_issuers.get(fold(p)) for p in parts]
+        if written.islower():  # "ubbt" in a title printed in lower case
+            parts = [p.upper() for p in parts]
+        return "-".join(k or p for k, p in zip(known, parts, strict=True))
+
+    def _party_issuer(self, written: str) -> str:
         written = _SPACES.sub("", written)
-        return self.g.state_issuers.get(fold(written), written)
+        return self.g.party_issuers.get(fold(written), written)
+
+    def _coded(self, num: str, written: str, base: dict[str, object]) -> Reference:
+        """"35-HĐBT", "297-CT", "709-BNV/HCĐP", "24-NQ/UBND", "43 TC/QLCS", "05 CT/TW": a number
+        and codes in capitals after a dash (or a space). A party type and issuer make a party
+        number; anything else is a state (or older) number kept as written."""
+        codes = [c for c in re.split(r"\s*/\s*", written.strip()) if c]
+        g = self.g
+        if (len(codes) == 2 and fold(codes[0]) in g.party_type_codes
+                and g.party_issuer_re.match(codes[1])):
+            code = g.type_codes[fold(codes[0])]
+            issuer = self._party_issuer(codes[1])
+            return Reference(id=f"{num}-{code}/{issuer}", kind="party", type=code, number=num,
+                             issuer=issuer, **base)  # type: ignore[arg-type]
+        type_code = g.type_codes.get(fold(codes[0])) if len(codes) > 1 else None
+        issuer = self._state_issuer(codes[-1] if len(codes) > 1 else codes[0])
+        return Reference(id=f"{num}-" + "/".join(codes), kind="state", type=type_code,
+                         number=num, issuer=issuer, **base)  # type: ignore[arg-type]
 
     def _type_word(self, text: str, ref: Reference) -> None:
         """The type word right before the number ("Quy định số 37-QĐ/TW") names the type."""
@@ -208,21 +303,38 @@ class _Extraction:
         else:  # the word contradicts the number ("Nghị quyết 21-KL/TW"): trust the number
             ref.type_name = code_name
 
-    def _date_before(self, text: str, ref: Reference) -> None:
-        """"Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW"."""
-        if ref.date is not None:
+    def _before(self, text: str, ref: Reference) -> None:
+        """Date and body written before the number: "Ngày 22/12/2024, Bộ Chính trị đã ban hành
+        Nghị quyết số 57-NQ/TW", "Ban Thường vụ Tỉnh uỷ ra Nghị quyết số 12-NQ/TU", "đề nghị
+        của Sở Tài chính tại Tờ trình số 47/STC-NS", "các Nghị định của Chính phủ số 181/…"."""
+        if ref.date is not None and ref.body is not None:
             return
         word = self.g.type_before.search(text, max(0, ref.start - _TYPE_WINDOW), ref.start)
         if word is None:
             return
-        m = self.g.date_before.search(text, max(0, word.start() - _DATE_WINDOW), word.start())
-        if m is None:
-            return
-        iso = parse_date(m.group("date"))
-        if iso is not None:
-            ref.date, ref.year = iso, ref.year or int(iso[:4])
-            if ref.body is None:
-                ref.body = self._canonical_body(m.group("body"))
+        if ref.body is None and (of := self.g.of_body_before.search(
+                text, word.start("word"), ref.start)) is not None:
+            ref.body = self._canonical_body(of.group("body"))
+            self.body_before_ids.add(id(ref))
+        start = _clause_start(text, max(0, word.start() - _DATE_WINDOW), word.start())
+        if ref.date is None:
+            m = self.g.date_before.search(text, start, word.start())
+            if m is not None and (iso := parse_date(m.group("date"))) is not None:
+                ref.date, ref.year = iso, ref.year or int(iso[:4])
+                if ref.body is None and m.group("body"):
+                    ref.body = self._canonical_body(m.group("body"))
+                    self.body_before_ids.add(id(ref))
+        if ref.body is None:
+            central = self.g.central_before.search(text, start, word.start())
+            if central is not None:
+                ref.body = (self._canonical_body(central.group("central_body"))
+                            if central.group("central_body") else "Ban Chấp hành Trung ương")
+                self.body_before_ids.add(id(ref))
+                return
+            m = self.g.body_before.search(text, start, word.start())
+            if m is not None:
+                ref.body = self._canonical_body(m.group("body") or m.group("body2"))
+                self.body_before_ids.add(id(ref))
 
     # -- attributes after a mention ------------------------------------------------------------
 
@@ -237,15 +349,29 @@ class _Extraction:
                         ref.year = d.year
                     pos = self._close(text, d.end, limit)
                     continue
+            if ref.date is None and (pd := g.paren_date.match(text, pos, limit)) is not None:
+                # "Nghị quyết 24 của Bộ Chính trị (16-10-1990)"
+                iso = parse_date(pd.group("date"))
+                if iso is not None:
+                    ref.date, ref.year = iso, ref.year or int(iso[:4])
+                    pos = pd.end()
+                    continue
+            if ref.body is None and (pb := g.passive_body.match(text, p, limit)) is not None:
+                # "… được Chính phủ ban hành ngày 6-3-2009"
+                ref.body = self._canonical_body(pb.group("body"))
+                if ref.date is None and pb.group("date"):
+                    iso = parse_date(pb.group("date"))
+                    if iso is not None:
+                        ref.date, ref.year = iso, ref.year or int(iso[:4])
+                pos = pb.end()
+                continue
             if ref.date is None and ref.year is None and (y := match_year(text, p)) is not None:
                 if y.end <= limit:
                     ref.year = y.year
                     pos = y.end
                     continue
             if ref.body is None and (of := g.of_word.match(text, p, limit)) is not None:
-                body = g.body.match(text, of.end(), limit) or g.generic_body.match(
-                    text, of.end(), limit
-                )
+                body = self._body_at(text, of.end(), limit)
                 if body is not None:
                     ref.body = self._canonical_body(body.group("body"))
                     pos = body.end()
@@ -274,14 +400,31 @@ class _Extraction:
         written = _clean(written)
         return self.g.bodies.get(fold(written), written)
 
+    def _body_at(self, text: str, pos: int, limit: int) -> re.Match[str] | None:
+        """The body named at `pos`: a known spelling or a name as written, whichever is longer
+        ("Uỷ ban nhân dân tỉnh Kiên Giang", not "Uỷ ban nhân dân tỉnh")."""
+        known = self.g.body.match(text, pos, limit)
+        written = self.g.generic_body.match(text, pos, limit)
+        if written is None or (known is not None and written.end() <= known.end()):
+            return known
+        if known is not None and not _PROPER_NAME.match(text, known.end(), written.end()):
+            # "Bộ Chính trị cần đi …": a known body goes on only with a name ("UBND tỉnh An
+            # Giang"), never with the words of the sentence.
+            return known
+        return written
+
     # -- plenum and congress resolutions --------------------------------------------------------
 
     def _plenum(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
         base = {"surface": m.group(0), "start": m.start(), "end": m.end(), "where": where,
                 "type": "NQ", "type_name": "Nghị quyết"}
         if m.group("congress") is not None:
-            term = m.group("c_term")
+            term = _roman(m.group("c_term"))
             return [Reference(id=f"NQDH-{term}", kind="plenum", term=term, **base)]
+        if m.group("pl_roman") is not None:  # "Hội nghị Trung ương VIII": plenum 8, no term
+            number = _ARABIC[m.group("pl_roman")]
+            return [Reference(id=f"NQTW{number}", kind="plenum",
+                              body="Ban Chấp hành Trung ương", **base)]
         written = m.group("pl_no1") or m.group("pl_no2") or m.group("pl_no3")
         numbers = [self._plenum_number(n) for n in re.split(r"\s*(?:,|và|&)\s*", written)]
         terms = _terms(m.group("terms")) if m.group("terms") else []
@@ -312,30 +455,54 @@ class _Extraction:
     def _short(self, text: str, m: re.Match[str], limit: int, where: str) -> Reference | None:
         g = self.g
         name = g.names[fold(m.group("sh_word"))]
-        number = int(m.group("sh_num"))
+        written_num = m.group("sh_num")
+        number = _number_key(written_num)
         surface = m.group(0)
         antecedent = self.antecedents.get((name, number))
         central = g.central_body_after.match(text, m.end(), limit) is not None
+        before = None
+        if not central:
+            start = _clause_start(text, max(0, m.start() - _DATE_WINDOW), m.start())
+            before = g.central_before.search(text, start, m.start())
         code = g.name_to_code.get(name)
         if antecedent is not None:
             ref = replace(antecedent, surface=surface, start=m.start(), end=m.end(),
                           where=where, resolved_from=surface)
             return ref
-        if central and code is not None:
-            # "Nghị quyết số 21 Hội nghị Trung ương 5 khóa XIII": a central party document.
-            num = canonical_number(m.group("sh_num"))
+        if (central or before is not None) and code is not None:
+            # "Nghị quyết số 21 Hội nghị Trung ương 5 khóa XIII", "Hội nghị Trung ương 8 đã ra
+            # Nghị quyết 8B": a central party document (the registry knows its real issuer code
+            # when it is not TW: 8B-NQ/HNTW).
+            num = canonical_number(written_num)
             ref = Reference(id=f"{num}-{code}/TW", kind="party", surface=surface,
                             start=m.start(), end=m.end(), where=where, type=code, number=num,
                             issuer="TW", type_name=name)
             self._tail(text, m.end(), limit, ref)
+            if before is not None and ref.body is None:
+                ref.body = (self._canonical_body(before.group("central_body"))
+                            if before.group("central_body") else "Ban Chấp hành Trung ương")
+            entry = self.registry.short_form(name, written_num)
+            if entry is not None and entry.kind == "party" and entry.id.split("-", 1)[0] == num:
+                ref.id = entry.id
+                ref.issuer = entry.id.rsplit("/", 1)[-1]
             self._remember(ref)
             return ref
         if self._names_other_issuer(text, m.end(), limit):
             return None
-        entry = self.registry.short_form(name, number)
+        entry = self.registry.short_form(name, written_num)
         if entry is None:
             return None
-        num = canonical_number(m.group("sh_num"))
+        # The registry is trusted only when the citation says something that fits: its date or
+        # year, or its term. "25 năm Chỉ thị 05" (a provincial directive) is not 05-CT/TW.
+        probe = Reference(id=entry.id, kind="state", surface=surface, start=m.start(),
+                          end=m.end())
+        self._tail(text, m.end(), limit, probe)
+        fits = (probe.date is not None and probe.date == entry.date) or (
+            probe.year is not None and probe.year == entry.year) or (
+            probe.term is not None and probe.term == entry.term)
+        if not fits:
+            return None
+        num = canonical_number(written_num)
         issuer = None
         if entry.kind == "party":
             issuer = entry.id.rsplit("/", 1)[-1]
@@ -343,8 +510,9 @@ class _Extraction:
             issuer = entry.id.rsplit("-", 1)[-1]
         year = int(entry.id.split("/")[1]) if entry.id.count("/") == 2 else None
         return Reference(id=entry.id, kind=entry.kind, surface=surface, start=m.start(),  # type: ignore[arg-type]
-                         end=m.end(), where=where, type=entry.type, number=num, year=year,
-                         issuer=issuer, type_name=name, resolved_from=surface)
+                         end=m.end(), where=where, type=entry.type, number=num,
+                         year=probe.year or year, issuer=issuer, type_name=name,
+                         resolved_from=surface, date=probe.date, term=probe.term)
 
     def _names_other_issuer(self, text: str, pos: int, limit: int) -> bool:
         p = _SKIP.match(text, pos, limit).end()
@@ -353,7 +521,7 @@ class _Extraction:
     def _remember(self, ref: Reference) -> None:
         if ref.kind not in ("party", "state") or ref.number is None:
             return
-        number = int(ref.number)
+        number = _number_key(ref.number)
         names = {ref.type_name, self.g.code_names.get(ref.type or "")}
         if ref.type == "QĐ" and ref.type_name is None:
             names |= {"Quy định", "Quyết định"}
@@ -364,7 +532,7 @@ class _Extraction:
 
 
 def _terms(written: str) -> list[str]:
-    return [t for t in re.split(r"[\s,–-]+|\bvà\b", written) if t]
+    return [_roman(t) for t in re.split(r"[\s,–-]+|\bvà\b", written) if t]
 
 
 def _title(written: str) -> str:

@@ -48,9 +48,14 @@ class Entry:
         return int(self.date[:4]) if self.date else None
 
     @property
-    def number(self) -> int | None:
+    def number(self) -> int | str | None:
+        """57 for "57-NQ/TW"; "8B" for "8B-NQ/HNTW" (a number with a letter)."""
         head = self.id.split("-", 1)[0].split("/", 1)[0].split(" ")[-1]
-        return int(head) if head.isdigit() else None
+        if head.isdigit():
+            return int(head)
+        if head[:-1].isdigit() and head[-1:].isalpha():
+            return head.upper().lstrip("0")
+        return None
 
 
 @dataclass
@@ -108,9 +113,11 @@ class Registry:
                     return e
         return entries[0] if len(entries) == 1 else None
 
-    def short_form(self, name: str, number: int) -> Entry | None:
-        """The one document a short form ("Chỉ thị 05") can mean, or None when the registry
-        knows none or several ids of that type and number."""
+    def short_form(self, name: str, number: int | str) -> Entry | None:
+        """The one document a short form ("Chỉ thị 05", "Nghị quyết 8B") can mean, or None when
+        the registry knows none or several ids of that type and number."""
+        if isinstance(number, str):
+            number = int(number) if number.isdigit() else number.upper().lstrip("0")
         found = {e.id: e for e in self.entries if e.name == name and e.number == number}
         if len(found) != 1:
             return None
