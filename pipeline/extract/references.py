@@ -176,6 +176,16 @@ class _Extraction:
                 carrier = r
             previous = r
 
+    def run_table(self, table: Table, index: int) -> list[Reference]:
+        refs: list[Reference] = []
+        offset = 0
+        for row in table.rows:
+            for cell in row:
+                for ref in self.run(cell, f"table:{index}"):
+                    refs.append(replace(ref, start=ref.start + offset, end=ref.end + offset))
+                offset += len(cell) + 1  # the tab or newline after the cell
+        return refs
+
     def _candidate(self, text: str, m: re.Match[str], limit: int, where: str) -> list[Reference]:
         if m.group("plenum") is not None or m.group("congress") is not None:
             return self._plenum(text, m, limit, where)
