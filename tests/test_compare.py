@@ -5,6 +5,7 @@ keyness; and `daihoi compare` in every format."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,16 +161,49 @@ def test_copied_spans_are_aligned_on_both_sides(corpus: Corpus) -> None:
         _synthetic(corpus.copies(), "source_a", "source_b"))
 
 
-def test_section_similarity_and_keyness(corpus: Corpus) -> None:
+def test_similarity_lists_each_pair_once_and_keyness_ranks_words(corpus: Corpus) -> None:
     sim = corpus.section_similarity("assessment", top=2)
     n_docs = corpus.paragraphs.loc[corpus.paragraphs["section"].fillna("").str.startswith(
         "assessment") & (corpus.paragraphs["is_heading"] == 0), "doc_id"].nunique()
-    assert len(sim) == 2 * n_docs
-    assert sim["similarity"].between(0, 1).all()
+    pairs = list(zip(sim["source_a"], sim["source_b"], strict=True))
+    assert n_docs <= len(sim) <= 2 * n_docs
+    assert not {(b, a) for a, b in pairs} & set(pairs)  # (a, b) and (b, a): one row
+    assert sim["similarity"].between(0, 1).all() and sim["similarity"].is_monotonic_decreasing
     assert (sim["source_a"] != sim["source_b"]).all()
-    key = corpus.keyness("Điện Hòa", top=5)
-    assert list(key.columns) == ["feature", "chi2", "p", "n_target", "n_reference"]
-    assert key.iloc[0]["feature"] == "hòa" and key["chi2"].is_monotonic_decreasing
+    assert len(corpus.section_similarity(top=2)) >= n_docs  # default: the whole text
+    key = corpus.keyness("Điện Hòa", top=15)
+    assert list(key.columns[:5]) == ["feature", "g2", "p", "n_target", "n_reference"]
+    # Words, not syllables: the unit's own place name is one feature and ranks first.
+    assert key.iloc[0]["feature"] == "điện hòa" and key["g2"].is_monotonic_decreasing
+    assert not key["feature"].str.contains(r"\d").any()
+    assert not set(key["feature"]) & {"và", "của", "các", "được"}
+    assert (key["p"] > 0).all() and (key["p"] < 0.05).all()
+
+
+def test_copies_are_grouped_per_pair_of_documents(corpus: Corpus) -> None:
+    passages = corpus.copies()
+    pairs = corpus.copy_pairs()
+    assert len(pairs) == passages.groupby(["doc_a", "doc_b"]).ngroups < len(passages)
+    assert pairs["passages"].sum() == len(passages)
+    assert pairs["share_of_shorter"].between(0, 1).all()
+    row = pairs.iloc[0]
+    assert len(row["copied"]) == row["passages"] and row["copied"][0]["shared_text"]
+
+
+def test_comparison_tables_are_readable_in_100_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    db = corpus_store()
+    for args in (["indicators"], ["indicators", "--term", "2025-2030", "--from", "2020-2025"],
+                 ["references"], ["sections"], ["copies"], ["similarity"],
+                 ["keyness", "--unit", "Điện Hòa"]):
+        status, out, err = daihoi("compare", *args, "--db", db)
+        assert status == 0, err
+        lines = out.splitlines()
+        assert lines and max(len(line) for line in lines) <= 100, args
+        assert not re.search(r"[│:]\s*(nan|NaN|None|<NA>)\s*(│|$)|\d[eE][+-]\d", out,
+                             re.MULTILINE), args
+    status, out, _ = daihoi("compare", "indicators", "--db", db)
+    assert re.search(r"\d %", out) and "người" in out  # the measure beside each value
 
 
 def test_compare_command_formats(tmp_path: Path) -> None:
@@ -190,6 +224,9 @@ def test_compare_command_formats(tmp_path: Path) -> None:
     status, _, _ = daihoi("compare", "indicators", "--db", db, "--term", "2025-2030",
                           "--from", "2020-2025", "--format", "xlsx", "--out", xlsx)
     assert status == 0 and list(pd.read_excel(xlsx).columns[:2]) == ["unit", "key"]
+    status, out, _ = daihoi("compare", "indicators", "--db", db, "--format", "csv")
+    assert status == 0
+    assert list(pd.read_csv(io.StringIO(out)).columns[:4]) == ["unit", "term", "key", "measure"]
     status, out, _ = daihoi("compare", "indicators", "--db", db, "--lang", "en")
     assert status == 0
     status, _, err = daihoi("compare", "copies", "--db", db, "--format", "xlsx", "--lang", "en")

@@ -6,17 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
-from pipeline.compare.corpus import Corpus
+from pipeline.cli.common import Parents, add_db_option, console, reports_store_errors, say, shown
 from pipeline.i18n import message
-from pipeline.store.writers import flat, write_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pipeline.compare.corpus import Corpus
 
 KINDS = ("indicators", "references", "sections", "copies", "similarity", "keyness")
 SHOWN_ROWS = 60
@@ -26,25 +24,26 @@ COPY_COLUMNS = ["signal", "similarity", "shared_words", "unit_a", "term_a", "uni
 
 
 def register(sub: Any, parents: Parents, lang: str) -> None:
-    p = sub.add_parser("compare", parents=[parents.common], help=message("cli.compare.help", lang))
-    p.add_argument("what", choices=KINDS)
-    add_db_option(p)
-    p.add_argument("--term", help="nhiệm kỳ, e.g. 2020-2025")
-    p.add_argument("--from", dest="term_from", metavar="TERM",
-                   help="indicators: change from this term to --term")
+    def h(key: str) -> str:
+        return message(f"cli.opt.compare.{key}", lang)
+
+    p = sub.add_parser("compare", parents=[parents.common], help=message("cli.compare.help", lang),
+                       description=message("cli.compare.help", lang))
+    p.add_argument("what", choices=KINDS, help=h("what"))
+    add_db_option(p, lang)
+    p.add_argument("--term", help=h("term"))
+    p.add_argument("--from", dest="term_from", metavar="TERM", help=h("from"))
     p.add_argument("--kind", choices=("actual", "target", "all"), default="actual",
-                   help="indicators: actual results or targets")
-    p.add_argument("--doc-type", dest="doc_type", default=None,
-                   help="doc_type compared (default: political_report; references: all)")
+                   help=h("kind"))
+    p.add_argument("--doc-type", dest="doc_type", default=None, help=h("doc_type"))
     p.add_argument("--signal", choices=("self_reuse", "cross_unit", "same_unit"),
-                   help="copies: one signal only")
-    p.add_argument("--section", default="assessment.weaknesses",
-                   help="similarity: the section compared")
-    p.add_argument("--unit", help="keyness: the unit against its peers")
-    p.add_argument("--min-units", type=int, default=1,
-                   help="references: ids cited by at least this many units")
-    p.add_argument("--format", choices=("table", "csv", "xlsx", "parquet"), default="table")
-    p.add_argument("--out", type=Path, help="file to write (csv: stdout when omitted)")
+                   help=h("signal"))
+    p.add_argument("--section", default=None, help=h("section"))
+    p.add_argument("--unit", help=h("unit"))
+    p.add_argument("--min-units", type=int, default=1, help=h("min_units"))
+    p.add_argument("--format", choices=("table", "csv", "xlsx", "parquet"), default="table",
+                   help=h("format"))
+    p.add_argument("--out", type=Path, help=h("out"))
     p.set_defaults(func=run)
 
 
@@ -56,13 +55,13 @@ def comparison(corpus: Corpus, args: argparse.Namespace) -> pd.DataFrame:
             if not args.term:
                 raise _Usage("cli.compare.needs_term")
             return corpus.indicator_change(args.term_from, args.term, kind, doc_type)
-        return corpus.indicator_matrix(args.term, kind, doc_type)
+        return corpus.indicator_table(args.term, kind, doc_type)
     if args.what == "references":
         return corpus.reference_matrix(args.term, args.doc_type, args.min_units)
     if args.what == "sections":
         return corpus.section_matrix(args.term, doc_type)
     if args.what == "copies":
-        return corpus.copies(term=args.term, signal=args.signal)
+        return corpus.copy_pairs(term=args.term, signal=args.signal)
     if args.what == "similarity":
         return corpus.section_similarity(args.section)
     if not args.unit:
@@ -77,19 +76,26 @@ class _Usage(Exception):
 
 @reports_store_errors
 def run(args: argparse.Namespace) -> int:
+    from pipeline.compare.corpus import Corpus
+    from pipeline.store.writers import flat, write_frame
+
     if args.format in ("xlsx", "parquet") and args.out is None:
         say("cli.compare.needs_out", args.lang, stderr=True, format=args.format)
         return 2
     with Corpus(args.db) as corpus:
         try:
+            if args.format == "table":
+                from pipeline.cli.compare_screen import show
+
+                return show(corpus, args, comparison)
             frame = comparison(corpus, args)
         except _Usage as exc:
             say(exc.key, args.lang, stderr=True)
             return 2
-    if args.format == "table":
-        print_frame(frame, args.what, args.lang)
-    elif args.out is None:
-        flat(frame).to_csv(sys.stdout, index=False)
+    if args.out is None:
+        from pipeline.store.writers import write_csv
+
+        sys.stdout.write(write_csv(flat(frame), None) or "")
     else:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         written = write_frame(frame, args.out, args.format)
@@ -98,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_frame(frame: pd.DataFrame, what: str, lang: str) -> None:
+    from rich.table import Table
+
+    from pipeline.store.writers import flat
+
     if frame.empty or len(frame.columns) == 0:
         say("cli.compare.empty", lang)
         return
@@ -106,10 +116,10 @@ def print_frame(frame: pd.DataFrame, what: str, lang: str) -> None:
         data = data[COPY_COLUMNS]
     table = Table(show_lines=False)
     for col in data.columns:
-        table.add_column(escape(str(col)), overflow="fold")
+        table.add_column(shown(col), overflow="fold")
     for row in data.head(SHOWN_ROWS).itertuples(index=False):
-        table.add_row(*(escape(_cell(v)) for v in row))
-    Console(soft_wrap=True).print(table)
+        table.add_row(*(shown(_cell(v)) for v in row))
+    console().print(table)
     if len(data) > SHOWN_ROWS:
         say("cli.compare.more_rows", lang, shown=SHOWN_ROWS, total=len(data))
 
@@ -118,6 +128,6 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, float):
-        return "" if pd.isna(value) else f"{value:g}"
+        return "" if value != value else f"{value:g}"  # NaN is not equal to itself
     text = "" if value is None else str(value)
     return text if len(text) <= 160 else text[:159] + "…"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.compare.copies import CopyParams, copies_by_document, detect_copies
-from pipeline.compare.indicators import indicator_change, indicator_matrix
-from pipeline.compare.references import reference_matrix
+from pipeline.compare.copy_pairs import copy_pairs
+from pipeline.compare.indicators import indicator_change, indicator_matrix, indicator_table
+from pipeline.compare.references import reference_matrix, reference_table
 from pipeline.compare.sections import missing_by_unit, section_matrix
 from pipeline.compare.similarity import (
     FeatureMatrix,
@@ -107,11 +108,27 @@ class Corpus:
     def copies_by_document(self, **kwargs: object) -> pd.DataFrame:
         return copies_by_document(self.copies(**kwargs))  # type: ignore[arg-type]
 
-    def section_similarity(self, section: str, top: int = 5) -> pd.DataFrame:
+    def copy_pairs(self, term: str | None = None, signal: str | None = None,
+                   params: CopyParams | None = None) -> pd.DataFrame:
+        """Copies grouped per pair of documents, the passages listed inside each row."""
+        return copy_pairs(self.copies(term, signal, params), self.documents)
+
+    def indicator_table(self, term: str | None = None, kind: str | None = "actual",
+                        doc_type: str | None = "political_report") -> pd.DataFrame:
+        """Indicators long: unit, term, key, measure, value, value_max, surface."""
+        return indicator_table(self.documents, self.indicators, term, kind, doc_type)
+
+    def reference_table(self, term: str | None = None, doc_type: str | None = None,
+                        min_units: int = 1, top: int | None = None) -> pd.DataFrame:
+        """Cited ids, most cited first: units citing, citations, the citing units."""
+        return reference_table(self.reference_matrix(term, doc_type, min_units), top)
+
+    def section_similarity(self, section: str | None = None, top: int = 5) -> pd.DataFrame:
         return section_similarity(self.paragraphs, self.documents, section, top)
 
     def keyness(self, unit: str, top: int = 30) -> pd.DataFrame:
-        return keyness(self.paragraphs, self.documents, unit, top, self.features)
+        """Words one unit over-uses against its peers (signed G², p-value)."""
+        return keyness(self.paragraphs, self.documents, unit, top)
 
     # -- search --------------------------------------------------------------------------
     def search(self, query: str, limit: int = DEFAULT_LIMIT, **filters: str | None

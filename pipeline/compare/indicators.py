@@ -66,3 +66,21 @@ def indicator_change(
     base = both[term_from].where(both[term_from] != 0)
     both["change_pct"] = (100 * both["change"] / base).round(1)
     return both.sort_values(["unit", "key"]).reset_index(drop=True)
+
+
+def indicator_table(
+    documents: pd.DataFrame,
+    indicators: pd.DataFrame,
+    term: str | None = None,
+    kind: str | None = "actual",
+    doc_type: str | None = "political_report",
+) -> pd.DataFrame:
+    """Long table, one row per (unit, term, indicator): the value with its measure (%, person,
+    VND, ...) beside it, so a 92.2 % never reads as a count. Columns: unit, term, key,
+    measure, value, value_max, surface."""
+    values = _chosen_values(documents, indicators, term, kind, doc_type)
+    columns = ["unit", "term", "key", "measure", "value", "value_max", "surface"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    return values[columns].sort_values(["unit", "term", "key"], kind="stable") \
+        .reset_index(drop=True)

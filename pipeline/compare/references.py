@@ -34,3 +34,19 @@ def reference_matrix(
     counts = counts.reindex(index, fill_value=0).astype("int64")
     counts.columns.name = None
     return counts
+
+
+def reference_table(matrix: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """The reference matrix read per cited id (long, for a screen or a page): id, how many
+    units cite it, how many times in all, and the citing units; most cited first, `top` ids."""
+    columns = ["ref_id", "units", "citations", "cited_by"]
+    if matrix.empty or len(matrix.columns) == 0:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for ref_id in matrix.columns[:top] if top else matrix.columns:
+        col = matrix[ref_id]
+        citing = col[col > 0]
+        names = [f"{u} {t}".strip() for u, t in citing.index]
+        rows.append({"ref_id": ref_id, "units": len(citing), "citations": int(col.sum()),
+                     "cited_by": "; ".join(names)})
+    return pd.DataFrame(rows, columns=columns)

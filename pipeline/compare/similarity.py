@@ -11,28 +11,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2 as chi2_dist
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.compare.units import label_documents
 from pipeline.store.features import TOKEN_PATTERN, FeatureMatrix, document_features
 from pipeline.store.features import document_texts as _document_texts
-from pipeline.store.folding import fold
 
 __all__ = ["FeatureMatrix", "document_features", "section_similarity", "keyness"]
 
 
 def section_similarity(
-    paragraphs: pd.DataFrame, documents: pd.DataFrame, section: str, top: int = 5
+    paragraphs: pd.DataFrame, documents: pd.DataFrame, section: str | None = None, top: int = 5
 ) -> pd.DataFrame:
     """For each document, its `top` most similar documents on the text of one section
-    (`section` and its descendants): TF-IDF over syllables and syllable pairs, cosine.
+    (`section` and its descendants; None: the whole text): TF-IDF over syllables and syllable
+    pairs, cosine. Each pair of documents is listed once, the most similar first.
 
     Long table: source/unit/term of both sides, similarity, same_unit. Computed in blocks of
     rows, so 10,000 documents never make a 10,000² dense matrix."""
     texts = _document_texts(paragraphs, section)
-    columns = ["section", "source_a", "unit_a", "term_a", "source_b", "unit_b", "term_b",
-               "similarity", "same_unit"]
+    columns = ["section", "unit_a", "term_a", "unit_b", "term_b", "similarity", "same_unit",
+               "source_a", "source_b"]
     if len(texts) < 2:
         return pd.DataFrame(columns=columns)
     vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
@@ -41,19 +40,23 @@ def section_similarity(
     docs = label_documents(documents).set_index("doc_id")
     ids = texts.index.to_numpy()
     k = min(top, len(ids) - 1)
-    rows = []
+    best_of: dict[tuple[int, int], float] = {}
     for lo in range(0, len(ids), 1000):
         sims = (x[lo:lo + 1000] @ x.T).toarray()
         for r in range(sims.shape[0]):
             sims[r, lo + r] = -1.0  # not itself
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         for r, cols in enumerate(best):
-            a = docs.loc[ids[lo + r]]
-            for c in sorted(cols, key=lambda c: -sims[r, c]):
-                b = docs.loc[ids[c]]
-                rows.append([section, a["source"], a["unit_label"], a["term_label"],
-                             b["source"], b["unit_label"], b["term_label"],
-                             round(float(sims[r, c]), 4), a["unit_key"] == b["unit_key"]])
+            for c in cols:
+                # (a, b) and (b, a) are one pair: the older document (lower id) first.
+                pair = (min(lo + r, int(c)), max(lo + r, int(c)))
+                best_of[pair] = float(sims[r, c])
+    rows = []
+    for (i, j), sim in sorted(best_of.items(), key=lambda kv: (-kv[1], kv[0])):
+        a, b = docs.loc[ids[i]], docs.loc[ids[j]]
+        rows.append([section or "", a["unit_label"], a["term_label"], b["unit_label"],
+                     b["term_label"], round(sim, 4), a["unit_key"] == b["unit_key"],
+                     a["source"], b["source"]])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -77,31 +80,8 @@ def keyness(
     documents: pd.DataFrame,
     unit: str,
     top: int = 30,
-    features: FeatureMatrix | None = None,
 ) -> pd.DataFrame:
-    """Syllables over-used by one unit (its documents, matched by folded name) against all the
-    other documents: chi-squared with Yates' correction, signed (negative: under-used), as
-    quanteda's `textstat_keyness`. Columns: feature, chi2, p, n_target, n_reference."""
-    fm = features or document_features(paragraphs)
-    docs = label_documents(documents).set_index("doc_id")
-    want = " ".join(fold(unit).split())
-    target = np.asarray([want in docs.loc[d, "unit_key"] for d in fm.doc_ids], dtype=bool)
-    columns = ["feature", "chi2", "p", "n_target", "n_reference"]
-    if not target.any() or target.all():
-        return pd.DataFrame(columns=columns)
-    a = np.asarray(fm.counts[target].sum(axis=0)).ravel().astype(float)
-    b = np.asarray(fm.counts[~target].sum(axis=0)).ravel().astype(float)
-    c, d = a.sum() - a, b.sum() - b
-    n = a + b + c + d
-    num = n * np.maximum(np.abs(a * d - b * c) - n / 2, 0) ** 2
-    den = (a + b) * (c + d) * (a + c) * (b + d)
-    stat = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    stat *= np.where(a / np.maximum(a + c, 1) >= b / np.maximum(b + d, 1), 1, -1)
-    order = np.argsort(-stat, kind="stable")[:top]
-    return pd.DataFrame({
-        "feature": np.asarray(fm.features, dtype=object)[order],
-        "chi2": stat[order].round(3),
-        "p": chi2_dist.sf(np.abs(stat[order]), 1).round(6),
-        "n_target": a[order].astype("int64"),
-        "n_reference": b[order].astype("int64"),
-    }, columns=columns)
+    """Words one unit over-uses against its peers: see pipeline/compare/keyness.py."""
+    from pipeline.compare.keyness import keyness as word_keyness
+
+    return word_keyness(paragraphs, documents, unit, top)

@@ -1,8 +1,8 @@
 """Who a document speaks for: the unit label and term every comparison is indexed by.
 
 A document whose metadata names no unit stands for itself (its file name), so it still shows
-up in a matrix; its term is "" when unknown. When a unit has several documents for one term
-(a draft and the final version, or the same report as DOCX and PDF), comparisons read one:
+up in a matrix; without a term its year stands for it ("" when neither is known). When a unit
+has several documents for one term (a draft and the final version), comparisons read one:
 the final before the draft, then the latest date, then the last stored.
 """
 
@@ -24,7 +24,11 @@ def label_documents(documents: pd.DataFrame) -> pd.DataFrame:
     docs["unit_label"] = unit.where(has_unit, stem).astype(str)
     docs["unit_key"] = docs["unit_label"].map(lambda u: " ".join(fold(u).split()))
     term = docs["term"] if "term" in docs else pd.Series([None] * len(docs), index=docs.index)
-    docs["term_label"] = term.fillna("").astype(str)
+    # No term stated: the year the document is dated, so a row never has an empty term.
+    year = docs["year"] if "year" in docs else pd.Series([None] * len(docs), index=docs.index)
+    year_label = year.map(lambda y: "" if y is None or y != y else str(int(y)))
+    docs["term_label"] = [t if isinstance(t, str) and t else y
+                          for t, y in zip(term.tolist(), year_label.tolist(), strict=True)]
     return docs
 
 

@@ -1,0 +1,126 @@
+"""Keyness: the words one unit uses more (or less) than its peers, as quanteda's
+`textstat_keyness(measure = "lr")`.
+
+Words, not syllables: "nông thôn" is one feature, not "nông" and "thôn". The target unit's
+documents are segmented by underthesea; the words found there (one to four syllables) are then
+counted in every document, target and reference alike, by longest match on syllables, so both
+sides are counted the same way and only the target pays underthesea's cost. Numbers and the
+project's stop words (pipeline/data/stopwords.yaml) are left out.
+
+Statistic: the signed log-likelihood ratio G² of the 2×2 table (word / other words × target /
+reference), Dunning 1993, with its p-value from χ² with one degree of freedom; negative: the
+target uses the word less than its peers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2 as chi2_dist
+
+from pipeline.compare.units import label_documents
+from pipeline.data import load_yaml
+from pipeline.store.features import document_texts
+from pipeline.store.folding import fold
+
+MAX_WORD = 4  # syllables in the longest word looked for
+COLUMNS = ["feature", "g2", "p", "n_target", "n_reference", "per_10k_target",
+           "per_10k_reference"]
+_CHUNK = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*")  # runs of letters-only syllables
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_yaml("stopwords.yaml")["stopwords"])
+
+
+def _segment(texts: list[str]) -> set[tuple[str, ...]]:
+    """The words (as syllable tuples, lower case) underthesea finds in `texts`."""
+    from underthesea import word_tokenize
+
+    found: set[tuple[str, ...]] = set()
+    for text in texts:
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            for word in word_tokenize(line):
+                syllables = tuple(word.lower().split())
+                if 1 < len(syllables) <= MAX_WORD and all(s.isalpha() for s in syllables):
+                    found.add(syllables)
+    return found
+
+
+def _count(text: str, lexicon: set[tuple[str, ...]]) -> Counter[str]:
+    """Words of `text`: the longest lexicon word at each position, else the syllable."""
+    counts: Counter[str] = Counter()
+    for chunk in _CHUNK.finditer(text.lower()):
+        syl = chunk.group().split()
+        i = 0
+        while i < len(syl):
+            for n in range(min(MAX_WORD, len(syl) - i), 0, -1):
+                if n == 1 or tuple(syl[i:i + n]) in lexicon:
+                    counts[" ".join(syl[i:i + n])] += 1
+                    i += n
+                    break
+    return counts
+
+
+def keyness(
+    paragraphs: pd.DataFrame, documents: pd.DataFrame, unit: str, top: int = 30
+) -> pd.DataFrame:
+    """Words over-used by one unit (its documents, matched by folded name) against all the
+    other documents, most key first (COLUMNS)."""
+    texts = document_texts(paragraphs)
+    docs = label_documents(documents).set_index("doc_id")
+    want = " ".join(fold(unit).split())
+    target = np.asarray([want in docs.loc[d, "unit_key"] for d in texts.index], dtype=bool)
+    if not target.any() or target.all():
+        return pd.DataFrame(columns=COLUMNS)
+    lexicon = _segment([t for t, x in zip(texts, target, strict=True) if x])
+    counts_t: Counter[str] = Counter()
+    counts_r: Counter[str] = Counter()
+    for text, is_target in zip(texts, target, strict=True):
+        (counts_t if is_target else counts_r).update(_count(text, lexicon))
+    stop = stopwords()
+    features = sorted(w for w in set(counts_t) | set(counts_r)
+                      if w not in stop and not _HAS_DIGIT.search(w))
+    if not features:
+        return pd.DataFrame(columns=COLUMNS)
+    a = np.asarray([counts_t[w] for w in features], dtype=float)
+    b = np.asarray([counts_r[w] for w in features], dtype=float)
+    # Totals over every word, stop words included: the share of the text a word takes.
+    total_t, total_r = float(sum(counts_t.values())), float(sum(counts_r.values()))
+    g2 = _log_likelihood(a, b, total_t, total_r)
+    order = np.argsort(-g2, kind="stable")[:top]
+    p = chi2_dist.sf(np.abs(g2[order]), 1)
+    return pd.DataFrame({
+        "feature": np.asarray(features, dtype=object)[order],
+        "g2": g2[order].round(2),
+        "p": p,
+        "n_target": a[order].astype("int64"),
+        "n_reference": b[order].astype("int64"),
+        "per_10k_target": (1e4 * a[order] / max(total_t, 1)).round(1),
+        "per_10k_reference": (1e4 * b[order] / max(total_r, 1)).round(1),
+    }, columns=COLUMNS)
+
+
+def _log_likelihood(a: np.ndarray, b: np.ndarray, total_t: float,
+                    total_r: float) -> np.ndarray:
+    """Signed G² of each word's 2×2 table: a, b its counts in target and reference."""
+    c, d = total_t - a, total_r - b
+    n = total_t + total_r
+    observed = np.stack([a, b, c, d])
+    row = np.stack([a + b, a + b, c + d, c + d])
+    col = np.stack([np.full_like(a, total_t), np.full_like(a, total_r),
+                    np.full_like(a, total_t), np.full_like(a, total_r)])
+    expected = row * col / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    g2 = 2 * terms.sum(axis=0)
+    sign = np.where(a / max(total_t, 1) >= b / max(total_r, 1), 1.0, -1.0)
+    return sign * g2
