@@ -104,6 +104,8 @@ def discover(
                 continue
             if not follow_symlinks and not _inside(path, root_real, skipped):
                 continue
+            if not path.is_file():  # a FIFO or device would block whoever reads it
+                continue
             found.append(path)
     return found
 
@@ -182,7 +184,7 @@ def analyze_files(
             for i in sorted(ready):
                 yield ready.pop(i)
         next_index = 0
-        for job, outcome in executor.run(todo, limits, overrides):
+        for job, outcome in (executor.run(todo, limits, overrides) if todo else ()):
             result = _to_result(job.path, outcome, lang)
             if not ordered:
                 yield result

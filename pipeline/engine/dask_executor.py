@@ -23,7 +23,7 @@ from pipeline.engine.work import Job, Outcome, crash_outcome
 from pipeline.ingest import file_sha256
 from pipeline.ingest.limits import Limits
 
-CONNECT_SECONDS = 10
+CONNECT_SECONDS = 5
 
 
 class EngineError(Exception):
@@ -82,9 +82,9 @@ class DaskExecutor:
         from pipeline.engine.dask_tasks import run_batch
         from pipeline.engine.parquet import write_partition
 
-        self.connect()
         if not jobs:
             return
+        self.connect()
         size = self.batch_size or _batch_size(len(jobs), self.workers)
         batches = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
         # Hashes are taken here, where the files are certain to be readable.

@@ -107,36 +107,45 @@ class ProcessExecutor:
             todo.put(job)
         done: queue.Queue[tuple[Job, Outcome] | BaseException] = queue.Queue()
         used = self.sandboxes[: max(1, min(self.workers, len(jobs)))]
+        self._stop = stop = threading.Event()  # this run's; close() sets it
         self._threads = [
-            threading.Thread(target=self._serve, args=(box, todo, done, limits, overrides),
+            threading.Thread(target=self._serve,
+                             args=(box, todo, done, limits, overrides, stop),
                              daemon=True, name=box.name)
             for box in used
         ]
         for t in self._threads:
             t.start()
+        finished = False
         try:
             for _ in range(len(jobs)):
                 item = _get(done)
                 if isinstance(item, BaseException):
                     raise item
                 yield item
+            finished = True
         finally:
-            self.close()
+            if finished:  # every worker is idle: keep them (and their models) for a next run
+                for t in self._threads:
+                    t.join()
+                self._threads = []
+            else:  # interrupted, or the caller stopped reading: stop the workers now
+                self.close()
 
     def _serve(
         self, box: Sandbox, todo: queue.Queue[Job],
         done: queue.Queue[tuple[Job, Outcome] | BaseException],
-        limits: Limits, overrides: dict[str, Any] | None,
+        limits: Limits, overrides: dict[str, Any] | None, stop: threading.Event,
     ) -> None:
         try:
-            while not self._stop.is_set():
+            while not stop.is_set():
                 try:
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
                 done.put((job, box.run(job.path, limits, overrides, job.timeout)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            if not self._stop.is_set():
+            if not stop.is_set():
                 done.put(exc)
 
     def close(self) -> None:

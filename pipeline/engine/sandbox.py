@@ -37,6 +37,7 @@ class Sandbox:
         self.name = name
         self.proc: subprocess.Popen[bytes] | None = None
         self.documents = 0
+        self.busy_with: str | None = None  # the document the child is working on
 
     @property
     def pid(self) -> int | None:
@@ -60,13 +61,20 @@ class Sandbox:
     ) -> Outcome:
         """The outcome of one document; a hang past `timeout` seconds or a crash of the
         child is that document's error (the child is then restarted for the next one)."""
-        self.start()
+        try:
+            self.start()
+        except SandboxError:  # killed while starting (memory pressure?): one more try
+            self.start()
         assert self.proc is not None and self.proc.stdin is not None
         try:
             child.send(self.proc.stdin, (path, limits, overrides))
         except (BrokenPipeError, OSError):
             return self._crashed(path)
-        answer = self._wait(timeout)
+        self.busy_with = path
+        try:
+            answer = self._wait(timeout)
+        finally:
+            self.busy_with = None
         if answer is _TIMEOUT:
             self.close()
             return timeout_outcome(path, timeout)

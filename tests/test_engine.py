@@ -1,0 +1,115 @@
+"""Executors: the process pool gives the serial records; a document past its time limit or
+one that kills its worker is that file's error while the batch goes on; results stream in
+completion order; symbolic links out of the input folder are not followed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import synthetic_files
+
+from conftest import SEEDS
+from pipeline.batch import analyze_files, discover
+from pipeline.contract import report_record
+from pipeline.engine.executors import ProcessExecutor
+from pipeline.engine.work import Job
+from pipeline.ingest.limits import Limits
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ProcessExecutor]:
+    executor = ProcessExecutor(2)
+    yield executor
+    executor.close()
+
+
+@pytest.fixture(scope="module")
+def long_text(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real report repeated to ~2 MB of text: tens of seconds of analysis."""
+    seed = (SEEDS / "000_4435fb2a97849b7c.txt").read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("long") / "dai.txt"
+    path.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
+    return path
+
+
+def _comparable(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k != "source"}
+
+
+def test_the_process_pool_gives_exactly_the_serial_records(pool: ProcessExecutor) -> None:
+    files = synthetic_files()[:4]
+    serial = list(analyze_files(files, Limits(), engine="serial"))
+    pooled = list(analyze_files(files, Limits(), executor=pool))
+    assert [r.source for r in pooled] == [str(f) for f in files]  # ordered=True: input order
+    assert all(r.report is not None for r in serial + pooled)
+    for a, b in zip(serial, pooled, strict=True):
+        assert report_record(a.report) == report_record(b.report)
+
+
+def test_a_document_past_its_time_limit_fails_alone_and_does_not_hold_back_the_others(
+    pool: ProcessExecutor, long_text: Path,
+) -> None:
+    files = [long_text, *synthetic_files()[:3]]
+    start = time.monotonic()
+    results = list(analyze_files(files, Limits(), executor=pool, timeout=3.0, ordered=False))
+    assert time.monotonic() - start < 60
+    by_source = {r.source: r for r in results}
+    assert by_source[str(long_text)].error is not None
+    assert by_source[str(long_text)].error.code == "timeout"
+    assert "3 s" in by_source[str(long_text)].error.message("en")
+    assert all(by_source[str(f)].report is not None for f in files[1:])
+    # Stored as each finishes: the three short reports come out before the stopped one.
+    assert results[-1].source == str(long_text)
+
+
+def test_a_worker_killed_mid_document_loses_only_that_document(long_text: Path) -> None:
+    executor = ProcessExecutor(1)
+    box = executor.sandboxes[0]
+    small = synthetic_files()[0]
+    jobs = [Job(0, str(long_text), 120.0), Job(1, str(small), 120.0)]
+
+    def kill_when_busy() -> None:
+        deadline = time.monotonic() + 120
+        while box.busy_with != str(long_text) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the child is inside the long document
+        pid = box.pid
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    try:
+        outcomes = {job.index: o for job, o in executor.run(jobs, Limits(), None)}
+    finally:
+        killer.join()
+        executor.close()
+    assert outcomes[0].code == "corrupt"
+    assert "SIGKILL" in outcomes[0].params["detail"]
+    assert outcomes[1].ok and outcomes[1].report is not None
+
+
+def test_symlinks_out_of_the_input_folder_are_not_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bao_cao.txt").write_text("Báo cáo chính trị của Đảng bộ xã.", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "ban_sao.txt").symlink_to(folder / "bao_cao.txt")  # inside: fine
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.txt").write_text("bí mật", encoding="utf-8")
+    (folder / "thu_muc").symlink_to(outside, target_is_directory=True)
+    skipped: list[tuple[Path, str]] = []
+    found = discover(folder, skipped=skipped)
+    assert sorted(p.name for p in found) == ["ban_sao.txt", "bao_cao.txt"]
+    assert {(p.name, t) for p, t in skipped} == {("passwd.txt", "/etc/passwd"),
+                                                 ("thu_muc", str(outside))}
+    followed = discover(folder, follow_symlinks=True)
+    assert sorted(p.name for p in followed) == ["ban_sao.txt", "bao_cao.txt", "passwd.txt",
+                                                "x.txt"]

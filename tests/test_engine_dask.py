@@ -1,0 +1,93 @@
+"""The Dask path on a real LocalCluster with 2 worker processes: its Parquet output, loaded into
+a store, gives exactly the records of a local run; loading twice changes nothing; a rerun skips
+what is already in Parquet; an unreachable scheduler is an error before any work."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import synthetic_files
+
+from pipeline.batch import analyze_files
+from pipeline.contract import report_record
+from pipeline.engine.dask_executor import EngineError
+from pipeline.engine.parquet import partitions
+from pipeline.ingest.limits import Limits
+from pipeline.store.database import Store
+from pipeline.store.parquet_load import load_parquet
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five synthetic reports with their metadata sidecars."""
+    d = tmp_path_factory.mktemp("dask_in")
+    for f in synthetic_files()[:5]:
+        shutil.copy(f, d / f.name)
+        sidecar = f.with_name(f.stem + ".meta.yaml")
+        if sidecar.exists():
+            shutil.copy(sidecar, d / sidecar.name)
+    return d
+
+
+def _records(db: Path) -> list[tuple[str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return sorted(con.execute("SELECT source, record FROM documents"))
+    finally:
+        con.close()
+
+
+def _table_counts(db: Path) -> dict[str, int]:
+    with Store(db) as store:
+        return store.counts()
+
+
+def test_dask_run_gives_the_local_records_and_loads_idempotently(
+    folder: Path, tmp_path: Path,
+) -> None:
+    files = sorted(folder.glob("*.docx"))
+    local_db, dask_db, parts = tmp_path / "local.db", tmp_path / "dask.db", tmp_path / "parts"
+    with Store(local_db) as store:
+        for r in analyze_files(files, Limits(), engine="serial"):
+            store.save(r.report, report_record(r.report))
+
+    results = list(analyze_files(files, Limits(), jobs=2, engine="dask", parquet_dir=parts,
+                                 batch_size=2, ordered=False))
+    assert sorted(r.source for r in results) == sorted(str(f) for f in files)
+    assert all(r.error is None for r in results)
+    assert len(partitions(parts)) == 3  # one file per batch of 2
+
+    with Store(dask_db) as store:
+        first = load_parquet(parts, store)
+    assert (first.loaded, first.unchanged, first.errors) == (5, 0, 0)
+    assert _records(dask_db) == _records(local_db)
+    assert _table_counts(dask_db) == _table_counts(local_db)
+
+    before = _records(dask_db), _table_counts(dask_db)
+    with Store(dask_db) as store:
+        again = load_parquet(parts, store)
+    assert (again.loaded, again.unchanged) == (0, 5)
+    assert (_records(dask_db), _table_counts(dask_db)) == before
+
+    # A rerun finds every file already in Parquet: nothing analysed, no new partition.
+    rerun = list(analyze_files(files, Limits(), jobs=2, engine="dask", parquet_dir=parts))
+    assert all(r.unchanged for r in rerun)
+    assert len(partitions(parts)) == 3
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_before_any_work(
+    folder: Path, tmp_path: Path,
+) -> None:
+    files = sorted(folder.glob("*.docx"))
+    start = time.monotonic()
+    with pytest.raises(EngineError) as caught:
+        list(analyze_files(files, Limits(), engine="dask", scheduler="tcp://127.0.0.1:9",
+                           parquet_dir=tmp_path / "p"))
+    assert time.monotonic() - start < 30
+    assert "tcp://127.0.0.1:9" in caught.value.message("en")
+    assert "No file was analysed" in caught.value.message("en")
+    assert not (tmp_path / "p").exists()
