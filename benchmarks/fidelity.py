@@ -8,6 +8,7 @@ the body on either side; they are checked as sets of cells and footnote texts in
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,37 @@ def measure(path: Path, doc: Document | None = None) -> Fidelity:
         footnotes_found=sum(1 for n in gold_notes if n in got_notes),
         header_in_body=bool(header) and any(b.text == header for b in doc.blocks),
     )
+
+
+def score(path: str, gold_paragraphs: list[str], gold_tables: list[list[list[str]]],
+          gold_footnotes: list[str], header: str | None, doc: Document) -> Fidelity:
+    """`measure` against gold given directly (the layout generator's), not a truth file."""
+    expected, got = body(gold_paragraphs), body([b.text for b in doc.blocks])
+    cer = Levenshtein.distance(expected, got) / max(len(expected), 1)
+    got_set = {clean_text(b.text) for b in doc.blocks}
+    gold_cells = [clean_text(c) for t in gold_tables for row in t for c in row]
+    gold_cells = [c for c in gold_cells if c]
+    got_cells = _multiset(clean_text(c) for t in doc.tables for row in t.rows for c in row)
+    found_cells = 0
+    for cell in gold_cells:
+        if got_cells.get(cell, 0) > 0:
+            got_cells[cell] -= 1
+            found_cells += 1
+    notes = [clean_text(n) for n in gold_footnotes]
+    got_notes = {clean_text(f.text) for f in doc.footnotes}
+    return Fidelity(
+        path=path, cer=cer, paragraphs_truth=len(gold_paragraphs),
+        paragraphs_exact=sum(1 for p in gold_paragraphs if clean_text(p) in got_set),
+        cells_truth=len(gold_cells), cells_found=found_cells,
+        footnotes_truth=len(notes), footnotes_found=sum(1 for n in notes if n in got_notes),
+        header_in_body=bool(header) and any(header in b.text for b in doc.blocks),
+    )
+
+
+def page_numbers_in_body(doc: Document) -> int:
+    """Body paragraphs that are only a page number ("3", "- 3 -", "Trang 3")."""
+    return sum(1 for b in doc.blocks
+               if re.fullmatch(r"(?:Trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?", b.text.strip()))
 
 
 def _multiset(items: object) -> dict[str, int]:

@@ -124,7 +124,8 @@ def _read_pages(pdf: pdfium.PdfDocument, path: Path, decoder: _LegacyDecoder
             if any(cell for row in table.rows for cell in row):
                 flow.append(placeholder(table, len(tables)))
                 tables.append(table)
-        lines, borderless = find_aligned_tables(group_lines(chars, index + 1, decoder.decode),
+        lines, borderless = find_aligned_tables(group_lines(chars, index + 1, decoder.decode,
+                                                            page_width=text.width),
                                                 index + 1)
         for table in borderless:
             flow.append(placeholder(table, len(tables)))

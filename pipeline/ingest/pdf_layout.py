@@ -21,6 +21,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline.ingest.pdf_columns import split_columns
 from pipeline.ingest.pdf_words import CLOSING, OPENING, split_syllables
 from pipeline.ingest.reflow import PUA_BULLETS, Line, Marker
 
@@ -37,6 +38,9 @@ _LINE_END_HYPHEN = 0x02
 # wider than _WIDE_GAP surely is ...
 _SPACE_GAP = 0.18
 _WIDE_GAP = 0.6
+# Between glyphs of one font, advance boxes this far apart (x font size) at least: a space
+# (the narrowest space glyph of a text font is ~0.2 em; justification only widens it).
+_ADVANCE_SPACE = 0.1
 # ... and wider than this splits the line into separate segments (columns, table cells).
 _SEGMENT_GAP = 2.5
 # An empty vertical strip this wide (x font size) down several rows separates two columns.
@@ -63,6 +67,11 @@ class Char:
     font: str
     bold: bool
     italic: bool
+    # The glyph's advance box (origin to origin + advance width) from the font's metrics: two
+    # letters of one word touch there whatever their ink, so the gap between advance boxes
+    # tells a word space from side bearings (sans-serif ". ", monospace "3 . 828").
+    ax0: float = 0.0
+    ax1: float = 0.0
 
 
 @dataclass(slots=True)
@@ -118,8 +127,8 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
             code = get_unicode(raw, i)
             if code in _SKIP_CODES:
                 continue
+            get_loose_box(raw, i, rect)
             if code == 0x20:
-                get_loose_box(raw, i, rect)
                 if rect.right - rect.left < 0.01:
                     continue  # a space pdfium generated itself; we place spaces from gaps
                 x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
@@ -140,6 +149,7 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
                 text=PUA_BULLETS.get(text, text), x0=x0, x1=x1,
                 top=height - y1, bottom=height - y0, baseline=height - oy.value,
                 size=get_size(raw, i), font=font.name, bold=font.bold, italic=font.italic,
+                ax0=rect.left, ax1=rect.right,
             ))
         return chars
     finally:
@@ -150,17 +160,36 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
 
 
 def group_lines(chars: list[Char], page_no: int, decoder: Decoder | None = None,
-                split: bool = True) -> list[Line]:
-    """Printed lines (top to bottom, then left to right), superscripts folded into their line.
+                split: bool = True, page_width: float | None = None) -> list[Line]:
+    """Printed lines in reading order, superscripts folded into their line.
 
-    With `split`, a row is cut where a wide gap separates columns (title blocks, cells).
+    With `split`, text columns are read one after the other (pdf_columns) and a row is cut
+    where a wide gap separates side-by-side parts (title blocks, cells).
     """
     rows = _fold_superscript_rows(_rows_by_baseline(chars))
     for row in rows:
         _mark_inline_superscripts(row)
-    sides = [0] * len(rows)
-    if split:
-        rows, sides = _order_side_by_side(rows)
+    if not split:
+        return _lines_of(rows, [0] * len(rows), page_no, decoder, split=False)
+    lines: list[Line] = []
+    for band in split_columns(rows, page_width or _text_width(chars)):
+        if band.frame is None:
+            band_rows, sides = _order_side_by_side(band.rows)
+            lines.extend(_lines_of(band_rows, sides, page_no, decoder, split=True))
+        else:
+            # One column of a multi-column page: its rows are whole lines of that column.
+            for line in _lines_of(band.rows, [0] * len(band.rows), page_no, decoder, False):
+                line.frame = band.frame
+                lines.append(line)
+    return lines
+
+
+def _text_width(chars: list[Char]) -> float:
+    return max((c.x1 for c in chars), default=0.0) - min((c.x0 for c in chars), default=0.0)
+
+
+def _lines_of(rows: list[list[Char]], sides: list[int], page_no: int, decoder: Decoder | None,
+              split: bool) -> list[Line]:
     lines: list[Line] = []
     for row, side in zip(rows, sides, strict=True):
         for segment in _split_segments(row) if split else [row]:
@@ -344,8 +373,9 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
         pos += len(run_text)
     normal = [c for c in glyphs if c.size > 0] or glyphs
     sizes = Counter(round(abs(c.size), 1) for c in normal)
+    text = "".join(text_parts)
     return Line(
-        text="".join(text_parts),
+        text=text,
         page=page_no,
         x0=glyphs[0].x0,
         x1=max(c.x1 for c in glyphs),
@@ -355,7 +385,20 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
         bold=sum(c.bold for c in normal) >= 0.8 * len(normal),
         italic=sum(c.italic for c in normal) >= 0.8 * len(normal),
         markers=markers,
+        lead_width=_lead_width(text, glyphs),
     )
+
+
+def _lead_width(text: str, glyphs: list[Char]) -> float:
+    """Printed width of the line's first word (its glyphs are the first ones in x order)."""
+    stripped = text.lstrip()
+    want = len(stripped.split(" ", 1)[0])
+    seen = 0
+    for ch in glyphs:
+        seen += len(ch.text)
+        if seen >= want:
+            return ch.x1 - glyphs[0].x0
+    return glyphs[-1].x1 - glyphs[0].x0
 
 
 def _runs(segment: list[Char]) -> list[tuple[str, str, bool]]:
@@ -395,8 +438,13 @@ def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
         space, weak = False, False
         if glyphs and ch.size > 0:  # a superscript marker is glued to its word
             prev = glyphs[-1]
-            gap = (ch.x0 - prev.x1) / max(abs(prev.size), abs(ch.size), 1.0)
+            em = max(abs(prev.size), abs(ch.size), 1.0)
+            gap = (ch.x0 - prev.x1) / em
             space = saw_space or gap > _SPACE_GAP
+            if space and not saw_space and gap <= _WIDE_GAP and ch.font == prev.font \
+                    and _advance_gap(prev, ch) / em < _ADVANCE_SPACE:
+                # Ink apart, advance boxes touching: side bearings, not a space.
+                space = False
             letters = ch.text[0].isalpha() and prev.text[0].isalpha()
             if not saw_space and gap <= _WIDE_GAP:
                 if ch.font != prev.font and (ch.text[0] in CLOSING or prev.text[0] in OPENING):
@@ -409,6 +457,13 @@ def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
         saw_space = False
     _resolve_soft_boundaries(glyphs, flags, soft)
     return glyphs, flags
+
+
+def _advance_gap(prev: Char, ch: Char) -> float:
+    """Gap between the advance boxes of two glyphs of one font (see `Char.ax0`)."""
+    if prev.ax1 <= prev.ax0 or ch.ax1 <= ch.ax0:
+        return ch.x0 - prev.x1  # no metrics: the ink gap
+    return ch.ax0 - prev.ax1
 
 
 def _resolve_soft_boundaries(glyphs: list[Char], flags: list[bool], soft: list[bool]) -> None:

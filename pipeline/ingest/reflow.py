@@ -59,6 +59,8 @@ class Line:
     kind: str = "text"  # "text" | "table" (a placeholder where a table sits in the flow)
     table_index: int | None = None
     side: int = 0  # 1 / 2: left / right part of a side-by-side block (title, signature)
+    frame: tuple[float, float] | None = None  # left/right text edges of its column, if several
+    lead_width: float = 0.0  # printed width of its first word (0: unknown)
 
     @property
     def width(self) -> float:
@@ -73,6 +75,7 @@ class Column:
     right: float
     pitch: float  # usual baseline-to-baseline distance of body lines
     size: float  # body font size
+    justified: bool = False  # most body lines end exactly at the right margin
 
     @property
     def width(self) -> float:
@@ -118,13 +121,22 @@ def measure_column(lines: list[Line]) -> Column:
         if a.page == b.page and 0.8 * size < b.bottom - a.bottom < 2.5 * size
     )
     pitch = pitches.most_common(1)[0][0] if pitches else 1.2 * size
-    return Column(left=float(left), right=float(max(right, left + 1)), pitch=pitch, size=size)
+    # Justified: the lines of a paragraph all reach the margin, so only its last line stops
+    # short. Ragged: a line stops where the next word would not fit (see _is_short).
+    # Among lines that end near the margin, justified text has most exactly on it.
+    rooms = [(ln.frame[1] if ln.frame else right) - ln.x1 for ln in body]
+    near = sum(1 for r in rooms if r < 3.0 * size)
+    flush = sum(1 for r in rooms if abs(r) < 1.0)
+    return Column(left=float(left), right=float(max(right, left + 1)), pitch=pitch, size=size,
+                  justified=near > 0 and flush >= 0.6 * near)
 
 
 def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
     """True when `cur` does not continue the paragraph that `prev` ends."""
     if prev.kind != "text" or cur.kind != "text":
         return True
+    # A line of one text column is measured against that column, not the page's.
+    prev_col, col = _framed(col, prev), _framed(col, cur)
     if prev.side or cur.side:
         return True  # title and signature blocks: one printed line, one item
     prev_text = prev.text.rstrip()
@@ -137,17 +149,31 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
     pitch = col.pitch * max(cur.size, prev.size) / col.size  # bigger type, wider lines
     if cur.page == prev.page and cur.bottom - prev.bottom > pitch + max(3.0, 0.25 * cur.size):
         return True
-    if is_bullet(cur_text):
-        return True
     ended = bool(_TERMINAL_END.search(prev_text))
-    if numbering_scheme(cur_text) and (ended or _is_short(prev, col)):
+    if is_bullet(cur_text):
+        # Justified text that runs to the margin with no full stop goes on, even on a line
+        # that starts with a spaced dash ("Khu kinh tế" / "- thương mại").
+        return not (prev_col.justified and not ended and cur_text[:1] in "-–"
+                    and not _is_short(prev, prev_col, cur))
+    if numbering_scheme(cur_text) and (ended or _is_short(prev, prev_col, cur)):
         return True
     if not ended and _same_style(prev, cur) and is_centered(cur, col) \
             and is_centered(prev, col, clear_of_margin=False):
         return False  # a centred title or caption wrapped over several lines
-    if _is_short(prev, col):
+    if _is_short(prev, prev_col, cur):
         return True
+    if prev.frame != cur.frame:
+        # The top of the next column: an indent there is measured against that column only.
+        step = max(0.5 * cur.size, 4.0)
+        return cur.x0 >= col.left + step
     return _is_indented_start(prev, cur, col)
+
+
+def _framed(col: Column, line: Line) -> Column:
+    if line.frame is None:
+        return col
+    return Column(left=line.frame[0], right=line.frame[1], pitch=col.pitch, size=col.size,
+                  justified=col.justified)
 
 
 def _same_style(a: Line, b: Line) -> bool:
@@ -163,10 +189,26 @@ def is_centered(line: Line, col: Column, clear_of_margin: bool = True) -> bool:
     return middle and (not clear_of_margin or line.x0 > col.left + tol)
 
 
-def _is_short(line: Line, col: Column) -> bool:
-    """A line that stops well before the right margin ends its paragraph."""
+def _is_short(line: Line, col: Column, nxt: Line | None = None) -> bool:
+    """A line that stops before the right margin ends its paragraph: in justified text, by
+    more than an em; in ragged text, when the next line's first word would have fitted."""
+    room = col.right - line.x1
+    if col.justified:
+        # Lines inside a justified paragraph end on the margin to within a glyph's side
+        # bearing; a sentence that ends a little before it ends the paragraph.
+        if _TERMINAL_END.search(line.text.rstrip()):
+            return room > 0.25 * line.size
+        return room > max(1.0 * line.size, 0.02 * col.width)
     slack = max(2.0 * line.size, 0.08 * col.width)
-    return line.x1 < col.right - slack
+    if nxt is not None and nxt.kind == "text":
+        words = nxt.text.split()
+        if words and nxt.width > 0:
+            first = nxt.lead_width or nxt.width * len(words[0]) / max(len(nxt.text.strip()), 1)
+            # The margin is only estimated: after a full stop a narrow margin of error will do,
+            # mid-sentence the word must clearly have fitted.
+            spare = 0.3 if _TERMINAL_END.search(line.text.rstrip()) else 1.2
+            return room > max(first + spare * nxt.size, 0.5 * line.size)
+    return room > slack
 
 
 def _is_indented_start(prev: Line, cur: Line, col: Column) -> bool:

@@ -1,0 +1,198 @@
+"""Text columns from page geometry: read a two- or three-column page column by column.
+
+A gutter is a vertical strip of the page that nearly every printed row leaves empty, with
+long lines of text on both sides (a rule drawn in it changes nothing: rules are not glyphs).
+Rows that cross a gutter (a title or a figure across the page, a running header, a centred
+page number) are read where they are; each run of rows between them that keeps to the
+gutters is read column by column. A page with no gutter (a one-column page in a two-column
+document, a table, a title block of two short columns) is left as it is: both sides must hold
+several rows of running text, so the side-by-side blocks and aligned tables of ordinary
+reports never qualify.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+from typing import Protocol
+
+
+class Glyph(Protocol):
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+
+# Glyphs closer than this (x font size) belong to one stretch of text: word spaces, even
+# stretched by justification in a narrow column, stay under it; gutters are wider.
+_JOIN_GAP = 1.2
+# A gutter is this wide at least (x body size) ...
+_MIN_GUTTER = 1.4
+# ... and crossed by at most this share of the rows.
+_MAX_CROSSING = 0.12
+# Each column of a band: this many rows at least, of this many characters (median).
+_MIN_ROWS = 3
+_MIN_CHARS = 18
+# Columns that are too narrow for running text are table cells.
+_MIN_WIDTH_SHARE = 0.16
+
+
+@dataclass
+class Band:
+    """Rows read in order: one column (`frame` None) or one column of a multi-column run."""
+
+    rows: list[list]  # list of glyph rows
+    frame: tuple[float, float] | None = None  # the column's left and right text edges
+
+
+def _stretches(row: list[Glyph], size: float) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for g in row:
+        if g.text.isspace():
+            continue
+        if out and g.x0 - out[-1][1] <= _JOIN_GAP * size:
+            out[-1] = (out[-1][0], max(out[-1][1], g.x1))
+        else:
+            out.append((g.x0, g.x1))
+    return out
+
+
+def _row_size(row: list[Glyph]) -> float:
+    # The middle glyph's size: cheaper than a median, and rows are rarely of mixed sizes.
+    for g in row[len(row) // 2:] + row[: len(row) // 2]:
+        if g.size > 0 and not g.text.isspace():
+            return g.size
+    return 10.0
+
+
+def find_gutters(rows: list[list[Glyph]], page_width: float) -> list[tuple[float, float]]:
+    """Vertical strips (x0, x1) nearly every text row leaves empty, between text on both
+    sides; empty when the page has one column."""
+    body = [r for r in rows if sum(not g.text.isspace() for g in r) >= 3]
+    if len(body) < 2 * _MIN_ROWS:
+        return []
+    sizes = [_row_size(r) for r in body]
+    size = median(sizes)
+    lo = min(g.x0 for r in body for g in (r[0], r[-1]))
+    hi = max(g.x1 for r in body for g in (r[0], r[-1]))
+    # Quick exit for a one-column page: many rows run unbroken over every place a gutter
+    # could be.
+    inner0, inner1 = lo + _MIN_WIDTH_SHARE * page_width, hi - _MIN_WIDTH_SHARE * page_width
+    spans = []
+    wide = 0
+    for r, s in zip(body, sizes, strict=True):
+        stretch = _stretches(r, s)
+        spans.append(stretch)
+        if any(a <= inner0 and b >= inner1 for a, b in stretch):
+            wide += 1
+            if wide > _MAX_CROSSING * len(body):
+                return []
+    width = int(hi - lo) + 1
+    if width <= 0:
+        return []
+    delta = [0] * (width + 2)
+    for stretch in spans:
+        for a, b in stretch:
+            delta[max(0, int(a - lo))] += 1
+            delta[min(width, int(b - lo) + 1)] -= 1
+    cover = []
+    running = 0
+    for d in delta[:width]:
+        running += d
+        cover.append(running)
+    limit = _MAX_CROSSING * len(body)
+    gutters: list[tuple[float, float]] = []
+    x = 0
+    while x < width:
+        if cover[x] <= limit:
+            start = x
+            while x < width and cover[x] <= limit:
+                x += 1
+            if x >= width:
+                # Free up to the right edge: a last column holding a few lines only (a
+                # balanced last page) is sparse, not empty; its gutter is the emptiest part.
+                floor = min(cover[start:x])
+                end = start
+                while end < x and cover[end] > floor:
+                    end += 1
+                start = end
+                while end < x and cover[end] <= floor:
+                    end += 1
+                if end >= x:
+                    break
+                x = end
+            g0, g1 = lo + start, lo + x
+            if g1 - g0 >= _MIN_GUTTER * size and g0 - lo >= _MIN_WIDTH_SHARE * page_width \
+                    and hi - g1 >= 0.5 * _MIN_WIDTH_SHARE * page_width:
+                gutters.append((g0, g1))
+        x += 1
+    return gutters
+
+
+def _crosses(row: list[Glyph], gutters: list[tuple[float, float]]) -> bool:
+    """Text over the middle of a gutter (a line a little longer than most only enters it)."""
+    size = _row_size(row)
+    return any(a < (g0 + g1) / 2 < b for a, b in _stretches(row, size) for g0, g1 in gutters)
+
+
+def split_columns(rows: list[list[Glyph]], page_width: float) -> list[Band]:
+    """The page's rows as bands in reading order (see the module doc)."""
+    gutters = find_gutters(rows, page_width)
+    if not gutters:
+        return [Band(rows)]
+    bands: list[Band] = []
+    pending: list[list[Glyph]] = []  # rows that keep to the gutters
+    for row in rows:
+        if not pending and bands and bands[-1].frame is None \
+                and _continues_title(bands[-1].rows[-1], row):
+            bands[-1].rows.append(row)  # a wrapped title's short last line
+        elif _crosses(row, gutters):
+            bands.extend(_columns_of(pending, gutters))
+            pending = []
+            if bands and bands[-1].frame is None:
+                bands[-1].rows.append(row)
+            else:
+                bands.append(Band([row]))
+        else:
+            pending.append(row)
+    bands.extend(_columns_of(pending, gutters))
+    return bands
+
+
+def _continues_title(above: list[Glyph], row: list[Glyph]) -> bool:
+    """`row` is the next line of the heading `above` that spans the page: same size and
+    weight, bold or bigger than the text, right under it."""
+    def style(r: list[Glyph]) -> tuple[float, bool]:
+        glyphs = [g for g in r if not g.text.isspace()]
+        return (round(_row_size(r), 1),
+                sum(bool(getattr(g, "bold", False)) for g in glyphs) > 0.8 * len(glyphs))
+
+    size, bold = style(above)
+    if style(row) != (size, bold) or not bold:
+        return False
+    gap = getattr(row[0], "baseline", 0.0) - getattr(above[0], "baseline", 0.0)
+    return 0 < gap < 2.0 * size
+
+
+def _columns_of(rows: list[list[Glyph]], gutters: list[tuple[float, float]]) -> list[Band]:
+    """Rows that keep to the gutters, read column by column when every column holds running
+    text; otherwise as they are."""
+    if not rows:
+        return []
+    edges = [-1e9, *[(g0 + g1) / 2 for g0, g1 in gutters], 1e9]
+    columns: list[list[list[Glyph]]] = [[] for _ in range(len(edges) - 1)]
+    for row in rows:
+        for k in range(len(columns)):
+            part = [g for g in row if edges[k] <= (g.x0 + g.x1) / 2 < edges[k + 1]]
+            if any(not g.text.isspace() for g in part):
+                columns[k].append(part)
+    # Running text: two columns of several rows at least (the last one may be a short tail),
+    # lines of a sentence's length.
+    full = sum(len(col) >= _MIN_ROWS for col in columns)
+    chars = [sum(not g.text.isspace() for g in r) for col in columns for r in col]
+    if full < 2 or not all(columns) or median(chars) < _MIN_CHARS:
+        return [Band(rows)]
+    return [Band(col, (min(g.x0 for r in col for g in r if not g.text.isspace()),
+                       max(g.x1 for r in col for g in r if not g.text.isspace())))
+            for col in columns]

@@ -1,0 +1,81 @@
+"""Page layouts read back verbatim: columns, sans-serif and monospace word gaps, paragraphs
+without indent. The PDFs are rendered at test time by corpus/layouts.py (LibreOffice) from text
+written here for the purpose."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from corpus.layouts import Layout, build_docx, soffice, to_pdf  # noqa: E402
+from pipeline.ingest import load  # noqa: E402
+
+ARTICLE = [
+    "Báo cáo kết quả thực hiện Chỉ thị số 10-CT/TW năm 2024",
+    "Thực hiện Chỉ thị số 10-CT/TW ngày 30-3-2007 của Ban Bí thư, Đảng uỷ đã ban hành kế "
+    "hoạch triển khai tới 42 chi bộ trực thuộc; năm 2024 kết nạp 95 đảng viên mới, nâng tổng "
+    "số đảng viên lên 3.828 đồng chí, tăng 5,6% so với năm 2023.",
+    "Tổng thu ngân sách trên địa bàn đạt 157.105 triệu đồng, bằng 104,8% dự toán. Các chỉ "
+    "tiêu do Đại hội VII đề ra cơ bản hoàn thành; riêng chỉ tiêu về thu nhập bình quân đầu "
+    "người chưa đạt \"như kỳ vọng\" do ảnh hưởng của thiên tai.",
+    "Công tác kiểm tra, giám sát được tăng cường: Uỷ ban Kiểm tra đã kiểm tra 12 tổ chức "
+    "đảng và 27 đảng viên khi có dấu hiệu vi phạm, thi hành kỷ luật 3 đảng viên theo Quy định "
+    "số 69-QĐ/TW.",
+    "Phong trào thi đua yêu nước được phát động sâu rộng; nhiều mô hình hay, cách làm sáng "
+    "tạo được nhân rộng, góp phần hoàn thành thắng lợi nhiệm vụ chính trị của địa phương.",
+    "Bên cạnh kết quả đạt được, vẫn còn hạn chế: việc sinh hoạt chuyên đề ở một số chi bộ "
+    "chưa thường xuyên, nội dung còn đơn điệu, chưa thu hút đảng viên tham gia.",
+    "Năm 2025, Đảng bộ tập trung lãnh đạo chuẩn bị tốt đại hội chi bộ và Đại hội Đảng bộ "
+    "nhiệm kỳ 2025-2030, bảo đảm đúng nguyên tắc, dân chủ, thành công.",
+    "Nâng cao chất lượng sinh hoạt chi bộ, chú trọng giáo dục chính trị tư tưởng, rèn luyện "
+    "đạo đức, lối sống cho cán bộ, đảng viên, nhất là người đứng đầu.",
+    "Đẩy mạnh ứng dụng công nghệ thông tin trong công tác văn phòng, lưu trữ hồ sơ đảng "
+    "viên và quản lý tài chính đảng; phấn đấu 100% chi bộ sử dụng sổ tay điện tử.",
+]
+
+LAYOUTS = [
+    Layout("sans", font="DejaVu Sans", size=11, justified=False, indent=False, space_after=6),
+    Layout("mono", font="Liberation Mono", size=10, justified=False),
+    Layout("noindent", indent=False),
+    Layout("two_columns", columns=2, column_rule=True, size=10),
+    Layout("three_columns", columns=3, font="DejaVu Sans", size=8, justified=False,
+           indent=False, space_after=4),
+]
+
+pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is needed")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("layouts")
+    docs = []
+    for layout in LAYOUTS:
+        # Columns need enough text to fill several rows per column.
+        text = ARTICLE + ARTICLE[1:] if layout.columns > 1 else ARTICLE
+        path = folder / f"{layout.name}.docx"
+        build_docx(layout, text, path)
+        docs.append(path)
+    to_pdf(docs, folder)
+    return {layout.name: folder / f"{layout.name}.pdf" for layout in LAYOUTS}
+
+
+@pytest.mark.parametrize("name", ["sans", "mono", "noindent"])
+def test_one_column_layouts_come_back_verbatim(rendered: dict[str, Path], name: str) -> None:
+    assert [b.text for b in load(rendered[name]).blocks] == ARTICLE
+
+
+@pytest.mark.parametrize("name", ["two_columns", "three_columns"])
+def test_columns_are_read_one_after_the_other(rendered: dict[str, Path], name: str) -> None:
+    assert [b.text for b in load(rendered[name]).blocks] == ARTICLE + ARTICLE[1:]
+
+
+def test_numbers_and_codes_are_never_split(rendered: dict[str, Path]) -> None:
+    text = load(rendered["mono"]).text
+    for token in ("3.828", "157.105", "10-CT/TW", "30-3-2007", "Đại hội VII", "69-QĐ/TW",
+                  '"như kỳ vọng"', "5,6%"):
+        assert token in text
