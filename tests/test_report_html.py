@@ -53,6 +53,7 @@ def test_the_corpus_page_renders_offline_with_matrices_and_charts() -> None:
     assert dom.count('class="doc-row"') == n_docs
     assert f'id="n-documents">{n_docs}<' in dom
     assert dom.count("<svg") >= 4  # findings, missing sections, presence grid, references
+    assert f'id="n-files">{n_docs}<' in dom  # one file per document in this corpus
     assert 'class="section-matrix"' in dom and 'class="reference-matrix"' in dom
     assert 'class="indicator-matrix"' in dom
     assert dom.count('class="pair copy"') > 10 and '<mark class="shared">' in dom
@@ -88,3 +89,48 @@ def test_report_needs_force_for_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "cu.html").write_text("x", encoding="utf-8")
     status, _, err = daihoi("report", tmp_path, "--db", corpus_store(), "--lang", "en")
     assert status == 2 and "--force" in err
+
+
+# What a person sees at 1366×768: the page itself never scrolls sideways (wide tables scroll
+# in their own box) and no cell says nan, None or 1e+12.
+_SCAN = """() => {
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    const inCell = node.parentElement.closest('td, th, summary, .side-head, svg');
+    if (/^(nan|NaN|None|null|undefined|<NA>|NaT)$/.test(text)
+        || (inCell && /\\d[eE][+-]\\d/.test(text)))
+      bad.push(text.slice(0, 80));
+  }
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth, bad: bad,
+          lang: document.documentElement.lang};
+}"""
+
+
+def test_pages_fit_1366_pixels_and_show_no_nan_in_headless_chromium() -> None:
+    from playwright.sync_api import sync_playwright
+
+    out = _report()
+    pages = [out / "index.html", *sorted((out / "documents").glob("doc-*.html"))]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_browser(),
+                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.route("http*://**", lambda route: route.abort())  # offline
+            for path in pages:
+                page.goto(path.as_uri())
+                seen = page.evaluate(_SCAN)
+                assert seen["page"] <= seen["window"], (path.name, seen)
+                assert seen["bad"] == [], (path.name, seen["bad"][:5])
+                assert seen["lang"] == "vi"
+            # Vietnamese labels, Vietnamese numbers.
+            page.goto((out / "index.html").as_uri())
+            headers = page.locator("th").all_inner_texts()
+            assert "Đơn vị" in headers and "Nhiệm kỳ" in headers and "source" not in headers
+            cells = " ".join(page.locator("table.indicator-matrix td.num").all_inner_texts())
+            assert re.search(r"\d %", cells) and "người" in cells
+        finally:
+            browser.close()

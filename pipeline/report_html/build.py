@@ -3,7 +3,6 @@ document, from the store. Templates and words are data (pipeline/data/templates_
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -16,9 +15,12 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline import __version__
+from pipeline.compare.copy_pairs import copy_pairs
 from pipeline.compare.corpus import Corpus
+from pipeline.compare.references import reference_table
 from pipeline.compare.units import label_documents
 from pipeline.data import data_path
+from pipeline.display import cell, header, measure_name, number, quantity, share
 from pipeline.report_html.charts import bar_chart, presence_grid
 from pipeline.report_html.highlight import Mark, mark_text, marks_in_paragraph
 from pipeline.store.database import store_errors
@@ -27,7 +29,7 @@ from pipeline.store.writers import refuse_links
 
 TEMPLATES = data_path("templates_html")
 MAX_COPIES_SHOWN = 60  # paragraph pairs printed in full on the corpus page
-MAX_REFERENCE_COLUMNS = 25
+MAX_REFERENCE_COLUMNS = 12  # the most cited ids as columns; the rest listed on demand
 MAX_INDICATOR_CHARTS = 4
 
 
@@ -66,7 +68,8 @@ def _build(corpus: Corpus, db: str | Path, out: Path, lang: str) -> Built:
     generated = _strings()["generated"][lang].format(
         version=__version__, at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), db=db)
     docs = label_documents(corpus.documents)
-    pages = [_document_page(env, corpus, row, out, generated) for row in docs.itertuples()]
+    pages = [_document_page(env, corpus, row, out, generated, lang)
+             for row in docs.itertuples()]
     index = out / "index.html"
     _write(index, env.get_template("corpus.html").render(
         generated=generated, **_corpus_context(corpus, docs, lang)))
@@ -89,25 +92,33 @@ def _corpus_context(corpus: Corpus, docs: pd.DataFrame, lang: str) -> dict[str, 
     per_doc = findings.groupby("doc_id").size()
     documents = [{
         "href": f"documents/doc-{d.doc_id}.html", "name": Path(d.source).name,
-        "unit": _fmt(d.unit), "term": _fmt(d.term), "doc_type": _fmt(d.doc_type),
-        "draft": d.draft is True,
-        "n_words": d.n_words, "findings": int(per_doc.get(d.doc_id, 0)),
+        "unit": cell(d.unit, lang), "term": cell(d.term, lang),
+        "doc_type": cell(d.doc_type, lang), "draft": d.draft is True,
+        "files": number(d.n_files, lang, 0), "n_words": number(d.n_words, lang, 0),
+        "findings": number(int(per_doc.get(d.doc_id, 0)), lang, 0),
     } for d in docs.itertuples()]
     by_kind = findings["kind"].value_counts()
+    n_files = int(docs["n_files"].sum()) if "n_files" in docs else len(docs)
     ctx: dict[str, Any] = {
         "synthetic": bool(docs["source"].str.contains("/synthetic/").any()),
         "documents": documents,
-        "summary": {"documents": len(docs), "units": docs["unit_key"].nunique(),
+        "summary": {"documents": number(len(docs), lang, 0), "files": number(n_files, lang, 0),
+                    "units": number(docs["unit_key"].nunique(), lang, 0),
                     "terms": sorted(x for x in docs["term_label"].unique() if x),
-                    "paragraphs": len(corpus.paragraphs), "findings": len(findings)},
+                    "paragraphs": number(len(corpus.paragraphs), lang, 0),
+                    "findings": number(len(findings), lang, 0)},
         "findings_chart": bar_chart([(k, float(v)) for k, v in by_kind.items()],
-                                    t["findings_chart"][lang]),
+                                    t["findings_chart"][lang], value_format=_count(lang)),
     }
     ctx.update(_sections_context(corpus, lang))
-    ctx.update(_indicators_context(corpus))
+    ctx.update(_indicators_context(corpus, lang))
     ctx.update(_references_context(corpus, lang))
-    ctx.update(_copies_context(corpus))
+    ctx.update(_copies_context(corpus, lang))
     return ctx
+
+
+def _count(lang: str) -> Any:
+    return lambda v: number(v, lang)
 
 
 def _sections_context(corpus: Corpus, lang: str) -> dict[str, Any]:
@@ -126,63 +137,90 @@ def _sections_context(corpus: Corpus, lang: str) -> dict[str, Any]:
                                         list(matrix.columns), [r["cells"] for r in rows],
                                         t["sections_chart"][lang]),
         "missing_chart": bar_chart([(k, float(v)) for k, v in missing.items() if v],
-                                   t["missing_chart"][lang]),
+                                   t["missing_chart"][lang], value_format=_count(lang)),
     }
 
 
-def _fmt(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _indicators_context(corpus: Corpus) -> dict[str, Any]:
-    matrix = corpus.indicator_matrix()
-    if matrix.empty or len(matrix.columns) == 0:
+def _indicators_context(corpus: Corpus, lang: str) -> dict[str, Any]:
+    """Units × indicators, each value with its measure ("92,2 %", "3.828 người")."""
+    long = corpus.indicator_table()
+    if long.empty:
         return {"indicator_rows": [], "indicator_columns": [], "indicator_charts": []}
-    filled = matrix.notna().sum().sort_values(ascending=False, kind="stable")
+    long = long.assign(text=[quantity(v, m, u, lang) for v, m, u in
+                             zip(long["value"], long["value_max"], long["measure"], strict=True)])
+    keys = long["key"].value_counts().index.tolist()  # most reported first
+    measure = long.groupby("key")["measure"].agg(lambda m: m.mode().iat[0] if len(m.mode())
+                                                else "")
     charts = []
-    for key in filled.index[:MAX_INDICATOR_CHARTS]:
-        col = matrix[key].dropna()
-        charts.append(bar_chart([(f"{u} {term}".strip(), float(v))
-                                 for (u, term), v in col.items()], key))
-    rows = [{"unit": u, "term": term, "cells": [_fmt(v) for v in values]}
-            for (u, term), values in zip(matrix.index, matrix.to_numpy(dtype=object),
-                                         strict=True)]
-    return {"indicator_rows": rows, "indicator_columns": list(matrix.columns),
-            "indicator_charts": charts}
+    for key in keys[:MAX_INDICATOR_CHARTS]:
+        rows = long[(long["key"] == key) & (long["measure"] == measure[key])]
+        name = measure_name(measure[key], lang)
+        charts.append(bar_chart([(f"{r.unit} {r.term}".strip(), float(r.value))
+                                 for r in rows.itertuples()],
+                                f"{key} ({name})" if name else key,
+                                value_format=_count(lang)))
+    cells = long.set_index(["unit", "term", "key"])["text"]
+    index = sorted(set(zip(long["unit"], long["term"], strict=True)))
+    rows_out = [{"unit": u, "term": term,
+                 "cells": [cells.get((u, term, k), "") for k in keys]} for u, term in index]
+    return {"indicator_rows": rows_out, "indicator_columns": keys, "indicator_charts": charts}
 
 
 def _references_context(corpus: Corpus, lang: str) -> dict[str, Any]:
+    """The most cited ids as a matrix; every id, with who cites it, in a list opened on
+    demand (a matrix of every id would be hundreds of columns)."""
     matrix = corpus.reference_matrix()
     if matrix.empty or len(matrix.columns) == 0:
-        return {"reference_rows": [], "reference_columns": [], "references_chart": ""}
-    matrix = matrix.iloc[:, :MAX_REFERENCE_COLUMNS]
+        return {"reference_rows": [], "reference_columns": [], "references_chart": "",
+                "reference_list": [], "reference_more": 0}
+    top = matrix.iloc[:, :MAX_REFERENCE_COLUMNS]
     citing = (matrix > 0).sum()
-    rows = [{"unit": u, "term": term, "cells": [int(v) for v in values]}
-            for (u, term), values in zip(matrix.index, matrix.to_numpy(), strict=True)]
-    return {"reference_rows": rows, "reference_columns": list(matrix.columns),
+    rows = [{"unit": u, "term": term, "cells": [number(v, lang, 0) if v else ""
+                                                for v in values]}
+            for (u, term), values in zip(top.index, top.to_numpy(), strict=True)]
+    listed = reference_table(matrix).to_dict("records")
+    for r in listed:
+        r["units"], r["citations"] = number(r["units"], lang, 0), number(r["citations"], lang, 0)
+    return {"reference_rows": rows, "reference_columns": list(top.columns),
+            "reference_list": listed, "reference_more": len(matrix.columns) - len(top.columns),
             "references_chart": bar_chart([(k, float(v)) for k, v in citing.head(15).items()],
-                                          _strings()["citing_units"][lang])}
+                                          _strings()["citing_units"][lang],
+                                          value_format=_count(lang))}
 
 
-def _copies_context(corpus: Corpus) -> dict[str, Any]:
-    copies = corpus.copies()
-    from pipeline.compare.copies import copies_by_document
-
-    pairs = copies_by_document(copies).to_dict("records")
-    shown = []
-    for c in copies.head(MAX_COPIES_SHOWN).to_dict("records"):
-        c["html_a"] = mark_text(c["text_a"], [Mark(s, e, "shared") for s, e in c["spans_a"]])
-        c["html_b"] = mark_text(c["text_b"], [Mark(s, e, "shared") for s, e in c["spans_b"]])
-        shown.append(c)
-    return {"copy_pairs": pairs, "copies": shown}
+def _copies_context(corpus: Corpus, lang: str) -> dict[str, Any]:
+    """Copies per pair of documents; each pair lists its passages side by side."""
+    passages = corpus.copies()
+    pairs = copy_pairs(passages, corpus.documents)
+    by_pair = {key: group for key, group in passages.groupby(["doc_a", "doc_b"], sort=False)}
+    shown_pairs, budget = [], MAX_COPIES_SHOWN
+    for p in pairs.to_dict("records"):
+        group = by_pair[(p["doc_a"], p["doc_b"])].sort_values("paragraph_a", kind="stable")
+        items = []
+        for c in group.head(max(0, budget)).to_dict("records"):
+            c["html_a"] = mark_text(c["text_a"], [Mark(s, e, "shared") for s, e in c["spans_a"]])
+            c["html_b"] = mark_text(c["text_b"], [Mark(s, e, "shared") for s, e in c["spans_b"]])
+            c["similarity_text"] = share(c["similarity"], lang, 0)
+            items.append(c)
+        budget -= len(items)
+        shown_pairs.append({
+            **p, "share_text": share(p["share_of_shorter"], lang),
+            "words_text": number(p["shared_words"], lang, 0),
+            "passages_text": number(p["passages"], lang, 0), "items": items,
+            "hidden": p["passages"] - len(items),
+        })
+    return {"copy_pairs": shown_pairs}
 
 
 # -- document pages ---------------------------------------------------------------------------
 
+META_SHOWN = ("source", "unit", "unit_level", "parent", "province", "term", "reviewed_term",
+              "year", "date", "doc_type", "draft", "issuer", "number", "place", "title",
+              "signer", "signer_role", "format", "pages", "n_words", "n_files")
 
-def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generated: str) -> Path:
+
+def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generated: str,
+                   lang: str) -> Path:
     conn = corpus.store.conn
     blocks = conn.execute(
         "SELECT idx, text, start, \"end\", section, is_heading FROM blocks"
@@ -197,24 +235,28 @@ def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generate
     paragraphs = [{"idx": idx, "section": section, "is_heading": bool(is_heading),
                    "html": mark_text(text, marks_in_paragraph(marks, start, end))}
                   for idx, text, start, end, section, is_heading in blocks]
-    refs = pd.read_sql_query("SELECT ref_id, surface, date, section, \"where\" FROM"
-                             " doc_references WHERE doc_id = ? ORDER BY idx", conn,
-                             params=(d.doc_id,)).to_dict("records")
-    inds = pd.read_sql_query("SELECT * FROM indicators WHERE doc_id = ? ORDER BY idx", conn,
-                             params=(d.doc_id,)).to_dict("records")
-    for i in inds:
-        i["value_text"] = _fmt(i["value"]) + (f"/{_fmt(i['value_max'])}"
-                                              if i.get("value_max") is not None else "") \
-            + (f" {i['unit']}" if i.get("unit") else "")
-    meta = [(k, _fmt(getattr(d, k))) for k in ("source", "unit", "unit_level", "parent",
-                                                "province", "term", "date", "doc_type",
-                                                "draft", "format", "pages", "n_words")]
+    refs = [{k: cell(v, lang) for k, v in r.items()} for r in pd.read_sql_query(
+        "SELECT ref_id, surface, date, section, \"where\" FROM doc_references WHERE doc_id = ?"
+        " ORDER BY idx", conn, params=(d.doc_id,)).to_dict("records")]
+    inds = []
+    for i in pd.read_sql_query("SELECT * FROM indicators WHERE doc_id = ? ORDER BY idx", conn,
+                               params=(d.doc_id,)).to_dict("records"):
+        row = {k: cell(v, lang) for k, v in i.items()}
+        row["value_text"] = quantity(i["value"], i.get("value_max"), i.get("unit"), lang)
+        inds.append(row)
+    files = [Path(f).name for f, in conn.execute(
+        "SELECT source FROM files WHERE doc_id = ? ORDER BY analysed DESC, id", (d.doc_id,))]
+    meta = [(header(k, lang), cell(getattr(d, k, None), lang, k)) for k in META_SHOWN]
+    meta = [(k, v) for k, v in meta if v]
+    if len(files) > 1:
+        meta.append((header("file", lang), ", ".join(files)))
     page = out / "documents" / f"doc-{d.doc_id}.html"
     _write(page, env.get_template("document.html").render(
         generated=generated,
-        doc={"name": Path(d.source).name, "unit": _fmt(d.unit), "term": _fmt(d.term)},
+        doc={"name": Path(d.source).name, "unit": cell(d.unit, lang),
+             "term": cell(d.term, lang)},
         meta=meta,
-        findings=[{"kind": k, "severity": sev, "message": msg,
+        findings=[{"kind": k, "severity": sev or "", "message": msg or "",
                    "anchor": f"f{idx}" if f"f{idx}" in anchored else ""}
                   for idx, k, sev, msg, *_ in findings],
         outline=_outline_html(conn.execute(

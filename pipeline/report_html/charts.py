@@ -6,7 +6,7 @@ Every label is escaped; sizes are in CSS pixels. Colours come from the page's st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 ROW = 22  # px per bar or matrix row
@@ -14,12 +14,17 @@ LABEL_CHARS = 38  # longer labels are cut, the full text stays in a <title> tool
 
 
 def _cut(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    """Cut in the middle: the end of a label ("… 2020-2025") tells rows apart."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    tail = 12
+    return label[: LABEL_CHARS - tail - 1] + "…" + label[-tail:]
 
 
 def bar_chart(items: Sequence[tuple[str, float]], title: str, width: int = 640,
-              value_format: str = "{:g}") -> str:
-    """Horizontal bars, one per (label, value), in the given order."""
+              value_format: str | Callable[[float], str] = "{:g}") -> str:
+    """Horizontal bars, one per (label, value), in the given order; `value_format` a format
+    string or a function (pipeline.display.number for the reader's language)."""
     if not items:
         return ""
     label_w = 7 * min(LABEL_CHARS, max(len(label) for label, _ in items)) + 10
@@ -33,7 +38,8 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, width: int = 640,
     for i, (label, value) in enumerate(items):
         y = 24 + i * ROW
         w = 0 if value != value else max(1, round(bar_w * value / top))  # NaN: no bar
-        shown = "" if value != value else value_format.format(value)
+        shown = "" if value != value else (
+            value_format(value) if callable(value_format) else value_format.format(value))
         parts.append(
             f'<g class="bar-row"><title>{escape(label)}: {escape(shown)}</title>'
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(_cut(label))}</text>'
