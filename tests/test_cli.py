@@ -161,7 +161,7 @@ def test_run_on_a_clean_folder_exits_zero(tmp_path: Path) -> None:
     shutil.copyfile(GOOD_DOCX, folder / "a.docx")
     proc = daihoi("run", str(folder), "--db", str(tmp_path / "x.db"), "--lang", "en")
     assert proc.returncode == 0, proc.stderr
-    assert "1 files analysed" in proc.stdout
+    assert "1 file analysed" in proc.stdout
 
 
 def test_run_on_the_sample_corpus_reads_every_file(tmp_path: Path) -> None:

@@ -100,9 +100,13 @@ def add_paths_argument(parser: argparse.ArgumentParser, lang: str) -> None:
                         help=message("cli.opt.paths", lang))
 
 
-def expand_paths(given: list[str], lang: str) -> tuple[list[Path], int]:
-    """The files named and those found in the folders named, in the order given, each once;
-    missing paths are reported on stderr. Returns (files, number of missing paths)."""
+def expand_paths(
+    given: list[str], lang: str, keep_missing: bool = False,
+) -> tuple[list[Path], int]:
+    """The files named and those found in the folders named, in the order given, each once.
+    A missing path is reported on stderr and left out, or with `keep_missing` kept (the
+    analysis then reports it as that file's `not_found` error, a JSON record of its own).
+    Returns (files, number of missing paths)."""
     from pipeline.batch import discover
 
     files: list[Path] = []
@@ -112,7 +116,10 @@ def expand_paths(given: list[str], lang: str) -> tuple[list[Path], int]:
         path = Path(name)
         if not path.exists():
             missing += 1
-            say("cli.not_found", lang, stderr=True, path=shown(name))
+            if keep_missing:
+                files.append(path)
+            else:
+                say("cli.not_found", lang, stderr=True, path=name)
             continue
         for f in discover(path) if path.is_dir() else [path]:
             key = f.resolve()

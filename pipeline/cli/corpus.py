@@ -107,7 +107,7 @@ def _marked(snippet: str) -> Any:
     from rich.text import Text
 
     text = Text()
-    for part in re.split(r"(\0[^\1]*\1)", snippet):
+    for part in re.split("(\x00[^\x01]*\x01)", snippet):
         if part.startswith("\0"):
             text.append(visible(part[1:-1]), style="bold yellow")
         else:

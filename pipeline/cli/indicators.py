@@ -1,4 +1,4 @@
-"""`daihoi indicators FILE|DIR [--json] [--csv]`: the indicators of reports, one row each (unit,
+"""`daihoi indicators FILE|DIR... [--json] [--csv]`: the indicators of reports, one row each (unit,
 key, subject, value, measure, kind, period, section), then the findings on totals and targets.
 
 `--json` writes one JSON line per indicator, `--csv` one CSV row; both carry the file, the
@@ -12,76 +12,91 @@ import argparse
 import csv
 import json
 import sys
-from dataclasses import asdict, fields
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table as RichTable
 
-from pipeline.cli.common import Parents
-from pipeline.errors import DaihoiError
-from pipeline.extract.metadata import add_metadata_options, overrides_from_args
+from pipeline.cli.common import (
+    Parents,
+    add_metadata_options,
+    add_paths_argument,
+    console,
+    expand_paths,
+    limits_from_args,
+    overrides_from_args,
+    shown,
+)
 from pipeline.i18n import message
-from pipeline.model import Indicator, Report
+
+if TYPE_CHECKING:
+    from pipeline.model import Indicator, Report
 
 FINDING_KINDS = ("total_mismatch", "target_not_met")
-CSV_FIELDS = ["source", "meta_unit", "meta_term"] + [f.name for f in fields(Indicator)]
+
+
+def csv_fields() -> list[str]:
+    from dataclasses import fields
+
+    from pipeline.model import Indicator
+
+    return ["source", "meta_unit", "meta_term"] + [f.name for f in fields(Indicator)]
 
 
 def register(subparsers: Any, parents: Parents, lang: str) -> None:
     """Add the `indicators` command to the `daihoi` parser."""
     p = subparsers.add_parser("indicators", parents=[parents.reading],
-                              help=message("indicators.help", lang))
-    p.add_argument("path", metavar="FILE|DIR")
+                              help=message("indicators.help", lang),
+                              description=message("indicators.help", lang))
+    add_paths_argument(p, lang)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="one JSON line per indicator")
-    out.add_argument("--csv", action="store_true", help="CSV, one row per indicator")
-    add_metadata_options(p)
+    out.add_argument("--json", action="store_true",
+                     help=message("cli.opt.indicators.json", lang))
+    out.add_argument("--csv", action="store_true", help=message("cli.opt.indicators.csv", lang))
+    add_metadata_options(p, lang)
     p.set_defaults(func=cmd_indicators)
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     from pipeline.analysis import analyze
-    from pipeline.batch import discover
-    from pipeline.ingest.limits import Limits
+    from pipeline.errors import DaihoiError
 
-    err = Console(stderr=True, soft_wrap=True)
-    target = Path(args.path)
-    if not target.exists():
-        err.print(message("indicators.not_found", args.lang, path=target), highlight=False)
+    err = console(stderr=True)
+    paths, missing = expand_paths(args.paths, args.lang)
+    if missing and not paths:
         return 2
-    paths = discover(target) if target.is_dir() else [target]
-    limits = Limits.from_args(args)
+    limits = limits_from_args(args)
     overrides = overrides_from_args(args)
-    writer = csv.DictWriter(sys.stdout, CSV_FIELDS) if args.csv else None
+    fields = csv_fields()
+    writer = csv.DictWriter(sys.stdout, fields) if args.csv else None
     if writer is not None:
         writer.writeheader()
-    failed = False
+    failed = bool(missing)
     # Piped output is not a terminal: do not squeeze the table into 80 columns.
-    out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    out = console(width=None if sys.stdout.isatty() else 200)
     for path in paths:
         try:
             report = analyze(path, limits, overrides=overrides)
         except DaihoiError as exc:
             failed = True
-            err.print(f"[red]✗ {path}[/red]: {exc.message(args.lang)}", highlight=False)
+            err.print(f"[red]✗ {shown(path)}[/red]: {shown(exc.message(args.lang))}")
             continue
         except ValueError as exc:  # a bad --date
-            err.print(f"[red]✗ {path}[/red]: {exc}", highlight=False)
+            err.print(f"[red]✗ {shown(path)}[/red]: {shown(exc)}")
             return 2
         for ind in report.indicators:
             record = indicator_record(report, ind)
             if args.json:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif writer is not None:
-                writer.writerow({k: record.get(k) for k in CSV_FIELDS})
+                writer.writerow({k: record.get(k) for k in fields})
         if not args.json and not args.csv:
             print_indicators(out, report, args.lang)
     return 1 if failed else 0
 
 
 def indicator_record(report: Report, ind: Indicator) -> dict[str, Any]:
+    from dataclasses import asdict
+
     return {"source": report.document.source, "meta_unit": report.meta.unit,
             "meta_term": report.meta.term, **asdict(ind)}
 
@@ -101,28 +116,28 @@ def format_value(ind: Indicator) -> str:
     return one(ind.value)
 
 
-def print_indicators(console: Console, report: Report, lang: str) -> None:
+def print_indicators(out: Console, report: Report, lang: str) -> None:
+    from rich.table import Table
+
     meta = report.meta
-    console.print(f"[bold]{report.document.source}[/bold]  {meta.unit or '?'} · "
-                  f"{meta.term or '?'} · {meta.doc_type or '?'}", highlight=False)
+    out.print(f"[bold]{shown(report.document.source)}[/bold]  {shown(meta.unit or '?')} · "
+              f"{shown(meta.term or '?')} · {meta.doc_type or '?'}")
     if not report.indicators:
-        console.print("  " + message("indicators.none", lang, path=report.document.source),
-                      highlight=False)
+        out.print("  " + shown(message("indicators.none", lang, path=report.document.source)))
     else:
-        table = RichTable(show_lines=False)
+        table = Table(show_lines=False)
         for key in ("unit", "key", "subject", "value", "measure", "kind", "period", "section"):
             table.add_column(message(f"indicators.col.{key}", lang), overflow="fold")
         for ind in report.indicators:
-            table.add_row(
+            table.add_row(*(shown(cell) for cell in (
                 meta.unit or "", ind.key or "", ind.subject, format_value(ind),
                 ind.unit_text if ind.unit_text and ind.unit != "%" else ind.unit,
                 message(f"indicators.kind.{ind.kind}", lang), ind.period or "",
                 ind.section or ind.where,
-            )
-        console.print(table)
+            )))
+        out.print(table)
     for f in report.findings:
         if f.kind in FINDING_KINDS:
             text = f.message if lang == "vi" else f.details.get("message_en", f.message)
-            console.print(f"  [yellow]⚠ {text.replace('[', chr(92) + '[')}[/yellow]",
-                          highlight=False)
-    console.print()
+            out.print(f"  [yellow]⚠ {shown(text)}[/yellow]")
+    out.print()

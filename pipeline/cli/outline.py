@@ -1,4 +1,4 @@
-"""`daihoi outline FILE...`: the section tree with labels and confidences, and the editor's
+"""`daihoi outline FILE|DIR...`: the section tree with labels and confidences, and the editor's
 findings about structure (missing sections, repeated passages)."""
 
 from __future__ import annotations
@@ -6,41 +6,48 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.tree import Tree
 
-from pipeline.batch import analyze_files
-from pipeline.cli.common import Parents
+from pipeline.cli.common import (
+    Parents,
+    add_paths_argument,
+    console,
+    expand_paths,
+    limits_from_args,
+    shown,
+)
 from pipeline.i18n import message
-from pipeline.ingest.limits import Limits
-from pipeline.model import Report
+
+if TYPE_CHECKING:
+    from pipeline.model import Report
 
 STRUCTURE_FINDINGS = ("missing_section", "duplicate_passage")
 
 
 def register(sub: Any, parents: Parents, lang: str) -> None:
-    p = sub.add_parser("outline", parents=[parents.reading], help=message("cli.outline.help", lang))
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true",
-                   help="JSON Lines: source, meta, headings, sections, findings")
+    p = sub.add_parser("outline", parents=[parents.reading], help=message("cli.outline.help", lang),
+                       description=message("cli.outline.help", lang))
+    add_paths_argument(p, lang)
+    p.add_argument("--json", action="store_true", help=message("cli.opt.outline.json", lang))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipeline.batch import analyze_files
+
     lang = args.lang
-    limits = Limits.from_args(args)
-    out, err = Console(soft_wrap=True), Console(stderr=True)
+    files, _ = expand_paths(args.paths, lang, keep_missing=True)
+    limits = limits_from_args(args)
+    out, err = console(), console(stderr=True)
     failed = False
-    for result in analyze_files([Path(f) for f in args.files], limits, lang, jobs=1):
+    for result in analyze_files(files, limits, lang, jobs=1):
         if result.error is not None:
             failed = True
             if args.json:
                 sys.stdout.write(json.dumps(result.error_record, ensure_ascii=False) + "\n")
-            err.print(f"[red]✗ {result.source}: {result.error.message(lang)}[/red]",
-                      highlight=False)
+            err.print(f"[red]✗ {shown(result.source)}: {shown(result.error.message(lang))}[/red]")
             continue
         report = result.report
         if args.json:
@@ -68,10 +75,12 @@ def _confidence_style(confidence: float | None) -> str:
     return "green" if confidence >= 0.8 else "yellow" if confidence >= 0.5 else "red"
 
 
-def print_outline(console: Console, report: Report, lang: str) -> None:
+def print_outline(out: Console, report: Report, lang: str) -> None:
     meta = report.meta
+    from rich.tree import Tree
+
     root = Tree(
-        f"[bold]{report.document.source}[/bold]  {meta.doc_type} "
+        f"[bold]{shown(report.document.source)}[/bold]  {meta.doc_type} "
         f"([{_confidence_style(meta.doc_type_confidence)}]{meta.doc_type_confidence}[/])"
     )
     stack: list[tuple[int, Tree]] = [(0, root)]
@@ -84,21 +93,17 @@ def print_outline(console: Console, report: Report, lang: str) -> None:
         text = h["text"] if len(h["text"]) <= 70 else h["text"][:69] + "…"
         # The label first: it is what the reader scans for, and long headings get cut.
         node = stack[-1][1].add(
-            f"[{style}]{h['label']} {h['confidence']:.2f}[/]{inherited} │ {_escape(text)}"
+            f"[{style}]{h['label']} {h['confidence']:.2f}[/]{inherited} │ {shown(text)}"
         )
         stack.append((h["level"], node))
-    console.print(root, highlight=False)
+    out.print(root)
     cue = [s for s in report.sections if s["heading"] is None and s["label"] != "preamble"]
     for s in cue:
-        console.print(f"  [cyan]{s['label']}[/cyan]: {s['start']}–{s['end']}", highlight=False)
+        out.print(f"  [cyan]{s['label']}[/cyan]: {s['start']}–{s['end']}")
     for f in report.findings:
         if f.kind not in STRUCTURE_FINDINGS:
             continue
         text = f.message if lang == "vi" else f.details.get("message_en", f.message)
         colour = "yellow" if f.severity == "warning" else "red"
-        console.print(f"  [{colour}]⚠ {_escape(text)}[/{colour}]", highlight=False)
-    console.print()
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")
+        out.print(f"  [{colour}]⚠ {shown(text)}[/{colour}]")
+    out.print()

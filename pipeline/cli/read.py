@@ -1,4 +1,4 @@
-"""`daihoi analyze FILE...` (a summary per file, or the JSON contract) and `daihoi run DIR`
+"""`daihoi analyze FILE|DIR...` (a summary per file, or the JSON contract) and `daihoi run DIR`
 (every report of a folder into the SQLite store)."""
 
 from __future__ import annotations
@@ -8,44 +8,57 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table as RichTable
 
-from pipeline.batch import FileResult, analyze_files, discover
-from pipeline.cli.common import DEFAULT_DB, Parents
-from pipeline.contract import report_record
-from pipeline.extract.metadata import add_metadata_options, overrides_from_args
+from pipeline.cli.common import (
+    DEFAULT_DB,
+    Parents,
+    add_metadata_options,
+    add_paths_argument,
+    console,
+    expand_paths,
+    limits_from_args,
+    overrides_from_args,
+    shown,
+)
 from pipeline.i18n import message
-from pipeline.ingest.limits import Limits
+
+if TYPE_CHECKING:
+    from pipeline.batch import FileResult
+    from pipeline.ingest.limits import Limits
 
 
 def register(sub: Any, parents: Parents, lang: str) -> None:
     """Add `analyze` and `run`."""
-    p = sub.add_parser("analyze", parents=[parents.reading], help=message("cli.analyze.help", lang))
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true", help="JSON Lines on stdout (the contract)")
-    add_metadata_options(p)
+    p = sub.add_parser("analyze", parents=[parents.reading], help=message("cli.analyze.help", lang),
+                       description=message("cli.analyze.help", lang))
+    add_paths_argument(p, lang)
+    p.add_argument("--json", action="store_true", help=message("cli.opt.analyze.json", lang))
+    add_metadata_options(p, lang)
     p.set_defaults(func=_analyze)
 
-    p = sub.add_parser("run", parents=[parents.reading], help=message("cli.run.help", lang))
-    p.add_argument("dir", nargs="?", default="corpus", metavar="DIR")
-    p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite store (corpus/daihoi.db)")
+    p = sub.add_parser("run", parents=[parents.reading], help=message("cli.run.help", lang),
+                       description=message("cli.run.help", lang))
+    p.add_argument("dir", nargs="?", default="corpus", metavar="DIR",
+                   help=message("cli.opt.run.dir", lang))
+    p.add_argument("--db", type=Path, default=DEFAULT_DB, help=message("cli.opt.run.db", lang))
     p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="worker processes (default: number of cores)")
-    p.add_argument("--force", action="store_true", help="re-analyse unchanged files too")
-    add_metadata_options(p)
+                   help=message("cli.opt.run.jobs", lang))
+    p.add_argument("--force", action="store_true", help=message("cli.opt.run.force", lang))
+    add_metadata_options(p, lang)
     p.set_defaults(func=_run)
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    return cmd_analyze(args.files, args.json, args.lang, Limits.from_args(args),
+    files, _ = expand_paths(args.paths, args.lang, keep_missing=True)
+    return cmd_analyze([str(f) for f in files], args.json, args.lang, limits_from_args(args),
                        overrides_from_args(args))
 
 
 def _run(args: argparse.Namespace) -> int:
-    return cmd_run(Path(args.dir), args.db, args.lang, Limits.from_args(args), args.jobs,
+    return cmd_run(Path(args.dir), args.db, args.lang, limits_from_args(args), args.jobs,
                    args.force, overrides_from_args(args))
 
 
@@ -53,8 +66,11 @@ def cmd_analyze(
     files: list[str], as_json: bool, lang: str, limits: Limits,
     overrides: dict[str, Any] | None = None,
 ) -> int:
-    out = Console(soft_wrap=True)
-    err = Console(stderr=True, soft_wrap=True)
+    from pipeline.batch import analyze_files
+    from pipeline.contract import report_record
+
+    out = console()
+    err = console(stderr=True)
     failed = False
     # Results arrive in input order, one at a time, so a long batch streams.
     for result in analyze_files([Path(f) for f in files], limits, lang, jobs=1,
@@ -66,20 +82,19 @@ def cmd_analyze(
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             sys.stdout.flush()
             if result.error is not None:
-                err.print(f"[red]{result.error.message(lang)}[/red]", highlight=False)
+                err.print(f"[red]{shown(result.error.message(lang))}[/red]")
         elif result.error is not None:
-            err.print(f"[bold red]✗ {result.source}[/bold red]\n  {result.error.message(lang)}",
-                      highlight=False)
+            err.print(f"[bold red]✗ {shown(result.source)}[/bold red]\n"
+                      f"  {shown(result.error.message(lang))}")
         else:
             _print_summary(out, result, lang)
     return 1 if failed else 0
 
 
-def _print_summary(console: Console, result: FileResult, lang: str) -> None:
+def _print_summary(out: Console, result: FileResult, lang: str) -> None:
     doc = result.report.document
     words = len(doc.text.split())
-    console.print(f"[bold]{doc.source}[/bold]  ({doc.format}, sha256 {doc.sha256[:12]}…)",
-                  highlight=False)
+    out.print(f"[bold]{shown(doc.source)}[/bold]  ({doc.format}, sha256 {doc.sha256[:12]}…)")
     facts = [
         (message("cli.col.pages", lang), doc.pages if doc.pages is not None else "-"),
         (message("cli.col.paragraphs", lang), len(doc.blocks)),
@@ -87,10 +102,10 @@ def _print_summary(console: Console, result: FileResult, lang: str) -> None:
         (message("cli.col.footnotes", lang), len(doc.footnotes)),
         (message("cli.col.words", lang), words),
     ]
-    console.print("  " + " · ".join(f"{k}: {v}" for k, v in facts), highlight=False)
+    out.print("  " + " · ".join(f"{k}: {v}" for k, v in facts))
     running = _running_summary(doc.page_headers + doc.page_footers, lang)
     if running:
-        console.print(f"  {message('cli.summary.running', lang)}: {running}", highlight=False)
+        out.print(f"  {message('cli.summary.running', lang)}: {shown(running)}")
     report = result.report
     meta = report.meta
     kinds: dict[str, int] = {}
@@ -103,50 +118,51 @@ def _print_summary(console: Console, result: FileResult, lang: str) -> None:
         (message("cli.col.findings", lang),
          ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "0"),
     ]
-    console.print("  " + " · ".join(f"{k}: {v}" for k, v in facts), highlight=False)
+    out.print("  " + " · ".join(f"{k}: {shown(v)}" for k, v in facts))
     if doc.properties.get("legacy_encoding"):
-        console.print(f"  {message('cli.summary.legacy', lang)}: "
-                      f"{doc.properties['legacy_encoding']}", highlight=False)
-    console.print(f"  {message('cli.summary.preview', lang)}:", highlight=False)
+        out.print(f"  {message('cli.summary.legacy', lang)}: "
+                  f"{shown(doc.properties['legacy_encoding'])}")
+    out.print(f"  {message('cli.summary.preview', lang)}:")
     for block in doc.blocks[:4]:
         text = block.text if len(block.text) <= 110 else block.text[:109] + "…"
-        console.print(f"    [dim]│[/dim] {text}", highlight=False)
-    console.print()
+        out.print(f"    [dim]│[/dim] {shown(text)}")
+    out.print()
 
 
 def _running_summary(lines: list[str], lang: str) -> str:
     """Running headers/footers once each, page numbers as one item ("DỰ THẢO", page numbers)."""
-    shown: list[str] = []
+    items: list[str] = []
     numbers = False
     for line in lines:
         if re.fullmatch(r"[-–\s]*(?:Trang\s*)?\d+(?:\s*/\s*\d+)?[-–\s]*", line, re.I):
             numbers = True
-        elif f"“{line}”" not in shown:
-            shown.append(f"“{line}”")
+        elif f"“{line}”" not in items:
+            items.append(f"“{line}”")
     if numbers:
-        shown.append(message("cli.summary.page_numbers", lang))
-    return ", ".join(shown[:5])
+        items.append(message("cli.summary.page_numbers", lang))
+    return ", ".join(items[:5])
 
 
 def cmd_run(
     folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
     overrides: dict[str, Any] | None = None,
 ) -> int:
+    from pipeline.batch import discover
     from pipeline.store.database import Store, StoreError, store_errors
 
-    err = Console(stderr=True, soft_wrap=True)
-    out = Console(soft_wrap=True)  # long paths stay on one line, copy-paste friendly
+    err = console(stderr=True)
+    out = console()  # long paths stay on one line, copy-paste friendly
     if not folder.is_dir():
-        err.print(message("cli.run.not_a_dir", lang, path=folder), highlight=False)
+        err.print(shown(message("cli.run.not_a_dir", lang, path=folder)))
         return 2
     files = discover(folder, exclude=[db])
     if not files:
-        err.print(message("cli.run.none_found", lang, path=folder), highlight=False)
+        err.print(shown(message("cli.run.none_found", lang, path=folder)))
         return 1
     try:
         store = Store(db)
     except StoreError as exc:
-        err.print(exc.message(lang), highlight=False)
+        err.print(shown(exc.message(lang)))
         return 2
 
     results: list[FileResult] = []
@@ -156,7 +172,7 @@ def cmd_run(
     except StoreError as exc:
         # The store broke or got locked mid-run: documents saved so far stay (one transaction
         # each); say what happened instead of a traceback.
-        err.print(exc.message(lang), highlight=False)
+        err.print(shown(exc.message(lang)))
         return 2
     _report_run(out, err, results, lang, folder, db, counts)
     return 1 if any(r.error is not None for r in results) else 0
@@ -167,6 +183,9 @@ def _analyze_into_store(
     overrides: dict[str, Any] | None, results: list[FileResult], err: Console, guard: Any,
 ) -> dict[str, int]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pipeline.batch import analyze_files
+    from pipeline.contract import report_record
 
     with guard, store, Progress(
         TextColumn(message("cli.progress", lang)), BarColumn(), MofNCompleteColumn(),
@@ -181,7 +200,7 @@ def _analyze_into_store(
             elif result.report is not None:
                 store.save(result.report, report_record(result.report))
             results.append(result)
-            progress.update(task, advance=1, name=Path(result.source).name)
+            progress.update(task, advance=1, name=shown(Path(result.source).name))
         return store.counts()
 
 
@@ -194,30 +213,30 @@ def _report_run(
     errors = [r for r in results if r.error is not None]
     unchanged = sum(1 for r in results if r.unchanged)
     pages = sum((r.report.document.pages or 0) for r in results if r.report is not None)
-    out.print(message("cli.run.totals", lang, ok=ok, unchanged=unchanged, errors=len(errors),
-                      pages=pages), highlight=False)
+    out.print(shown(message("cli.run.totals", lang, ok=ok, unchanged=unchanged,
+                            errors=len(errors), pages=pages)))
     if errors:
-        err.print(message("cli.run.errors_title", lang), highlight=False)
+        err.print(shown(message("cli.run.errors_title", lang)))
         for r in errors:
-            err.print(f"  [red]✗[/red] {r.source}: {r.error.message(lang)}", highlight=False)
-    out.print(message("cli.run.stored", lang, path=db.resolve(), documents=counts["documents"],
-                      blocks=counts["blocks"], tables=counts["doc_tables"],
-                      footnotes=counts["footnotes"]), highlight=False)
+            err.print(f"  [red]✗[/red] {shown(r.source)}: {shown(r.error.message(lang))}")
+    out.print(shown(message("cli.run.stored", lang, path=db.resolve(),
+                            documents=counts["documents"], blocks=counts["blocks"],
+                            tables=counts["doc_tables"], footnotes=counts["footnotes"])))
 
 
-def _print_run_table(
-    console: Console, results: list[FileResult], lang: str, folder: Path
-) -> None:
-    t = RichTable(show_lines=False)
+def _print_run_table(out: Console, results: list[FileResult], lang: str, folder: Path) -> None:
+    from rich.table import Table
+
+    t = Table(show_lines=False)
     for key in ("file", "status", "format", "pages", "paragraphs", "tables", "footnotes"):
         # File names stay on one line; in a narrow terminal they are cut with an ellipsis.
         t.add_column(message(f"cli.col.{key}", lang), no_wrap=key in ("file", "status"),
                      overflow="ellipsis" if key == "file" else "fold",
-                     max_width=max(20, console.width - 62) if key == "file" else None)
+                     max_width=max(20, out.width - 62) if key == "file" else None)
     # Past a few dozen files a row per file drowns the summary: errors are listed anyway.
-    shown = results if len(results) <= 60 else [r for r in results if r.error]
-    for r in shown:
-        name = _relative(r.source, folder)  # shorter rows: the folder is printed below
+    listed = results if len(results) <= 60 else [r for r in results if r.error]
+    for r in listed:
+        name = shown(_relative(r.source, folder))  # shorter rows: the folder is printed below
         if r.report is not None:
             d = r.report.document
             t.add_row(name, message("cli.status.ok", lang), d.format, str(d.pages or "-"),
@@ -227,7 +246,7 @@ def _print_run_table(
         else:
             t.add_row(name, f"[red]{message('cli.status.error', lang)}[/red]",
                       r.error.code if r.error else "", "", "", "", "")
-    console.print(t)
+    out.print(t)
 
 
 def _relative(source: str, folder: Path) -> str:

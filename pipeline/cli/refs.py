@@ -6,32 +6,35 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 from collections import Counter
-from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table as RichTable
-
-from pipeline.cli.common import Parents
-from pipeline.errors import DaihoiError
-from pipeline.extract.references import document_references
+from pipeline.cli.common import (
+    Parents,
+    add_paths_argument,
+    console,
+    expand_paths,
+    limits_from_args,
+    shown,
+)
 from pipeline.i18n import message
-from pipeline.model import Reference
 
-CSV_FIELDS = ["source"] + [f.name for f in fields(Reference)]
+if TYPE_CHECKING:
+    from pipeline.model import Reference
 
 
 def register(subparsers: Any, parents: Parents, lang: str) -> None:
     """Add the `refs` command to the `daihoi` parser."""
-    p = subparsers.add_parser("refs", parents=[parents.reading], help=message("refs.help", lang))
-    p.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    p = subparsers.add_parser("refs", parents=[parents.reading], help=message("refs.help", lang),
+                              description=message("refs.help", lang))
+    add_paths_argument(p, lang)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="one JSON line per reference")
-    out.add_argument("--csv", action="store_true", help="CSV, one row per reference")
+    out.add_argument("--json", action="store_true", help=message("cli.opt.refs.json", lang))
+    out.add_argument("--csv", action="store_true", help=message("cli.opt.refs.csv", lang))
     p.set_defaults(func=cmd_refs)
 
 
@@ -40,23 +43,21 @@ def register(subparsers: Any, parents: Parents, lang: str) -> None:
 
 
 def cmd_refs(args: argparse.Namespace) -> int:
-    from pipeline.batch import discover
+    from pipeline.errors import DaihoiError
+    from pipeline.extract.references import document_references
     from pipeline.ingest import load
-    from pipeline.ingest.limits import Limits
+    from pipeline.model import Reference
 
-    err = Console(stderr=True, soft_wrap=True)
-    targets = [Path(p) for p in args.paths]
-    missing = [t for t in targets if not t.exists()]
-    for t in missing:
-        err.print(message("refs.not_found", args.lang, path=t), highlight=False)
-    if len(missing) == len(targets):
+    err = console(stderr=True)
+    paths, missing = expand_paths(args.paths, args.lang)
+    if missing == len(args.paths):
         return 2
-    paths = [p for t in targets if t.exists() for p in (discover(t) if t.is_dir() else [t])]
-    target = targets[0] if len(targets) == 1 else Path(", ".join(args.paths))
-    limits = Limits.from_args(args)
+    target = args.paths[0] if len(args.paths) == 1 else ", ".join(args.paths)
+    limits = limits_from_args(args)
     found: list[tuple[str, Reference]] = []
     failed = False
-    writer = csv.DictWriter(sys.stdout, CSV_FIELDS) if args.csv else None
+    fields = ["source"] + [f.name for f in dataclasses.fields(Reference)]
+    writer = csv.DictWriter(sys.stdout, fields) if args.csv else None
     if writer is not None:
         writer.writeheader()
     for path in paths:
@@ -64,10 +65,10 @@ def cmd_refs(args: argparse.Namespace) -> int:
             refs = document_references(load(path, limits))
         except DaihoiError as exc:
             failed = True
-            err.print(f"[red]✗ {path}[/red]: {exc.message(args.lang)}", highlight=False)
+            err.print(f"[red]✗ {shown(path)}[/red]: {shown(exc.message(args.lang))}")
             continue
         for ref in refs:
-            record = {"source": str(path), **asdict(ref)}
+            record = {"source": str(path), **dataclasses.asdict(ref)}
             if args.json:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif writer is not None:
@@ -79,15 +80,17 @@ def cmd_refs(args: argparse.Namespace) -> int:
     return 1 if failed or missing else 0
 
 
-def _print_refs(found: list[tuple[str, Reference]], target: Path, lang: str, several: bool) -> None:
-    out = Console(soft_wrap=True)
+def _print_refs(found: list[tuple[str, Reference]], target: str, lang: str, several: bool) -> None:
+    from rich.table import Table
+
+    out = console()
     if not found:
-        out.print(message("refs.none", lang, path=target), highlight=False)
+        out.print(shown(message("refs.none", lang, path=target)))
         return
     groups: dict[str, list[tuple[str, Reference]]] = {}
     for source, ref in found:
         groups.setdefault(ref.id, []).append((source, ref))
-    table = RichTable(show_lines=False)
+    table = Table(show_lines=False)
     for key in ("id", "type", "date", "body", "count", "where"):
         table.add_column(message(f"refs.col.{key}", lang), overflow="fold")
     for ref_id, items in groups.items():
@@ -96,12 +99,12 @@ def _print_refs(found: list[tuple[str, Reference]], target: Path, lang: str, sev
         bodies = Counter(r.body for r in refs if r.body)
         names = Counter(r.type_name or r.type for r in refs if r.type_name or r.type)
         places = Counter(f"{Path(s).name}:{r.where}" if several else r.where for s, r in items)
-        table.add_row(
+        table.add_row(*(shown(cell) for cell in (
             ref_id,
             names.most_common(1)[0][0] if names else "",
             ", ".join(dates),
             bodies.most_common(1)[0][0] if bodies else "",
             str(len(refs)),
             ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in places.items()),
-        )
+        )))
     out.print(table)

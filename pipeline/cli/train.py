@@ -10,24 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.cli.common import Parents
-from pipeline.ingest import file_sha256
-from pipeline.nlp import doctype as dt
-from pipeline.nlp import sections as sec
-from pipeline.nlp.model_cards import doctype_card, probe_sections, sections_card
-from pipeline.nlp.training import (
-    CVResult,
-    cross_validate_doctype,
-    cross_validate_sections,
-    fit_doctype,
-    fit_sections,
-    read_jsonl,
-    rule_precision,
-)
+from pipeline.cli.common import Parents, say
+from pipeline.i18n import message
 
 
 def _meta(kind: str, data: Path) -> dict[str, Any]:
     import sklearn
+
+    from pipeline.ingest import file_sha256
 
     digest = file_sha256(data)
     today = date.today().isoformat()
@@ -41,6 +31,18 @@ def _meta(kind: str, data: Path) -> dict[str, Any]:
 
 
 def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[str, Any]:
+    """Cross-validate, write the model card, fit and save `out`/model.json."""
+    from pipeline.nlp import sections as sec
+    from pipeline.nlp.model_cards import doctype_card, probe_sections, sections_card
+    from pipeline.nlp.training import (
+        cross_validate_doctype,
+        cross_validate_sections,
+        fit_doctype,
+        fit_sections,
+        read_jsonl,
+        rule_precision,
+    )
+
     records = read_jsonl(data)
     meta = _meta(what, data)
     k = max(2, min(k, len({r["doc"] for r in records})))
@@ -64,38 +66,41 @@ def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[st
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.nlp import doctype as dt
+    from pipeline.nlp import sections as sec
+    from pipeline.nlp.training import CVResult
+
     default_dir = sec.MODEL_DIR if args.what == "sections" else dt.MODEL_DIR
     data = args.data or default_dir / "training_data.jsonl"
     out = args.out or default_dir
     if not data.is_file():
-        print(f"không thấy dữ liệu huấn luyện / training data not found: {data}", file=sys.stderr)
+        say("cli.train.no_data", args.lang, stderr=True, path=data)
         return 2
     command = "daihoi train " + " ".join(sys.argv[sys.argv.index("train") + 1:]) \
         if "train" in sys.argv else f"daihoi train {args.what}"
     result = run_train(args.what, data, out, args.folds, command)
     cv: CVResult = result["cv"]
     acc, n = cv.accuracy()
-    print(f"{args.what}: {n} items, {len(set(cv.docs))} documents, "
-          f"document-level {args.folds}-fold CV accuracy {acc:.3f}")
+    say("cli.train.result", args.lang, what=args.what, items=n, documents=len(set(cv.docs)),
+        folds=args.folds, accuracy=f"{acc:.3f}")
     corpus = [i for i, d in enumerate(cv.docs) if d.startswith("corpus:")]
     if corpus:
         c_acc = sum(cv.gold[i] == cv.predicted[i] for i in corpus) / len(corpus)
-        print(f"  on corpus documents: {c_acc:.3f} ({len(corpus)} items)")
-    print(f"  wrote {out / 'model.json'} and {out / 'MODEL_CARD.md'} "
-          f"({result['meta']['model_version']})")
+        say("cli.train.corpus", args.lang, accuracy=f"{c_acc:.3f}", items=len(corpus))
+    say("cli.train.wrote", args.lang, model=out / "model.json", card=out / "MODEL_CARD.md",
+        version=result["meta"]["model_version"])
     return 0
 
 
 def register(subparsers: Any, parents: Parents, lang: str) -> None:
-    vi = lang != "en"
-    p = subparsers.add_parser(
-        "train", parents=[parents.common],
-        help="huấn luyện mô hình nhãn mục / loại văn bản" if vi
-        else "train the section-label or doc_type model")
-    p.add_argument("what", choices=("sections", "doctype"))
-    p.add_argument("--data", type=Path, default=None,
-                   help="JSON Lines training data (default: models/<what>/training_data.jsonl)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="output folder for model.json and MODEL_CARD.md (default: models/<what>)")
-    p.add_argument("--folds", type=int, default=5, help="document-level CV folds (default 5)")
+    def h(key: str) -> str:
+        return message(f"cli.opt.train.{key}", lang)
+
+    p = subparsers.add_parser("train", parents=[parents.common],
+                              help=message("cli.train.help", lang),
+                              description=message("cli.train.help", lang))
+    p.add_argument("what", choices=("sections", "doctype"), help=h("what"))
+    p.add_argument("--data", type=Path, default=None, help=h("data"))
+    p.add_argument("--out", type=Path, default=None, help=h("out"))
+    p.add_argument("--folds", type=int, default=5, help=h("folds"))
     p.set_defaults(func=_cmd_train)
