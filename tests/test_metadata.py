@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.analysis import analyze, analyze_document
+from pipeline.cli.common import add_metadata_options, overrides_from_args
 from pipeline.extract.metadata import (
-    add_metadata_options,
     apply_overrides,
     extract_metadata,
-    overrides_from_args,
     read_sidecar,
 )
 from pipeline.extract.unit_names import level_of, province_of

@@ -25,12 +25,11 @@ Where each field comes from, strongest evidence first:
 
 Users override any field with a sidecar file beside the input (`report.pdf.meta.yaml`,
 `report.meta.yaml` or `.json`; keys are the `Meta` field names) or with CLI options
-(`add_metadata_options`); the order is extracted < sidecar < options.
+(pipeline/cli/common.py: `add_metadata_options`); the order is extracted < sidecar < options.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from dataclasses import fields
@@ -53,8 +52,7 @@ from pipeline.extract.unit_names import (
 )
 from pipeline.model import Document, Meta
 
-__all__ = ["extract_metadata", "read_sidecar", "apply_overrides", "add_metadata_options",
-           "overrides_from_args", "META_FIELDS"]
+__all__ = ["extract_metadata", "read_sidecar", "apply_overrides", "META_FIELDS"]
 
 META_FIELDS = tuple(f.name for f in fields(Meta) if f.name != "doc_type_confidence")
 _TITLE_BLOCKS = 14
@@ -418,40 +416,3 @@ def _iso(value: str) -> str:
         if iso:
             return iso
     raise ValueError(f"not a date: {value!r} (write YYYY-MM-DD or DD/MM/YYYY)")
-
-
-def add_metadata_options(parser: argparse.ArgumentParser) -> None:
-    """--unit, --unit-level, --parent, --province, --term, --congress-term, --date, --year,
-    --draft/--final: metadata the user knows better than the text (applied to every file)."""
-    g = parser.add_argument_group("metadata / siêu dữ liệu")
-    g.add_argument("--unit", help="unit name, e.g. 'Đảng bộ xã Phú Lâm'")
-    g.add_argument("--unit-level", dest="unit_level",
-                   help="chi_bo, dang_bo_bo_phan, dang_bo_co_so, dang_bo_cap_tren_co_so, ...")
-    g.add_argument("--parent", help="parent organisation, e.g. 'Đảng ủy Cục Viễn thông'")
-    g.add_argument("--province", help="province or centrally-run city")
-    g.add_argument("--term", help="the congress's term, e.g. 2025-2030")
-    g.add_argument("--reviewed-term", dest="reviewed_term",
-                   help="the term whose results the report reviews, e.g. 2020-2025")
-    g.add_argument("--date", dest="meta_date", metavar="DATE",
-                   help="report or congress date, YYYY-MM-DD")
-    g.add_argument("--year", type=int, help="report year")
-    g.add_argument("--doc-type", dest="doc_type",
-                   help="political_report, speech, news, review_report, resolution")
-    draft = g.add_mutually_exclusive_group()
-    draft.add_argument("--draft", dest="draft", action="store_true", default=None,
-                       help="the file is a draft (DỰ THẢO)")
-    draft.add_argument("--final", dest="draft", action="store_false",
-                       help="the file is not a draft")
-
-
-def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    """The metadata options given on the command line, as `Meta` field -> value."""
-    out: dict[str, Any] = {}
-    for name in ("unit", "unit_level", "parent", "province", "term", "reviewed_term", "year",
-                 "doc_type", "draft"):
-        value = getattr(args, name, None)
-        if value is not None:
-            out[name] = value
-    if getattr(args, "meta_date", None):
-        out["date"] = args.meta_date
-    return out
