@@ -128,3 +128,41 @@ def test_search_command(tmp_path: object) -> None:
     assert status == 0 and "kết nạp" in out.lower()
     status, _, err = daihoi("search", "x", "--db", db.parent / "none.db", "--lang", "en")
     assert status == 2 and "There is no store" in err
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+@pytest.mark.parametrize("phrase", ['"nghị quyết số"', '"nghi quyet so"', "“nghị quyết số”"])
+def test_a_quoted_phrase_matches_its_words_in_order_side_by_side(
+        conn: sqlite3.Connection, phrase: str) -> None:
+    hits = search(conn, phrase, limit=10_000)
+    loose = search(conn, "nghị quyết số", limit=10_000)
+    want = ["nghi", "quyet", "so"]
+
+    def has_phrase(text: str) -> bool:
+        w = _folded_words(text)
+        return any(w[i:i + 3] == want for i in range(len(w) - 2))
+
+    # Exactly the paragraphs holding the phrase (a brute-force reading of every paragraph).
+    expected = {bid for bid, text in conn.execute("SELECT id, text FROM paragraphs")
+                if has_phrase(text)}
+    assert expected and {h.block_id for h in hits} == expected
+    assert len(loose) > len(hits)  # the words apart, or in another order, match without quotes
+    for h in hits:
+        assert h.spans and all(_folded_words(h.text[s:e])[-3:] == want for s, e in h.spans)
+    # The same words in another order are another phrase.
+    reverse = search(conn, '"số quyết nghị"', limit=10_000)
+    assert len(reverse) < len(hits)
+    assert all(any(w[i:i + 3] == ["so", "quyet", "nghi"] for i in range(len(w) - 2))
+               for w in (_folded_words(h.text) for h in reverse))
+
+
+def test_kwic_of_a_quoted_phrase_shows_the_phrase_as_the_keyword(
+        conn: sqlite3.Connection) -> None:
+    frame = kwic(conn, '"nghi quyet so"')
+    assert len(frame) > 0
+    assert all(_folded_words(k) == ["nghi", "quyet", "so"] for k in frame["keyword"])
+    status, out, _ = daihoi("search", "--kwic", '"nghi quyet so"', "--db", corpus_store())
+    assert status == 0 and re.search(r"[Nn]ghị quyết số", out)

@@ -29,24 +29,54 @@ DEFAULT_LIMIT = 20
 RANK_LIMIT = 50_000
 
 
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
 @dataclass(frozen=True)
 class Query:
-    """A user's search string as words: as typed (lower case, NFC) and folded."""
+    """A user's search string as words: as typed (lower case, NFC) and folded.
+
+    Words in double quotes are a phrase: `"nghị quyết 26"` matches those words in that order,
+    side by side (with or without diacritics); other words may be anywhere in the paragraph.
+    `groups` holds the query's word indices, one tuple per phrase or lone word."""
 
     text: str
     exact: tuple[str, ...]
     folded: tuple[str, ...]
+    groups: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> Query:
         clean = exact_form(clean_text(unicodedata.normalize("NFC", text or ""))).lower()
-        exact = tuple(WORD_RE.findall(clean))
-        return cls(text, exact, tuple(fold(w) for w in exact))
+        exact: list[str] = []
+        groups: list[tuple[int, ...]] = []
+        pos = 0
+        # An unbalanced quote is an ordinary character: only pairs make phrases.
+        for m in [*_QUOTED.finditer(clean), None]:
+            loose = clean[pos:m.start() if m else len(clean)]
+            for word in WORD_RE.findall(loose):
+                groups.append((len(exact),))
+                exact.append(word)
+            if m is not None:
+                phrase = WORD_RE.findall(m.group(1))
+                if phrase:
+                    groups.append(tuple(range(len(exact), len(exact) + len(phrase))))
+                    exact += phrase
+                pos = m.end()
+        return cls(text, tuple(exact), tuple(fold(w) for w in exact), tuple(groups))
+
+    @property
+    def phrases(self) -> list[tuple[str, ...]]:
+        """The folded words of each phrase (two words or more)."""
+        return [tuple(self.folded[i] for i in g) for g in self.groups if len(g) > 1]
 
     def fts(self, column: str) -> str | None:
         terms = self.exact if column == "exact" else self.folded
+        groups = self.groups or tuple((i,) for i in range(len(terms)))
         # \w also matches "_", which the unicode61 tokenizer splits on; quoting keeps it safe.
-        quoted = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        # A phrase is one FTS5 string ("w1 w2 w3": those tokens in a row), a lone word its own.
+        quoted = " ".join('"' + " ".join(terms[i] for i in g).replace('"', '""') + '"'
+                          for g in groups)
         return f"{column} : ({quoted})" if terms else None
 
 
@@ -117,11 +147,20 @@ class Hit:
 
 def match_spans(text: str, query: Query, exact: bool = False) -> list[tuple[int, int]]:
     """Where the query's words are in `text` (whole words, folded or, with `exact`, as typed);
-    neighbours merged, so "đảng viên" is one span."""
-    wanted = set(query.exact if exact else query.folded)
+    a phrase only where its words stand in order side by side; neighbours merged, so
+    "đảng viên" is one span."""
+    terms = query.exact if exact else query.folded
+    tokens = [(s, e, exact_form(text[s:e]).lower() if exact else w) for s, e, w in words(text)]
+    hit = [False] * len(tokens)
+    for group in query.groups or tuple((i,) for i in range(len(terms))):
+        seq = [terms[i] for i in group]
+        n = len(seq)
+        for i in range(len(tokens) - n + 1):
+            if all(tokens[i + j][2] == seq[j] for j in range(n)):
+                hit[i:i + n] = [True] * n
     spans: list[tuple[int, int]] = []
-    for s, e, w in words(text):
-        if (exact_form(text[s:e]).lower() if exact else w) not in wanted:
+    for (s, e, _), found in zip(tokens, hit, strict=True):
+        if not found:
             continue
         if spans and not WORD_RE.search(text, spans[-1][1], s) and s - spans[-1][1] <= 3:
             spans[-1] = (spans[-1][0], e)
@@ -228,8 +267,9 @@ def kwic(
 
 def _phrase_spans(text: str, spans: list[tuple[int, int]], q: Query) -> list[tuple[int, int]]:
     """For a query of several words, the spans where two or more of them stand together as in
-    the query ("kết nạp", not a lone "kết" of "kết quả"); all spans when there are none."""
-    if len(q.folded) < 2:
+    the query ("kết nạp", not a lone "kết" of "kết quả"); all spans when there are none. A
+    quoted phrase is already matched whole (match_spans)."""
+    if len(q.folded) < 2 or q.phrases:
         return spans
     query = " ".join(q.folded)
     together = [(s, e) for s, e in spans
