@@ -84,7 +84,8 @@ def test_a_run_with_a_bad_sidecar_stores_every_document(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     _doc(folder, "unit: [Chi bộ A, Chi bộ B]\nyear: [1, 2]\n", name="a.txt")
-    (folder / "b.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(TEXT.replace("CHI BỘ 5", "CHI BỘ 7").replace("3 đảng", "4 đảng"),
+                                  encoding="utf-8")  # another document: the store keys by content
     db = tmp_path / "s.db"
     done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder), "--db",
                            str(db), "--jobs", "2"], capture_output=True, text=True, timeout=300)

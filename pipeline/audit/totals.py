@@ -22,13 +22,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
+from pipeline.data import load_yaml
 from pipeline.extract.indicator_lexicon import lexicon
 from pipeline.extract.indicator_tables import Grid, cell_offsets, read_grid
+from pipeline.extract.numbers import fold
 from pipeline.i18n import message
 from pipeline.model import Document, Finding, Indicator, Meta
 
-__all__ = ["check_totals", "table_totals", "text_totals", "targets_not_met"]
+__all__ = ["check_totals", "table_totals", "text_totals", "footnote_counts", "targets_not_met"]
 
 _PARTITIONS = (("members_official", "members_reserve"), ("members_male", "members_female"))
 _TRONG_DO = re.compile(r"\btrong\s+đó\b|\btrong\s+số\s+đó\b", re.IGNORECASE)
@@ -53,6 +56,7 @@ def check_totals(doc: Document, indicators: Sequence[Indicator], meta: Meta | No
         if grid is not None:
             findings.extend(table_totals(grid, index, cell_offsets(table)))
     findings.extend(text_totals(doc.text, [i for i in indicators if i.where == "body"]))
+    findings.extend(footnote_counts(doc, indicators))
     findings.extend(targets_not_met(indicators, meta))
     return findings
 
@@ -157,38 +161,152 @@ def _fmt(value: float) -> str:
 
 
 def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
-    """"X ..., trong đó A ... B ..." and the known partitions of members (see module doc)."""
+    """A count stated in running text against the parts listed right after it (see module
+    doc), and the known partitions of members."""
     findings = []
     inds = sorted(indicators, key=lambda i: i.start)
+    folded = fold(text)
     for n, total in enumerate(inds):
-        if total.kind != "actual" or total.unit not in ("person", "organisation", "times",
-                                                         "count", "VND"):
+        if total.unit not in _COUNTED:
             continue
-        end = _sentence_end(text, total.end)
-        m = _TRONG_DO.search(text, total.end, end)
-        if m is None or _has_other_number(inds, n, m.start()):
+        listed = _listed_parts(text, folded, inds, n)
+        if listed is None:
             continue
-        parts = [i for i in inds[n + 1:] if m.end() <= i.start < end]
-        if len(parts) < 2 or any(p.unit != total.unit for p in parts):
-            continue
+        complete, parts = listed
         computed = sum(p.value for p in parts)
-        known = {p.key for p in parts} in ({a, b} for a, b in _PARTITIONS)
-        if known and total.key != "members_total":
-            known = False
-        if computed > total.value + _EPS or (known and abs(computed - total.value) > _EPS):
-            findings.append(_text_finding(total, computed, [p.value for p in parts], 0.0))
+        tol = _text_tolerance(total, parts)
+        if computed > total.value + tol + _EPS:
+            findings.append(_text_finding(total, computed, parts, tol))
+            continue
+        whole = complete or _known_partition(total, parts)
+        if whole and abs(computed - total.value) > tol + _EPS:
+            findings.append(_text_finding(total, computed, parts, tol))
     flagged = {f.start for f in findings}
     findings.extend(f for f in _partitions(inds) if f.start not in flagged)
     return findings
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    m = _SENTENCE_END.search(text, pos)
-    return m.start() if m else len(text)
+_COUNTED = ("person", "organisation", "times", "count", "VND", "area", "USD")
+# What opens a total's list of parts, right after it: "(trong đó có", ", trong đó", "gồm:",
+# ", bao gồm", or a bracket holding numbers ("722 tổ chức ... (589 ở xã, 77 ở phường ...)").
+_OPEN = re.compile(
+    r"[^\d.;!?]{0,60}?(?P<mark>\(\s*(?:trong (?:so )?do(?: co)?|(?:bao )?gom)\s*:?"
+    r"|\((?=\s*\d)|(?<!\w)trong (?:so )?do(?: co)?|(?<!\w)(?:bao )?gom(?!\w))\s*:?")
+# What ends it: a sub-level ("với 3.069 chi bộ trực thuộc"), another breakdown ("trong đó"),
+# an aside in brackets ("(giảm 3 chi bộ ...)"), the end of the sentence.
+_BREAK = re.compile(r"(?<!so )(?<!\w)voi(?!\w)|(?<!\w)trong (?:so )?do(?!\w)|[.!?](?:\s|$)|\n|\(")
 
 
-def _has_other_number(inds: list[Indicator], n: int, pos: int) -> bool:
-    return any(inds[n].end <= i.start < pos for i in inds[n + 1:])
+def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
+                  ) -> tuple[bool, list[Indicator]] | None:
+    """(whether the list claims to be complete, its parts) for the total `inds[n]`, or None
+    when no list of at least two parts of the same measure follows it."""
+    total = inds[n]
+    m = _OPEN.match(folded, total.end)
+    if m is None:
+        return None
+    # The words between the total and the list belong to the total ("tổ chức cơ sở đảng ở
+    # xã, phường, thị trấn"); a number there means the list is not this total's.
+    if any(total.end <= i.start < m.start("mark") for i in inds[n + 1:]):
+        return None
+    mark = m.group("mark")
+    bracket = mark.startswith("(")
+    complete = "trong" not in mark  # "gồm", "bao gồm", a bare bracket: all the parts
+    pos = m.end()
+    parts: list[Indicator] = []
+    for i in inds[n + 1:]:
+        if i.start < pos:
+            continue
+        gap = folded[pos:i.start]
+        if _BREAK.search(gap) or (bracket and ")" in gap) or len(gap) > 90:
+            break
+        if i.unit != total.unit or i.kind != total.kind:
+            break
+        parts.append(i)
+        pos = i.end
+    if len(parts) < 2 and not (len(parts) == 1 and not complete):
+        return None
+    if len(parts) == 1:
+        return (False, parts)  # "trong đó 15.264 ha": one part, never a whole
+    return complete, parts
+
+
+def _text_tolerance(total: Indicator, parts: list[Indicator]) -> float:
+    """Printed decimals round: n parts with d decimals may miss the total by n * 0.5 * 10^-d."""
+    decimals = max(_decimals(p.surface) for p in [total, *parts])
+    if not decimals:
+        return 0.0
+    scale = total.value / parse_number_or_one(total)
+    return (len(parts) + 1) * 0.5 * 10 ** -decimals * scale
+
+
+def parse_number_or_one(ind: Indicator) -> float:
+    """The printed number of `ind` (before "nghìn", "triệu" scaled it), else 1."""
+    m = re.match(r"\d[\d.,]*", ind.surface)
+    if m is None:
+        return 1.0
+    from pipeline.extract.numbers import parse_number
+
+    value = parse_number(m.group())
+    return value if value else 1.0
+
+
+def _known_partition(total: Indicator, parts: list[Indicator]) -> bool:
+    """Whether the parts named after "trong đó" are all the kinds the whole has (data:
+    indicator_lexicon.yaml `partitions`): "tổ chức cơ sở đảng" = đảng bộ cơ sở + chi bộ cơ
+    sở; "ủy viên" = chính thức + dự khuyết; members = full + reserve."""
+    keys = {p.key for p in parts}
+    if total.key == "members_total" and any(keys == {a, b} for a, b in _PARTITIONS):
+        return True
+    whole = fold(f"{total.unit_text or ''} {total.subject or ''}")
+    named = [fold(f"{p.unit_text or ''} {p.subject or ''}") for p in parts]
+    for rule in _partition_rules():
+        if not rule["whole"].search(whole):
+            continue
+        covered = {k for k, pat in enumerate(rule["parts"]) for name in named if pat.search(name)}
+        each = all(any(pat.search(name) for pat in rule["parts"]) for name in named)
+        if each and covered == set(range(len(rule["parts"]))):
+            return True
+    return False
+
+
+@cache
+def _partition_rules() -> list[dict]:
+    data = load_yaml("indicator_lexicon.yaml").get("partitions", [])
+    return [{"whole": re.compile(r["whole"]), "parts": [re.compile(p) for p in r["parts"]]}
+            for r in data]
+
+
+def footnote_counts(doc: Document, indicators: Sequence[Indicator]) -> list[Finding]:
+    """"ban hành 05 văn bản(3)" whose footnote lists (1), (2), (3), (5): a stated count against
+    the numbered items listed for it."""
+    findings = []
+    offsets = doc.block_offsets()
+    body = [i for i in indicators if i.where == "body" and i.unit in _COUNTED]
+    for note in doc.footnotes:
+        if note.block is None or note.offset is None or not 0 <= note.block < len(offsets):
+            continue
+        marker = offsets[note.block][0] + note.offset
+        stated = next((i for i in body if 0 <= marker - i.end <= 3), None)
+        if stated is None or not float(stated.value).is_integer():
+            continue
+        text = note.text.strip()
+        marks = list(_ITEM.finditer(text))
+        if len(marks) < 2 or marks[0].start() != 0:
+            continue
+        if len(marks) != stated.value:
+            f = _text_finding(stated, float(len(marks)), [], 0.0)
+            ends = [m.start() for m in marks[1:]] + [len(text)]
+            f.details["listed"] = [m.group(1) for m in marks]
+            f.details["part_mentions"] = [
+                {"item": f"({m.group(1)})", "text": text[m.end():e].strip(" ;.")[:120]}
+                for m, e in zip(marks, ends, strict=True)]
+            f.details["footnote"] = note.id
+            findings.append(f)
+    return findings
+
+
+_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s;.,]))\(?(\d{1,2})\)\s*")
 
 
 def _partitions(inds: list[Indicator]) -> list[Finding]:
@@ -242,9 +360,13 @@ def _decimals(surface: str) -> int:
     return len(m.group(1)) if m else 0
 
 
-def _text_finding(total: Indicator, computed: float, parts: list[float], tol: float
-                  ) -> Finding:
+def _text_finding(total: Indicator, computed: float, parts: Sequence[Indicator | float],
+                  tol: float) -> Finding:
+    """A total_mismatch on a total stated in the text, naming its parts."""
     subject = total.subject or ""
+    values = [p.value if isinstance(p, Indicator) else p for p in parts]
+    named = [{"value": p.value, "surface": p.surface, "subject": p.subject, "start": p.start,
+              "end": p.end} for p in parts if isinstance(p, Indicator)]
     return Finding(
         kind="total_mismatch",
         severity="warning",
@@ -256,7 +378,7 @@ def _text_finding(total: Indicator, computed: float, parts: list[float], tol: fl
         details={
             "stated": total.value, "computed": computed,
             "difference": round(abs(total.value - computed), 6), "tolerance": tol,
-            "parts": parts, "subject": subject, "key": total.key,
+            "parts": values, "part_mentions": named, "subject": subject, "key": total.key,
             "message_en": message("finding.total_mismatch", "en", stated=_fmt(total.value),
                                   computed=_fmt(computed), subject=subject),
         },

@@ -24,6 +24,13 @@ class KeyRule:
     lower_is_better: bool = False
     before_only: bool = False
     org_variant: str | None = None
+    # What the number itself must count for the key to apply (its noun, or the subject of a
+    # percentage), folded: "dang vien" for members_total; None: any subject.
+    subject: re.Pattern[str] | None = None
+    # Whether the key may name a part listed after a total ("78.047 đảng viên (trong đó có
+    # 29.373 đảng viên nữ)": members_female is a part; "621 chi bộ" after "944 tổ chức cơ sở
+    # đảng, trong đó có" is not party_cells_total).
+    part_ok: bool = False
 
 
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
@@ -39,6 +46,13 @@ class Lexicon:
     not_noun: re.Pattern[str]
     target_cues: re.Pattern[str]
     keys: tuple[KeyRule, ...]
+    condition_before: re.Pattern[str]
+    condition_caps: re.Pattern[str]
+    condition_after: re.Pattern[str]
+    opinions: re.Pattern[str]
+    result_cues: re.Pattern[str]
+    plan_titles: re.Pattern[str]
+    report_titles: re.Pattern[str]
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -56,12 +70,18 @@ class Lexicon:
                 return r
         return None
 
-    def key_for(self, context: str, unit: str) -> str | None:
-        """The key whose pattern matches `context` closest to "#" (the number), if any."""
+    def key_for(self, context: str, unit: str, subject: str | None = None,
+                part: bool = False) -> str | None:
+        """The key whose pattern matches `context` closest to "#" (the number), if any, among
+        the rules whose `subject` matches what the number counts (`subject`, folded) and, for
+        a part of a listed total, the rules allowed for parts."""
         hash_pos = context.find("#")
         best: tuple[int, int, str] | None = None
         for order, rule in enumerate(self.keys):
-            if unit not in rule.units:
+            if unit not in rule.units or part and not rule.part_ok:
+                continue
+            if rule.subject is not None and subject is not None and not rule.subject.search(
+                    subject):
                 continue
             for pattern in rule.patterns:
                 for m in pattern.finditer(context):
@@ -120,6 +140,8 @@ def lexicon() -> Lexicon:
             lower_is_better=bool(k.get("lower_is_better", False)),
             before_only=bool(k.get("before_only", False)),
             org_variant=k.get("org_variant"),
+            subject=re.compile(k["subject"]) if k.get("subject") else None,
+            part_ok=bool(k.get("part_ok", False)),
         )
         for k in data["keys"]
     )
@@ -134,4 +156,19 @@ def lexicon() -> Lexicon:
         not_noun=re.compile(rf"\s*(?:{_alternation(data['not_noun'])})(?!\w)"),
         target_cues=re.compile("|".join(f"(?:{p})" for p in data["target_cues"])),
         keys=keys,
+        condition_before=re.compile(
+            rf"(?:^|[^\w])(?:{_alternation(data['conditions']['before'])})"
+            r"(?:\s+(?:là|từ|có))?\s*$"),
+        condition_caps=re.compile(
+            rf"(?:^|[^\w])(?:{_alternation(data['conditions']['caps'])})"
+            r"(?:\s+(?:là|từ|có))?\s*$"),
+        # The counted noun's qualifiers, or a bracket, may sit between ("từ 30 lao động (có
+        # hộ khẩu thường trú) trở lên", "300 lao động trở lên").
+        condition_after=re.compile(
+            r"(?:\s*\([^)]{0,80}\))?(?:\s+[^\s\d,;.()]+){0,2}?\s*"
+            rf"(?:{_alternation(data['conditions']['after'])})(?!\w)"),
+        opinions=re.compile(rf"(?<!\w)(?:{_alternation(data['opinions'])})(?!\w)"),
+        result_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['result_cues'])})(?!\w)"),
+        plan_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['plan_titles'])})(?!\w)"),
+        report_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['report_titles'])})(?!\w)"),
     )

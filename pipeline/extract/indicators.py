@@ -34,11 +34,19 @@ from typing import Any
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_lexicon import Lexicon, lexicon
-from pipeline.extract.numbers import NUMBER, fold, match_money, parse_number
+from pipeline.extract.numbers import (
+    NUMBER,
+    fold,
+    is_multiple,
+    money_context,
+    parse_number,
+    read_measure,
+)
 from pipeline.model import Document, Indicator, Meta, Reference
 from pipeline.nlp.tokens import paragraphs
 
-__all__ = ["Context", "extract_indicators", "document_indicators", "excluded_spans"]
+__all__ = ["Context", "extract_indicators", "document_indicators", "excluded_spans",
+           "plan_document"]
 
 Span = tuple[int, int]
 
@@ -62,8 +70,24 @@ _PERIOD = re.compile(
     r"|(?P<a2>(?:19|20)\d\d)\s*[-–]\s*(?P<b2>(?:19|20)\d\d)"
     r"|\bnam\s*(?P<y>(?:19|20)\d\d)(?![\d/])"
 )
+# A year or term written right after the value is its period.
+_PERIOD_AFTER = re.compile(
+    r"(?:\s*/\s*(?:nam|thang))?\s*\(?\s*(?:vao |trong |cua |tai |tu )?"
+    r"(?:nam|giai doan|thoi ky|nhiem ky)\s*"
+    r"(?P<a>(?:19|20)\d\d)(?![\d/])(?:\s*[-–]\s*(?P<b>(?:19|20)\d\d))?")
+_COMPARED = re.compile(r"(?:so voi|so cung ky|gap|bang)(?: cung ky)?(?: cuoi)?\s*$")
+_NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
+_NOT_PLANNED = ("news", "commentary", "other")
+# "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
+# about what follows it.
+_CLOSED_BRACKET = re.compile(r"\([^()]*\)")
+# Words that open the list of a total's parts.
+_LIST_MARK = re.compile(
+    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao))|(?<!\w)(?:trong do|trong so do|gom|bao gom"
+    r"|(?<!so )voi|cu the)(?!\w))")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
+_RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
 _SUBJECT_STOP = {"trong đó", "chiếm", "so với", "đạt", "với", "tại", "gồm", "bao gồm", "và",
@@ -87,6 +111,11 @@ class Context:
     year: int | None = None
     sections: Sequence[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
     where: str = "body"
+    # The document's title says it is a plan, an estimate, a programme (`plan_document`).
+    plan_document: bool = False
+    # Section labels say "plan" reliably only in party documents; news and commentary that
+    # the section labeller reads as plans keep their results (`_PLAN_SECTIONS_FOR`).
+    doc_type: str | None = None
 
     def section_at(self, pos: int) -> str | None:
         label = None
@@ -180,10 +209,92 @@ class _Paragraph:
         section_no = _SECTION_NO.match(self.text, self.start)
         floor = section_no.end() if section_no else self.start
         for m in _CANDIDATE.finditer(self.text, floor, self.end):
+            if out and m.start() < out[-1].unit_end:
+                continue  # "36 đảng viên/1.000 dân": the rate's denominator is not a count
             cand = self._read(m)
-            if cand is not None:
+            if cand is None:
+                cand = self._bare(m, out)
+            if cand is not None and not self._condition(cand) and not self._opinion(cand):
                 out.append(cand)
         return out
+
+    def _bare(self, m: re.Match[str], earlier: list[_Candidate]) -> _Candidate | None:
+        """A number printed without its noun that still counts something: a part in the list
+        of a total ("18.494 đảng viên, gồm: cấp tỉnh và tương đương 314, ...") takes the
+        total's measure; a number right after a labelled noun ("Cấp uỷ viên các cấp được giám
+        sát là 74.268", "tỉnh uỷ viên và tương đương 788") takes the noun's."""
+        if m.group("pct") or m.group("den") or m.group("b"):
+            return None
+        start, end = m.start(), m.end()
+        printed = m.group("a")
+        if (self._blocked(start, end) or _YEAR.fullmatch(printed)
+                or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s)", self.text[end:end + 4])
+                or (start and (self.text[start - 1].isalnum() or self.text[start - 1] in "/-–"))):
+            return None
+        if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
+            return None
+        if (re.match(r"\s*,\s*\d", self.text[end:end + 4])
+                or re.search(r"\d\s*,\s*$", self.text[max(0, start - 4):start])):
+            return None  # "chi bộ kiểm định 1,2,3": names in a row, not a decimal "1,2"
+        value = parse_number(printed)
+        if value is None:
+            return None
+        sentence = self._sentence_start(start)
+        clause = max(sentence, *(i + 1 for i in (self.text.rfind(ch, 0, start)
+                                                  for ch in ",;:(") if i >= 0), self.start)
+        if _NOT_COUNT_LABEL.search(self.folded, clause, start):
+            return None  # "độ tuổi trung bình là 56,1": an age, an average, a rate
+        for e in reversed(earlier):
+            if e.start < sentence:
+                break
+            mark = _LIST_MARK.match(self.folded, e.unit_end)
+            if e.noun_class and mark and mark.end() <= start:
+                return _Candidate(start, end, end, value, None, e.unit, None, None)
+        label = self.folded[clause:start]
+        if re.search(r"\bnam\s*$", label):
+            return None  # "năm 938": a year
+        stated = bool(re.search(r"(?:\bla|:)\s*$", label))
+        for pos in (i.start() for i in re.finditer(r"(?:^|\s)\S", label)):
+            noun = self.lex.noun_at(label, pos)
+            if noun is None or noun[0] not in ("person", "organisation"):
+                continue
+            gap = self.text[clause + noun[1]:start]
+            # The noun labels the number: "… được giám sát là 74.268", "tỉnh uỷ viên và tương
+            # đương 788"; not "Công ty cổ phần Sông Đà 10" (a name between them).
+            if stated or (len(gap) <= 18 and not any(ch.isupper() for ch in gap)):
+                return _Candidate(start, end, end, value, None, noun[0], None, None)
+        return None
+        for pos in (i.start() for i in re.finditer(r"(?:^|\s)\S", label)):
+            noun = self.lex.noun_at(label, pos)
+            if noun is not None and noun[0] in ("person", "organisation"):
+                return _Candidate(start, end, end, value, None, noun[0], None, None)
+        return None
+
+    def _condition(self, c: _Candidate) -> bool:
+        """"không quá 4 người", "(có) từ 300 đảng viên trở lên": a threshold or a condition,
+        not something counted (data/indicator_lexicon.yaml `conditions`)."""
+        before = self.text[max(self.start, c.start - 20):c.start].lower()
+        if self.lex.condition_before.search(before):
+            return True
+        if self.lex.condition_caps.search(before):
+            return not (self._in_plan(c.start) or self.ctx.plan_document)
+        if re.search(r"đạt(?:\s+(?:được|tỷ lệ|tỉ lệ|mức))?(?:\s+từ)?\s*$", before):
+            return False  # "đạt (từ) 95% trở lên": a result
+        return bool(self.lex.condition_after.match(self.text.lower(), c.unit_end))
+
+    def _in_plan(self, pos: int) -> bool:
+        section = self.ctx.section_at(self.offset + pos)
+        return bool(section and section.startswith("plan")
+                    and self.ctx.doc_type not in _NOT_PLANNED)
+
+    def _opinion(self, c: _Candidate) -> bool:
+        """"92,2% ý kiến cho rằng ...", "79% người được hỏi đồng ý": an opinion poll."""
+        if c.unit != "%":
+            return False
+        stop = min(self.end, c.unit_end + 60)
+        end_m = _CLAUSE_END.search(self.text, c.unit_end, stop)
+        clause = self.folded[c.unit_end:end_m.start() if end_m else stop]
+        return bool(self.lex.opinions.search(clause))
 
     def _blocked(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.excluded)
@@ -193,7 +304,8 @@ class _Paragraph:
         if self._blocked(start, end):
             return None
         prev = self.text[start - 1] if start > 0 else " "
-        if (prev.isalpha() and not m.group("pct")  # "tỷ lệ100%" is a typo, "Covid19" a name
+        glued = re.search(r"(?<!\w)(?:và|là|có|đạt|với|còn)$", self.text[max(0, start - 4):start])
+        if (prev.isalpha() and not m.group("pct") and not glued  # "Covid19" is a name
                 or prev in "/-–" and _YEAR.fullmatch(m.group("a"))):
             return None  # "Covid-19" is caught below; "QĐ/2024", "abc123" are not quantities
         before = self.folded[max(self.start, start - 30):start]
@@ -214,9 +326,8 @@ class _Paragraph:
             value_max = b
         after = m.end()
         if after < len(self.text) and self.text[after].isalpha() and not m.group("pct"):
-            money = match_money(self.text, after)
-            if money is None:
-                return None  # "4G", "5GHz", "3D": a name, not a quantity
+            if read_measure(self.text, self.folded, after).end == after:
+                return None  # "4G", "5GHz", "3D": a name, not a quantity ("790nghìn" is one)
         if m.group("pct"):
             return _Candidate(start, end, end, a, value_max, "%", "%")
         if m.group("den"):
@@ -239,26 +350,43 @@ class _Paragraph:
 
     def _with_unit(self, start: int, end: int, value: float, value_max: float | None,
                    printed: str) -> _Candidate | None:
-        money = match_money(self.text, end)
-        if money is not None:
-            scale, unit_end = money
-            top = value_max * scale if value_max is not None else None
-            return _Candidate(start, end, unit_end, value * scale, top, "VND",
-                              self.text[end:unit_end].strip())
-        if self.lex.not_after.match(self.folded, end):
+        """The measure from the words after the number (data/measures.yaml, the lexicon's
+        nouns): a currency, else the counted noun (after magnitude words: "20 triệu dân" is
+        20 000 000 persons), else, for a bare magnitude ("500 triệu"), money when the clause
+        speaks of money and a count otherwise. Never from the size of the number."""
+        measure = read_measure(self.text, self.folded, end)
+        scale = measure.scale
+        top = value_max * scale if value_max is not None else None
+        if measure.currency is not None:
+            return _Candidate(start, end, measure.end, value * scale, top, measure.currency,
+                              self.text[end:measure.end].strip())
+        after = measure.end
+        if scale == 1 and self.lex.not_after.match(self.folded, after):
             return None
-        noun = self.lex.noun_at(self.folded, end)
+        noun = self.lex.noun_at(self.folded, after)
         if noun is not None:
             cls, noun_end = noun
-            if cls == "times" and self.folded[end:noun_end].strip() == "luot":
+            if cls == "times" and self.folded[after:noun_end].strip() == "luot":
                 # "2.870 lượt học viên": the people counted, each time they came.
                 counted = self.lex.noun_at(self.folded, noun_end)
                 if counted is not None and counted[0] in ("person", "organisation"):
                     cls, noun_end = counted
-            return _Candidate(start, end, noun_end, value, value_max, cls,
+            if cls == "times" and self.folded[after:noun_end].strip() == "lan" and is_multiple(
+                    self.folded, start, noun_end):
+                cls = "multiple"
+            rate = _RATE.match(self.folded, noun_end)
+            if rate and cls in ("person", "organisation", "count"):
+                per = self.lex.noun_at(self.folded, rate.end())
+                if per is not None:  # "36 đảng viên/1.000 dân"
+                    cls, noun_end = "rate", per[1]
+            return _Candidate(start, end, noun_end, value * scale, top, cls,
                               self.text[end:noun_end].strip(), cls)
-        if _YEAR.fullmatch(printed) or len(printed) == 4 and printed.isdigit():
-            return None  # a year, or a code: a year-like number needs a counted noun
+        if scale > 1:
+            clause = self.folded[max(self.start, start - _WINDOW):start]
+            clause = re.split(r"[;.:]\s", clause)[-1]
+            unit = "VND" if money_context(clause) else "count"
+            return _Candidate(start, end, after, value * scale, top, unit,
+                              self.text[end:after].strip())
         return None
 
     # -- one indicator --------------------------------------------------------------------------
@@ -268,9 +396,14 @@ class _Paragraph:
         section = self.ctx.section_at(self.offset + c.start)
         sentence_start = self._sentence_start(c.start)
         before = self.folded[sentence_start:c.start]
-        kind = self.kind or self._kind(section, before)
+        raw_before = self.text[sentence_start:c.start].lower()
+        kind = self.kind or self._kind(section, before, raw_before)
         subject = self._subject(c, tokens)
-        key = self.lex.key_for(self._key_context(c, earlier, later), c.unit)
+        # What the number counts decides which keys may apply: its noun, else its subject.
+        counted = fold(c.unit_text if c.noun_class and not self.lex.generic.search(
+            fold(c.unit_text or "")) else subject)
+        part = self._is_part(c, earlier, sentence_start)
+        key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part)
         return Indicator(
             subject=subject,
             value=c.value,
@@ -282,10 +415,22 @@ class _Paragraph:
             value_max=c.value_max,
             unit_text=c.unit_text,
             kind=kind,  # type: ignore[arg-type]
-            period=self._period(before, section, kind),
+            period=self._period(before, section, kind, c),
             section=section,
             where=self.ctx.where,
         )
+
+    def _is_part(self, c: _Candidate, earlier: list[_Candidate], sentence_start: int) -> bool:
+        """Whether `c` is one of the parts listed after a total in its sentence: "944 tổ chức
+        cơ sở đảng (TCCSĐ), trong đó có 621 chi bộ ...", "18.494 đảng viên, gồm: cấp tỉnh
+        314", "58 tổ chức cơ sở đảng, bao gồm 16 đảng bộ cơ sở"."""
+        for e in earlier:
+            if e.start < sentence_start or e.unit in ("%", "ratio") or e.unit != c.unit:
+                continue
+            mark = _LIST_MARK.match(self.folded, e.unit_end)
+            if mark and mark.end() <= c.start:
+                return True
+        return False
 
     def _sentence_start(self, pos: int) -> int:
         start = self.start
@@ -294,14 +439,37 @@ class _Paragraph:
             start = m.end()
         return start
 
-    def _kind(self, section: str | None, before: str) -> str:
-        if section and section.startswith("plan"):
+    def _kind(self, section: str | None, before: str, raw_before: str) -> str:
+        """target under the plan part (or in a plan document) unless the sentence reports a
+        result ("đã", "đạt được"); elsewhere target after a target cue ("phấn đấu", "mục
+        tiêu", "đến năm 2030" when that year is still ahead)."""
+        result = bool(self.lex.result_cues.search(raw_before))
+        before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
+        in_plan = bool(section and section.startswith("plan")
+                       and self.ctx.doc_type not in _NOT_PLANNED)
+        if in_plan or self.ctx.plan_document:
+            return "actual" if result else "target"
+        for m in self.lex.target_cues.finditer(before):
+            year = m.groupdict().get("year")
+            if year is not None:
+                # "Đến năm 2008, toàn tỉnh có 473 ..." reports; "đến năm 2030 đạt 95%" plans.
+                if result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
+                    continue
+                if self.ctx.year is not None and int(year) <= self.ctx.year:
+                    continue
             return "target"
-        return "target" if self.lex.target_cues.search(before) else "actual"
+        return "actual"
 
-    def _period(self, before: str, section: str | None, kind: str) -> str | None:
+    def _period(self, before: str, section: str | None, kind: str,
+                c: _Candidate | None = None) -> str | None:
+        after = _PERIOD_AFTER.match(self.folded, c.unit_end) if c is not None else None
+        if after:  # "39% vào năm 2012", "8,84% giai đoạn 2006-2013", "700 m2 (năm 2013)"
+            a, b = after.group("a"), after.group("b")
+            return f"{a}-{b}" if b else a
         period = None
         for m in _PERIOD.finditer(before):
+            if _COMPARED.search(before, 0, m.start()):
+                continue  # "tăng 10,3% so với năm 2009": the base compared with, not the period
             if m.group("y"):
                 period = m.group("y")
             else:
@@ -343,7 +511,7 @@ class _Paragraph:
         generic = c.noun_class is not None and bool(
             self.lex.generic.search(fold(c.unit_text or "")))
         after: list[str] = []
-        if c.unit not in ("%", "VND", "ratio"):
+        if not _no_noun(c.unit):
             after.append(c.unit_text or "")
         for s, _e, word in tokens:
             if s < first:
@@ -351,11 +519,11 @@ class _Paragraph:
             if len(after) >= _MAX_SUBJECT_TOKENS or _stops(word):
                 break
             after.append(word)
-        if c.unit in ("%", "VND", "ratio") and after and after[0].lower() in ("chỉ", "chỉ tiêu"):
+        if _no_noun(c.unit) and after and after[0].lower() in ("chỉ", "chỉ tiêu"):
             after = ["chỉ tiêu"] + after[1:]
         after = _trim(after)
         nominal = bool(after) and not self.lex.not_noun.fullmatch(" " + fold(after[0]))
-        if nominal and not generic and not (c.unit == "VND" and len(after) == 1):
+        if nominal and not generic and not (c.unit.isupper() and len(after) == 1):
             return _CUT.sub("", " ".join(after))
         label = self._label_before(c, tokens)
         if label and (not generic or self._names_something(label, c)):
@@ -392,6 +560,11 @@ class _Paragraph:
         return " ".join(_trim(list(reversed(words))))
 
 
+def _no_noun(unit: str) -> bool:
+    """Measures printed without a counted noun: %, a/b, a currency ("VND", "USD")."""
+    return unit in ("%", "ratio") or unit.isupper()
+
+
 def _stops(word: str) -> bool:
     """Whether a subject phrase ends before `word`: punctuation, a number, a linking word."""
     return (word in _PUNCT or word.lower() in _SUBJECT_STOP
@@ -404,6 +577,15 @@ def _trim(words: list[str]) -> list[str]:
     while words and words[-1].lower() in _SUBJECT_TRIM:
         words = words[:-1]
     return words
+
+
+def plan_document(doc: Document, meta: Meta) -> bool:
+    """Whether the title says the document is a plan ("Nghị quyết về dự toán ngân sách năm
+    2006", "Quyết định phê duyệt quy hoạch ... đến năm 2020"), not a report of results."""
+    title = getattr(meta, "title", None) or next((b.text for b in doc.blocks if b.text), "")
+    folded = fold(title[:300])
+    lex = lexicon()
+    return bool(lex.plan_titles.search(folded)) and not lex.report_titles.search(folded)
 
 
 def document_indicators(
@@ -421,7 +603,8 @@ def document_indicators(
 
     spans = [(s["start"], s["end"], s["label"]) for s in sections if s.get("label")]
     ctx = Context(term=meta.term, reviewed_term=meta.reviewed_term, year=meta.year,
-                  sections=spans, where="body")
+                  sections=spans, where="body", plan_document=plan_document(doc, meta),
+                  doc_type=meta.doc_type)
     text = doc.text
     refs = [(r.start, r.end) for r in references if r.where == "body"]
     found = extract_indicators(text, ctx, excluded=refs)

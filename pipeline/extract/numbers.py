@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from pipeline.data import load_yaml
 from pipeline.ingest.normalize import fold_same_length as fold  # noqa: F401 - re-exported
 
 # One printed number: Vietnamese grouped thousands, or plain digits, with a decimal part.
@@ -88,6 +90,80 @@ def match_money(text: str, pos: int) -> tuple[float, int] | None:
         return None
     scale = money_scale(m.group().strip())
     return (scale, m.end()) if scale is not None else None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The words after a number: a magnitude ("triệu") and, when they say it, a currency."""
+
+    scale: float
+    currency: str | None  # "VND", "USD", ... or None
+    end: int  # end of the magnitude / currency words (== pos when there are none)
+
+
+@cache
+def _measure_data() -> dict:
+    data = load_yaml("measures.yaml")
+    scales = data["scales"]
+    alts = "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
+    data["_scale"] = re.compile(rf"\s*({alts})(?![^\W\d_])", re.IGNORECASE)
+    # "790nghìn", "58 tỷbảng": printed without spaces; a magnitude glued to a currency.
+    data["_scale_glued"] = re.compile(rf"\s*({alts})(?=bảng|đồng|đô|usd)", re.IGNORECASE)
+
+    def compile_currencies(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
+        return [(code, re.compile(rf"\s*(?:{'|'.join(pats)})(?![^\W\d_])"))
+                for code, pats in table.items()]
+
+    data["_currencies"] = compile_currencies(data["currencies"])
+    data["_after_scale"] = compile_currencies(data["currencies_after_scale"])
+    data["_money_context"] = re.compile(
+        rf"(?<!\w)(?:{'|'.join(data['money_context'])})(?!\w)")
+    data["_multiple_before"] = re.compile(
+        rf"(?<!\w)(?:{'|'.join(data['multiple_before'])})\s*$")
+    data["_multiple_after"] = re.compile(rf"\s*(?:{'|'.join(data['multiple_after'])})(?!\w)")
+    return data
+
+
+_ABBREV_MILLION = re.compile(rf"\s*(?:trđ|tr\.?)(?!\w)(?:\s*{_DONG}(?!\w))?", re.IGNORECASE)
+_VND = re.compile(rf"\s*(?:{_DONG}|VNĐ|VND)(?!\w)", re.IGNORECASE)
+
+
+def read_measure(text: str, folded: str, pos: int) -> Measure:
+    """Magnitude words and a currency right after a number ending at `pos` (see
+    data/measures.yaml): "20 triệu dân" -> Measure(1e6, None, ...) (the noun says persons),
+    "1000 tỷ đô la" -> Measure(1e9, "USD", ...), "46.250.000 đồng" -> Measure(1, "VND", ...)."""
+    data = _measure_data()
+    abbrev = _ABBREV_MILLION.match(text, pos)
+    if abbrev:
+        return Measure(1e6, "VND", abbrev.end())
+    scale, end = 1.0, pos
+    while True:
+        m = data["_scale"].match(text, end) or data["_scale_glued"].match(text, end)
+        if m is None:
+            break
+        scale *= data["scales"][m.group(1).lower()]
+        end = m.end()
+    vnd = _VND.match(text, end)
+    if vnd:
+        return Measure(scale, "VND", vnd.end())
+    tables = data["_currencies"] + (data["_after_scale"] if scale > 1 else [])
+    for code, pattern in tables:
+        c = pattern.match(folded, end)
+        if c:
+            return Measure(scale, code, c.end())
+    return Measure(scale, None, end)
+
+
+def money_context(folded_before: str) -> bool:
+    """Whether the words before a bare "500 triệu" speak of money (data/measures.yaml)."""
+    return bool(_measure_data()["_money_context"].search(folded_before))
+
+
+def is_multiple(folded: str, start: int, noun_end: int) -> bool:
+    """"gấp 8,83 lần", "tăng 4,25 lần", "2 lần so với": a multiple of something."""
+    data = _measure_data()
+    return bool(data["_multiple_before"].search(folded, max(0, start - 12), start)
+                or data["_multiple_after"].match(folded, noun_end))
 
 
 @dataclass(frozen=True)
