@@ -1,8 +1,10 @@
 """daihoi: read Vietnamese party congress reports and make them auditable and searchable.
 
-    >>> from pipeline import analyze, load
+    >>> from pipeline import analyze, analyze_many, load
     >>> report = analyze("corpus/docx/004_73f20699863736da.docx")
-    >>> report.document.text[:40]
+    >>> report.meta.doc_type, len(report.references)
+    >>> for result in analyze_many(["corpus/pdf"], jobs=2):
+    ...     print(result.source, result.error or result.report.meta.unit)
 
 The functions are imported on first use, so that `import pipeline` (and `daihoi --help`) stays
 fast. The module holding `analyze` is `pipeline.analysis`, not `pipeline.analyze`: a submodule
@@ -15,12 +17,13 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["analyze", "load", "__version__"]
+__all__ = ["analyze", "analyze_document", "analyze_many", "load", "__version__"]
 
 _LAZY = {
-    "analyze": "pipeline.analysis",
-    "analyze_document": "pipeline.analysis",
-    "load": "pipeline.ingest",
+    "analyze": "pipeline.analysis",           # one file -> Report
+    "analyze_document": "pipeline.analysis",  # a loaded Document -> Report
+    "analyze_many": "pipeline.analysis",      # many files/folders -> FileResults, streamed
+    "load": "pipeline.ingest",                # one file -> Document (ingest only)
 }
 
 

@@ -1,10 +1,13 @@
 """`analyze(path) -> Report`: one file through every stage, in the one-way order
-ingest -> nlp -> extract -> audit."""
+ingest -> nlp -> extract -> audit; `analyze_many(paths, jobs=...)` streams the reports of many
+files. (Named `analysis`, not `analyze`: a submodule named like the function would replace
+`pipeline.analyze` once imported.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.audit.duplicates import duplicate_passages
 from pipeline.audit.references import check_references
@@ -20,6 +23,9 @@ from pipeline.model import Document, Report
 from pipeline.nlp.labels import classify_doc_type, cue_sections, label_headings
 from pipeline.nlp.outline import build_outline
 
+if TYPE_CHECKING:
+    from pipeline.batch import FileResult
+
 
 def analyze(
     path: str | Path, limits: Limits | None = None, overrides: dict[str, Any] | None = None
@@ -29,6 +35,38 @@ def analyze(
     `overrides`: metadata the caller knows (`Meta` field -> value, e.g. from the CLI's --unit,
     --term); they win over a sidecar file beside `path`, which wins over the text."""
     return analyze_document(load(path, limits), overrides)
+
+
+def analyze_many(
+    paths: Iterable[str | Path],
+    jobs: int | None = None,
+    limits: Limits | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    ordered: bool = True,
+    timeout: float | None = None,
+    lang: str = "en",
+) -> Iterator[FileResult]:
+    """Analyse many files, yielding one `pipeline.batch.FileResult` per file as it is done.
+
+    `paths`: files and folders (a folder is walked as `daihoi run` walks it). `jobs`: worker
+    processes (None: one per core; 1: this process). Each result has `.source` and either
+    `.report` (a `Report`) or `.error` (a `DaihoiError`, whose `.message(lang)` says what is
+    wrong): one bad file never stops the others. `ordered=False` yields results as they finish
+    rather than in input order; `timeout` limits the seconds spent on one document (None: a
+    limit that grows with the file's size).
+
+        >>> for result in analyze_many(["corpus/docx"], jobs=2):
+        ...     print(result.source, result.report.meta.unit if result.report else result.error)
+    """
+    from pipeline.batch import analyze_files, discover
+
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        files.extend(discover(path) if path.is_dir() else [path])
+    yield from analyze_files(files, limits or Limits(), lang, jobs=jobs, overrides=overrides,
+                             ordered=ordered, timeout=timeout)
 
 
 def analyze_document(document: Document, overrides: dict[str, Any] | None = None) -> Report:
