@@ -9,6 +9,7 @@ offline and its Content-Security-Policy forbids inline script. The URL contract 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -82,6 +83,8 @@ class WebState:
         self.worker = AnalysisWorker(settings.db, settings.limits, settings.analysis_slots)
         self.start_worker = start_worker
         self.cache: dict[Any, Any] = {}
+        self.cache_lock = threading.Lock()
+        self.cache_locks: dict[Any, threading.Lock] = {}
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                                autoescape=select_autoescape(["html"]), trim_blocks=True,
                                lstrip_blocks=True)
@@ -188,6 +191,9 @@ def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if web.start_worker:
             await run_in_threadpool(web.worker.start)
+            from pipeline.web.views import warm_dashboard
+
+            threading.Thread(target=warm_dashboard, args=(web,), daemon=True).start()
         try:
             yield
         finally:

@@ -206,7 +206,8 @@ async def document_file(request: Request) -> Response:
 
 
 async def compare_page(request: Request) -> Response:
-    ctx = await _read(request, lambda s: views.compare_context(s, _path_id(request)))
+    ctx = await _read(request, lambda s: views.compare_context(s, state(request),
+                                                                _path_id(request)))
     if ctx is None:
         return not_found(request)
     return render(request, "compare.html", **ctx)

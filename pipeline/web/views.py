@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ from pipeline.web.data import Scope
 
 SHOWN_ROWS = 40  # matrix rows on the dashboard; the export has them all
 SHOWN_COLUMNS = 15
-MAX_COMPARED = 40  # documents a comparison view reads besides the one shown
+MAX_COMPARED = 15  # documents a comparison view reads besides the one shown
+log = logging.getLogger("daihoi.web")
 EXPORTS = ("documents", "findings", "reviews", "sections", "references", "indicators")
 
 
@@ -137,7 +140,28 @@ def _num(value: Any) -> str:
 # -- comparison view ---------------------------------------------------------------------------
 
 
-def compare_context(scope: Scope, doc_id: int) -> dict[str, Any] | None:
+def compare_context(scope: Scope, web: Any, doc_id: int) -> dict[str, Any] | None:
+    """Copied passages between this document and the documents it is compared with: one
+    computation per document and store generation (copy detection takes about a second)."""
+    if scope.document(doc_id) is None:
+        return None
+    key = ("compare", scope.owner, doc_id)
+    generation = scope.generation()
+    with web.cache_lock:
+        lock = web.cache_locks.setdefault(key, threading.Lock())
+    with lock:
+        with web.cache_lock:
+            entry = web.cache.get(key)
+        if entry is None or entry[0] != generation:
+            entry = (generation, _compare(scope, doc_id))
+            with web.cache_lock:
+                if len(web.cache) > 500:
+                    web.cache.clear()
+                web.cache[key] = entry
+    return entry[1]
+
+
+def _compare(scope: Scope, doc_id: int) -> dict[str, Any] | None:
     doc = scope.document(doc_id)
     if doc is None:
         return None
@@ -192,16 +216,63 @@ def _filtered_documents(scope: Scope, filters: dict[str, str | None]) -> pd.Data
     return docs
 
 
+def warm_dashboard(web: Any) -> None:
+    """Compute the unfiltered dashboard of auditors once at start, off the request path."""
+    from pipeline.store.web_tables import User
+
+    try:
+        web.db.read(lambda conn: dashboard_context(
+            Scope(conn, User(0, "-", "auditor", None, None)), web, _NO_FILTERS, "vi"))
+    except Exception:  # noqa: BLE001 - the first request computes it instead
+        log.exception("dashboard warm-up failed")
+
+
+_NO_FILTERS: dict[str, str | None] = {"term": None, "unit_level": None, "doc_type": None}
+
+
 def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
                       lang: str) -> dict[str, Any]:
-    """Cached until a document or a review is written (the key is the store's generation)."""
-    key = ("dashboard", scope.generation(), tuple(sorted(filters.items())), lang)
-    cached = web.cache.get(key)
-    if cached is None:
-        if len(web.cache) > 64:
-            web.cache.clear()
-        cached = web.cache[key] = _dashboard(scope, filters, lang)
-    return cached
+    """The dashboard, cached per (account scope, filters, language).
+
+    On a big store it takes seconds to compute, so it is never computed twice at once, and
+    when documents or reviews change the previous version is served while one background
+    thread computes the new one (`stale: True` says so on the page)."""
+    key = ("dashboard", scope.owner, tuple(sorted(filters.items())), lang)
+    generation = scope.generation()
+    with web.cache_lock:
+        entry = web.cache.get(key)
+        lock = web.cache_locks.setdefault(key, threading.Lock())
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    if entry is not None:
+        if lock.acquire(blocking=False):
+            threading.Thread(target=_refresh, args=(web, scope.user, key, filters, lang, lock),
+                             daemon=True).start()
+        return {**entry[1], "stale": True}
+    with lock:  # the first request computes; the others wait for its result
+        with web.cache_lock:
+            entry = web.cache.get(key)
+        if entry is None or entry[0] != generation:
+            entry = (generation, _dashboard(scope, filters, lang))
+            with web.cache_lock:
+                web.cache[key] = entry
+        return entry[1]
+
+
+def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str | None],
+             lang: str, lock: threading.Lock) -> None:
+    try:
+        def compute(conn: Any) -> tuple[Any, dict[str, Any]]:
+            scope = Scope(conn, user)
+            return scope.generation(), _dashboard(scope, filters, lang)
+
+        entry = web.db.read(compute)
+        with web.cache_lock:
+            web.cache[key] = entry
+    except Exception:  # noqa: BLE001 - the stale page stays; the next request tries again
+        log.exception("dashboard refresh failed")
+    finally:
+        lock.release()
 
 
 def _dashboard(scope: Scope, filters: dict[str, str | None], lang: str) -> dict[str, Any]:
