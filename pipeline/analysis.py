@@ -75,6 +75,7 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     form = parse_form(document)
     outline = build_outline(document, form)
     doc_type, confidence = classify_doc_type(document, outline.headings, form)
+    classified = doc_type
     # Metadata right after the doc_type: the reference checks below need the report's date.
     report.meta = extract_metadata(document, doc_type)
     report.meta.doc_type_confidence = round(float(confidence), 3)
@@ -89,7 +90,10 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     report.sections = [s.record() for s in sections]
 
     present = {s.label for s in sections if s.label}
-    report.findings.extend(missing_sections(present, doc_type))
+    # A type the user gave is certain; the classifier's is as sure as it says.
+    given = report.meta.doc_type != classified
+    report.findings.extend(missing_sections(
+        present, doc_type, 1.0 if given else report.meta.doc_type_confidence, report.meta.title))
     heading_spans = [(h.start, h.end) for h in outline.headings]
     report.findings.extend(duplicate_passages(document.text, exclude=heading_spans))
 

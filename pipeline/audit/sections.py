@@ -12,6 +12,7 @@ from functools import cache
 from pipeline.data import load_yaml
 from pipeline.i18n import message
 from pipeline.model import Finding
+from pipeline.nlp.doctype import certain, required_sections, template_applies
 from pipeline.nlp.doctype import missing_sections as missing_labels
 
 
@@ -21,7 +22,23 @@ def _label_names() -> dict[str, dict[str, str]]:
     return {k: {"vi": v.get("vi", k), "en": v.get("en", k)} for k, v in labels.items()}
 
 
-def missing_sections(present: set[str], doc_type: str | None) -> list[Finding]:
+def missing_sections(present: set[str], doc_type: str | None, confidence: float | None = 1.0,
+                     title: str | None = None) -> list[Finding]:
+    """One `missing_section` per required label absent, when the type is certain (confidence
+    at or above templates.yaml `decision.certain`) and its template fits the document (a
+    congress resolution, not a People's Council's). Otherwise, if the type has a template, one
+    `sections_not_checked` note (info) says why the findings are withheld."""
+    if not required_sections(doc_type or ""):
+        return []
+    if not certain(confidence) or not template_applies(doc_type, title):
+        reason = "uncertain_type" if not certain(confidence) else "template_not_applicable"
+        params = {"doc_type": doc_type, "confidence": confidence}
+        return [Finding(
+            kind="sections_not_checked", severity="info",
+            message=message(f"finding.sections_not_checked.{reason}", "vi", **params),
+            details={"doc_type": doc_type, "confidence": confidence, "reason": reason,
+                     "message_en": message(f"finding.sections_not_checked.{reason}", "en",
+                                           **params)})]
     findings = []
     for label in missing_labels(doc_type or "", present):
         names = _label_names().get(label, {"vi": label, "en": label})

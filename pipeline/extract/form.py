@@ -103,7 +103,8 @@ def _starts(folded: str, words: list[str]) -> str | None:
 
 
 def _f(text: str) -> str:
-    return " ".join(fold(text).split()).strip(" :")
+    # "ð" (eth) is typed or converted for "đ" in old files ("Quyết ðịnh").
+    return " ".join(fold(text).replace("ð", "d").split()).strip(" :")
 
 
 def _is_motto(text: str) -> bool:
@@ -158,14 +159,39 @@ def _type_of(text: str) -> dict[str, Any] | None:
 
 
 def _find_title(texts: list[str]) -> int | None:
+    first = True
     for i, text in enumerate(texts[:_HEAD_BLOCKS]):
         if not text:
             continue
         if _type_of(text) is not None and not text.rstrip().endswith((".", ";")):
             return i
-        if _words(text) > 40 and i > 2:
-            break  # the body has begun
+        if first and _sentence_title(texts, i):
+            return i
+        first = False
+        if _words(text) > 25 and text.rstrip()[-1:] in ".:;!?":
+            break  # prose: the body (or a web page's article) has begun
     return None
+
+
+def _sentence_title(texts: list[str], i: int) -> bool:
+    """A title in sentence case on the first line ("Quyết định về việc ...", "Kế hoạch tổ chức
+    Đại hội ..."), as databases and web pages print it, when a document follows."""
+    text = texts[i]
+    folded = _f(text)
+    vocab = _vocab()
+    entry = next((e for e in vocab["_types"] if folded.startswith(e["words"] + " ")), None)
+    if entry is None or _words(text) > 100 or not text[:1].isupper():
+        return False
+    if _starts(folded, vocab["title_alone"]) is not None:
+        return True
+    for t in [t for t in texts[i + 1:i + 6] if t][:4]:
+        if (_starts(_f(t).lstrip("-+ "), vocab["document_openings"]) is not None
+                or (_issuer_head(t) and _words(t) <= 12) or _type_of(t) is not None
+                or numbering_scheme(t) is not None):
+            return True
+        if _words(t) > 25 and t.rstrip()[-1:] in ".:;!?":
+            return False  # a prose lead: an article follows its headline
+    return False
 
 
 def _is_letterhead_line(text: str) -> bool:
@@ -279,8 +305,8 @@ def _letterhead_part(text: str, orgs: list[str], form: DocumentForm) -> bool:
 
 def _title(texts: list[str], at: int, form: DocumentForm) -> None:
     vocab = _vocab()
-    entry = _type_of(texts[at])
-    assert entry is not None
+    entry = _type_of(texts[at]) or next(
+        e for e in vocab["_types"] if _f(texts[at]).startswith(e["words"] + " "))
     form.type_doc = entry["doc_type"]
     first = " ".join(texts[at].split())
     form.type_name = first[:len(entry["words"])].strip()

@@ -93,3 +93,89 @@ def missing_sections(doc_type: str, present: Iterable[str | None]) -> list[str]:
     have = {p for p in present if p}
     return [req for req in required_sections(doc_type)
             if not any(satisfies(label, req) for label in have)]
+
+
+# -- the decision: the form first, the model second ------------------------------------------
+
+
+DOC_TYPES_ALL = ("political_report", "review_report", "resolution", "speech", "news",
+                 "directive", "conclusion", "plan", "guidance", "commentary", "other")
+REPORT_TYPES = ("political_report", "review_report")
+
+
+@cache
+def _decision() -> dict[str, Any]:
+    cfg = dict(templates()["decision"])
+    for key in ("political_title", "review_title", "greeting", "news_lead", "report_term"):
+        cfg[key] = re.compile(cfg[key])
+    cfg["applies_to"] = {k: re.compile(v) for k, v in (cfg.get("applies_to") or {}).items()}
+    return cfg
+
+
+def _folded(text: str) -> str:
+    from pipeline.ingest.normalize import fold_same_length
+
+    return " ".join(fold_same_length(text).split())
+
+
+def decide(blocks: Sequence[str], headings: Sequence[tuple[str, str | None]],
+           form_type: str | None, type_name: str | None, title: str | None,
+           model_proba: dict[str, float]) -> tuple[str, float, str]:
+    """(doc_type, confidence, source) of a document.
+
+    `blocks`: its body paragraphs (form lines excluded); `headings`: (text, numbering scheme);
+    `form_type`, `type_name`, `title`: what its printed form says (pipeline.extract.form);
+    `model_proba`: the model's probabilities. `source` says which evidence decided: "form",
+    "greeting", "model", "article"."""
+    cfg = _decision()
+    if form_type is not None:
+        if _folded(type_name or "") == "bao cao":
+            return _bare_report(_folded(title or ""), model_proba)
+        return form_type, cfg["form_confidence"], "form"
+    for text in blocks[:cfg["greeting_blocks"]]:
+        if cfg["greeting"].match(_folded(text)) and len(text.split()) <= 30:
+            return "speech", cfg["rule_confidence"], "greeting"
+    best = max(model_proba, key=lambda k: model_proba[k]) if model_proba else "news"
+    confidence = model_proba.get(best, 0.0)
+    if best in ("political_report", "review_report", "resolution"):
+        if confidence >= cfg["certain"] or _report_shaped(blocks, headings):
+            return best, confidence, "model"
+    return _article(blocks), cfg["article_confidence"], "article"
+
+
+def _bare_report(folded_title: str, model_proba: dict[str, float]) -> tuple[str, float, str]:
+    """A bare "BÁO CÁO": a political report only when its title names the congress or the
+    term ahead; else a report of results (a month's, a year's work), never certain."""
+    cfg = _decision()
+    if cfg["review_title"].search(folded_title):
+        return "review_report", cfg["form_confidence"], "form"
+    if cfg["political_title"].search(folded_title):
+        return "political_report", cfg["form_confidence"], "form"
+    pr, rr = model_proba.get("political_report", 0.0), model_proba.get("review_report", 0.0)
+    return "review_report", round(min(cfg["certain"] - 0.05, rr / max(pr + rr, 1e-9)), 3), "form"
+
+
+def _report_shaped(blocks: Sequence[str], headings: Sequence[tuple[str, str | None]]) -> bool:
+    cfg = _decision()
+    terms = sum(len(cfg["report_term"].findall(_folded(b))) for b in blocks[:400])
+    numbered = sum(1 for _, scheme in headings if scheme is not None)
+    return terms >= cfg["report_terms_min"] and numbered >= cfg["report_headings_min"]
+
+
+def _article(blocks: Sequence[str]) -> str:
+    """News when the lead reports an event; else commentary (analysis, opinion, a study)."""
+    cfg = _decision()
+    if sum(len(b) for b in blocks) >= cfg["commentary_chars"]:
+        return "commentary"
+    body = [b for b in blocks if len(b.split()) > 12][:cfg["news_lead_blocks"]]
+    return "news" if any(cfg["news_lead"].search(_folded(b)) for b in body) else "commentary"
+
+
+def template_applies(doc_type: str | None, title: str | None) -> bool:
+    """The template of `doc_type` fits this document (a congress resolution, not a council's)."""
+    pattern = _decision()["applies_to"].get(doc_type or "")
+    return pattern is None or bool(title and pattern.search(_folded(title)))
+
+
+def certain(confidence: float | None) -> bool:
+    return confidence is not None and confidence >= _decision()["certain"]

@@ -35,7 +35,19 @@ def _doctype_model() -> Any:
 
 def classify_doc_type(doc: Document, headings: list[Heading],
                       form: DocumentForm | None = None) -> tuple[str, float]:
-    return _doctype_model().predict(doc.text[:1500], [h.text for h in headings])
+    """doc_type and confidence: the printed form first, the model second
+    (`pipeline.nlp.doctype.decide`)."""
+    from pipeline.nlp.doctype import decide
+
+    skip = form.form_blocks if form is not None else set()
+    blocks = [b.text for i, b in enumerate(doc.blocks) if i not in skip and b.text]
+    proba = _doctype_model().predict_proba(doc.text[:1500], [h.text for h in headings])
+    doc_type, confidence, _source = decide(
+        blocks, [(h.text, h.scheme) for h in headings],
+        form.type_doc if form is not None else None,
+        form.type_name if form is not None else None,
+        form.title if form is not None else None, proba)
+    return doc_type, confidence
 
 
 def label_headings(doc: Document, outline: Outline, doc_type: str | None) -> None:

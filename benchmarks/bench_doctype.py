@@ -1,0 +1,127 @@
+"""doc_type on real text nobody here developed against, and the missing_section rule on news.
+
+    python benchmarks/bench_doctype.py
+
+Reads the hand labels of benchmarks/data/doctype_labels.yaml (ids and labels only):
+- devdata news samples A and B: ../shared/devdata/news/<id>.txt (skipped when absent);
+- real web pages: $DAIHOI_PAGES_DIR/<id>.txt (default /tmp/hb/pages; skipped when absent: their
+  text is never stored in the repository).
+Runs the whole `analyze_document` (form first, then the model) on each, and on all 256 devdata
+news texts counts how many are typed political_report and how many get a `missing_section`.
+The first-run figures (before the form-first classifier existed) are recorded in the labels file
+and shown beside the current ones. Writes benchmarks/results/doctype.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pipeline.ingest import load  # noqa: E402
+from results import write_section  # noqa: E402
+
+LABELS = ROOT / "benchmarks" / "data" / "doctype_labels.yaml"
+NEWS = ROOT.parent / "shared" / "devdata" / "news"
+if not NEWS.is_dir():
+    NEWS = Path("/work/shared/devdata/news")
+PAGES = Path(os.environ.get("DAIHOI_PAGES_DIR", "/tmp/hb/pages"))
+
+
+def _analyze(path: Path):  # noqa: ANN202 - a Report
+    from pipeline.analysis import analyze_document
+
+    return analyze_document(load(path))
+
+
+def score(sample: dict[str, str], folder: Path) -> tuple[int, int, list[str], Counter]:
+    """(correct, total, confusions, findings withheld) over the labelled files present."""
+    correct = total = 0
+    misses: list[str] = []
+    for doc_id, label in sample.items():
+        label = label["label"] if isinstance(label, dict) else label
+        path = folder / f"{doc_id}.txt"
+        if not path.exists():
+            continue
+        report = _analyze(path)
+        total += 1
+        got = report.meta.doc_type
+        if got == label:
+            correct += 1
+        else:
+            misses.append(f"{doc_id}: {label} -> {got} ({report.meta.doc_type_confidence})")
+    return correct, total, misses, Counter()
+
+
+def news_run() -> tuple[int, Counter, int, int, float]:
+    files = sorted(NEWS.glob("*.txt"))
+    types: Counter = Counter()
+    missing = docs_with_missing = 0
+    start = time.perf_counter()
+    for path in files:
+        report = _analyze(path)
+        types[report.meta.doc_type] += 1
+        found = sum(1 for f in report.findings if f.kind == "missing_section")
+        missing += found
+        docs_with_missing += bool(found)
+    return len(files), types, missing, docs_with_missing, time.perf_counter() - start
+
+
+def main() -> int:
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    first = labels.get("first_run", {})
+    rows = ["| sample | documents | first run (before) | now |", "|---|---|---|---|"]
+    notes: list[str] = []
+    samples = [("devdata news, sample A", labels["devdata_news"]["sample_a"], NEWS, "sample_a"),
+               ("devdata news, sample B", labels["devdata_news"].get("sample_b") or {}, NEWS,
+                "sample_b"),
+               ("devdata news, sample C", labels["devdata_news"].get("sample_c") or {}, NEWS,
+                "sample_c"),
+               ("devdata news, sample D (confirmation)", labels["devdata_news"].get("sample_d")
+                or {}, NEWS, "sample_d"),
+               ("real web pages (pages corpus)", labels.get("pages") or {}, PAGES, "pages")]
+    for name, sample, folder, key in samples:
+        if not folder.is_dir() or not sample:
+            rows.append(f"| {name} | - | - | skipped: {folder} absent |")
+            continue
+        ok, n, misses, _ = score(sample, folder)
+        if n == 0:
+            rows.append(f"| {name} | 0 | - | skipped: no labelled file in {folder} |")
+            continue
+        before = first.get(key)
+        rows.append(f"| {name} | {n} | {before if before is not None else '-'} | "
+                    f"**{ok / n:.3f}** ({ok}/{n}) |")
+        notes += [f"- {name}: {m}" for m in misses]
+    md = ["## doc_type on real held-out text", "",
+          "Accuracy of `meta.doc_type` after the whole analysis (form first, then the model), on "
+          "texts labelled by hand before the run (benchmarks/data/doctype_labels.yaml). "
+          "Target >= 0.95.", "", *rows, ""]
+    if notes:
+        md += ["Misclassified:", "", *notes, ""]
+    if NEWS.is_dir():
+        n, types, missing, with_missing, seconds = news_run()
+        md += ["## doc_type and missing_section on all devdata news", "",
+               "| texts | typed political_report | missing_section findings | texts with one | "
+               "time |", "|---|---|---|---|---|",
+               f"| {n} | **{types.get('political_report', 0)}** | **{missing}** | "
+               f"{with_missing} | {seconds:.1f} s |", "",
+               "Types given: " + ", ".join(f"{k} {v}" for k, v in types.most_common()) + ".",
+               "", "Before the form-first classifier (first run): "
+               + str(first.get("news_all", "-")) + ".", ""]
+    else:
+        md += [f"devdata news absent ({NEWS}): news run skipped.", ""]
+    path = write_section("doctype", "\n".join(md), "python benchmarks/bench_doctype.py")
+    print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
