@@ -168,11 +168,14 @@ def test_an_unwritable_target_is_a_message_and_exit_2(tmp_path: Path, where: str
         target.parent.mkdir()
     run = (lambda *a: daihoi_on_read_only(target.parent, *a)) if where == "read_only" \
         else daihoi
-    for command in (["export", target, "--format", "csv"], ["report", target]):
+    for command in (["export", target, "--format", "csv"], ["report", target],
+                    ["compare", "indicators", "--format", "csv", "--out", target / "c.csv"]):
         status, out, err = run(*command, "--db", hostile_store(), "--lang", "en")
         assert status == 2, (command, out, err)
         assert "Traceback" not in err and "Cannot write" in err, err
-        assert str(target) in err
+        assert str(target.parent if where == "under_a_file" else target) in err
+        if where == "under_a_file":
+            assert f"{target.parent}: not a folder" in err
 
 
 def test_a_non_empty_workbook_sheet_has_a_bold_frozen_header_filters_and_widths(

@@ -97,8 +97,16 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write(write_csv(flat(frame), None) or "")
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        written = write_frame(frame, args.out, args.format)
+        from pipeline.store.export import ExportError, writing
+
+        try:
+            with writing(args.out.parent):
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                written = write_frame(frame, args.out, args.format)
+        except ExportError as exc:
+            say(f"cli.export.{exc.code}", args.lang, stderr=True, path=exc.path,
+                detail=exc.detail)
+            return 2
         say("cli.compare.written", args.lang, path=written, rows=len(frame))
     return 0
 

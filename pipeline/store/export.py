@@ -86,8 +86,16 @@ def prepare_folder(folder: str | Path, force: bool) -> Path:
         probe.touch(exist_ok=False)
         probe.unlink()
     except OSError as exc:
-        raise ExportError("unwritable", out, exc.strerror or str(exc)) from exc
+        raise ExportError("unwritable", out, _why(out, exc)) from exc
     return out
+
+
+def _why(path: Path, exc: OSError) -> str:
+    """The reason in a person's words: which part of the path is a file, or the OS's word."""
+    blocker = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
+    if isinstance(exc, FileExistsError | NotADirectoryError) and blocker is not None:
+        return f"{blocker}: not a folder"
+    return exc.strerror or str(exc)
 
 
 @contextmanager
@@ -98,8 +106,8 @@ def writing(out: Path) -> Iterator[None]:
     except UnsafeTarget as exc:
         raise ExportError("symlink", exc.path) from exc
     except OSError as exc:
-        raise ExportError("unwritable", Path(exc.filename or out),
-                          exc.strerror or str(exc)) from exc
+        where = Path(exc.filename or out)
+        raise ExportError("unwritable", where, _why(where, exc)) from exc
 
 
 def export(db: str | Path, folder: str | Path, fmt: str, force: bool = False) -> Exported:
