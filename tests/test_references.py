@@ -463,7 +463,10 @@ def test_document_where_and_offsets() -> None:
 
 
 def test_superseded_reference_in_seed_000() -> None:
-    findings = check_references(extract_references(raw(SEED_000)))
+    refs = extract_references(raw(SEED_000))
+    # Without the report's date nothing is said about replaced documents (issue 10).
+    assert not [f for f in check_references(refs) if f.kind == "superseded_reference"]
+    findings = check_references(refs, as_of="2025-06-30")  # a report written in 2025
     superseded = [f for f in findings if f.kind == "superseded_reference"]
     assert len(superseded) == 1
     f = superseded[0]
@@ -484,15 +487,25 @@ def test_superseded_reference_in_seed_000() -> None:
 
 def test_superseded_directive_depends_on_when_the_report_was_written() -> None:
     refs = extract_references(raw(SEED_002))
-    assert len([f for f in check_references(refs) if f.kind == "superseded_reference"]) == 5
-    # The 2013 news item cites 03-CT/TW while it was in force.
+    later = check_references(refs, as_of="2017-01-01")
+    assert len([f for f in later if f.kind == "superseded_reference"]) == 5
+    # The 2013 news item cites 03-CT/TW while it was in force; undated, it is told nothing.
     assert check_references(refs, as_of="2013-01-23") == []
+    assert check_references(refs) == []
+
+
+def test_superseded_only_after_the_replacement() -> None:
+    refs = extract_references("Quy định số 47-QĐ/TW ngày 01/11/2011 của Ban Chấp hành Trung ương")
+    assert check_references(refs) == []  # an undated article of about 2013
+    assert check_references(refs, as_of="2013-05-01") == []
+    assert check_references(refs, as_of="2021-10-25") == []  # the very day: not later
+    assert [f.kind for f in check_references(refs, as_of="2022-01-10")] == ["superseded_reference"]
 
 
 def test_same_number_two_documents() -> None:
     def kinds(text: str) -> list[tuple[str, str | None]]:
         return [(f.kind, f.details.get("replaced_by")) for f in
-                check_references(extract_references(text))]
+                check_references(extract_references(text), as_of="2025-09-01")]
 
     assert kinds("Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị") == [
         ("superseded_reference", "45-CT/TW")]

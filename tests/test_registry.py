@@ -54,9 +54,11 @@ def test_one_number_two_documents() -> None:
 
 def test_every_entry_is_well_formed() -> None:
     reg = default_registry()
-    assert len(reg.entries) == 24
+    assert len(reg.entries) >= 50  # grown in issue 10 to what committees cite
     for e in reg.entries:
         assert e.source, e.id
+        # A fact recalled rather than checked says so in `note`.
+        assert "recalled" not in e.source or e.note, e.id
         assert e.kind in ("party", "state", "standard"), e.id
         if e.date:
             dt.date.fromisoformat(e.date)
@@ -78,6 +80,11 @@ def test_aliases_and_short_forms() -> None:
     assert reg.short_form("Quy định", 37).id == "37-QĐ/TW"
     assert reg.short_form("Quyết định", 37) is None  # 37-QĐ/TW is a quy định
     assert reg.short_form("Nghị quyết", 999) is None
+    assert reg.short_form("Nghị quyết", "8B").id == "8B-NQ/HNTW"  # a number with a letter
+    # One id, several documents, told apart by the date, year or term the citation gives.
+    assert [e.term for e in reg.by_id("21-NQ/TW")] == ["X", "XII", "XIII"]
+    assert [e.date for e in reg.lookup("21-NQ/TW", term="XII")] == ["2017-10-25"]
+    assert [e.date for e in reg.lookup("21-NQ/TW", year=2022)] == ["2022-06-16"]
 
 
 def test_load_registry_from_another_file(tmp_path: Path) -> None:

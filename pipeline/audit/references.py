@@ -24,8 +24,8 @@ def check_references(
 ) -> list[Finding]:
     """Findings for the references of one document.
 
-    `as_of` (YYYY-MM-DD, the report's own date when known) keeps a report written before a
-    document was replaced from being told it cites a replaced document."""
+    `as_of` (YYYY-MM-DD, the report's own date) is needed for `superseded_reference`: it is
+    raised only when the report is dated after the replacement (no date, no finding)."""
     reg = registry if registry is not None else default_registry()
     findings: list[Finding] = []
     for ref in refs:
@@ -111,7 +111,9 @@ def _superseded(
     if replaced_on is None:
         successor = reg.by_id(entry.replaced_by)  # type: ignore[arg-type]
         replaced_on = successor[-1].date if successor else None
-    if as_of is not None and replaced_on is not None and as_of < replaced_on:
+    # Only when the citing document's date is known and later than the replacement: an
+    # undated article of about 2013 citing 47-QĐ/TW must not be told it was replaced in 2021.
+    if as_of is None or replaced_on is None or as_of <= replaced_on:
         return []
     return [_finding("superseded_reference", "warning", ref, replaced_by=entry.replaced_by,
                      replaced_on=replaced_on, registry_date=entry.date)]

@@ -32,7 +32,7 @@ def _alternation(spellings: list[str]) -> str:
 
 def fold(code: str) -> str:
     """The key under which a written code is looked up (case and spacing do not matter)."""
-    return re.sub(r"\s+", "", code).casefold()
+    return "".join(code.split()).casefold()
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,9 @@ def table_text(table: Table) -> str:
 
 def canonical_number(number: str) -> str:
     """"5" -> "05", "057" -> "57": leading zeros as official numbering writes them. A number
-    with a letter keeps its digits as written ("8B", "30c", "64b")."""
+    with a letter keeps its digits without leading zeros ("8B", "08B" -> "8B", "30c")."""
     if number[-1:].isalpha():
-        return number
+        return (number[:-1].lstrip("0") or "0") + number[-1]  # "08B" -> "8B"
     return f"{int(number):02d}"
 
 
@@ -94,6 +94,9 @@ def _number_key(number: str) -> int | str:
 
 
 _PROPER_NAME = re.compile(r"\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÌÓÒÚÙÝ]|\d)")
+_PASSIVE_INITIALS = frozenset("đĐdD")  # "được", "do": the passive "được Chính phủ ban hành"
+_LIST_GAP_MAX = 160  # characters between two items of one list (a date, "và", a type word)
+_DASHES = re.compile(r"\s*[-–—‐]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
 _CLAUSE_END = re.compile(r"[.;!?\n]")
@@ -159,18 +162,18 @@ class _Extraction:
         numbered = [r for r in refs if r.kind in ("party", "state")]
         # Backwards: the body after the last item.
         for a, b in zip(reversed(numbered[:-1]), reversed(numbered[1:]), strict=True):
-            if a.body is None and b.body is not None and a.where == b.where:
+            if a.body is None and b.body is not None and b.start - a.end < _LIST_GAP_MAX:
                 if self.g.list_gap.fullmatch(text, a.end, b.start):
                     a.body = b.body
         # Forwards: the body before the first item, until the sentence ends.
         carrier: Reference | None = None
         previous: Reference | None = None
         for r in numbered:
-            if previous is not None:
+            if previous is not None and carrier is not None:
                 gap = text[previous.end:r.start]
                 if "\n" in gap or _SENTENCE_END.search(gap):
                     carrier = None
-                elif r.body is None and carrier is not None and not _OF.search(gap):
+                elif r.body is None and not _OF.search(gap):
                     r.body = carrier.body
             if id(r) in self.body_before_ids:
                 carrier = r
@@ -192,16 +195,16 @@ class _Extraction:
         if m.group("short") is not None:
             ref = self._short(text, m, limit, where)
             return [ref] if ref is not None else []
+        # The type word before the number ("Quyết định số"), looked up once per candidate.
+        word = self.g.type_before.search(text, max(0, m.start() - _TYPE_WINDOW), m.start())
         needs_word = any(m.group(k) is not None for k in ("o_code", "sp_code", "g_code"))
-        if needs_word and self.g.type_before.search(
-            text, max(0, m.start() - _TYPE_WINDOW), m.start()
-        ) is None:
+        if needs_word and word is None:
             # "31A-6247", "2 - KT": a code with no type word before it is no document number.
             return []
         ref = self._numbered(m, where)
-        self._type_word(text, ref)
+        self._type_word(word, ref)
         self._tail(text, ref.end, limit, ref)
-        self._before(text, ref)
+        self._before(text, ref, word)
         self._remember(ref)
         return [ref]
 
@@ -221,7 +224,7 @@ class _Extraction:
             if m.group("o_code") or m.group("sp_code"):
                 return self._coded(num, m.group("o_code") or m.group("sp_code"), base)
             if m.group("g_code"):
-                codes = [c for c in re.split(r"\s*[-–—‐]\s*", m.group("g_code")) if c]
+                codes = [c for c in _DASHES.split(m.group("g_code")) if c]
                 issuer = self._state_issuer(codes[0])
                 ref_id = f"{num}/" + "-".join([issuer, *codes[1:]])
                 return Reference(id=ref_id, kind="state", number=num, issuer=issuer, **base)
@@ -266,7 +269,7 @@ class _Extraction:
                          issuer=prefix, **base)
 
     def _state_issuer(self, written: str) -> str:
-        written = re.sub(r"\s*[-–—‐]\s*", "-", _SPACES.sub(" ", written).strip())
+        written = _DASHES.sub("-", _SPACES.sub(" ", written).strip())
         parts = written.split("-")
         known = [self.g.state_issuers.get(fold(p)) for p in parts]
         if written.islower():  # "ubbt" in a title printed in lower case
@@ -294,9 +297,8 @@ class _Extraction:
         return Reference(id=f"{num}-" + "/".join(codes), kind="state", type=type_code,
                          number=num, issuer=issuer, **base)  # type: ignore[arg-type]
 
-    def _type_word(self, text: str, ref: Reference) -> None:
+    def _type_word(self, m: re.Match[str] | None, ref: Reference) -> None:
         """The type word right before the number ("Quy định số 37-QĐ/TW") names the type."""
-        m = self.g.type_before.search(text, max(0, ref.start - _TYPE_WINDOW), ref.start)
         word_name = self.g.names.get(fold(m.group("word"))) if m else None
         code_name = self.g.code_names.get(ref.type or "")
         if word_name is None or ref.kind == "standard":
@@ -313,13 +315,12 @@ class _Extraction:
         else:  # the word contradicts the number ("Nghị quyết 21-KL/TW"): trust the number
             ref.type_name = code_name
 
-    def _before(self, text: str, ref: Reference) -> None:
+    def _before(self, text: str, ref: Reference, word: re.Match[str] | None) -> None:
         """Date and body written before the number: "Ngày 22/12/2024, Bộ Chính trị đã ban hành
         Nghị quyết số 57-NQ/TW", "Ban Thường vụ Tỉnh uỷ ra Nghị quyết số 12-NQ/TU", "đề nghị
         của Sở Tài chính tại Tờ trình số 47/STC-NS", "các Nghị định của Chính phủ số 181/…"."""
         if ref.date is not None and ref.body is not None:
             return
-        word = self.g.type_before.search(text, max(0, ref.start - _TYPE_WINDOW), ref.start)
         if word is None:
             return
         if ref.body is None and (of := self.g.of_body_before.search(
@@ -359,14 +360,16 @@ class _Extraction:
                         ref.year = d.year
                     pos = self._close(text, d.end, limit)
                     continue
-            if ref.date is None and (pd := g.paren_date.match(text, pos, limit)) is not None:
+            if ref.date is None and "(" in text[pos:pos + 3] and (
+                    pd := g.paren_date.match(text, pos, limit)) is not None:
                 # "Nghị quyết 24 của Bộ Chính trị (16-10-1990)"
                 iso = parse_date(pd.group("date"))
                 if iso is not None:
                     ref.date, ref.year = iso, ref.year or int(iso[:4])
                     pos = pd.end()
                     continue
-            if ref.body is None and (pb := g.passive_body.match(text, p, limit)) is not None:
+            if ref.body is None and text[p:p + 1] in _PASSIVE_INITIALS and (
+                    pb := g.passive_body.match(text, p, limit)) is not None:
                 # "… được Chính phủ ban hành ngày 6-3-2009"
                 ref.body = self._canonical_body(pb.group("body"))
                 if ref.date is None and pb.group("date"):

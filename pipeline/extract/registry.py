@@ -42,6 +42,9 @@ class Entry:
     replaced_by_date: str | None = None
     aliases: tuple[str, ...] = ()
     source: str | None = None
+    # Which facts are not certain ("day not verified", "replaced_by not verified"): the
+    # registry says so rather than present a guess as fact.
+    note: str | None = None
 
     @property
     def year(self) -> int | None:
