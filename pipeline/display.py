@@ -23,10 +23,10 @@ def _data() -> dict[str, Any]:
 
 
 def is_missing(value: Any) -> bool:
-    if value is None:
-        return True
+    if value is None or (not isinstance(value, str) and str(value) in ("<NA>", "NaT")):
+        return True  # None, pd.NA, pd.NaT
     try:
-        return bool(value != value) or str(value) in ("<NA>", "NaT")  # NaN, pd.NA
+        return bool(value != value)  # NaN is not equal to itself
     except (TypeError, ValueError):
         return False
 
@@ -51,16 +51,29 @@ def number(value: Any, lang: str = "vi", decimals: int | None = None) -> str:
 
 
 def _measure(measure: str | None) -> dict[str, Any]:
-    return _data()["measures"].get(measure or "", {}) if measure else {}
+    if not measure:
+        return {}
+    known = _data()["measures"].get(measure)
+    if known is not None:
+        return known
+    if len(measure) == 3 and measure.isalpha() and measure.isupper():  # USD, EUR, ...
+        scales = [{"at": s["at"], "vi": s["vi"].format(code=measure),
+                   "en": s["en"].format(code=measure)} for s in _data()["currency_scales"]]
+        return {"vi": measure, "en": measure, "scales": scales}
+    return {}
 
 
 def quantity(value: Any, value_max: Any = None, measure: str | None = None,
-             lang: str = "vi") -> str:
-    """A value with its measure: "92,2 %", "70–80 %", "3.828 người", "1.000 tỷ đồng"."""
+             lang: str = "vi", unit_text: str | None = None) -> str:
+    """A value with its measure: "92,2 %", "70–80 %", "3.828 người", "1.000 tỷ đồng",
+    "2,5 triệu USD"; `unit_text` (the unit as printed, "km2") where the measure has no word of
+    its own ("area")."""
     if is_missing(value):
         return ""
     spec = _measure(measure)
     scale, word = 1.0, spec.get(lang, measure or "")
+    if measure == "area" and isinstance(unit_text, str) and unit_text.strip():
+        word = unit_text.strip()
     for step in spec.get("scales", []):
         if abs(float(value)) >= step["at"]:
             scale, word = float(step["at"]), step[lang]

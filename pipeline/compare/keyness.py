@@ -7,6 +7,9 @@ counted in every document, target and reference alike, by longest match on sylla
 sides are counted the same way and only the target pays underthesea's cost. Numbers and the
 project's stop words (pipeline/data/stopwords.yaml) are left out.
 
+On a big store each side is counted on an even sample of at most `MAX_DOCUMENTS` documents,
+and underthesea reads at most `MAX_SEGMENTED_SYLLABLES` of the target.
+
 Statistic: the signed log-likelihood ratio G² of the 2×2 table (word / other words × target /
 reference), Dunning 1993, with its p-value from χ² with one degree of freedom; negative: the
 target uses the word less than its peers.
@@ -28,6 +31,11 @@ from pipeline.store.features import document_texts
 from pipeline.store.folding import fold
 
 MAX_WORD = 4  # syllables in the longest word looked for
+# Bounds that keep keyness within seconds on a 10,000-document store: underthesea reads at most
+# this many syllables of the target to learn its words, and each side is counted on at most
+# this many documents (an even sample, always the same one, when there are more).
+MAX_SEGMENTED_SYLLABLES = 60_000
+MAX_DOCUMENTS = 600
 COLUMNS = ["feature", "g2", "p", "n_target", "n_reference", "per_10k_target",
            "per_10k_reference"]
 _CHUNK = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*")  # runs of letters-only syllables
@@ -53,6 +61,28 @@ def _segment(texts: list[str]) -> set[tuple[str, ...]]:
                 if 1 < len(syllables) <= MAX_WORD and all(s.isalpha() for s in syllables):
                     found.add(syllables)
     return found
+
+
+def _sample(texts: list[str]) -> list[str]:
+    if len(texts) <= MAX_DOCUMENTS:
+        return texts
+    step = len(texts) / MAX_DOCUMENTS
+    return [texts[int(i * step)] for i in range(MAX_DOCUMENTS)]
+
+
+def _first_syllables(texts: list[str], limit: int) -> list[str]:
+    """Texts taken in turn (a paragraph of each, then the next) until `limit` syllables."""
+    paragraphs = [t.split("\n") for t in texts]
+    out: list[str] = []
+    seen = 0
+    for depth in range(max((len(p) for p in paragraphs), default=0)):
+        for p in paragraphs:
+            if depth < len(p):
+                out.append(p[depth])
+                seen += len(p[depth].split())
+                if seen >= limit:
+                    return out
+    return out
 
 
 def _count(text: str, lexicon: set[tuple[str, ...]]) -> Counter[str]:
@@ -81,11 +111,15 @@ def keyness(
     target = np.asarray([want in docs.loc[d, "unit_key"] for d in texts.index], dtype=bool)
     if not target.any() or target.all():
         return pd.DataFrame(columns=COLUMNS)
-    lexicon = _segment([t for t, x in zip(texts, target, strict=True) if x])
+    target_texts = _sample([t for t, x in zip(texts, target, strict=True) if x])
+    reference_texts = _sample([t for t, x in zip(texts, target, strict=True) if not x])
+    lexicon = _segment(_first_syllables(target_texts, MAX_SEGMENTED_SYLLABLES))
     counts_t: Counter[str] = Counter()
     counts_r: Counter[str] = Counter()
-    for text, is_target in zip(texts, target, strict=True):
-        (counts_t if is_target else counts_r).update(_count(text, lexicon))
+    for text in target_texts:
+        counts_t.update(_count(text, lexicon))
+    for text in reference_texts:
+        counts_r.update(_count(text, lexicon))
     stop = stopwords()
     features = sorted(w for w in set(counts_t) | set(counts_r)
                       if w not in stop and not _HAS_DIGIT.search(w))

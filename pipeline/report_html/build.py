@@ -242,7 +242,8 @@ def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generate
     for i in pd.read_sql_query("SELECT * FROM indicators WHERE doc_id = ? ORDER BY idx", conn,
                                params=(d.doc_id,)).to_dict("records"):
         row = {k: cell(v, lang) for k, v in i.items()}
-        row["value_text"] = quantity(i["value"], i.get("value_max"), i.get("unit"), lang)
+        row["value_text"] = quantity(i["value"], i.get("value_max"), i.get("unit"), lang,
+                                     i.get("unit_text"))
         inds.append(row)
     files = [Path(f).name for f, in conn.execute(
         "SELECT source FROM files WHERE doc_id = ? ORDER BY analysed DESC, id", (d.doc_id,))]
