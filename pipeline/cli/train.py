@@ -30,8 +30,11 @@ def _meta(kind: str, data: Path) -> dict[str, Any]:
             "sklearn_version": sklearn.__version__, "python": platform.python_version()}
 
 
-def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[str, Any]:
-    """Cross-validate, write the model card, fit and save `out`/model.json."""
+def run_train(
+    what: str, data: Path, out: Path, k: int, command: str, card_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Cross-validate, write the model card (into `card_dir`, default `out`), fit and save
+    `out`/model.json."""
     from pipeline.nlp import sections as sec
     from pipeline.nlp.model_cards import doctype_card, probe_sections, sections_card
     from pipeline.nlp.training import (
@@ -61,7 +64,9 @@ def run_train(what: str, data: Path, out: Path, k: int, command: str) -> dict[st
     model.meta.update(meta)
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / "model.json")
-    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    card_dir = card_dir or out
+    card_dir.mkdir(parents=True, exist_ok=True)
+    (card_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     return {"cv": cv, "meta": meta, "card": card}
 
 
@@ -70,15 +75,18 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from pipeline.nlp import sections as sec
     from pipeline.nlp.training import CVResult
 
-    default_dir = sec.MODEL_DIR if args.what == "sections" else dt.MODEL_DIR
-    data = args.data or default_dir / "training_data.jsonl"
-    out = args.out or default_dir
+    # Training happens in a checkout: the labelled data and the card are in models/<what>/
+    # there; the model itself is written where the package ships it (pipeline/data/models/).
+    source_dir = Path("models") / args.what
+    data = args.data or source_dir / "training_data.jsonl"
+    out = args.out or (sec.MODEL_DIR if args.what == "sections" else dt.MODEL_DIR)
+    card_dir = args.out or source_dir
     if not data.is_file():
         say("cli.train.no_data", args.lang, stderr=True, path=data)
         return 2
     command = "daihoi train " + " ".join(sys.argv[sys.argv.index("train") + 1:]) \
         if "train" in sys.argv else f"daihoi train {args.what}"
-    result = run_train(args.what, data, out, args.folds, command)
+    result = run_train(args.what, data, out, args.folds, command, card_dir)
     cv: CVResult = result["cv"]
     acc, n = cv.accuracy()
     say("cli.train.result", args.lang, what=args.what, items=n, documents=len(set(cv.docs)),
@@ -87,7 +95,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if corpus:
         c_acc = sum(cv.gold[i] == cv.predicted[i] for i in corpus) / len(corpus)
         say("cli.train.corpus", args.lang, accuracy=f"{c_acc:.3f}", items=len(corpus))
-    say("cli.train.wrote", args.lang, model=out / "model.json", card=out / "MODEL_CARD.md",
+    say("cli.train.wrote", args.lang, model=out / "model.json", card=card_dir / "MODEL_CARD.md",
         version=result["meta"]["model_version"])
     return 0
 

@@ -1,4 +1,5 @@
-"""Data files (taxonomies, lexicons, registries, message catalogues) shipped with the package."""
+"""Data files (taxonomies, lexicons, registries, message catalogues, trained models) shipped
+with the package: every resource the code reads at run time is found through `data_path`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ DATA_DIR = Path(__file__).resolve().parent
 
 
 def data_path(name: str) -> Path:
+    """A file shipped in the package (pipeline/data/NAME): found the same way in a checkout, an
+    editable install and a wheel."""
     return DATA_DIR / name
+
+
+def model_path(name: str) -> Path:
+    """The trained model `name` ("sections", "doctype") shipped in the package."""
+    return data_path(f"models/{name}/model.json")
 
 
 @cache

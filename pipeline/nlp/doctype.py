@@ -13,12 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.data import load_yaml
+from pipeline.data import load_yaml, model_path
 from pipeline.nlp.linear_model import FieldSpec, LinearTextModel
 from pipeline.nlp.sections import satisfies
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "doctype"
-DEFAULT_MODEL = MODEL_DIR / "model.json"
+# The trained model ships inside the package (found in a wheel too); its card, labelled data
+# and builders stay in the source tree's models/doctype/.
+DEFAULT_MODEL = model_path("doctype")
+MODEL_DIR = DEFAULT_MODEL.parent
 HEAD_CHARS = 1500
 DOC_TYPES = ("political_report", "speech", "news", "review_report", "resolution")
 

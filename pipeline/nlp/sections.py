@@ -22,11 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.data import load_yaml
+from pipeline.data import load_yaml, model_path
 from pipeline.nlp.linear_model import FieldSpec, LinearTextModel, strip_diacritics
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "sections"
-DEFAULT_MODEL = MODEL_DIR / "model.json"
+# The trained model ships inside the package (found in a wheel too); its card, labelled data
+# and builders stay in the source tree's models/sections/.
+DEFAULT_MODEL = model_path("sections")
+MODEL_DIR = DEFAULT_MODEL.parent
 CONTEXT_CHARS = 300
 
 # List numbers at the start of a heading, tried in order; the name becomes a feature token.
