@@ -77,7 +77,7 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     doc_type, confidence = classify_doc_type(document, outline.headings, form)
     classified = doc_type
     # Metadata right after the doc_type: the reference checks below need the report's date.
-    report.meta = extract_metadata(document, doc_type)
+    report.meta = extract_metadata(document, doc_type, form)
     report.meta.doc_type_confidence = round(float(confidence), 3)
     apply_form(report.meta, form)
     document.warnings.extend(form.warnings)
@@ -97,7 +97,7 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     heading_spans = [(h.start, h.end) for h in outline.headings]
     report.findings.extend(duplicate_passages(document.text, exclude=heading_spans))
 
-    report.references = document_references(document)
+    report.references = document_references(document, skip_blocks=form.letterhead_blocks)
     # `as_of`: a report written before a document was replaced is not warned about it.
     report.findings.extend(check_references(report.references, as_of=report.meta.date))
 

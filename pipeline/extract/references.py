@@ -39,6 +39,7 @@ Choices (documented because a reader of the output needs them):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.extract.dates import match_date, match_year, parse_date
@@ -64,10 +65,19 @@ def extract_references(
     return _Extraction(registry).run(text, where)
 
 
-def document_references(doc: Document, registry: Registry | None = None) -> list[Reference]:
-    """Every reference in a document: body, then footnotes, then tables (see module doc)."""
+def document_references(
+    doc: Document, registry: Registry | None = None, skip_blocks: Iterable[int] = ()
+) -> list[Reference]:
+    """Every reference in a document: body, then footnotes, then tables (see module doc).
+
+    `skip_blocks`: indices of blocks that cite nothing, such as the letterhead, whose "Số
+    12-BC/CB" is the document's own number (`pipeline.extract.form` finds them)."""
     ex = _Extraction(registry)
     refs = ex.run(doc.text, "body")
+    skipped = set(skip_blocks)
+    if skipped:
+        spans = [span for i, span in enumerate(doc.block_offsets()) if i in skipped]
+        refs = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in spans)]
     for note in doc.footnotes:
         refs.extend(ex.run(note.text, f"footnote:{note.id}"))
     for index, table in enumerate(doc.tables):
@@ -162,6 +172,8 @@ class _Extraction:
         numbered = [r for r in refs if r.kind in ("party", "state")]
         # Backwards: the body after the last item.
         for a, b in zip(reversed(numbered[:-1]), reversed(numbered[1:]), strict=True):
+            if a.kind != b.kind or (a.kind == "party" and a.issuer != b.issuer):
+                continue  # "05-NQ/HU, 489-QĐ/TU … của Tỉnh ủy": not the same issuer
             if a.body is None and b.body is not None and b.start - a.end < _LIST_GAP_MAX:
                 if self.g.list_gap.fullmatch(text, a.end, b.start):
                     a.body = b.body
