@@ -13,22 +13,17 @@ from pipeline.i18n import message
 ENGINES = ("serial", "process", "dask")
 
 
-def add_engine_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("engine")
-    g.add_argument("--engine", choices=ENGINES, default="process",
-                   help="serial: this process; process: --jobs worker processes (default); "
-                        "dask: a Dask cluster (--scheduler) or a LocalCluster of --jobs workers")
-    g.add_argument("--scheduler", metavar="ADDRESS",
-                   help="dask: scheduler address, e.g. tcp://10.0.0.5:8786")
-    g.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="time limit per document (default: 60 s + 30 s per MB of file)")
-    g.add_argument("--parquet", type=Path, default=None, metavar="DIR",
-                   help="dask: folder of the Parquet output (default: beside --db, "
-                        "<db>.parquet); finished files there are skipped on a re-run")
-    g.add_argument("--batch-size", type=int, default=None, metavar="N",
-                   help="dask: documents per task (default: chosen from the corpus size)")
-    g.add_argument("--follow-symlinks", action="store_true",
-                   help="read symbolic links pointing outside DIR (skipped by default)")
+def add_engine_options(p: argparse.ArgumentParser, lang: str | None = None) -> None:
+    def h(key: str) -> str:
+        return message(f"cli.opt.run.{key}", lang)
+
+    g = p.add_argument_group(message("cli.group.engine", lang))
+    g.add_argument("--engine", choices=ENGINES, default="process", help=h("engine"))
+    g.add_argument("--scheduler", metavar="ADDRESS", help=h("scheduler"))
+    g.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help=h("timeout"))
+    g.add_argument("--parquet", type=Path, default=None, metavar="DIR", help=h("parquet"))
+    g.add_argument("--batch-size", type=int, default=None, metavar="N", help=h("batch_size"))
+    g.add_argument("--follow-symlinks", action="store_true", help=h("follow_symlinks"))
 
 
 def engine_options(args: argparse.Namespace) -> Any:

@@ -23,10 +23,11 @@ from pipeline.cli.common import (
     overrides_from_args,
     shown,
 )
+from pipeline.cli.engine import add_engine_options, engine_options
 from pipeline.i18n import message
 
 if TYPE_CHECKING:
-    from pipeline.batch import FileResult
+    from pipeline.batch import EngineOptions, FileResult
     from pipeline.ingest.limits import Limits
 
 
@@ -47,6 +48,7 @@ def register(sub: Any, parents: Parents, lang: str) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help=message("cli.opt.run.jobs", lang))
     p.add_argument("--force", action="store_true", help=message("cli.opt.run.force", lang))
+    add_engine_options(p, lang)
     add_metadata_options(p, lang)
     p.set_defaults(func=_run)
 
@@ -59,7 +61,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     return cmd_run(Path(args.dir), args.db, args.lang, limits_from_args(args), args.jobs,
-                   args.force, overrides_from_args(args))
+                   args.force, overrides_from_args(args), engine_options(args))
 
 
 def cmd_analyze(
@@ -145,9 +147,11 @@ def _running_summary(lines: list[str], lang: str) -> str:
 
 def cmd_run(
     folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
-    overrides: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None, options: EngineOptions | None = None,
 ) -> int:
-    from pipeline.batch import discover
+    from pipeline.batch import EngineOptions, discover
+    from pipeline.engine.dask_executor import EngineError
+    from pipeline.engine.signals import Stopped
     from pipeline.store.database import Store, StoreError, store_errors
 
     err = console(stderr=True)
@@ -155,7 +159,12 @@ def cmd_run(
     if not folder.is_dir():
         err.print(shown(message("cli.run.not_a_dir", lang, path=folder)))
         return 2
-    files = discover(folder, exclude=[db])
+    options = options or EngineOptions()
+    skipped: list[tuple[Path, str]] = []
+    files = discover(folder, exclude=[db], follow_symlinks=options.follow_symlinks,
+                     skipped=skipped)
+    for link, target in skipped:
+        err.print(shown(message("engine.symlink_skipped", lang, path=link, target=target)))
     if not files:
         err.print(shown(message("cli.run.none_found", lang, path=folder)))
         return 1
@@ -168,7 +177,15 @@ def cmd_run(
     results: list[FileResult] = []
     try:
         counts = _analyze_into_store(store, files, limits, lang, jobs, force, overrides,
-                                     results, err, store_errors(db))
+                                     results, err, store_errors(db), options)
+    except EngineError as exc:  # e.g. the scheduler cannot be reached: nothing was analysed
+        err.print(shown(exc.message(lang)))
+        return 2
+    except Stopped as exc:  # Ctrl-C, SIGTERM, SIGHUP: the workers are already stopped
+        stored = sum(r.report is not None for r in results)
+        err.print(shown(message("engine.interrupted", lang, signal=exc.name, stored=stored,
+                                left=len(files) - len(results))))
+        return 130
     except StoreError as exc:
         # The store broke or got locked mid-run: documents saved so far stay (one transaction
         # each); say what happened instead of a traceback.
@@ -181,26 +198,37 @@ def cmd_run(
 def _analyze_into_store(
     store: Any, files: list[Path], limits: Limits, lang: str, jobs: int | None, force: bool,
     overrides: dict[str, Any] | None, results: list[FileResult], err: Console, guard: Any,
+    options: EngineOptions,
 ) -> dict[str, int]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from contextlib import closing
 
     from pipeline.batch import analyze_files
     from pipeline.contract import report_record
+    from pipeline.engine.progress import run_progress
+    from pipeline.engine.signals import stop_on_signals
 
-    with guard, store, Progress(
-        TextColumn(message("cli.progress", lang)), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[name]}"), console=err, transient=True,
-    ) as progress:
+    # Progress (documents/s, time left) is the same for every engine; names are shown as
+    # written (the column does not read markup).
+    with stop_on_signals(), guard, store, run_progress(
+            err, message("cli.progress", lang)) as progress:
         task = progress.add_task("run", total=len(files), name="")
         skip = None if force else store.is_current
-        for result in analyze_files(files, limits, lang, jobs=jobs, skip=skip,
-                                    overrides=overrides):
-            if result.error is not None:
-                store.save_error(result.source, result.error.code, result.error.message("en"))
-            elif result.report is not None:
-                store.save(result.report, report_record(result.report))
-            results.append(result)
-            progress.update(task, advance=1, name=shown(Path(result.source).name))
+        # Each result is stored as soon as its document is done, not in input order; closing
+        # the stream on any exit (Ctrl-C, SIGTERM, an error) stops the workers.
+        with closing(analyze_files(
+            files, limits, lang, jobs=jobs, skip=skip, overrides=overrides,
+            engine=options.engine, timeout=options.timeout, ordered=False,
+            scheduler=options.scheduler, parquet_dir=options.parquet_dir,
+            batch_size=options.batch_size,
+        )) as stream:
+            for result in stream:
+                if result.error is not None:
+                    store.save_error(result.source, result.error.code,
+                                     result.error.message("en"))
+                elif result.report is not None:
+                    store.save(result.report, report_record(result.report))
+                results.append(result.slim())  # counts only: memory stays flat
+                progress.update(task, advance=1, name=Path(result.source).name)
         return store.counts()
 
 

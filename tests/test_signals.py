@@ -1,0 +1,90 @@
+"""`daihoi run` leaves no worker behind: killed with SIGKILL (the workers notice their parent is
+gone and exit) or stopped with SIGTERM (the workers are stopped and a line says what was
+stored)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from corpus_fixtures import synthetic_files
+
+from conftest import SEEDS
+
+DAIHOI = [sys.executable, "-m", "pipeline.cli"]
+
+
+@pytest.fixture(scope="module")
+def busy_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few reports and a long one, so that the run is still working when it is killed."""
+    d = tmp_path_factory.mktemp("busy")
+    for f in synthetic_files()[:4]:
+        shutil.copy(f, d / f.name)
+    seed = (SEEDS / "000_4435fb2a97849b7c.txt").read_text(encoding="utf-8")
+    (d / "zz_dai.txt").write_text("\n\n".join([seed] * 40), encoding="utf-8")
+    return d
+
+
+def _workers(pid: int, timeout: float = 90.0) -> list[psutil.Process]:
+    """The analysis processes of the run `pid`, once both have started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = [p for p in psutil.Process(pid).children(recursive=True)
+                     if "pipeline.engine.child" in " ".join(p.cmdline())]
+        except psutil.Error:
+            found = []
+        if len(found) >= 2:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("the run never started its two workers")
+
+
+def _gone(procs: list[psutil.Process], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for p in procs:
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.NoSuchProcess:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _start(folder: Path, db: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([*DAIHOI, "run", str(folder), "--db", str(db), "--jobs", "2",
+                             "--lang", "en"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_workers_exit_when_the_run_is_killed_with_sigkill(busy_folder: Path,
+                                                          tmp_path: Path) -> None:
+    proc = _start(busy_folder, tmp_path / "k.db")
+    workers = _workers(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert _gone(workers), [p.pid for p in workers]
+
+
+def test_sigterm_stops_the_workers_and_says_what_was_stored(busy_folder: Path,
+                                                            tmp_path: Path) -> None:
+    proc = _start(busy_folder, tmp_path / "t.db")
+    workers = _workers(proc.pid)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Stopped on request (SIGTERM)" in err
+    assert "files stored" in err
+    assert _gone(workers, timeout=5), [p.pid for p in workers]
