@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
-ORDER = ("ingest", "outline", "sections", "references", "indicators", "corpus")
+ORDER = ("ingest", "outline", "sections", "references", "indicators", "corpus", "web")
 
 
 def machine() -> str:

@@ -22,6 +22,7 @@ BENCHES = (
     ["bench_references.py"],
     ["bench_indicators.py"],
     ["bench_corpus.py"],
+    ["bench_web.py"],
 )
 
 

@@ -336,6 +336,11 @@ def test_headers_cookies_and_escaping(site: dict[str, Any], uploaded: dict[str, 
     r = c.post("/login", data={"username": "u1", "password": PASSWORD, "csrf_token": token})
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+    # Vietnamese by default, English on request (remembered in a cookie).
+    assert "Tìm kiếm" in c.get("/search").text
+    english = c.get("/search", params={"lang": "en"})
+    assert "Search" in english.text and "Tìm kiếm" not in english.text
+    assert '<html lang="en">' in c.get("/documents").text
     # A search query full of markup comes back escaped.
     page = c.get("/search", params={"q": '"><script>alert(1)</script>'}).text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

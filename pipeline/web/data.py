@@ -58,6 +58,15 @@ class Db:
         raise AssertionError("unreachable")
 
 
+_DOCUMENT_SELECT = (
+    "SELECT d.id, d.source, d.unit, d.term, d.doc_type, d.draft, d.date, d.n_words,"
+    " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id),"
+    " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id"
+    "   AND f.severity IN ('warning', 'error')),"
+    " (SELECT w.filename FROM web_uploads w WHERE w.source = d.source ORDER BY w.id LIMIT 1)"
+    " FROM documents d")
+
+
 class OwnedFilters(Filters):
     """The search filters of the CLI, plus the account's unit."""
 
@@ -102,17 +111,22 @@ class Scope:
         if doc_type:
             where += " AND d.doc_type = ?"
             params.append(doc_type)
-        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+        if limit:
+            # One page: the per-document counts are looked up for its rows only.
+            rows = self.conn.execute(
+                f"{_DOCUMENT_SELECT} WHERE {where} ORDER BY d.id DESC"  # noqa: S608
+                f" LIMIT {int(limit)} OFFSET {int(offset)}", params).fetchall()
+            return [_document(r) for r in rows]
+        # Every document: the counts in one pass over `findings` instead of one per row.
+        counts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT doc_id, count(*), sum(severity IN ('warning', 'error')) FROM findings"
+            " GROUP BY doc_id")}
+        names = dict(self.conn.execute(
+            "SELECT source, filename FROM web_uploads WHERE source IS NOT NULL ORDER BY id DESC"))
         rows = self.conn.execute(
-            "SELECT d.id, d.source, d.unit, d.term, d.doc_type, d.draft, d.date, d.n_words,"
-            " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id),"
-            " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id"
-            "   AND f.severity IN ('warning', 'error')),"
-            " (SELECT w.filename FROM web_uploads w WHERE w.source = d.source"
-            "   ORDER BY w.id LIMIT 1)"
-            f" FROM documents d WHERE {where} ORDER BY d.id DESC{page}",  # noqa: S608
-            params).fetchall()
-        return [_document(r) for r in rows]
+            "SELECT d.id, d.source, d.unit, d.term, d.doc_type, d.draft, d.date, d.n_words"
+            f" FROM documents d WHERE {where} ORDER BY d.id DESC", params).fetchall()  # noqa: S608
+        return [_document((*r, *counts.get(r[0], (0, 0)), names.get(r[1]))) for r in rows]
 
     def count_documents(self) -> int:
         where, params = self._where()
@@ -125,15 +139,8 @@ class Scope:
         if not 0 < doc_id < MAX_ID:
             return None
         where, params = self._where()
-        row = self.conn.execute(
-            "SELECT d.id, d.source, d.unit, d.term, d.doc_type, d.draft, d.date, d.n_words,"
-            " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id),"
-            " (SELECT count(*) FROM findings f WHERE f.doc_id = d.id"
-            "   AND f.severity IN ('warning', 'error')),"
-            " (SELECT w.filename FROM web_uploads w WHERE w.source = d.source"
-            "   ORDER BY w.id LIMIT 1)"
-            f" FROM documents d WHERE d.id = ? AND {where}",  # noqa: S608
-            [doc_id, *params]).fetchone()
+        row = self.conn.execute(f"{_DOCUMENT_SELECT} WHERE d.id = ? AND {where}",  # noqa: S608
+                                [doc_id, *params]).fetchone()
         return _document(row) if row else None
 
     def record(self, doc_id: int) -> dict[str, Any] | None:
@@ -242,19 +249,33 @@ class Scope:
     def search(self, query: str, limit: int = 50, **filters: str | None) -> list[Hit]:
         return search(self.conn, query, OwnedFilters(self.owner, **filters), limit)
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """A store table as `pipeline.store.frames` reads it, limited to this account's units."""
+    def frame(self, name: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        """A store table as `pipeline.store.frames` reads it, limited to this account's units
+        (and to `columns` when given: the dashboard reads only what its matrices use)."""
         sql = QUERIES[name]
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         if self.owner is None:
-            frame = pd.read_sql_query(sql, self.conn)
+            frame = pd.read_sql_query(
+                f"SELECT {cols} FROM ({sql})" if columns else sql, self.conn)  # noqa: S608
         else:
             frame = pd.read_sql_query(
-                f"SELECT * FROM ({sql}) WHERE doc_id IN"  # noqa: S608
+                f"SELECT {cols} FROM ({sql}) WHERE doc_id IN"  # noqa: S608
                 " (SELECT id FROM documents WHERE unit_folded = ?)", self.conn,
                 params=[self.owner])
         if name == "documents":
             frame["draft"] = frame["draft"].map({1: True, 0: False}).astype("object")
         return frame
+
+    def finding_states(self) -> pd.DataFrame:
+        """doc_id, kind, severity and review status of every finding (None: not reviewed)."""
+        where, params = self._where()
+        return pd.read_sql_query(
+            "SELECT f.doc_id, f.kind, f.severity, r.status"
+            " FROM findings f JOIN documents d ON d.id = f.doc_id"
+            " LEFT JOIN web_reviews r ON r.source = d.source AND r.kind = f.kind"
+            " AND r.location = (COALESCE(f.\"where\", '') || ':' || COALESCE(f.start, '') || ':'"
+            " || COALESCE(f.\"end\", ''))"
+            f" WHERE {where}", self.conn, params=params)  # noqa: S608
 
     def reviews_frame(self) -> pd.DataFrame:
         where, params = self._where()

@@ -63,7 +63,7 @@ async def _read(request: Request, fn: Any) -> Any:
 
 async def _form(request: Request) -> tuple[Any, bool]:
     """The posted form and whether its CSRF token is the session's."""
-    form = await request.form(max_files=200, max_fields=200)
+    form = await request.form(max_files=MAX_FILES_PER_POST, max_fields=MAX_FILES_PER_POST + 10)
     token = form.get("csrf_token") or request.headers.get("x-csrf-token")
     return form, same_token(str(token) if token else None, request.state.csrf)
 
@@ -119,7 +119,8 @@ async def login(request: Request) -> Response:
             set_password_hash(conn, user.id, hash_password(password))
         create_session(conn, user.id, token, csrf, web.settings.session_hours)
 
-    await run_in_threadpool(start, web.db.conn())
+    # The connection is taken in the worker thread: each thread has its own.
+    await run_in_threadpool(web.db.read, start, 1)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=web.settings.secure_cookies,
@@ -133,7 +134,7 @@ async def logout(request: Request) -> Response:
     if not ok:
         return _csrf_refused(request)
     token = request.cookies.get(SESSION_COOKIE) or ""
-    await run_in_threadpool(end_session, state(request).db.conn(), token)
+    await run_in_threadpool(state(request).db.read, lambda c: end_session(c, token), 1)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -277,8 +278,15 @@ async def submit_page(request: Request) -> Response:
                   max_mb=round(web.settings.max_upload_bytes / MB))
 
 
+MAX_FILES_PER_POST = 50
+
+
 async def submit(request: Request) -> Response:
     user = request.state.user
+    limit = state(request).settings.max_upload_bytes * MAX_FILES_PER_POST
+    if int(request.headers.get("content-length") or 0) > limit:
+        # Refused before the body is read: nothing reaches the disk.
+        return JSONResponse({"error": "too_large"}, status_code=413)
     form, ok = await _form(request)
     if not ok:
         return _csrf_refused(request)

@@ -26,6 +26,7 @@ from pipeline.web.data import Scope
 
 SHOWN_ROWS = 40  # matrix rows on the dashboard; the export has them all
 SHOWN_COLUMNS = 15
+SHOWN_UNITS = 100
 MAX_COMPARED = 15  # documents a comparison view reads besides the one shown
 log = logging.getLogger("daihoi.web")
 EXPORTS = ("documents", "findings", "reviews", "sections", "references", "indicators")
@@ -98,8 +99,11 @@ def document_context(scope: Scope, doc_id: int, lang: str) -> dict[str, Any] | N
                 for f in findings if f["kind"] == "superseded_reference"}
     marks: list[Mark] = []
     for r in references:
+        r["registry"] = _registry_entry(r["id"])
         if r["where"] == "body" and r["start"] is not None:
             title = " · ".join(str(x) for x in (r["id"], r["date"], r["body"], r["title"]) if x)
+            if r["registry"]:
+                title += " · " + translate("doc.registry", lang, entry=r["registry"])
             successor = _replacement(r, replaced)
             if successor:
                 title += " · " + translate("doc.replaced_by", lang, id=successor)
@@ -124,6 +128,17 @@ def document_context(scope: Scope, doc_id: int, lang: str) -> dict[str, Any] | N
             "findings": findings, "references": references, "indicators": indicators,
             "previous": scope.previous_term(doc_id), "statuses": ("confirmed", "dismissed",
                                                                   "needs_fix")}
+
+
+def _registry_entry(ref_id: str) -> str:
+    """The registry's line for a cited document: its name, title and date."""
+    from pipeline.extract.registry import default_registry
+
+    entries = default_registry().by_id(ref_id)
+    if not entries:
+        return ""
+    e = entries[-1]
+    return " ".join(str(x) for x in (e.name, e.id, e.title, e.date) if x)
 
 
 def _replacement(ref: dict[str, Any], replaced: dict[Any, dict[str, Any]]) -> str | None:
@@ -206,7 +221,10 @@ def _compare(scope: Scope, doc_id: int) -> dict[str, Any] | None:
 
 
 def _filtered_documents(scope: Scope, filters: dict[str, str | None]) -> pd.DataFrame:
-    docs = scope.frame("documents")
+    return _filter(scope.frame("documents"), filters)
+
+
+def _filter(docs: pd.DataFrame, filters: dict[str, str | None]) -> pd.DataFrame:
     if filters.get("term"):
         docs = docs[docs["term"] == filters["term"]]
     if filters.get("unit_level"):
@@ -253,7 +271,7 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
         with web.cache_lock:
             entry = web.cache.get(key)
         if entry is None or entry[0] != generation:
-            entry = (generation, _dashboard(scope, filters, lang))
+            entry = (generation, _dashboard(scope, web, filters, lang))
             with web.cache_lock:
                 web.cache[key] = entry
         return entry[1]
@@ -264,7 +282,7 @@ def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str |
     try:
         def compute(conn: Any) -> tuple[Any, dict[str, Any]]:
             scope = Scope(conn, user)
-            return scope.generation(), _dashboard(scope, filters, lang)
+            return scope.generation(), _dashboard(scope, web, filters, lang)
 
         entry = web.db.read(compute)
         with web.cache_lock:
@@ -275,17 +293,39 @@ def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str |
         lock.release()
 
 
-def _dashboard(scope: Scope, filters: dict[str, str | None], lang: str) -> dict[str, Any]:
+def _tables(scope: Scope, web: Any) -> dict[str, pd.DataFrame]:
+    """The columns the dashboard's matrices read, once per account scope and store state
+    (every filter combination is computed from the same tables)."""
+    key = ("tables", scope.owner)
+    generation = scope.generation()
+    with web.cache_lock:
+        entry = web.cache.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    tables = {
+        "documents": scope.frame("documents"),
+        "findings": scope.finding_states(),
+        "sections": scope.frame("sections", ("doc_id", "label")),
+        "references": scope.frame("references", ("doc_id", "ref_id")),
+        "indicators": scope.frame("indicators", ("doc_id", "idx", "key", "kind", "value",
+                                                 "unit")),
+    }
+    with web.cache_lock:
+        web.cache[key] = (generation, tables)
+    return tables
+
+
+def _dashboard(scope: Scope, web: Any, filters: dict[str, str | None],
+               lang: str) -> dict[str, Any]:
     from pipeline.web.app import translate
 
-    all_docs = scope.frame("documents")
-    docs = _filtered_documents(scope, filters)
+    tables = _tables(scope, web)
+    all_docs = tables["documents"]
+    docs = _filter(all_docs, filters)
     ids = set(docs["doc_id"])
-    findings = scope.frame("findings")
+    findings = tables["findings"]
     findings = findings[findings["doc_id"].isin(ids)]
-    reviews = scope.reviews_frame()
-    reviews = reviews[reviews["doc_id"].isin(ids)]
-    open_rows = reviews[reviews["status"].isna() | (reviews["status"] == "needs_fix")]
+    open_rows = findings[findings["status"].isna() | (findings["status"] == "needs_fix")]
     labelled = label_documents(docs)
 
     # Units × status: units with an account and units with documents.
@@ -305,21 +345,26 @@ def _dashboard(scope: Scope, filters: dict[str, str | None], lang: str) -> dict[
     for entry in units.values():
         entry["status"] = ("missing" if not entry["documents"] else
                            "with_warnings" if entry["warnings"] else "submitted")
-    unit_rows = sorted(units.values(), key=lambda u: (u["status"] != "missing", u["unit"]))
+    order = {"missing": 0, "with_warnings": 1, "submitted": 2}
+    unit_rows = sorted(units.values(), key=lambda u: (order[u["status"]], -u["open"], u["unit"]))
+    status_counts = {k: sum(u["status"] == k for u in unit_rows) for k in order}
 
     kinds = (findings.groupby(["kind", "severity"]).size().unstack("severity", fill_value=0)
              if not findings.empty else pd.DataFrame())
     by_kind = findings["kind"].value_counts()
     doc_type = filters.get("doc_type") or "political_report"
-    sections = section_matrix(docs, scope.frame("sections"), filters.get("term"), doc_type)
+    sections = section_matrix(docs, tables["sections"], filters.get("term"), doc_type)
     shown = sections.head(SHOWN_ROWS)
     rows = [f"{u} {t}".strip() for u, t in shown.index]
-    references = reference_matrix(docs, scope.frame("references"), filters.get("term"),
+    references = reference_matrix(docs, tables["references"], filters.get("term"),
                                   filters.get("doc_type"), min_units=1)
-    indicators = indicator_matrix(docs, scope.frame("indicators"), filters.get("term"),
+    indicators = indicator_matrix(docs, tables["indicators"], filters.get("term"),
                                   "actual", doc_type)
     return {
-        "units": unit_rows,
+        # Units needing attention first; the whole list is in the documents export.
+        "units": unit_rows[:SHOWN_UNITS],
+        "units_more": max(0, len(unit_rows) - SHOWN_UNITS),
+        "status_counts": status_counts,
         "open_total": len(open_rows),
         "kinds": _table(kinds),
         "findings_chart": bar_chart([(k, float(v)) for k, v in by_kind.items()],

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import sqlite3
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -113,6 +115,18 @@ class AnalysisWorker:
         finally:
             store.close()
 
+    @staticmethod
+    def _save(store: Store, report: Any, tries: int = 5) -> None:
+        """Store a report; a store locked by `daihoi run` (its timeout passed) is tried again."""
+        for attempt in range(tries):
+            try:
+                store.save(report, report_record(report))
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == tries - 1 or "locked" not in str(exc).lower():
+                    raise
+                time.sleep(2.0)
+
     def _analyse(self, store: Store, upload_id: int) -> None:
         row = upload(store.conn, upload_id)
         if row is None or row["status"] not in ("queued", "running"):
@@ -129,10 +143,11 @@ class AnalysisWorker:
                                                 "detail": "the reader crashed"})
         if kind == "ok":
             try:
-                store.save(value, report_record(value))
-            except StoreError as exc:
+                self._save(store, value)
+            except (StoreError, sqlite3.Error) as exc:
+                code = exc.code if isinstance(exc, StoreError) else "locked"
                 finish_upload(store.conn, upload_id, "error", None,
-                              ("store_" + exc.code, {"detail": exc.detail}))
+                              ("store_" + code, {"detail": str(exc)}))
                 return
             finish_upload(store.conn, upload_id, "done", value.document.source)
         else:
