@@ -135,6 +135,9 @@ class Meta:
     signer: str | None = None
     signer_role: str | None = None  # "T/M CHI BỘ, BÍ THƯ"
     recipients: list[str] | None = None  # "Nơi nhận" lines
+    # Where unit, unit_level, parent and province came from ("letterhead: ĐẢNG ỦY XÃ ĐẠI
+    # THẮNG", "date line: Hà Nội", "gazetteer (before 2025): huyện Bảo Lâm"); field -> evidence.
+    evidence: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

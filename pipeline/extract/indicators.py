@@ -280,6 +280,9 @@ class _Paragraph:
             return not (self._in_plan(c.start) or self.ctx.plan_document)
         if re.search(r"đạt(?:\s+(?:được|tỷ lệ|tỉ lệ|mức))?(?:\s+từ)?\s*$", before):
             return False  # "đạt (từ) 95% trở lên": a result
+        if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
+                self.folded[self._sentence_start(c.start):c.start]):
+            return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
         return bool(self.lex.condition_after.match(self.text.lower(), c.unit_end))
 
     def _in_plan(self, pos: int) -> bool:
@@ -400,8 +403,8 @@ class _Paragraph:
         kind = self.kind or self._kind(section, before, raw_before)
         subject = self._subject(c, tokens)
         # What the number counts decides which keys may apply: its noun, else its subject.
-        counted = fold(c.unit_text if c.noun_class and not self.lex.generic.search(
-            fold(c.unit_text or "")) else subject)
+        # Only a number with its own noun is held to it; "14,6% hoàn thành xuất sắc" is not.
+        counted = (fold(f"{c.unit_text} {subject}") if c.noun_class and c.unit_text else None)
         part = self._is_part(c, earlier, sentence_start)
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part)
         return Indicator(

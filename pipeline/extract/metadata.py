@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.dates import DATE_PATTERN, iso_date, match_date
+from pipeline.extract.form import DocumentForm
+from pipeline.extract.gazetteer import province_for
 from pipeline.extract.numbers import fold
 from pipeline.extract.sidecar import load_sidecar, sidecar_paths  # noqa: F401 - re-exported
 from pipeline.extract.unit_names import (
@@ -54,7 +56,8 @@ from pipeline.model import Document, Meta
 
 __all__ = ["extract_metadata", "read_sidecar", "apply_overrides", "META_FIELDS"]
 
-META_FIELDS = tuple(f.name for f in fields(Meta) if f.name != "doc_type_confidence")
+META_FIELDS = tuple(f.name for f in fields(Meta)
+                    if f.name not in ("doc_type_confidence", "evidence"))
 _TITLE_BLOCKS = 14
 _TERM = re.compile(r"nhiem ky\s*(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)")
 _CONGRESS_CUE = re.compile(r"(?:trinh|tai|to chuc|khai mac|ve du)\s+dai hoi|dai hoi.{0,60}"
@@ -64,24 +67,36 @@ _DATELINE = re.compile(r"^\s*(?P<place>[^\d,;:]{2,40}?),\s*(?i:ngày)\s+(?:" + D
 _WEEKDAY = re.compile(r"(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*")
 _NEWS_DATE = re.compile(r"^(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
 _DRAFT = re.compile(r"^\W*du thao\W*$")
-_TITLE_OF = re.compile(r"(?:CỦA|Của|của)\s+(?:BAN CHẤP HÀNH\s+|Ban Chấp hành\s+|BCH\s+)?")
+_TITLE_OF = re.compile(
+    r"(?:(?:CỦA|Của|của)\s+(?:BAN CHẤP HÀNH\s+|Ban Chấp hành\s+|BCH\s+)?"
+    r"|(?:ĐẠI HỘI|Đại hội)\s+(?:(?:ĐẠI BIỂU|Đại biểu|đại biểu)\s+)?)")
 _SELF_CUES = re.compile(r"chi bo truc thuoc|dang uy (?:trung tam|cong ty|nha truong|co quan)")
 
 
-def extract_metadata(doc: Document, doc_type: str | None = None) -> Meta:
-    """The metadata of one document (doc_type is the classifier's, kept as given)."""
+def extract_metadata(doc: Document, doc_type: str | None = None,
+                     form: DocumentForm | None = None) -> Meta:
+    """The metadata of one document (doc_type is the classifier's, kept as given). `form` is
+    the document's printed form (`extract.form.parse_form`): its letterhead and title are read
+    before the body. `meta.evidence` says where unit, level, parent and province came from."""
     blocks = [b.text for b in doc.blocks if b.text]
     title = _title_block(blocks)
     text = doc.text
     meta = Meta(doc_type=doc_type)
-    unit, parent = _unit_and_parent(title, blocks, text)
+    unit, parent, source = _unit_and_parent(title, blocks, text, form)
     if unit is not None:
         meta.unit = _display(unit, text)
         meta.unit_level = _level(unit, text)
+        meta.evidence["unit"] = f"{source}: {unit.text}"
+        meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
     if parent is not None:
         meta.parent = _display(parent, text)
+        meta.evidence["parent"] = f"{source if source == 'letterhead' else 'body'}: {parent.text}"
     meta.date, place = _date(title, blocks, doc_type)
-    meta.province = _province(place, meta, title, text)
+    if form is not None and form.place:
+        place = form.place
+    meta.province, meta.evidence["province"] = _province(place, meta, title, text)
+    if meta.province is None:
+        del meta.evidence["province"]
     meta.reviewed_term, meta.term = _terms(title, blocks)
     if meta.date:
         meta.year = int(meta.date[:4])
@@ -119,21 +134,44 @@ def _title_names(title: list[str]) -> list[Name]:
 # -- unit and parent -----------------------------------------------------------------------------
 
 
-def _unit_and_parent(title: list[str], blocks: list[str], text: str
-                     ) -> tuple[Name | None, Name | None]:
-    heads = _title_names(title)
+def _unit_and_parent(title: list[str], blocks: list[str], text: str,
+                     form: DocumentForm | None = None
+                     ) -> tuple[Name | None, Name | None, str]:
+    """(unit, parent, where the unit was read): the letterhead first, then a title that
+    names the unit ("BÁO CÁO CHÍNH TRỊ CỦA BCH ĐẢNG BỘ XÃ ĐẠI THẮNG", "ĐẠI HỘI ĐẢNG BỘ TỈNH
+    TIỀN GIANG"), then the body (the name it uses most)."""
+    heads = _form_names(form) or _title_names(title)
     parent: Name | None = None
+    source = "letterhead"
     if len(heads) >= 2:
         parent, unit = heads[0], committee_unit(heads[1])
     elif len(heads) == 1:
         unit = committee_unit(heads[0])
     else:
-        unit = _titled_unit(blocks) or _frequent_unit(text)
+        titles = [form.title] if form is not None and form.title else []
+        unit = _titled_unit(titles + blocks)
+        source = "title"
+        if unit is None:
+            unit, source = _frequent_unit(text), "body"
     if unit is None:
-        return None, None
+        return None, None, source
     if parent is None:
         parent = _parent_from_text(unit, text)
-    return unit, parent
+    return unit, parent, source
+
+
+def _form_names(form: DocumentForm | None) -> list[Name]:
+    """The party names of the letterhead the form parser found (parent line, then issuer)."""
+    if form is None or not form.issuer:
+        return []
+    out = []
+    for line in (form.parent, form.issuer):
+        if not line:
+            continue
+        found = find_names(line.strip(" *-–"))
+        if found and found[0].start == 0:
+            out.append(found[0])
+    return out
 
 
 def _titled_unit(blocks: list[str]) -> Name | None:
@@ -150,19 +188,56 @@ def _titled_unit(blocks: list[str]) -> Name | None:
 
 
 def _frequent_unit(text: str) -> Name | None:
+    """The unit the body speaks for: the name it uses most (a committee "Huyện ủy Bảo Lâm"
+    counts for its unit "Đảng bộ huyện Bảo Lâm"; short forms count for the full name they
+    begin) when it is used more than any other; a name the text gives counts for ("Đảng bộ
+    tỉnh Vĩnh Phúc có 261 Đảng bộ cơ sở") weighs more. Several names used alike: None, not a
+    guess."""
     # "Đảng ủy X" names a committee, mostly of other bodies ("Đảng ủy Cục Viễn thông").
-    names = [n for n in find_names(text) if fold(n.head) != "dang uy"]
+    names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"]
+    names = [n for n in names if n.org and not _generic_org(n)]
     if not names:
         return None
-    best: tuple[int, int, Name] | None = None
+    scored: dict[str, tuple[int, int, Name]] = {}
     for name in names:
         key = _full_key(name)
         # Short forms ("Đảng bộ bộ phận Trung tâm") count for the full name they begin.
         score = sum(1 for other in names if key.startswith(_full_key(other)))
-        cand = (score, len(key), name)
+        counted = bool(_COUNTS_AFTER.match(text, name.end))
+        best = scored.get(key)
+        cand = (score + 2 * counted, len(key), name)
         if best is None or cand[:2] > best[:2]:
-            best = cand
-    return best[2] if best else None
+            scored[key] = cand
+    # "Đảng bộ tỉnh hiện có 944 ...", "Đảng bộ có 66 ...": the unit speaking of itself without
+    # its name counts for the one named unit of that kind.
+    for m in _SELF_MENTION.finditer(text):
+        kind = fold(m.group("kind") or "")
+        fits = [k for k, c in scored.items() if re.search(rf"(?<!\w){kind}(?!\w)",
+                                                          fold(c[2].text))]
+        if len(fits) == 1:
+            score, length, name = scored[fits[0]]
+            scored[fits[0]] = (score + 1, length, name)
+    ranked = sorted(scored.values(), key=lambda c: c[:2], reverse=True)
+    top = ranked[0]
+    runner = next((c for c in ranked[1:] if not _full_key(top[2]).startswith(_full_key(c[2]))),
+                  None)
+    if runner is not None and runner[0] >= top[0]:
+        return None
+    return top[2]
+
+
+_SELF_MENTION = re.compile(
+    r"(?<!\w)(?:Đảng|đảng) (?:bộ|Bộ)(?:\s+(?P<kind>tỉnh|huyện|xã|phường|thị xã|thành phố|quận|"
+    r"Khối))?(?=\s+(?:hiện\s+|đã\s+)?(?:có|gồm)\s)")
+# "Đảng bộ tỉnh Vĩnh Phúc có 261 ...", "Đảng bộ huyện Bảo Lâm hiện có 3.324 đảng viên".
+_COUNTS_AFTER = re.compile(r"\s*(?:hiện\s+|đã\s+|vẫn\s+)?(?:có|gồm)\s+(?:\w+\s+){0,2}?\d")
+
+
+def _generic_org(name: Name) -> bool:
+    """"Đảng bộ huyện, thành phố", "Đảng bộ tỉnh": a kind of unit, not one unit."""
+    return bool(re.fullmatch(r"(?:tinh|huyen|xa|phuong|thanh pho|thi xa|quan|co so|cap tren"
+                             r"(?: co so)?)?[\s,]*(?:tinh|huyen|xa|thanh pho|thi xa|quan)?",
+                             fold(name.org).strip(" ,")))
 
 
 def _full_key(name: Name) -> str:
@@ -285,25 +360,43 @@ def _spaces(text: str, pos: int) -> int:
     return len(text[pos:]) - len(text[pos:].lstrip())
 
 
-def _province(place: str | None, meta: Meta, title: list[str], text: str) -> str | None:
+def _province(place: str | None, meta: Meta, title: list[str], text: str
+              ) -> tuple[str | None, str]:
+    """(province, evidence): the place of the date line, a province in the unit's or parent's
+    name ("Đảng bộ tỉnh Tiền Giang", "Thành ủy Hà Nội"), the gazetteer on the administrative
+    names of the unit, parent, title and place ("huyện Bảo Lâm" ... "tỉnh Lâm Đồng"), a
+    province the body names at least twice; else None."""
     if place:
         found = province_of(place)
         if found:
-            return found
+            return found, f"date line: {place}"
     for name in (meta.unit, meta.parent, *title):
         if name:
             named = provinces_named(name)
             if named:
-                return named[0]
+                return named[0], f"name: {name}"
             m = re.search(r"(?i:tỉnh|thành phố)\s+(.+)$", name)
             if m and province_of(m.group(1)):
-                return province_of(m.group(1))
+                return province_of(m.group(1)), f"name: {name}"
+    if meta.unit and level_of(meta.unit) == "cap_tinh":
+        found = province_of(re.sub(r"^\S+\s+\S+\s+", "", meta.unit))
+        if found:
+            return found, f"name: {meta.unit}"
+    texts = [t for t in (meta.unit, meta.parent) if t]
+    if place:
+        # "Điện Bàn, ngày ...": the date line names a place without saying what it is.
+        texts += [place] if re.match(r"(?i)(?:xã|phường|huyện|quận|thị|thành)\s", place) else [
+            f"{kind} {place}" for kind in ("huyện", "thị xã", "thành phố", "quận")
+            if province_for([f"{kind} {place}"])]
+    hit = province_for(texts) if texts else None
+    if hit is not None:
+        return hit.province, f"gazetteer ({hit.era}): {hit.place}"
     counts = Counter(provinces_named(text))
     if counts:
         province, n = counts.most_common(1)[0]
         if n >= 2:
-            return province
-    return None
+            return province, f"body names tỉnh/thành phố {province} {n} times"
+    return None, ""
 
 
 def _terms(title: list[str], blocks: list[str]) -> tuple[str | None, str | None]:

@@ -30,8 +30,10 @@ _STOP = {
     "bao", "gom", "chiem", "tong", "so", "mot", "hai", "ba", "bon", "nhu", "neu", "khi",
     "nen", "thi", "ma", "vi", "boi", "o", "ra", "vao", "len", "xuong", "doi", "tuong", "cap",
 }
+_ADMIN_WORDS = {"tinh", "huyen", "xa", "phuong", "quan", "thanh", "thi"}
 _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
-_KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc"}
+_KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc",
+              "la", "gom", "hien", "chiu", "se", "thi", "luon"}
 # Words that end a name written in capitals (a title line).
 _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "NĂM", "GIAI",
               "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
@@ -88,6 +90,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     folded_khoi = fold(head).endswith("khoi")
     first_lower_end = head_end
     titled = False  # the last capitalised syllable was "Xxx" (a word may continue in lower case)
+    prev_admin = False
     for m in _SYLLABLE.finditer(text, head_end):
         gap = text[pos:m.start()]
         if "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
@@ -123,6 +126,12 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             if f in _KHOI_STOP or count >= 8:
                 break
             end, count = m.end(), count + 1
+            continue
+        if count == 0 and pending is None and (f in _ADMIN_WORDS or f in ("pho", "xa", "tran")
+                                               and prev_admin):
+            # "Đảng bộ tỉnh Vĩnh Phúc", "Đảng bộ thị xã Điện Bàn": the kind of place, then
+            # its name in capitals.
+            prev_admin = True
             continue
         if pending is not None or count == 0 or f in _STOP or not titled and lower_run == 0:
             break
@@ -188,6 +197,16 @@ def _provinces() -> dict[str, str]:
     for alias, name in data["province_aliases"].items():
         names[fold(alias)] = name
     return names
+
+
+def merged_into(province: str) -> str | None:
+    """The 2025 province a province of either era is or became part of ("Bắc Kạn" -> "Thái
+    Nguyên", "Hà Nội" -> "Hà Nội"), else None."""
+    name = province_of(province)
+    if name is None:
+        return None
+    before = _data()["provinces_before_2025"]
+    return before.get(name, name if name in _data()["provinces_2025"] else None)
 
 
 def province_of(text: str) -> str | None:

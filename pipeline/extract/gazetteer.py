@@ -1,0 +1,128 @@
+"""Which province a district, commune or ward belongs to: a gazetteer of both eras (the 63
+provinces, their districts and communes before the merger of 1 July 2025; the 34 provinces and
+their communes and wards after it), read from the data files of the maintained PyPI package
+`vietnamadminunits` (not a hand-typed list). The package is located, never imported: its
+module imports geocoding libraries this look-up does not need.
+
+`province_for(texts)` reads administrative names ("huyện Bảo Lâm", "xã Đại Thắng", "phường
+Tân Định") in the given texts and answers the one province they all agree on, with the
+evidence; several provinces possible (there are dozens of "xã Tân Thành") give None: null, not a
+guess.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.extract.numbers import fold
+from pipeline.extract.unit_names import provinces_named
+
+__all__ = ["GazetteerHit", "province_for", "available"]
+
+_KINDS = ("thanh pho", "thi xa", "thi tran", "huyen", "quan", "phuong", "xa", "dac khu")
+# An administrative name in folded text: its kind, then one to four syllables.
+_PLACE = re.compile(
+    rf"(?<!\w)(?P<kind>{'|'.join(_KINDS)})\s+(?P<name>[a-z0-9]+(?:\s+[a-z0-9]+){{0,3}})")
+
+
+@dataclass(frozen=True)
+class GazetteerHit:
+    province: str  # as the gazetteer names it ("Lâm Đồng"), of the era of the unit found
+    era: str  # "before 2025" | "2025"
+    place: str  # the administrative name read ("huyện Bảo Lâm")
+
+
+_LEVEL = {"thanh": 1, "tinh": 0, "thi": 2, "huyen": 2, "quan": 2, "xa": 3, "phuong": 3, "dac": 3}
+
+
+def _data_dir() -> Path | None:
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return folder if folder.is_dir() else None
+
+
+def available() -> bool:
+    return _data_dir() is not None
+
+
+@cache
+def _index() -> dict[str, set[tuple[str, str]]]:
+    """Folded "kind name" ("huyen bao lam") -> {(era, province)}."""
+    folder = _data_dir()
+    index: dict[str, set[tuple[str, str]]] = {}
+    if folder is None:
+        return index
+
+    def add(kind: str, short: str, era: str, province: str) -> None:
+        key = re.sub(r"\s+", " ", fold(f"{kind} {short}")).strip()
+        index.setdefault(key, set()).add((era, province))
+
+    legacy = json.loads((folder / "parser_legacy.json").read_text(encoding="utf-8"))
+    provinces = {k: v["provinceShort"] for k, v in legacy["DICT_PROVINCE"].items()}
+    for pkey, districts in legacy["DICT_PROVINCE_DISTRICT"].items():
+        for d in districts.values():
+            add(d["districtType"], d["districtShort"], "before 2025", provinces[pkey])
+    for pkey, districts in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].items():
+        for wards in districts.values():
+            for w in wards.values():
+                add(w["wardType"], w["wardShort"], "before 2025", provinces[pkey])
+    new = json.loads((folder / "parser_from_2025.json").read_text(encoding="utf-8"))
+    provinces_new = {k: v["provinceShort"] for k, v in new["DICT_PROVINCE"].items()}
+    for pkey, wards in new["DICT_PROVINCE_WARD_NO_ACCENTED"].items():
+        for w in wards.values():
+            add(w["wardType"], w["wardShort"], "2025", provinces_new[pkey])
+    return index
+
+
+def _merged(province: str) -> str:
+    """The 2025 province a province of either era is (part of), to compare the two eras."""
+    from pipeline.extract.unit_names import merged_into
+
+    return merged_into(province) or province
+
+
+def province_for(texts: list[str]) -> GazetteerHit | None:
+    """The one province every administrative name in `texts` can be in, else None."""
+    index = _index()
+    if not index:
+        return None
+    common: set[str] | None = None
+    hits: list[tuple[str, set[tuple[str, str]]]] = []
+    for text in texts:
+        folded = fold(text)
+        for m in _PLACE.finditer(folded):
+            words = m.group("name").split()
+            # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
+            for n in range(len(words), 0, -1):
+                key = f"{m.group('kind')} {' '.join(words[:n])}"
+                if key in index:
+                    hits.append((text[m.start():m.start() + len(key)], index[key]))
+                    break
+    # Provinces named outright ("tỉnh Lâm Đồng", "Thành ủy Hà Nội") narrow the choice first.
+    for text in texts:
+        for name in provinces_named(text):
+            hits.append((name, {("named", name)}))
+    # Most general first: a district outweighs a commune whose name the data may have changed
+    # (communes were merged many times); a narrower name refines only when it still agrees.
+    hits.sort(key=lambda h: _LEVEL.get(fold(h[0]).split()[0], 0))
+    for _place, options in hits:
+        merged = {_merged(p) for _era, p in options}
+        narrowed = merged if common is None else common & merged
+        if narrowed:
+            common = narrowed
+    if not hits or not common or len(common) != 1:
+        return None
+    target = next(iter(common))
+    # Report the province of the era the names belong to: the most specific name's.
+    place, options = min((h for h in hits if any(_merged(p) == target for _e, p in h[1])),
+                         key=lambda h: len(h[1]))
+    era, province = next(((e, p) for e, p in sorted(options) if _merged(p) == target),
+                         ("2025", target))
+    return GazetteerHit(province=province, era=era, place=place)
