@@ -143,3 +143,23 @@ def header(column: str, lang: str = "vi") -> str:
 
 def signal(code: str, lang: str = "vi") -> str:
     return _data()["signals"].get(code, {}).get(lang, code)
+
+
+def doc_type(code: Any, lang: str = "vi") -> str:
+    """"political_report" -> "Báo cáo chính trị"; empty when missing."""
+    if is_missing(code):
+        return ""
+    return _data()["doc_types"].get(str(code), {}).get(lang, str(code))
+
+
+@cache
+def _section_names() -> dict[str, dict[str, str]]:
+    labels = load_yaml("taxonomy.yaml")["labels"]
+    return {k: {"vi": v.get("vi", k), "en": v.get("en", k)} for k, v in labels.items()}
+
+
+def section(label: Any, lang: str = "vi") -> str:
+    """A section label ("assessment.weaknesses") by its name in the taxonomy."""
+    if is_missing(label):
+        return ""
+    return _section_names().get(str(label), {}).get(lang, str(label))

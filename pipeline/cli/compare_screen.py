@@ -61,13 +61,15 @@ def _indicator_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _missing_sections(corpus: Corpus, args: argparse.Namespace) -> pd.DataFrame:
     import pandas as pd
 
+    from pipeline.display import section
+
     matrix = corpus.section_matrix(args.term, args.doc_type or "political_report")
     rows = []
     for (unit, term), values in zip(matrix.index, matrix.to_numpy(), strict=True):
         missing = [c for c, ok in zip(matrix.columns, values, strict=True) if not ok]
         rows.append({"unit": unit, "term": term,
                      "present": f"{len(matrix.columns) - len(missing)}/{len(matrix.columns)}",
-                     "missing": ", ".join(missing)})
+                     "missing": ", ".join(section(m, args.lang) for m in missing)})
     return pd.DataFrame(rows, columns=["unit", "term", "present", "missing"])
 
 

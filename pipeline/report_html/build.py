@@ -20,7 +20,16 @@ from pipeline.compare.corpus import Corpus
 from pipeline.compare.references import reference_table
 from pipeline.compare.units import label_documents
 from pipeline.data import data_path
-from pipeline.display import cell, header, measure_name, number, quantity, share
+from pipeline.display import (
+    cell,
+    doc_type,
+    header,
+    measure_name,
+    number,
+    quantity,
+    section,
+    share,
+)
 from pipeline.report_html.charts import bar_chart, presence_grid
 from pipeline.report_html.highlight import Mark, mark_text, marks_in_paragraph
 from pipeline.store.database import store_errors
@@ -93,7 +102,7 @@ def _corpus_context(corpus: Corpus, docs: pd.DataFrame, lang: str) -> dict[str, 
     documents = [{
         "href": f"documents/doc-{d.doc_id}.html", "name": Path(d.source).name,
         "unit": cell(d.unit, lang), "term": cell(d.term, lang),
-        "doc_type": cell(d.doc_type, lang), "draft": d.draft is True,
+        "doc_type": doc_type(d.doc_type, lang), "draft": d.draft is True,
         "files": number(d.n_files, lang, 0), "n_words": number(d.n_words, lang, 0),
         "findings": number(int(per_doc.get(d.doc_id, 0)), lang, 0),
     } for d in docs.itertuples()]
@@ -130,13 +139,15 @@ def _sections_context(corpus: Corpus, lang: str) -> dict[str, Any]:
     rows = [{"unit": u, "term": term, "cells": [bool(v) for v in values]}
             for (u, term), values in zip(matrix.index, matrix.to_numpy(), strict=True)]
     missing = (~matrix).sum()
+    names = [section(c, lang) for c in matrix.columns]
     return {
-        "section_columns": list(matrix.columns),
+        "section_columns": names,
         "section_rows": rows,
         "sections_chart": presence_grid([f"{r['unit']} {r['term']}".strip() for r in rows],
-                                        list(matrix.columns), [r["cells"] for r in rows],
+                                        names, [r["cells"] for r in rows],
                                         t["sections_chart"][lang]),
-        "missing_chart": bar_chart([(k, float(v)) for k, v in missing.items() if v],
+        "missing_chart": bar_chart([(section(k, lang), float(v)) for k, v in missing.items()
+                                    if v],
                                    t["missing_chart"][lang], value_format=_count(lang)),
     }
 
@@ -247,7 +258,8 @@ def _document_page(env: Environment, corpus: Corpus, d: Any, out: Path, generate
         inds.append(row)
     files = [Path(f).name for f, in conn.execute(
         "SELECT source FROM files WHERE doc_id = ? ORDER BY analysed DESC, id", (d.doc_id,))]
-    meta = [(header(k, lang), cell(getattr(d, k, None), lang, k)) for k in META_SHOWN]
+    meta = [(header(k, lang), doc_type(getattr(d, k, None), lang) if k == "doc_type"
+             else cell(getattr(d, k, None), lang, k)) for k in META_SHOWN]
     meta = [(k, v) for k, v in meta if v]
     if len(files) > 1:
         meta.append((header("file", lang), ", ".join(files)))
