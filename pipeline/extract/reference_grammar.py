@@ -107,7 +107,7 @@ def build(data: dict[str, Any]) -> Grammar:
     state_iss_known = _alternation([s for ss in data["state_issuers"].values() for s in ss])
     # An issuer code not in the list, as printed: capitals, maybe with digits (a legislature
     # "UBTVQH12", a unit "BQLDA2") and a unit ("BTTTT-CVT", "TTLT-BTC-BNN").
-    code = r"[A-ZĐ][A-Za-zĐđ&0-9]{1,11}"
+    code = r"[A-ZĐ][A-Za-zĐđ&0-9]{1,11}(?:\.[A-ZĐ]{2,6})?"
     state_iss_any = rf"{code}(?:{GAP}{DASH}{GAP}{code}){{0,3}}"
     # Old and other numbers, "35-HĐBT", "709-BNV/HCĐP", "43 TC/QLCS": codes in capitals only.
     caps = r"[A-ZĐ][A-ZĐ0-9]{1,11}"
@@ -143,9 +143,13 @@ def build(data: dict[str, Any]) -> Grammar:
     # A number, maybe with a letter ("8B-NQ/HNTW", "30c/NQ-CP", "64b/HĐBT").
     num = r"(?P<num>\d(?<![\w/.,\-–]\d)\d{0,4}(?:[A-Za-z](?=\s{0,6}[-–/]))?)"
     # A known code followed by another ("NQLT-CP-UBTWMTTQVN") is part of a joint issuer.
-    state_iss = rf"(?:(?i:{state_iss_known})(?![\w]|-[A-ZĐ])|{state_iss_any})"
+    state_iss = rf"(?:(?i:{state_iss_known})(?![\w]|{GAP}{DASH}{GAP}[A-ZĐ])|{state_iss_any})"
     # After a year the issuer may be printed in lower case ("42/2004/qđ-ubbt" in a title).
-    state_iss_year = rf"(?:{state_iss}|[a-zđ][a-zđ0-9]{{1,11}}(?![\w]))"
+    lower = r"[a-zđ][a-zđ0-9]{1,11}"
+    state_iss_year = rf"(?:{state_iss}|{lower}(?:-{lower})*(?![\w]))"
+    # Between a type and its issuer: a dash, or as typed a dot or a slash ("QĐ.UB", "NĐ/CP",
+    # "TTr. SXD", "TTLT/BTC-BNN").
+    type_sep = rf"(?:{GAP}{DASH}{GAP}|\.[ ]?|/)"
     scanner = re.compile(
         "|".join(
             [
@@ -161,13 +165,14 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"|{GAP}/{GAP}(?:"
                 # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP; 24/2018/QH14
                 rf"(?P<year>(?:19|20)\d\d){GAP}/{GAP}(?:"
-                rf"(?P<n_type>(?i:{state_type})){GAP}{DASH}{GAP}(?P<n_iss>{state_iss_year})"
+                rf"(?P<n_type>(?i:{state_type})){type_sep}(?P<n_iss>{state_iss_year})"
                 rf"|(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d))"
                 # 57/NQ-TW or 57/NQ/TW: a party document written in the state pattern
                 rf"|(?P<m_type>(?i:{party_type})){GAP}[-–/]{GAP}(?P<m_iss>{party_iss})"
                 rf"(?![\w\-/])"
                 # 2590/QĐ-UBND, 924/QĐ-TTg, 56/QĐ-CVT; 1308/QĐ/BTC (a slash before a known one)
-                rf"|(?P<s_type>(?i:{state_type})){GAP}(?:{DASH}{GAP}(?P<s_iss>{state_iss})"
+                rf"|(?P<s_type>(?i:{state_type})){GAP}"
+                rf"(?:(?:{DASH}{GAP}|\.[ ]?)(?P<s_iss>{state_iss_year})"
                 rf"|/{GAP}(?P<s_iss2>(?i:{state_iss_known}))(?![\w\-/]))"
                 # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
                 rf"|(?P<c_iss>(?i:{state_iss_known})){GAP}{DASH}{GAP}"
@@ -196,7 +201,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 # Nghị quyết của Hội nghị Trung ương VIII: a Roman plenum number, no term
                 rf"|{WS}(?P<pl_roman>{ROMAN})(?![\w])(?![\s,(]*(?i:khóa|khoá)))"
                 rf"|{lan_thu}+(?P<pl_no2>{plenum_nos})"
-                rf"(?:{WS}(?:(?i:của){WS})?(?:{central}))?)"
+                rf"(?:{WS}(?:(?i:của){WS})?(?:{central})"
+                rf"|(?!{WS}(?:(?i:của){WS})?(?i:ban\s{{1,8}}chấp\s{{1,8}}hành|bch)(?![\w]))))"
                 rf"(?:[\s,]*{term_phrase})?)"
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
                 rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
@@ -232,13 +238,20 @@ def build(data: dict[str, Any]) -> Grammar:
     sep = rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint}))"
     most = int(data["body_max_words"])
     generic = rf"(?:{full_name}|(?:{heads})(?![\w]))(?:{sep}{token}){{0,{most}}}"
+    # "liên Bộ: Công an, Lao động-Thương binh và Xã hội, Tài chính": the ministries of a joint
+    # document, listed after "liên bộ" by their subjects.
+    subject = rf"(?i:{_alternation(data['body_subjects'])})(?![\w])"
+    joint_list = (rf"(?i:liên{WS}bộ)\s*:?{WS}(?:{subject}|{token})"
+                  rf"(?:(?:\s*,\s*|\s*-\s*|{WS}|{WS}(?i:và){WS})(?:{subject}|{token})){{0,{most}}}")
+    generic = rf"(?:{joint_list}|{generic})"
     generic_body = re.compile(rf"(?P<body>{generic})")
     # One date (the same separator twice, so ranges are not dates), without capturing groups.
     date_re = "(?:" + "|".join(
         rf"\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}(?:19|20)\d\d"
         for sep in ("/", r"\.", "-")
     ) + r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s+(?i:năm)\s+(?:19|20)\d\d)(?!\d)"
-    verb = rf"(?:(?:đã|vừa|mới){WS})?(?:(?:ký|ra){WS})?(?:ban{WS}hành|ra|ký|có|thông{WS}qua)"
+    verb = (rf"(?:(?:đã|vừa|mới){WS})?(?:(?:ký|ra){WS})?"
+            rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|chỉ{WS}đạo{WS}tại)")
     # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(
         rf"(?i:ngày)\s+(?P<date>{date_re})\s*,\s*(?:(?P<body>{generic}|{body_alt}){WS})?"
@@ -250,12 +263,14 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"(?:(?i:các){WS})?\Z"
         # "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số", "của Liên tịch: Sở Tài
         # chính - Cục Thuế tại Tờ trình số"
-        rf"|(?i:của){WS}(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?(?P<body2>{generic}|{body_alt})"
+        rf"|(?:(?i:của|nghị|và)(?:{WS}(?i:ông|bà))?){WS}(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?"
+        rf"(?P<body2>{generic}|{body_alt}),?"
+        rf"(?:{WS}(?i:đã|đã\s+có|có)?{WS}?(?i:chỉ\s+đạo|ý\s+kiến|kết\s+luận))?"
         rf"{WS}(?i:tại){WS}(?:(?i:các){WS})?\Z",
     )
     # "các Nghị định của Chính phủ số 181/2004/NĐ-CP": the body between the word and "số".
     of_body_before = re.compile(
-        rf"(?i:của){WS}(?P<body>{generic}|{body_alt}){WS}(?i:số){WS}?\Z"
+        rf"(?i:của){WS}(?P<body>{generic}|{body_alt})\s*:?{WS}(?i:số){WS}?\Z"
     )
     paren_date = re.compile(rf"[\s,]*\(\s*(?:(?i:ngày)\s+)?(?P<date>{date_re})\s*\)")
     # "Nghị định số 25/2009/NĐ-CP được Chính phủ ban hành ngày 6-3-2009"
@@ -291,7 +306,8 @@ def build(data: dict[str, Any]) -> Grammar:
         re.I,
     )
     central_body_after = re.compile(
-        rf"[\s,]*(?:(?i:của){WS}(?i:{central_bodies})(?![\w])"
+        rf"[\s,]*(?:(?:(?i:của){WS})?(?:(?i:hội\s{{1,8}}nghị){WS})?"
+        rf"(?P<central_after>(?i:{central_bodies}))(?![\w])"
         rf"|(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
         rf"|{lan_thu}+{plenum_no}))"
     )

@@ -150,6 +150,7 @@ class _Extraction:
         matches = [m for m in self.g.scanner.finditer(text) if m.group("url") is None]
         refs: list[Reference] = []
         self.body_before_ids: set[int] = set()  # refs whose body the text gave before them
+        self.tail_end: dict[int, int] = {}  # where the date, body and term after a ref end
         for i, m in enumerate(matches):
             limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             refs.extend(self._candidate(text, m, limit, where))
@@ -182,7 +183,9 @@ class _Extraction:
         previous: Reference | None = None
         for r in numbered:
             if previous is not None and carrier is not None:
-                gap = text[previous.end:r.start]
+                # From the end of the previous item's own date and body: "của" after that
+                # names the body of a number inside a title ("… một số điều của Nghị định số").
+                gap = text[self.tail_end.get(id(previous), previous.end):r.start]
                 if "\n" in gap or _SENTENCE_END.search(gap):
                     carrier = None
                 elif r.body is None and not _OF.search(gap):
@@ -396,6 +399,11 @@ class _Extraction:
                     pos = y.end
                     continue
             if ref.body is None and (of := g.of_word.match(text, p, limit)) is not None:
+                if (pl := g.plenum_tail.match(text, of.end(), limit)) is not None:
+                    # "Nghị quyết 26 của Hội nghị Trung ương 7": the Central Committee
+                    ref.body = "Ban Chấp hành Trung ương"
+                    pos = pl.end()
+                    continue
                 body = self._body_at(text, of.end(), limit)
                 if body is not None:
                     ref.body = self._canonical_body(body.group("body"))
@@ -415,6 +423,7 @@ class _Extraction:
                 if title is not None:
                     ref.title = _title(title.group("title"))
             break
+        self.tail_end[id(ref)] = pos
 
     @staticmethod
     def _close(text: str, pos: int, limit: int) -> int:
@@ -484,7 +493,8 @@ class _Extraction:
         number = _number_key(written_num)
         surface = m.group(0)
         antecedent = self.antecedents.get((name, number))
-        central = g.central_body_after.match(text, m.end(), limit) is not None
+        central_after = g.central_body_after.match(text, m.end(), limit)
+        central = central_after is not None
         before = None
         if not central:
             start = _clause_start(text, max(0, m.start() - _DATE_WINDOW), m.start())
@@ -503,6 +513,10 @@ class _Extraction:
                             start=m.start(), end=m.end(), where=where, type=code, number=num,
                             issuer="TW", type_name=name)
             self._tail(text, m.end(), limit, ref)
+            if ref.body is None and central_after is not None \
+                    and central_after.group("central_after") is not None:
+                # "Nghị quyết 20 Ban Chấp hành Trung ương Đảng khóa X": named right after it
+                ref.body = self._canonical_body(central_after.group("central_after"))
             if before is not None and ref.body is None:
                 ref.body = (self._canonical_body(before.group("central_body"))
                             if before.group("central_body") else "Ban Chấp hành Trung ương")
