@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +137,8 @@ def _print_kwic(frame: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from rich.table import Table
 
     from pipeline.extract.registry import corpus_citations

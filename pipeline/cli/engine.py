@@ -40,7 +40,8 @@ def engine_options(args: argparse.Namespace) -> Any:
 def register(sub: Any, parents: Parents, lang: str) -> None:
     p = sub.add_parser("load", parents=[parents.common],
                        help=message("cli.load.help", lang))
-    p.add_argument("folder", type=Path, metavar="PARQUET_DIR")
+    p.add_argument("folder", type=Path, metavar="PARQUET_DIR",
+                   help=message("cli.opt.load.folder", lang))
     add_db_option(p, lang)
     p.set_defaults(func=_load)
 

@@ -14,35 +14,39 @@ from pipeline.i18n import message
 
 
 def register(sub: Any, parents: Parents, lang: str) -> None:
-    p = sub.add_parser("serve", parents=[parents.common], help=message("cli.serve.help", lang))
-    add_db_option(p)
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this computer only)")
-    p.add_argument("--port", type=int, default=8000)
+    def h(key: str) -> str:
+        return message(f"cli.opt.{key}", lang)
+
+    p = sub.add_parser("serve", parents=[parents.common], help=message("cli.serve.help", lang),
+                       description=message("cli.serve.help", lang))
+    add_db_option(p, lang)
+    p.add_argument("--host", default="127.0.0.1", help=h("serve.host"))
+    p.add_argument("--port", type=int, default=8000, help=h("serve.port"))
     p.add_argument("--max-upload", type=float, default=50, metavar="MB",
-                   help="largest file a user may upload (default 50 MB)")
-    p.add_argument("--secure-cookies", action="store_true",
-                   help="mark cookies Secure (when served over HTTPS behind a proxy)")
+                   help=h("serve.max_upload"))
+    p.add_argument("--secure-cookies", action="store_true", help=h("serve.secure_cookies"))
     p.set_defaults(func=serve)
 
-    user = sub.add_parser("user", parents=[parents.common], help=message("cli.user.help", lang))
-    actions = user.add_subparsers(dest="action", required=True)
+    user = sub.add_parser("user", parents=[parents.common], help=message("cli.user.help", lang),
+                          description=message("cli.user.help", lang))
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION",
+                                  title=message("cli.group.actions", lang), help=h("user.action"))
     add = actions.add_parser("add", parents=[parents.common], help=message("cli.user.add", lang))
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", choices=("admin", "auditor", "unit"), required=True)
-    add.add_argument("--unit", metavar="UNIT", help="the unit the account submits for")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from standard input (one line)")
-    add_db_option(add)
+    add.add_argument("name", metavar="NAME", help=h("user.name"))
+    add.add_argument("--role", choices=("admin", "auditor", "unit"), required=True,
+                     help=h("user.role"))
+    add.add_argument("--unit", metavar="UNIT", help=h("user.unit"))
+    add.add_argument("--password-stdin", action="store_true", help=h("user.password_stdin"))
+    add_db_option(add, lang)
     add.set_defaults(func=user_add)
     listing = actions.add_parser("list", parents=[parents.common],
                                  help=message("cli.user.list", lang))
-    add_db_option(listing)
+    add_db_option(listing, lang)
     listing.set_defaults(func=user_list)
     disable = actions.add_parser("disable", parents=[parents.common],
                                  help=message("cli.user.disable", lang))
-    disable.add_argument("name", metavar="NAME")
-    add_db_option(disable)
+    disable.add_argument("name", metavar="NAME", help=h("user.name"))
+    add_db_option(disable, lang)
     disable.set_defaults(func=user_disable)
 
 
