@@ -53,6 +53,7 @@ class Grammar:
     of_body_before: re.Pattern[str]
     paren_date: re.Pattern[str]
     passive_body: re.Pattern[str]
+    issued_on: re.Pattern[str]
     list_gap: re.Pattern[str]
     bodies_by_code: dict[str, str]
     type_codes: dict[str, str]  # folded spelling -> code
@@ -143,7 +144,8 @@ def build(data: dict[str, Any]) -> Grammar:
     # A number, maybe with a letter ("8B-NQ/HNTW", "30c/NQ-CP", "64b/HĐBT").
     num = r"(?P<num>\d(?<![\w/.,\-–]\d)\d{0,4}(?:[A-Za-z](?=\s{0,6}[-–/]))?)"
     # A known code followed by another ("NQLT-CP-UBTWMTTQVN") is part of a joint issuer.
-    state_iss = rf"(?:(?i:{state_iss_known})(?![\w]|{GAP}{DASH}{GAP}[A-ZĐ])|{state_iss_any})"
+    state_iss = (rf"(?:(?i:{state_iss_known})(?![\w]|\.[A-ZĐ]|{GAP}{DASH}{GAP}[A-ZĐ])"
+                 rf"|{state_iss_any})")
     # After a year the issuer may be printed in lower case ("42/2004/qđ-ubbt" in a title).
     lower = r"[a-zđ][a-zđ0-9]{1,11}"
     state_iss_year = rf"(?:{state_iss}|{lower}(?:-{lower})*(?![\w]))"
@@ -172,7 +174,7 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"(?![\w\-/])"
                 # 2590/QĐ-UBND, 924/QĐ-TTg, 56/QĐ-CVT; 1308/QĐ/BTC (a slash before a known one)
                 rf"|(?P<s_type>(?i:{state_type})){GAP}"
-                rf"(?:(?:{DASH}{GAP}|\.[ ]?)(?P<s_iss>{state_iss_year})"
+                rf"(?:(?:{DASH}{GAP}|\.[ ]?|/(?={code}{DASH}))(?P<s_iss>{state_iss_year})"
                 rf"|/{GAP}(?P<s_iss2>(?i:{state_iss_known}))(?![\w\-/]))"
                 # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
                 rf"|(?P<c_iss>(?i:{state_iss_known})){GAP}{DASH}{GAP}"
@@ -251,7 +253,7 @@ def build(data: dict[str, Any]) -> Grammar:
         for sep in ("/", r"\.", "-")
     ) + r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s+(?i:năm)\s+(?:19|20)\d\d)(?!\d)"
     verb = (rf"(?:(?:đã|vừa|mới){WS})?(?:(?:ký|ra){WS})?"
-            rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|chỉ{WS}đạo{WS}tại)")
+            rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|(?:chỉ{WS}đạo|phê{WS}duyệt){WS}tại)")
     # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(
         rf"(?i:ngày)\s+(?P<date>{date_re})\s*,\s*(?:(?P<body>{generic}|{body_alt}){WS})?"
@@ -259,7 +261,8 @@ def build(data: dict[str, Any]) -> Grammar:
     )
     # "Ban Thường vụ Tỉnh uỷ ra Nghị quyết số", "Chính phủ đã ban hành Nghị quyết số".
     body_before = re.compile(
-        rf"(?:(?<=[\s,:(])|\A)(?P<body>{generic}|{body_alt}){WS}(?i:{verb}){WS}"
+        rf"(?:(?<=[\s,:(])|\A)(?P<body>{generic}|{body_alt})(?:\s*\([^()\n]{{1,40}}\))?"
+        rf"{WS}(?i:{verb}){WS}"
         rf"(?:(?i:các){WS})?\Z"
         # "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số", "của Liên tịch: Sở Tài
         # chính - Cục Thuế tại Tờ trình số"
@@ -274,6 +277,7 @@ def build(data: dict[str, Any]) -> Grammar:
     )
     paren_date = re.compile(rf"[\s,]*\(\s*(?:(?i:ngày)\s+)?(?P<date>{date_re})\s*\)")
     # "Nghị định số 25/2009/NĐ-CP được Chính phủ ban hành ngày 6-3-2009"
+    issued_on = re.compile(rf"(?i:ban{WS}hành|ký){WS}(?i:ngày){WS}(?P<date>{date_re})")
     passive_body = re.compile(
         rf"(?i:được|do){WS}(?P<body>{generic}|{body_alt}){WS}(?i:ban{WS}hành|ký)"
         rf"(?:{WS}(?i:ngày){WS}(?P<date>{date_re}))?"
@@ -294,7 +298,8 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"(?:(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
         rf"|{lan_thu}+{plenum_no}(?:{WS}(?:(?i:của){WS})?{central})?)"
         rf"(?:[\s,]*{term_phrase})?(?:\s*\([^()\n]{{1,20}}\))?"
-        rf"|(?P<central_body>{central_bodies}))"
+        rf"|(?P<central_body>{central_bodies})(?:{WS}(?i:Trung\s+ương))?"
+        rf"(?:{WS}(?i:Đảng)(?:{WS}(?i:Cộng\s+sản\s+Việt\s+Nam))?)?)"
         rf"{WS}(?i:{verb}){WS}(?:(?i:các){WS})?\Z"
     )
     # Between two numbers of one list: "… ngày 11/7/2006 và Quyết định số", ", số",
@@ -328,6 +333,7 @@ def build(data: dict[str, Any]) -> Grammar:
         of_body_before=of_body_before,
         paren_date=paren_date,
         passive_body=passive_body,
+        issued_on=issued_on,
         list_gap=list_gap,
         bodies_by_code=dict(data["bodies_by_code"]),
         type_codes=type_codes,

@@ -393,6 +393,14 @@ class _Extraction:
                         ref.date, ref.year = iso, ref.year or int(iso[:4])
                 pos = pb.end()
                 continue
+            if ref.date is None and text[p:p + 1] in "bBkK" and (
+                    io := g.issued_on.match(text, p, limit)) is not None:
+                # "… của Bộ Chính trị ban hành ngày 15/2/2012"
+                iso = parse_date(io.group("date"))
+                if iso is not None:
+                    ref.date, ref.year = iso, ref.year or int(iso[:4])
+                    pos = io.end()
+                    continue
             if ref.date is None and ref.year is None and (y := match_year(text, p)) is not None:
                 if y.end <= limit:
                     ref.year = y.year
@@ -517,6 +525,12 @@ class _Extraction:
                     and central_after.group("central_after") is not None:
                 # "Nghị quyết 20 Ban Chấp hành Trung ương Đảng khóa X": named right after it
                 ref.body = self._canonical_body(central_after.group("central_after"))
+            if ref.date is None:
+                # "Ngày 18-10-1977, Ban Bí thư … ban hành Chỉ thị số 21"
+                start = _clause_start(text, max(0, m.start() - _DATE_WINDOW), m.start())
+                dm = g.date_before.search(text, start, m.start())
+                if dm is not None and (iso := parse_date(dm.group("date"))) is not None:
+                    ref.date, ref.year = iso, int(iso[:4])
             if before is not None and ref.body is None:
                 ref.body = (self._canonical_body(before.group("central_body"))
                             if before.group("central_body") else "Ban Chấp hành Trung ương")
