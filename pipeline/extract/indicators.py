@@ -46,7 +46,7 @@ from pipeline.model import Document, Indicator, Meta, Reference
 from pipeline.nlp.tokens import paragraphs
 
 __all__ = ["Context", "extract_indicators", "document_indicators", "excluded_spans",
-           "plan_document"]
+           "plan_document", "unreadable_numbers"]
 
 Span = tuple[int, int]
 
@@ -130,6 +130,9 @@ def excluded_spans(text: str, extra: Iterable[Span] = ()) -> list[Span]:
     spans = [(d.start, d.end) for d in find_dates(text)]
     for pattern in (_TERM, _URL, _CLOCK, _PHONE, _LIST_NO):
         spans.extend(m.span() for m in pattern.finditer(text))
+    # "1.23.456": no convention reads it; it is reported (`unreadable_numbers`), not guessed.
+    spans.extend(m.span() for m in _ODD_NUMBER.finditer(text)
+                 if parse_number(m.group().rstrip(".,")) is None)
     spans.extend(extra)
     return sorted(spans)
 
@@ -456,9 +459,10 @@ class _Paragraph:
             year = m.groupdict().get("year")
             if year is not None:
                 # "Đến năm 2008, toàn tỉnh có 473 ..." reports; "đến năm 2030 đạt 95%" plans.
-                if result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
-                    continue
-                if self.ctx.year is not None and int(year) <= self.ctx.year:
+                if self.ctx.year is not None:
+                    if int(year) <= self.ctx.year:
+                        continue
+                elif result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
                     continue
             return "target"
         return "actual"
@@ -582,6 +586,30 @@ def _trim(words: list[str]) -> list[str]:
     return words
 
 
+# A number in a shape no convention gives ("1.23.456", "12,345,67", "3..5") before a counted
+# noun or "%".
+_ODD_NUMBER = re.compile(r"(?<![\w.,/])\d[\d.,]*[.,]\d[\d.,]*(?![\w/])")
+
+
+def unreadable_numbers(text: str, excluded: Iterable[Span] = ()) -> list[tuple[int, str]]:
+    """(offset, surface) of quantities whose number cannot be read ("1.23.456 người"): they
+    are reported, never turned into a wrong value."""
+    lex = lexicon()
+    folded = fold(text)
+    spans = sorted([(d.start, d.end) for d in find_dates(text)] + list(excluded))
+    out = []
+    for m in _ODD_NUMBER.finditer(text):
+        if parse_number(m.group().rstrip(".,")) is not None or any(
+                s < m.end() and m.start() < e for s, e in spans):
+            continue  # a number, or "42." at a sentence end
+        noun = lex.noun_at(folded, m.end())
+        pct = re.match(r"\s*%", text[m.end():])
+        if noun is not None or pct:
+            end = noun[1] if noun is not None else m.end() + pct.end()  # type: ignore[union-attr]
+            out.append((m.start(), text[m.start():end]))
+    return out
+
+
 def plan_document(doc: Document, meta: Meta) -> bool:
     """Whether the title says the document is a plan ("Nghị quyết về dự toán ngân sách năm
     2006", "Quyết định phê duyệt quy hoạch ... đến năm 2020"), not a report of results."""
@@ -611,6 +639,9 @@ def document_indicators(
     text = doc.text
     refs = [(r.start, r.end) for r in references if r.where == "body"]
     found = extract_indicators(text, ctx, excluded=refs)
+    for start, surface in unreadable_numbers(text, refs):
+        doc.warnings.append(f"indicator kept as text, its number cannot be read: {surface!r} "
+                            f"at {start}")
     offsets = doc.block_offsets()
     for index, table in enumerate(doc.tables):
         pos = 0

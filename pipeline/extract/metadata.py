@@ -52,6 +52,7 @@ from pipeline.extract.unit_names import (
     province_of,
     provinces_named,
 )
+from pipeline.ingest.normalize import match_form
 from pipeline.model import Document, Meta
 
 __all__ = ["extract_metadata", "read_sidecar", "apply_overrides", "META_FIELDS"]
@@ -449,10 +450,23 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def _draft(doc: Document, title: list[str]) -> bool:
+    """"DỰ THẢO" as a running header, a title-block line, or a line of its own anywhere: plain
+    text flattens a page's running header into the body, and the mark must not depend on the
+    format the same report was saved in."""
     for line in doc.page_headers + doc.page_footers + title:
         if _DRAFT.match(fold(line)):
             return True
+    for b in doc.blocks:
+        if len(b.text) < 40 and _DRAFT.match(fold(b.text)):
+            return True
+        # Reflowed plain text: the header "DỰ THẢO" in capitals inside a sentence in lower case.
+        m = _DRAFT_IN_TEXT.search(match_form(b.text))
+        if m and not b.text.isupper():
+            return True
     return False
+
+
+_DRAFT_IN_TEXT = re.compile(r"(?<![^\W\d_])DỰ THẢO(?![^\W\d_])(?!\s+[A-ZĐÀ-Ỹ]{2})")
 
 
 # -- user-supplied metadata -----------------------------------------------------------------------
