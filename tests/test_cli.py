@@ -45,7 +45,8 @@ def test_analyze_json_one_line_per_file_in_order_and_errors_do_not_stop_the_batc
 ) -> None:
     names = list(EXPECTED_ERRORS)
     inputs = [GOOD_DOCX, *[bad_files[n] for n in names], bad_files["html_as_pdf"], GOOD_PDF]
-    proc = daihoi("analyze", *map(str, inputs), "--json", "--lang", "en")
+    # --ocr never: with the default (auto) the scan would be read by OCR.
+    proc = daihoi("analyze", *map(str, inputs), "--json", "--lang", "en", "--ocr", "never")
     assert proc.returncode == 1
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["source"] for r in records] == [str(p) for p in inputs]
@@ -117,7 +118,7 @@ def test_run_stores_good_files_and_lists_bad_ones(
 ) -> None:
     folder = _folder_with(tmp_path, bad_files)
     db = tmp_path / "kho.db"
-    proc = daihoi("run", str(folder), "--db", str(db), "--jobs", "2")
+    proc = daihoi("run", str(folder), "--db", str(db), "--jobs", "2", "--ocr", "never")
     assert proc.returncode == 1
     assert "2 tệp đã phân tích" in proc.stdout and "4 lỗi" in proc.stdout
     assert str(db.resolve()) in proc.stdout
@@ -144,7 +145,7 @@ def test_run_stores_good_files_and_lists_bad_ones(
 
     # A second run skips unchanged files; a file broken since keeps its good version.
     (folder / "tham_luan.pdf").write_bytes(GOOD_PDF.read_bytes()[:3000])
-    again = daihoi("run", str(folder), "--db", str(db), "--lang", "en")
+    again = daihoi("run", str(folder), "--db", str(db), "--lang", "en", "--ocr", "never")
     assert again.returncode == 1
     assert "1 unchanged" in again.stdout
     con = sqlite3.connect(db)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
-from pdf_fixtures import convert_to_pdf, soffice
 
+from pdf_fixtures import convert_to_pdf, soffice
 from pipeline.analysis import analyze
 from pipeline.contract import report_record
 from pipeline.ingest import load

@@ -40,7 +40,10 @@ class Parents:
         reading = argparse.ArgumentParser(add_help=False, parents=[common])
         reading.add_argument("--max-size", type=float, default=DEFAULT_MAX_SIZE_MB, metavar="MB",
                              help=message("cli.opt.max_size", lang))
-        reading.add_argument("--ocr", action="store_true", help=message("cli.opt.ocr", lang))
+        # `--ocr` alone means "always" (as it did before the modes existed).
+        reading.add_argument("--ocr", nargs="?", const="always", default="auto",
+                             choices=("auto", "never", "always"),
+                             help=message("cli.opt.ocr", lang))
         return cls(common, reading)
 
 

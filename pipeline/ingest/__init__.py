@@ -1,9 +1,10 @@
 """Ingest: any supported file -> one clean `Document`.
 
 `load(path)` sniffs the format from the content, applies the safety limits, dispatches to the
-reader of that format, and runs the shared normalisation (legacy fonts, NFC, tone marks,
-invisible characters) over every string of the result. Errors are `IngestError`s with a stable
-code and a message in plain words.
+reader of that format, and runs the shared normalisation (legacy fonts, NFC, invisible
+characters; the author's spelling is kept) over every string of the result. PDF pages with no
+text layer are read by OCR when Tesseract is installed (`Limits.ocr_mode`, "auto" by default).
+Errors are `IngestError`s with a stable code and a message in plain words.
 """
 
 from __future__ import annotations
@@ -71,11 +72,8 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     from pipeline.ingest.normalize import normalize_document
 
     if kind == "pdf" and not any(b.text.strip() for b in doc.blocks) and not doc.tables:
-        if not limits.ocr:
-            raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
-        from pipeline.ingest.ocr import ocr_pdf
-
-        ocr_pdf(path, doc)
+        # No text layer, and OCR was not asked for or is not installed (pdf.read tried).
+        raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
     normalize_document(doc)
     if not doc.text.strip() and not doc.tables:
         raise IngestError("empty", path=shown)

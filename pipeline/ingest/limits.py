@@ -17,14 +17,23 @@ class Limits:
     max_compression_ratio: float = 200.0
     # A PDF page count past which we refuse (memory stays linear, but time does too).
     max_pages: int = 5000
-    # Not a limit but a reading choice that travels with them: OCR a PDF with no text layer
-    # (slow: 5-10 s a page) instead of reporting `no_text_layer`.
+    # Not limits but reading choices that travel with them. OCR (Tesseract, 3-10 s a page):
+    # "auto" reads the pages with no text layer when Tesseract is installed, "never" does not,
+    # "always" reads every page by OCR. `ocr=True` (the old `--ocr` flag) means "always".
     ocr: bool = False
+    ocr_mode: str = "auto"
+
+    @property
+    def effective_ocr_mode(self) -> str:
+        return "always" if self.ocr else self.ocr_mode
 
     @classmethod
     def from_args(cls, args: Any) -> Limits:
-        """The limits a command line asked for (`--max-size MB`, `--ocr`)."""
+        """The limits a command line asked for (`--max-size MB`, `--ocr [auto|never|always]`)."""
+        ocr = getattr(args, "ocr", None)
+        mode = ocr if isinstance(ocr, str) else ("always" if ocr else "auto")
         return cls(
             max_file_bytes=int(getattr(args, "max_size", cls.max_file_bytes / MB) * MB),
-            ocr=bool(getattr(args, "ocr", False)),
+            ocr=mode == "always",
+            ocr_mode=mode,
         )

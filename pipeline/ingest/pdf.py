@@ -61,6 +61,7 @@ def read(path: Path, doc: Document, limits: Limits) -> None:
                               max_pages=limits.max_pages)
         decoder = _LegacyDecoder()
         pages, heights, tables = _read_pages(pdf, path, decoder)
+        _ocr_pages(pdf, doc, pages, heights, tables, limits)
     finally:
         pdf.close()
     decoder.record(doc)
@@ -71,6 +72,80 @@ def read(path: Path, doc: Document, limits: Limits) -> None:
         # Often a scanned page (a signed copy) inside a typed report: its text is not read.
         doc.warnings.append(f"pdf: no text on page(s) {', '.join(blank)} (scanned?)")
     _assemble(doc, pages, heights, tables)
+
+
+# --- OCR ---------------------------------------------------------------------------------------
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, doc: Document, pages: list[list[Line]],
+               heights: list[float], tables: list[PageTable], limits: Limits) -> None:
+    """Read by OCR the pages the mode asks for (see pipeline.ingest.ocr), in place."""
+    from pipeline.ingest import ocr
+
+    mode = limits.effective_ocr_mode
+    if mode == "never":
+        return
+    owned = {t.page for t in tables}
+    targets = [i + 1 for i, lines in enumerate(pages)
+               if mode == "always" or (not lines and i + 1 not in owned)]
+    if not targets:
+        return
+    if not ocr.ocr_available():
+        doc.warnings.append(
+            f"pdf: page(s) {', '.join(map(str, targets))} have no text layer; install "
+            f"Tesseract to read them: {ocr.INSTALL_HINT}")
+        return
+    if mode == "always":
+        tables[:] = [t for t in tables if t.page not in set(targets)]
+    sizes = {}
+    for p in targets:
+        w, h = pdf.get_page_size(p - 1)
+        sizes[p] = (w, h)
+
+    def render(page_no: int):  # noqa: ANN202 - a PIL image
+        page = pdf[page_no - 1]
+        try:
+            bitmap = page.render(scale=ocr.DPI / 72, grayscale=True)
+            return bitmap.to_pil().convert("L")
+        finally:
+            page.close()
+
+    from pipeline.ingest.ocr_repair import repair
+
+    report = []
+    failed = []
+    for result in ocr.read_pages(render, targets, sizes):
+        index = result.page - 1
+        if result.error or not result.chars:
+            failed.append(result.page)
+            pages[index] = []
+            continue
+        chars = result.chars
+        flow: list[Line] = []
+        for table in result.tables:
+            chars = fill_cells(table, chars, None)
+            table.rows = [[repair(c) for c in row] for row in table.rows]
+            if any(cell for row in table.rows for cell in row):
+                flow.append(placeholder(table, len(tables)))
+                tables.append(table)
+        lines = group_lines(chars, result.page, None, page_width=result.width)
+        for line in lines:
+            line.text = repair(line.text)
+        pages[index] = _insert_by_position(lines, flow)
+        heights[index] = result.height
+        report.append({"page": result.page, "confidence": round(result.confidence or 0.0, 1),
+                       "skew": round(result.skew, 2), "rotation": result.rotation})
+    confidences = [r["confidence"] for r in report]
+    doc.properties["ocr"] = {
+        "engine": "tesseract", "lang": "vie", "psm": 6, "dpi": ocr.DPI, "mode": mode,
+        "pages": report,
+        "mean_confidence": round(sum(confidences) / len(confidences), 1) if report else None,
+    }
+    if report:
+        doc.warnings.append(f"text of {len(report)} page(s) recognised by OCR: expect a few "
+                            "wrong characters")
+    if failed:
+        doc.warnings.append(f"OCR could not read page(s) {', '.join(map(str, failed))}")
 
 
 # --- opening -----------------------------------------------------------------------------------

@@ -190,7 +190,8 @@ def _columns_of(rows: list[list[Glyph]], gutters: list[tuple[float, float]]) -> 
     # Running text: two columns of several rows at least (the last one may be a short tail),
     # lines of a sentence's length.
     full = sum(len(col) >= _MIN_ROWS for col in columns)
-    chars = [sum(not g.text.isspace() for g in r) for col in columns for r in col]
+    # Characters, not glyphs: an OCR "glyph" is a whole word.
+    chars = [sum(len(g.text) for g in r if not g.text.isspace()) for col in columns for r in col]
     if full < 2 or not all(columns) or median(chars) < _MIN_CHARS:
         return [Band(rows)]
     return [Band(col, (min(g.x0 for r in col for g in r if not g.text.isspace()),

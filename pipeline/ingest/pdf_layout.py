@@ -51,6 +51,8 @@ _TRAILING_ROW_CHARS = 25
 _SUPERSCRIPT_RATIO = 0.82
 
 Decoder = Callable[[str, str], str]  # (text, font name) -> decoded text
+# The font name of the words an OCR engine read (pipeline.ingest.ocr makes one Char per word).
+OCR_FONT = "ocr"
 
 
 @dataclass(slots=True)
@@ -441,12 +443,14 @@ def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
             em = max(abs(prev.size), abs(ch.size), 1.0)
             gap = (ch.x0 - prev.x1) / em
             space = saw_space or gap > _SPACE_GAP
-            if space and not saw_space and gap <= _WIDE_GAP and ch.font == prev.font \
+            if ch.font == OCR_FONT and prev.font == OCR_FONT:
+                space = True  # an OCR "glyph" is a whole word: words part with a space
+            elif space and not saw_space and gap <= _WIDE_GAP and ch.font == prev.font \
                     and _advance_gap(prev, ch) / em < _ADVANCE_SPACE:
                 # Ink apart, advance boxes touching: side bearings, not a space.
                 space = False
             letters = ch.text[0].isalpha() and prev.text[0].isalpha()
-            if not saw_space and gap <= _WIDE_GAP:
+            if not saw_space and gap <= _WIDE_GAP and ch.font != OCR_FONT:
                 if ch.font != prev.font and (ch.text[0] in CLOSING or prev.text[0] in OPENING):
                     space = False
                 elif letters and (space or ch.font != prev.font):

@@ -126,7 +126,8 @@ def measure_column(lines: list[Line]) -> Column:
     # Among lines that end near the margin, justified text has most exactly on it.
     rooms = [(ln.frame[1] if ln.frame else right) - ln.x1 for ln in body]
     near = sum(1 for r in rooms if r < 3.0 * size)
-    flush = sum(1 for r in rooms if abs(r) < 1.0)
+    # (OCR word boxes are ink boxes, ragged by a point or two even on the margin.)
+    flush = sum(1 for r in rooms if abs(r) < max(1.0, 0.15 * size))
     return Column(left=float(left), right=float(max(right, left + 1)), pitch=pitch, size=size,
                   justified=near > 0 and flush >= 0.6 * near)
 
@@ -198,7 +199,10 @@ def _is_short(line: Line, col: Column, nxt: Line | None = None) -> bool:
         # bearing; a sentence that ends a little before it ends the paragraph.
         if _TERMINAL_END.search(line.text.rstrip()):
             return room > 0.25 * line.size
-        return room > max(1.0 * line.size, 0.02 * col.width)
+        # Mid-sentence, a line may also stop early because a long token ("đồng/người/lần")
+        # that follows did not fit (and was not stretched over, in an OCR'd page).
+        first = nxt.lead_width if nxt is not None and nxt.kind == "text" else 0.0
+        return room > max(1.0 * line.size, 0.02 * col.width, first + 0.3 * line.size)
     slack = max(2.0 * line.size, 0.08 * col.width)
     if nxt is not None and nxt.kind == "text":
         words = nxt.text.split()
