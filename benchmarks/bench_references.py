@@ -246,7 +246,7 @@ def main() -> None:
     synthetic = [g for g in gold if not g["source"].startswith("seed")]
 
     lines = [
-        "## References (issue 4)",
+        "## References (issues 4 and 10)",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}.",
         "Command: `python benchmarks/build_references_gold.py && "
