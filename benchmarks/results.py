@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
-ORDER = ("ingest", "outline", "sections", "references", "indicators", "corpus", "web")
+ORDER = ("cli", "ingest", "outline", "sections", "references", "indicators", "corpus", "web",
+         "memory", "scale")
 
 
 def machine() -> str:

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results import ROOT, assemble  # noqa: E402
 
 BENCHES = (
+    ["bench_cli.py"],
     ["bench_ingest.py"],
     ["bench_outline.py"],
     ["bench_sections.py"],
@@ -23,6 +24,8 @@ BENCHES = (
     ["bench_indicators.py"],
     ["bench_corpus.py"],
     ["bench_web.py"],
+    ["bench_memory.py"],
+    ["bench_scale.py"],
 )
 
 

@@ -4,7 +4,6 @@ The work is in pipeline/nlp/training.py and pipeline/nlp/model_cards.py."""
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,8 @@ from pipeline.i18n import message
 
 
 def _meta(kind: str, data: Path) -> dict[str, Any]:
+    import platform
+
     import sklearn
 
     from pipeline.ingest import file_sha256

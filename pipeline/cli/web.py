@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import Any
 
@@ -78,6 +77,8 @@ def _users_conn(db: Any) -> Any:
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
+    import getpass
+
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass(message("cli.user.password", args.lang))

@@ -23,7 +23,12 @@ def model_path(name: str) -> Path:
     return data_path(f"models/{name}/model.json")
 
 
+# libyaml's loader when PyYAML was built with it: the same safe subset, ten times faster (the
+# message catalogue alone takes 0.2 s with the pure-Python loader, most of `daihoi --help`).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def load_yaml(name: str) -> Any:
     with data_path(name).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
