@@ -176,3 +176,35 @@ def test_a_picture_is_not_a_report(bad_files: dict[str, Path]) -> None:
         load(bad_files["png"])
     assert info.value.code == "unsupported_format"
     assert "PNG" in info.value.message("en")
+
+
+# --- decoding you can trust (issue 16, part 4) ----------------------------------------------
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8_with_a_warning(tmp_path: Path) -> None:
+    raw = corpus_file("seeds", DOCX_TEXT).read_bytes()
+    at = raw.index(b" ", raw.index(b"\n") + 1)  # between two words of line 2
+    damaged = raw[:at] + b"\xff" + raw[at:] + b"\xc3"
+    target = tmp_path / "mot_byte_hong.txt"
+    target.write_bytes(damaged)
+    doc = load(target)
+    assert doc.properties["encoding"] == "utf-8"
+    assert "encoding_confidence" not in doc.properties
+    assert doc.text.count("\ufffd") == 2
+    warning = next(w for w in doc.warnings if "not valid UTF-8" in w)
+    assert "2 invalid byte sequence(s)" in warning and "line 2" in warning
+    # Everything else is the file's own text (the old reader turned it all into "BĂ€I ...").
+    clean = load(corpus_file("seeds", DOCX_TEXT))
+    assert doc.blocks[0].text == clean.blocks[0].text
+    assert doc.text.replace("\ufffd", "").strip() == clean.text
+
+
+def test_cp1258_is_chosen_only_when_clearly_better_with_its_confidence(tmp_path: Path) -> None:
+    raw = corpus_file("seeds", DOCX_TEXT).read_text(encoding="utf-8")
+    target = tmp_path / "cp1258.txt"
+    target.write_bytes(to_cp1258(raw).encode("cp1258"))
+    doc = load(target)
+    assert doc.properties["encoding"] == "cp1258"
+    assert doc.properties["encoding_confidence"] > 0.9
+    assert any("read as cp1258" in w for w in doc.warnings)
+    assert doc.text == load(corpus_file("seeds", DOCX_TEXT)).text
