@@ -99,7 +99,8 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
 
     report.references = document_references(document, skip_blocks=form.letterhead_blocks)
     # `as_of`: a report written before a document was replaced is not warned about it.
-    report.findings.extend(check_references(report.references, as_of=report.meta.date))
+    report.findings.extend(check_references(report.references, as_of=report.meta.date,
+                                            text=document.text))
 
     report.indicators = document_indicators(document, report.meta, report.sections,
                                             report.references)

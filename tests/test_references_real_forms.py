@@ -244,3 +244,15 @@ def test_blind_samples_floor() -> None:
         assert s.short_recall() >= 0.85, (sample.name, s.errors)
         assert s.attached("both") >= 0.90, (sample.name, s.errors)
         assert s.false_resolutions == 0, (sample.name, s.errors)
+
+
+def test_a_number_the_grammar_cannot_read_is_reported() -> None:
+    text = "Căn cứ Thông tư số 45/2006/TT ngày 5/5/2006 và Quyết định số 12/QĐ-UBND."
+    found = refs(text)
+    assert [r.id for r in found] == ["12/QĐ-UBND"]
+    malformed = [f for f in check_references(found, text=text)
+                 if f.kind == "malformed_reference"]
+    assert [(f.details["surface"], text[f.start:f.end]) for f in malformed] == [
+        ("45/2006/TT", "45/2006/TT")]
+    assert "45/2006/TT" in malformed[0].details["message_en"]
+    assert check_references(found) == []  # without the text, nothing is said

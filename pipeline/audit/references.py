@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.extract.references import unparsed_numbers
 from pipeline.extract.registry import Entry, Registry, default_registry
 from pipeline.i18n import message
 from pipeline.model import Finding, Reference
@@ -20,12 +21,17 @@ _STATE_SHAPE = re.compile(r"^\d+\s*/")
 
 
 def check_references(
-    refs: Sequence[Reference], registry: Registry | None = None, as_of: str | None = None
+    refs: Sequence[Reference],
+    registry: Registry | None = None,
+    as_of: str | None = None,
+    text: str | None = None,
 ) -> list[Finding]:
     """Findings for the references of one document.
 
     `as_of` (YYYY-MM-DD, the report's own date) is needed for `superseded_reference`: it is
-    raised only when the report is dated after the replacement (no date, no finding)."""
+    raised only when the report is dated after the replacement (no date, no finding).
+    `text` (the body the references come from): a number a type word announces but the grammar
+    cannot read ("Thông tư số 45/2006/TT") is a `malformed_reference` too, with its surface."""
     reg = registry if registry is not None else default_registry()
     findings: list[Finding] = []
     for ref in refs:
@@ -37,7 +43,23 @@ def check_references(
             continue
         findings.extend(_date_mismatch(ref, entries))
         findings.extend(_superseded(ref, entries, reg, as_of))
+    if text is not None:
+        findings.extend(_unparsed(text, refs))
     return findings
+
+
+def _unparsed(text: str, refs: Sequence[Reference]) -> list[Finding]:
+    found = []
+    for start, end in unparsed_numbers(text, refs):
+        surface = " ".join(text[start:end].split())
+        found.append(Finding(
+            kind="malformed_reference", severity="warning",
+            message=message("finding.malformed_reference_unparsed", "vi", surface=surface),
+            where="body", start=start, end=end,
+            details={"surface": surface, "suggested": None, "message_en": message(
+                "finding.malformed_reference_unparsed", "en", surface=surface)},
+        ))
+    return found
 
 
 def _finding(kind: str, severity: str, ref: Reference, **params: str | None) -> Finding:

@@ -49,6 +49,7 @@ class Grammar:
     quoted_title: re.Pattern[str]
     central_body_after: re.Pattern[str]
     central_before: re.Pattern[str]
+    number_after_word: re.Pattern[str]
     body_before: re.Pattern[str]
     of_body_before: re.Pattern[str]
     paren_date: re.Pattern[str]
@@ -220,6 +221,12 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"(?<![\w])(?P<word>{type_word})(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
         rf"(?:số|so|No\.?))?\s*[:.]?\s*\Z", re.I
     )
+    # A number a type word announces, with letters in it ("Thông tư số 45/2006/TT"): what the
+    # scanner could not read is reported, not dropped (`references.unparsed_numbers`).
+    number_after_word = re.compile(
+        rf"(?<![\w])(?i:{type_word})(?:{WS}(?i:số|No\.?))?\s*:?\s*"
+        r"(?P<num>\d{1,5}[A-Za-z]?(?=[^\s,;()]*[A-Za-zĐđ])(?:[ ]?[/\-–][ ]?[\w.&]+)+)"
+    )
     body_alt = _alternation([s for ss in data["bodies"].values() for s in ss])
     bodies = {fold(s): canon for canon, ss in data["bodies"].items() for s in ss}
     body = re.compile(rf"(?P<body>{body_alt})(?![\w])", re.I)
@@ -329,6 +336,7 @@ def build(data: dict[str, Any]) -> Grammar:
         quoted_title=quoted_title,
         central_body_after=central_body_after,
         central_before=central_before,
+        number_after_word=number_after_word,
         body_before=body_before,
         of_body_before=of_body_before,
         paren_date=paren_date,

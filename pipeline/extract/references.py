@@ -47,7 +47,8 @@ from pipeline.extract.reference_grammar import Grammar, fold, grammar
 from pipeline.extract.registry import Registry, default_registry
 from pipeline.model import Document, Reference, Table
 
-__all__ = ["extract_references", "document_references", "table_text", "canonical_number"]
+__all__ = ["extract_references", "document_references", "table_text", "canonical_number",
+           "unparsed_numbers"]
 
 _SKIP = re.compile(r"[\s,(]*")
 _CLOSE = re.compile(r"\s*\)")
@@ -83,6 +84,19 @@ def document_references(
     for index, table in enumerate(doc.tables):
         refs.extend(ex.run_table(table, index))
     return refs
+
+
+def unparsed_numbers(text: str, refs: Iterable[Reference] = ()) -> list[tuple[int, int]]:
+    """Spans of what a type word announces as a number ("Thông tư số 45/2006/TT") but the grammar
+    cannot normalise into a reference, outside the spans of `refs` (the body's references).
+    `pipeline.audit.references` reports them as `malformed_reference`: never silently dropped."""
+    taken = [(r.start, r.end) for r in refs if r.where == "body"]
+    found = []
+    for m in grammar().number_after_word.finditer(text):
+        start, end = m.span("num")
+        if not any(a < end and start < b for a, b in taken):
+            found.append((start, end))
+    return found
 
 
 def table_text(table: Table) -> str:
