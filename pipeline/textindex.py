@@ -16,6 +16,7 @@ without breaking the one-way flow ingest -> nlp -> extract -> audit -> store -> 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Shingled", "encode", "shingles", "winnow", "spread", "candidate_pairs"]
+__all__ = ["Shingled", "encode", "token_keys", "shingles", "winnow", "spread",
+           "candidate_pairs", "rarest"]
 
 
 @dataclass
@@ -46,21 +48,37 @@ def encode(units: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, dict
     return codes.astype(np.int64), lengths, vocab
 
 
-def shingles(ids: np.ndarray, lengths: np.ndarray, k: int) -> Shingled:
-    """Hash of every run of k tokens lying inside one unit."""
+def token_keys(vocabulary: Sequence[str]) -> np.ndarray:
+    """A 64-bit key per token, from the token's text only: the same token has the same key in
+    every process and every chunk, so shingle hashes computed apart (chunks of a corpus, Dask
+    workers) can be compared."""
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+         | 1 for t in vocabulary), dtype=np.uint64, count=len(vocabulary))
+
+
+def shingles(ids: np.ndarray, lengths: np.ndarray, k: int,
+             keys: np.ndarray | None = None) -> Shingled:
+    """Hash of every run of k tokens lying inside one unit. `keys`: a key per token id
+    (`token_keys(vocabulary)`) for hashes comparable across runs; default random keys, fixed
+    per run."""
     n_par = len(lengths)
     if len(ids) < k:
         empty = np.zeros(0, dtype=np.int64)
         return Shingled(empty, empty.astype(np.uint64), np.zeros(n_par, np.int64),
                         np.zeros(n_par, np.int64))
-    rng = np.random.default_rng(20031)  # fixed: hashes are only compared within one run
-    token_keys = rng.integers(1, 2**63, size=int(ids.max()) + 1, dtype=np.uint64)
-    mults = rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+    if keys is None:
+        rng = np.random.default_rng(20031)
+        keys = rng.integers(1, 2**63, size=int(ids.max()) + 1, dtype=np.uint64)
+    # Fixed multipliers of their own seed: the same in every run, whatever the vocabulary.
+    mults = np.random.default_rng(20032).integers(1, 2**63, size=k, dtype=np.uint64)
+    mults |= np.uint64(1)
+
     n = len(ids) - k + 1
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            h = h * mults[j] + token_keys[ids[j:j + n]]
+            h = h * mults[j] + keys[ids[j:j + n]]
             h ^= h >> np.uint64(29)
     para_of_token = np.repeat(np.arange(n_par), lengths)
     # A shingle is valid when its k tokens lie in one unit.

@@ -7,14 +7,18 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from corpus_fixtures import synthetic_files
+from corpus_fixtures import corpus_store, synthetic_files
 
 from pipeline.batch import analyze_files
+from pipeline.compare import Corpus
+from pipeline.compare.copies import detect_copies
+from pipeline.compare.copies_scale import copies_out_of_core
 from pipeline.contract import report_record
-from pipeline.engine.dask_executor import EngineError
+from pipeline.engine.dask_executor import DaskExecutor, EngineError
 from pipeline.engine.parquet import partitions
 from pipeline.ingest.limits import Limits
 from pipeline.store.database import Store
@@ -33,6 +37,15 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[DaskExecutor]:
+    """One LocalCluster of 2 worker processes for the module (start-up is the slow part)."""
+    executor = DaskExecutor(2, batch_size=2)
+    executor.connect()
+    yield executor
+    executor.close()
+
+
 def _records(db: Path) -> list[tuple[str, str]]:
     con = sqlite3.connect(db)
     try:
@@ -47,7 +60,7 @@ def _table_counts(db: Path) -> dict[str, int]:
 
 
 def test_dask_run_gives_the_local_records_and_loads_idempotently(
-    folder: Path, tmp_path: Path,
+    folder: Path, tmp_path: Path, cluster: DaskExecutor,
 ) -> None:
     files = sorted(folder.glob("*.docx"))
     local_db, dask_db, parts = tmp_path / "local.db", tmp_path / "dask.db", tmp_path / "parts"
@@ -55,8 +68,9 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
         for r in analyze_files(files, Limits(), engine="serial"):
             store.save(r.report, report_record(r.report))
 
-    results = list(analyze_files(files, Limits(), jobs=2, engine="dask", parquet_dir=parts,
-                                 batch_size=2, ordered=False))
+    cluster.parquet_dir = parts
+    results = list(analyze_files(files, Limits(), engine="dask", parquet_dir=parts,
+                                 ordered=False, executor=cluster))
     assert sorted(r.source for r in results) == sorted(str(f) for f in files)
     assert all(r.error is None for r in results)
     assert len(partitions(parts)) == 3  # one file per batch of 2
@@ -73,8 +87,16 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
     assert (again.loaded, again.unchanged) == (0, 5)
     assert (_records(dask_db), _table_counts(dask_db)) == before
 
+    # Copies out of core, chunked and on Dask, are the in-memory detector's rows.
+    with Corpus(dask_db) as corpus:
+        in_memory = detect_copies(corpus.paragraphs, corpus.documents)
+        on_dask = copies_out_of_core(dask_db, corpus.documents, engine="dask",
+                                     chunk_docs=2, buckets=3, client=cluster.client)
+    assert on_dask.astype(str).equals(in_memory.astype(str))
+
     # A rerun finds every file already in Parquet: nothing analysed, no new partition.
-    rerun = list(analyze_files(files, Limits(), jobs=2, engine="dask", parquet_dir=parts))
+    rerun = list(analyze_files(files, Limits(), engine="dask", parquet_dir=parts,
+                               executor=cluster))
     assert all(r.unchanged for r in rerun)
     assert len(partitions(parts)) == 3
 
@@ -91,3 +113,12 @@ def test_an_unreachable_scheduler_is_a_clear_error_before_any_work(
     assert "tcp://127.0.0.1:9" in caught.value.message("en")
     assert "No file was analysed" in caught.value.message("en")
     assert not (tmp_path / "p").exists()
+
+
+def test_copies_in_chunks_are_the_in_memory_copies_on_the_sample_corpus() -> None:
+    db = corpus_store()
+    with Corpus(db) as corpus:
+        in_memory = detect_copies(corpus.paragraphs, corpus.documents)
+        chunked = copies_out_of_core(db, corpus.documents, chunk_docs=7, buckets=5)
+    assert len(in_memory) > 20  # the planted copies are there to be found
+    assert chunked.astype(str).equals(in_memory.astype(str))

@@ -44,6 +44,10 @@ def register(sub: Any, parents: Parents, lang: str) -> None:
     p.add_argument("--format", choices=("table", "csv", "xlsx", "parquet"), default="table",
                    help=h("format"))
     p.add_argument("--out", type=Path, help=h("out"))
+    p.add_argument("--engine", choices=("memory", "serial", "dask"), default="memory",
+                   help=h("engine"))
+    p.add_argument("--scheduler", metavar="ADDRESS", help=h("scheduler"))
+    p.add_argument("--jobs", "-j", type=int, default=2, help=h("jobs"))
     p.set_defaults(func=run)
 
 
@@ -83,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         say("cli.compare.needs_out", args.lang, stderr=True, format=args.format)
         return 2
     with Corpus(args.db) as corpus:
+        if args.engine != "memory":  # copies out of core, in chunks (pipeline.compare.copies_scale)
+            corpus.copies_engine = {"engine": args.engine, "workers": args.jobs,
+                                    "scheduler": args.scheduler}
         try:
             if args.format == "table":
                 from pipeline.cli.compare_screen import show
@@ -91,6 +98,13 @@ def run(args: argparse.Namespace) -> int:
             frame = comparison(corpus, args)
         except _Usage as exc:
             say(exc.key, args.lang, stderr=True)
+            return 2
+        except Exception as exc:  # an unreachable Dask scheduler (--engine dask)
+            from pipeline.engine.dask_executor import EngineError
+
+            if not isinstance(exc, EngineError):
+                raise
+            console(stderr=True).print(shown(exc.message(args.lang)))
             return 2
     if args.out is None:
         from pipeline.store.writers import write_csv

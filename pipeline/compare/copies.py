@@ -33,7 +33,7 @@ import pandas as pd
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
 from pipeline.textindex import Shingled as _Shingled
-from pipeline.textindex import candidate_pairs
+from pipeline.textindex import candidate_pairs, token_keys
 from pipeline.textindex import shingles as _shingle
 from pipeline.textindex import spread as _spread
 from pipeline.textindex import winnow as _winnow
@@ -78,12 +78,15 @@ def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str, i
 
 
 def detect_copies(
-    paragraphs: pd.DataFrame, documents: pd.DataFrame, params: CopyParams | None = None
+    paragraphs: pd.DataFrame, documents: pd.DataFrame, params: CopyParams | None = None,
+    generic_hashes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Paragraph pairs of different documents that share text, one row per pair (COLUMNS).
 
     `paragraphs`: doc_id, idx, text and optionally is_heading; `documents`: doc_id, source,
-    unit (None: the file name stands for the unit), term.
+    unit (None: the file name stands for the unit), term. `generic_hashes`: the sorted
+    hashes of generic shingles when counted over a larger corpus than `paragraphs`
+    (`pipeline.compare.copies_scale`, out of core); default: counted here.
     """
     p = params or CopyParams()
     paras = paragraphs
@@ -97,7 +100,7 @@ def detect_copies(
     ids, lengths, vocab = _tokenize(texts)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     keep = lengths >= p.min_words
-    sh = _shingle(ids, lengths, p.k)
+    sh = _shingle(ids, lengths, p.k, token_keys(list(vocab)))  # hashes stable across runs
     doc_of_para = paras["doc_id"].to_numpy()
     unit_index = docs["unit_key"].astype("category").cat.codes
     unit_of_doc = dict(zip(docs["doc_id"], unit_index, strict=True))
@@ -108,10 +111,11 @@ def detect_copies(
     # units share) and common phrasing (shingles in more than max_docs documents). Counted over
     # all shingles, not only the winnowed ones: which shingle winnowing keeps depends on its
     # neighbours, so a common phrase is a fingerprint in only some of the documents having it.
-    hashes, n_units_with = _spread(sh.hashes, unit_of_para[sh.para_ids])
-    _, n_docs_with = _spread(sh.hashes, doc_of_para[sh.para_ids])
-    limit = max(p.boilerplate_min_units, p.boilerplate_share * n_units)
-    generic_hashes = np.sort(hashes[(n_units_with > limit) | (n_docs_with > p.max_docs)])
+    if generic_hashes is None:
+        hashes, n_units_with = _spread(sh.hashes, unit_of_para[sh.para_ids])
+        _, n_docs_with = _spread(sh.hashes, doc_of_para[sh.para_ids])
+        limit = max(p.boilerplate_min_units, p.boilerplate_share * n_units)
+        generic_hashes = np.sort(hashes[(n_units_with > limit) | (n_docs_with > p.max_docs)])
 
     fp_hash, fp_para = _winnow(sh, p.window)
     ok = keep[fp_para] & np.isin(fp_hash, generic_hashes, invert=True)

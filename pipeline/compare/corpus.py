@@ -30,6 +30,9 @@ class Corpus:
         self.path = Path(db)
         self.store = Store(self.path, create=False, readonly=True)
         self.frames = Frames(self.store.conn)
+        # Copies out of core (`compare copies --engine serial|dask`): keyword arguments of
+        # `copies_scale.copies_out_of_core` (engine, workers, scheduler); None: in memory.
+        self.copies_engine: dict[str, object] | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -98,7 +101,13 @@ class Corpus:
     def copies(self, term: str | None = None, signal: str | None = None,
                params: CopyParams | None = None) -> pd.DataFrame:
         """Copied paragraphs; `term` keeps pairs with at least one side in that term."""
-        found = detect_copies(self.paragraphs, self.documents, params)
+        if self.copies_engine is not None:
+            from pipeline.compare.copies_scale import copies_out_of_core
+
+            found = copies_out_of_core(self.path, self.documents, params,
+                                       **self.copies_engine)  # type: ignore[arg-type]
+        else:
+            found = detect_copies(self.paragraphs, self.documents, params)
         if term is not None:
             found = found[(found["term_a"] == term) | (found["term_b"] == term)]
         if signal is not None:

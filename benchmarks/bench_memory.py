@@ -1,0 +1,121 @@
+"""Time and peak memory of one document against its size: plain text of 1, 10 and 50 MB and an
+ordinary DOCX of ~5 MB (issue 16: a 5 MB DOCX in < 60 s and < 1 GB, 50 MB of text < 1.5 GB).
+
+Run: ``python benchmarks/bench_memory.py [--sizes 1,10,50] [--docx-mb 5]``. Writes
+benchmarks/results/memory.md.
+
+The text is real: paragraphs of the generated large corpus (corpus/make_large.py: synthetic
+reports and the news articles of ../shared/devdata/news/, disguised per document so they do not
+all repeat each other), joined until the size is reached. Each file is analysed by
+`pipeline.analysis.analyze` in a fresh process, which reports its own peak resident set
+(`ru_maxrss`), so one measurement never inherits another's memory. The baseline is the same
+process importing everything and analysing one 20-page report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
+
+from results import ROOT, write_section  # noqa: E402
+
+MB = 1024 * 1024
+CHILD = """
+import json, resource, sys, time
+from pipeline.analysis import analyze
+start = time.perf_counter()
+report = analyze(sys.argv[1])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF)
+                  .ru_maxrss / 1024, "chars": len(report.document.text),
+                  "findings": len(report.findings)}))
+"""
+
+
+def paragraphs_until(n_bytes: int) -> list[str]:
+    from make_large import text_documents
+
+    out: list[str] = []
+    size = 0
+    for _, paras in text_documents(10**9, pages=20):
+        for p in paras:
+            out.append(p)
+            size += len(p.encode("utf-8")) + 2
+        if size >= n_bytes:
+            return out
+    return out
+
+
+def measure(path: Path, limit_s: float) -> dict:
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True,
+                              text=True, timeout=limit_s, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"failed": f"> {limit_s:.0f} s", "wall": time.perf_counter() - start}
+    if proc.returncode != 0:
+        return {"failed": (proc.stderr.strip().splitlines() or ["?"])[-1][:100]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1,10,50", help="MB of plain text")
+    ap.add_argument("--docx-mb", type=float, default=5.0)
+    ap.add_argument("--limit-s", type=float, default=600.0)
+    args = ap.parse_args()
+    from make_large import write_docx
+
+    work = Path(tempfile.mkdtemp(prefix="daihoi_memory_"))
+    rows = []
+    base_path = work / "one_report.txt"
+    base_path.write_text("\n\n".join(paragraphs_until(3000)), encoding="utf-8")
+    base = measure(base_path, args.limit_s)
+    rows.append(("baseline: one 20-page TXT", base_path.stat().st_size, base))
+    print(rows[-1], flush=True)
+    for mb in (float(x) for x in args.sizes.split(",") if x):
+        path = work / f"text_{mb:g}MB.txt"
+        path.write_text("\n\n".join(paragraphs_until(int(mb * MB))), encoding="utf-8")
+        rows.append((f"TXT {mb:g} MB", path.stat().st_size, measure(path, args.limit_s)))
+        print(rows[-1], flush=True)
+    if args.docx_mb:
+        path = work / "ordinary.docx"
+        paras = paragraphs_until(int(args.docx_mb * MB * 3.2))  # DOCX zips ~3x
+        write_docx(path, [], paras)
+        rows.append((f"DOCX {path.stat().st_size / MB:.1f} MB", path.stat().st_size,
+                     measure(path, args.limit_s)))
+        print(rows[-1], flush=True)
+
+    lines = ["## Memory and time against document size", "",
+             "One document per fresh process (`analyze`), real text (see the benchmark's "
+             "docstring). Peak = the process's own maximum resident set.", "",
+             "| input | file | text | seconds | peak RSS | peak − baseline per MB of text |",
+             "|---|---|---|---|---|---|"]
+    base_peak = base.get("peak_mb", 0.0)
+    for name, size, r in rows:
+        if "failed" in r:
+            lines.append(f"| {name} | {size / MB:.1f} MB | – | {r['failed']} | – | – |")
+            continue
+        per_mb = (r["peak_mb"] - base_peak) / max(r["chars"] / 1e6, 1e-9)
+        lines.append(f"| {name} | {size / MB:.1f} MB | {r['chars'] / 1e6:.1f} M chars | "
+                     f"{r['seconds']:.1f} | {r['peak_mb']:.0f} MB | "
+                     f"{per_mb:.0f} MB |" if r["chars"] > 1e5 else
+                     f"| {name} | {size / MB:.3f} MB | {r['chars']:,} chars | "
+                     f"{r['seconds']:.2f} | {r['peak_mb']:.0f} MB | – |")
+    lines += ["", "Targets (issue 16): 5 MB ordinary DOCX < 60 s and < 1 GB; 50 MB of text "
+              "< 1.5 GB."]
+    cmd = "python benchmarks/bench_memory.py " + " ".join(sys.argv[1:])
+    print(write_section("memory", "\n".join(lines), cmd.strip()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
