@@ -113,40 +113,68 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path) -> di
             "parquet_bytes": parquet_bytes}
 
 
-def copies_once(n: int) -> dict:
-    """Copy detection on n text-only documents (run in its own process by the parent)."""
+class GeneratedParagraphs:
+    """A paragraph source for `copies_out_of_core` that generates the documents when asked
+    (make_large.text_document), so 100,000 documents never exist all at once."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+
+    def chunk(self, doc_ids: list[int]) -> list[tuple[int, int, str]]:
+        from make_large import text_document
+
+        return [(d * 10_000 + k, d, t) for d in doc_ids
+                for k, t in enumerate(text_document(d, self.pages))]
+
+    def by_id(self, ids: list[int]) -> object:
+        import pandas as pd
+        from make_large import text_document
+
+        rows = []
+        wanted: dict[int, list[int]] = {}
+        for pid in ids:
+            wanted.setdefault(pid // 10_000, []).append(pid % 10_000)
+        for d, ks in sorted(wanted.items()):
+            paras = text_document(d, self.pages)
+            rows.extend((d, k, 0, paras[k]) for k in sorted(ks))
+        return pd.DataFrame(rows, columns=["doc_id", "idx", "is_heading", "text"])
+
+
+def copies_once(n: int, mode: str) -> dict:
+    """Copy detection on n text-only documents (run in its own process by the parent):
+    `memory` = the in-memory detector on all paragraphs; `chunks` = out of core."""
     import pandas as pd
     from make_large import text_documents
 
     from pipeline.compare.copies import detect_copies
+    from pipeline.compare.copies_scale import copies_out_of_core
 
-    t0 = time.perf_counter()
-    rows, docs = [], []
-    for doc_id, paras in text_documents(n, pages=2):
-        docs.append({"doc_id": doc_id, "source": f"d{doc_id}.docx", "unit": f"Chi bộ {doc_id}",
-                     "term": "2020-2025"})
-        rows.extend({"doc_id": doc_id, "idx": k, "text": t} for k, t in enumerate(paras))
-    paragraphs = pd.DataFrame(rows)
-    documents = pd.DataFrame(docs)
-    del rows, docs
-    build = time.perf_counter() - t0
+    docs = pd.DataFrame({"doc_id": range(n), "source": [f"d{i}.docx" for i in range(n)],
+                         "unit": [f"Chi bộ {i}" for i in range(n)], "term": "2020-2025"})
     start = time.perf_counter()
-    found = detect_copies(paragraphs, documents)
+    if mode == "memory":
+        rows = [{"doc_id": d, "idx": k, "text": t} for d, paras in text_documents(n, pages=2)
+                for k, t in enumerate(paras)]
+        found = detect_copies(pd.DataFrame(rows), docs)
+        n_paras = len(rows)
+    else:
+        found = copies_out_of_core(GeneratedParagraphs(2), docs, chunk_docs=2000, buckets=32)
+        n_paras = -1
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"docs": n, "paragraphs": len(paragraphs), "seconds": seconds, "build_s": build,
+    return {"docs": n, "mode": mode, "paragraphs": n_paras, "seconds": seconds,
             "pairs": len(found), "peak_mb": peak / MB}
 
 
-def copies_in_subprocess(n: int, limit_s: float) -> dict | None:
+def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:
     try:
-        proc = subprocess.run([sys.executable, __file__, "--copies-once", str(n)],
+        proc = subprocess.run([sys.executable, __file__, "--copies-once", str(n), mode],
                               capture_output=True, text=True, timeout=limit_s, cwd=ROOT)
     except subprocess.TimeoutExpired:
-        return {"docs": n, "failed": f"not finished in {limit_s / 60:.0f} min"}
+        return {"docs": n, "mode": mode, "failed": f"not finished in {limit_s / 60:.0f} min"}
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        return {"docs": n, "failed": f"exit {proc.returncode}: {tail[:120]}"}
+        return {"docs": n, "mode": mode, "failed": f"exit {proc.returncode}: {tail[:120]}"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -178,25 +206,28 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
         r = pq[0]
         lines.append(f"Parquet (zstd): {r['parquet_bytes'] / MB / r['pages'] * 1000:.1f} MB "
                      "per 1,000 pages.")
-    lines += ["", "Copy detection (text only, 2-page documents, one process):", "",
-              "| documents | paragraphs | seconds | peak RSS | copied pairs |",
-              "|---|---|---|---|---|"]
-    ok = [c for c in copies if "failed" not in c]
+    lines += ["", "Copy detection (text only, 2-page documents; `memory` = the in-memory "
+              "detector over all paragraphs, the baseline; `chunks` = out of core, "
+              "pipeline/compare/copies_scale.py, 2,000 documents a chunk, 32 hash buckets; "
+              "each in a fresh process):", "",
+              "| documents | mode | seconds | peak RSS | copied pairs |", "|---|---|---|---|---|"]
     for c in copies:
         if "failed" in c:
-            lines.append(f"| {c['docs']:,} | – | {c['failed']} | – | – |")
+            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['failed']} | – | – |")
         else:
-            lines.append(f"| {c['docs']:,} | {c['paragraphs']:,} | {c['seconds']:.1f} | "
+            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['seconds']:.1f} | "
                          f"{c['peak_mb']:.0f} MB | {c['pairs']:,} |")
-    if len(ok) >= 2:
-        a, b = ok[0], ok[-1]
-        k = math.log(b["seconds"] / a["seconds"]) / math.log(b["docs"] / a["docs"])
-        lines.append("")
-        lines.append(f"Growth exponent (time ∝ documents^k) from {a['docs']:,} to "
-                     f"{b['docs']:,}: **k = {k:.2f}**.")
-        if ok[-1]["docs"] < 100_000:
-            est = b["seconds"] * (100_000 / b["docs"]) ** k
-            lines.append(f"100,000 documents extrapolated with k: {est / 60:.1f} min.")
+    for mode in ("chunks", "memory"):
+        ok = [c for c in copies if c.get("mode") == mode and "failed" not in c]
+        if len(ok) >= 2:
+            a, b = ok[0], ok[-1]
+            k = math.log(b["seconds"] / a["seconds"]) / math.log(b["docs"] / a["docs"])
+            line = (f"Growth exponent of `{mode}` (time ∝ documents^k) from {a['docs']:,} to "
+                    f"{b['docs']:,}: **k = {k:.2f}**.")
+            if b["docs"] < 100_000:
+                est = b["seconds"] * (100_000 / b["docs"]) ** k
+                line += f" 100,000 documents extrapolated with k: {est / 60:.1f} min."
+            lines += ["", line]
     return "\n".join(lines)
 
 
@@ -207,10 +238,14 @@ def main() -> int:
     ap.add_argument("--engines", default="serial,process,dask")
     ap.add_argument("--copies", default="1000,10000,100000")
     ap.add_argument("--copies-limit-min", type=float, default=30.0)
-    ap.add_argument("--copies-once", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--copies-memory", default="1000,10000",
+                    help="sizes also run with the in-memory detector (the baseline)")
+    ap.add_argument("--copies-once", nargs=2, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--copies-json", default=None,
+                    help="take the copy-detection rows from this file of --copies-once output")
     args = ap.parse_args()
     if args.copies_once is not None:
-        print(json.dumps(copies_once(args.copies_once)))
+        print(json.dumps(copies_once(int(args.copies_once[0]), args.copies_once[1])))
         return 0
     from make_large import generate
 
@@ -220,19 +255,22 @@ def main() -> int:
                          20, args.pdf_share)
         load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start"
         runs = []
-        for engine in args.engines.split(","):
+        for engine in [e for e in args.engines.split(",") if e]:
             for workers in ((1,) if engine == "serial" else (1, 2)):
                 r = run_executor(engine, workers, files, work)
                 print(json.dumps(r), flush=True)
                 runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"
         copies = []
-        for n in (int(x) for x in args.copies.split(",") if x):
-            c = copies_in_subprocess(n, args.copies_limit_min * 60)
-            print(json.dumps(c), flush=True)
-            copies.append(c)
-            if "failed" in c:
-                break
+        baseline = {int(x) for x in args.copies_memory.split(",") if x}
+        if args.copies_json:  # measured earlier by --copies-once runs (one JSON per line)
+            copies = [json.loads(line) for line in Path(args.copies_json).read_text()
+                      .splitlines() if line.startswith("{")]
+        for n in (int(x) for x in args.copies.split(",") if x and not args.copies_json):
+            for mode in ("memory", "chunks") if n in baseline else ("chunks",):
+                c = copies_in_subprocess(n, mode, args.copies_limit_min * 60)
+                print(json.dumps(c), flush=True)
+                copies.append(c)
         cmd = "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:])
         print(write_section("scale", markdown(runs, copies, len(files), load), cmd.strip()))
     finally:

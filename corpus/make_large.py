@@ -122,20 +122,25 @@ def _ranked() -> list[str]:
     return sorted(index, key=index.__getitem__)
 
 
+def text_document(i: int, pages: int = 2) -> list[str]:
+    """The paragraphs of text-only document i: pool paragraphs disguised for it; a fifth of
+    the documents also carry 5 paragraphs of an earlier one as written there (planted copies).
+    Deterministic: the same i always gives the same document."""
+    title, paras = document_paragraphs(i, pages)
+    body = _disguise(paras, i)
+    rng = random.Random(SEED - i)
+    if i > 0 and rng.random() < 0.2:
+        j = rng.randrange(i)
+        source = _disguise(document_paragraphs(j, pages)[1], j)
+        for k in rng.sample(range(len(source)), min(5, len(source))):
+            body.insert(rng.randrange(len(body) + 1), source[k])
+    return title + body
+
+
 def text_documents(n: int, pages: int = 2) -> Iterator[tuple[int, list[str]]]:
-    """(doc id, paragraphs) of n distinct documents, generated on the fly (no files): pool
-    paragraphs disguised per document; a fifth of them also carry 5 paragraphs of an earlier
-    document as written there (planted copies)."""
+    """(doc id, paragraphs) of n distinct documents, generated on the fly (no files)."""
     for i in range(n):
-        title, paras = document_paragraphs(i, pages)
-        body = _disguise(paras, i)
-        rng = random.Random(SEED - i)
-        if i > 0 and rng.random() < 0.2:
-            j = rng.randrange(i)
-            source = _disguise(document_paragraphs(j, pages)[1], j)
-            for k in rng.sample(range(len(source)), min(5, len(source))):
-                body.insert(rng.randrange(len(body) + 1), source[k])
-        yield i, title + body
+        yield i, text_document(i, pages)
 
 
 def write_docx(path: Path, title: list[str], paras: list[str]) -> None:

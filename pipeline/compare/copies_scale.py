@@ -41,16 +41,54 @@ CHUNK_DOCS = 1000
 BUCKETS = 16
 
 
+class StoreParagraphs:
+    """Where the paragraphs come from: the store (read-only, by ranges of document ids). Any
+    object with the same two methods can stand for it (a benchmark generates them)."""
+
+    def __init__(self, db: str | Path) -> None:
+        self.db = str(db)
+
+    def chunk(self, doc_ids: list[int]) -> list[tuple[int, int, str]]:
+        """(paragraph id, doc id, text) of the non-heading paragraphs of these documents."""
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+        try:
+            rows = con.execute(
+                "SELECT id, doc_id, text FROM paragraphs WHERE doc_id BETWEEN ? AND ?"
+                " AND coalesce(is_heading, 0) <> 1 AND text <> '' ORDER BY doc_id, idx",
+                (min(doc_ids), max(doc_ids))).fetchall()
+        finally:
+            con.close()
+        wanted = set(doc_ids)
+        return [r for r in rows if r[1] in wanted]
+
+    def by_id(self, ids: list[int]) -> pd.DataFrame:
+        """doc_id, idx, is_heading, text of these paragraphs."""
+        rows: list[tuple[Any, ...]] = []
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+        try:
+            for i in range(0, len(ids), 900):  # SQLite's limit on parameters
+                part = ids[i:i + 900]
+                rows.extend(con.execute(
+                    "SELECT doc_id, idx, is_heading, text FROM paragraphs WHERE id IN "  # noqa: S608
+                    f"({','.join('?' * len(part))})", part).fetchall())
+        finally:
+            con.close()
+        frame = pd.DataFrame(rows, columns=["doc_id", "idx", "is_heading", "text"])
+        return frame.sort_values(["doc_id", "idx"]).reset_index(drop=True)
+
+
 def copies_out_of_core(
-    db: str | Path, documents: pd.DataFrame, params: CopyParams | None = None,
+    db: str | Path | Any, documents: pd.DataFrame, params: CopyParams | None = None,
     engine: str = "serial", workers: int = 2, scheduler: str | None = None,
     chunk_docs: int = CHUNK_DOCS, buckets: int = BUCKETS, client: Any = None,
 ) -> pd.DataFrame:
     """The copies table (`copies.COLUMNS`) of the store `db`; `documents`: its documents frame
-    (doc_id, source, unit, term, ...), as `Corpus.documents` gives it. `client`: a connected
+    (doc_id, source, unit, term, ...), as `Corpus.documents` gives it; `db` may also be a
+    paragraph source with `chunk` and `by_id` (see `StoreParagraphs`). `client`: a connected
     Dask client to use (engine "dask"; default: connect to `scheduler` or start a
     LocalCluster of `workers`)."""
     p = params or CopyParams()
+    source = StoreParagraphs(db) if isinstance(db, (str, Path)) else db
     docs = label_documents(documents)
     unit_codes = docs["unit_key"].astype("category").cat.codes.to_numpy()
     doc_ids = docs["doc_id"].to_numpy(dtype=np.int64)
@@ -62,7 +100,7 @@ def copies_out_of_core(
     work = Path(tempfile.mkdtemp(prefix="daihoi_copies_"))
     try:
         run = _runner(engine, workers, scheduler, client)
-        run(_shingle_chunk, [(str(db), c, {d: unit_of_doc[d] for d in c}, p, str(work),
+        run(_shingle_chunk, [(source, c, {d: unit_of_doc[d] for d in c}, p, str(work),
                               buckets, n) for n, c in enumerate(chunks)])
         found = run(_bucket, [(str(work), b, limit_units, p.max_docs) for b in range(buckets)])
     finally:
@@ -70,7 +108,7 @@ def copies_out_of_core(
     generic = np.sort(np.concatenate([g for g, _ in found] or [np.zeros(0, np.uint64)]))
     pairs = np.concatenate([c for _, c in found] or [np.zeros((0, 2), np.int64)])
     involved = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, np.int64)
-    paragraphs = _paragraphs_by_id(db, involved.tolist())
+    paragraphs = source.by_id(involved.tolist())
     return detect_copies(paragraphs, documents, p, generic_hashes=generic)
 
 
@@ -102,19 +140,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _shingle_chunk(
-    db: str, doc_ids: list[int], unit_of_doc: dict[int, int], p: CopyParams, work: str,
+    source: Any, doc_ids: list[int], unit_of_doc: dict[int, int], p: CopyParams, work: str,
     buckets: int, number: int,
 ) -> int:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = con.execute(
-            "SELECT id, doc_id, text FROM paragraphs WHERE doc_id BETWEEN ? AND ?"
-            " AND coalesce(is_heading, 0) <> 1 AND text <> '' ORDER BY doc_id, idx",
-            (min(doc_ids), max(doc_ids))).fetchall()
-    finally:
-        con.close()
-    wanted = set(doc_ids)
-    rows = [r for r in rows if r[1] in wanted]
+    rows = source.chunk(doc_ids)
     if not rows:
         return 0
     block = np.asarray([r[0] for r in rows], dtype=np.int64)
@@ -173,19 +202,3 @@ def _bucket(work: str, b: int, limit_units: float, max_docs: int
     pairs = candidate_pairs(fp_h, local, doc_of_local)
     found = np.asarray([(blocks[a], blocks[c]) for a, c in pairs], dtype=np.int64)
     return generic.astype(np.uint64), found.reshape(-1, 2)
-
-
-def _paragraphs_by_id(db: str | Path, block_ids: list[int]) -> pd.DataFrame:
-    columns = ["doc_id", "idx", "is_heading", "text"]
-    rows: list[tuple[Any, ...]] = []
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        for i in range(0, len(block_ids), 900):  # SQLite's limit on parameters
-            part = block_ids[i:i + 900]
-            rows.extend(con.execute(
-                f"SELECT doc_id, idx, is_heading, text FROM paragraphs WHERE id IN "  # noqa: S608
-                f"({','.join('?' * len(part))}) ORDER BY doc_id, idx", part).fetchall())
-    finally:
-        con.close()
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["doc_id", "idx"]).reset_index(drop=True)
