@@ -24,7 +24,14 @@ from pipeline import __version__
 from pipeline.i18n import message
 from pipeline.model import Report
 from pipeline.store.folding import exact, fold
-from pipeline.store.identity import Identity, format_rank, identity, same_text, threshold
+from pipeline.store.identity import (
+    Identity,
+    document_parts,
+    format_rank,
+    identity,
+    same_text,
+    threshold,
+)
 from pipeline.store.rows import (
     SectionLocator,
     analysis_of_record,
@@ -290,7 +297,11 @@ class Store:
             "SELECT id, source, sha256, format, size, pages, sidecar_sha256, analyzed_at,"
             " daihoi_version, text FROM documents ORDER BY id").fetchall()
         for doc_id, source, sha, fmt, size, pages, sidecar, at, version, text in rows:
-            ident = identity(text)
+            ident = identity([*text.split("\n\n"),
+                              *(t for t, in c.execute("SELECT text FROM table_cells WHERE"
+                                                      " doc_id = ?", (doc_id,))),
+                              *(t for t, in c.execute("SELECT text FROM footnotes WHERE"
+                                                      " doc_id = ?", (doc_id,)))])
             keep = self._find_document(c, ident, self._meta_of(c, doc_id))
             path = file_path(source)
             taken = c.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone()
@@ -371,7 +382,7 @@ class Store:
         doc = report.document
         analysis = analysis_of_report(report)
         values = meta_values(analysis["meta"])
-        ident = identity(doc.text)
+        ident = identity(document_parts(doc))
         path = file_path(doc.source)
         with self._transaction() as c:
             c.execute("DELETE FROM ingest_errors WHERE source = ?", (doc.source,))

@@ -2,9 +2,10 @@
 a relative and an absolute path, or copied to another folder, is one document with several
 files.
 
-The text is compared in its matching form (`pipeline.store.folding.fold`: lower case, no marks,
-đ -> d, words only), so a PDF that lost a running header or a TXT with other line breaks still
-matches. Two checks, cheap first:
+The text — paragraphs, table cells and footnotes, in any order — is compared in its matching
+form (`pipeline.store.folding.fold`: lower case, no marks, đ -> d, words only, converters'
+footnote markers dropped), so a PDF that lost a running header, or a TXT with its tables and
+footnotes inline, still matches. Two checks, cheap first:
 
 - `key`: SHA-256 of the matching form's words — equal keys, same document;
 - `sketch`: the `SKETCH_SIZE` smallest 64-bit hashes of the text's 5-word shingles (a bottom-k
@@ -21,9 +22,11 @@ final version that changed a few sentences is already below that (`threshold`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.model import PARAGRAPH_SEPARATOR, Document
 from pipeline.store.folding import WORD_RE, fold
 
 SKETCH_SIZE = 64
@@ -50,17 +53,39 @@ def _hash64(text: str) -> int:
                           "big", signed=True)
 
 
+# Footnote markers left in the text by converters ("văn bản[footnoteRef:1] về", "[^1]"): the
+# DOCX holds the same footnote apart, so the marker is no part of the text.
+_FOOTNOTE_MARK = re.compile(r"\[(?:footnoteRef:|\^)\d+\]")
+
+
 def matching_words(text: str) -> list[str]:
-    return WORD_RE.findall(fold(text))
+    return WORD_RE.findall(fold(_FOOTNOTE_MARK.sub(" ", text)))
 
 
-def identity(text: str) -> Identity:
-    words = matching_words(text)
-    key = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-    if len(words) < SHINGLE:
-        shingles = {" ".join(words)} if words else set()
-    else:
-        shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+def document_parts(doc: Document) -> list[str]:
+    """What a document says, in pieces whose order does not matter: its paragraphs, each table
+    cell and each footnote (a TXT copy holds its tables and footnotes inline, a DOCX apart)."""
+    return [*doc.text.split(PARAGRAPH_SEPARATOR),
+            *(cell for table in doc.tables for row in table.rows for cell in row),
+            *(note.text for note in doc.footnotes)]
+
+
+def identity(parts: Iterable[str] | str) -> Identity:
+    """The identity of a text given as pieces (paragraphs, cells, footnotes). Shingles stay
+    inside one piece, so where a table or a footnote sits does not change them."""
+    pieces = [parts] if isinstance(parts, str) else list(parts)
+    words_of = [matching_words(p) for p in pieces]
+    words = [w for ws in words_of for w in ws]
+    # The key does not depend on the order of the pieces either.
+    key = hashlib.sha256("\n".join(sorted(" ".join(ws) for ws in words_of if ws))
+                         .encode("utf-8")).hexdigest()
+    shingles: set[str] = set()
+    for ws in words_of:
+        if len(ws) < SHINGLE:
+            if ws:
+                shingles.add(" ".join(ws))
+        else:
+            shingles.update(" ".join(ws[i:i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1))
     sketch = tuple(sorted({_hash64(s) for s in shingles})[:SKETCH_SIZE])
     return Identity(key, len(words), sketch)
 
