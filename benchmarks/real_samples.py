@@ -135,7 +135,13 @@ def _score_doc(name: str, path: Path, doc: dict[str, Any], totals: list[dict[str
         start = -1
         if span:
             k = (line, surface)
-            start = folded.find(fold(surface), cursor.get(k, span[0]), span[1])
+            start = cursor.get(k, span[0])
+            while True:  # "0,1%" is not the end of "80,1%"
+                start = folded.find(fold(surface), start, span[1])
+                if start <= 0 or not (folded[start - 1].isdigit() or
+                                      surface[0].isdigit() and folded[start - 1] in ".,"):
+                    break
+                start += 1
             if start >= 0:
                 cursor[k] = start + 1
         end = start + len(surface)

@@ -224,11 +224,25 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
             break
         parts.append(i)
         pos = i.end
+    if any(not _same_kind(total, p) for p in parts):
+        return None  # "248 đảng bộ cơ sở (14 đảng bộ bộ phận và 2.370 chi bộ trực thuộc)"
     if len(parts) < 2 and not (len(parts) == 1 and not complete):
         return None
     if len(parts) == 1:
         return (False, parts)  # "trong đó 15.264 ha": one part, never a whole
     return complete, parts
+
+
+def _same_kind(total: Indicator, part: Indicator) -> bool:
+    """A part with its own noun names the same thing as the total ("215 cửa hàng" - "135 cửa
+    hàng"), or one of the kinds the total is made of (`partitions`); a bare part ("314")
+    takes the total's noun."""
+    if not part.unit_text or not total.unit_text:
+        return True
+    head = fold(total.unit_text).split()[:2]
+    if fold(part.unit_text).split()[:2] == head:
+        return True
+    return _known_partition(total, [part], cover=False)
 
 
 def _text_tolerance(total: Indicator, parts: list[Indicator]) -> float:
@@ -251,21 +265,21 @@ def parse_number_or_one(ind: Indicator) -> float:
     return value if value else 1.0
 
 
-def _known_partition(total: Indicator, parts: list[Indicator]) -> bool:
+def _known_partition(total: Indicator, parts: list[Indicator], cover: bool = True) -> bool:
     """Whether the parts named after "trong đó" are all the kinds the whole has (data:
     indicator_lexicon.yaml `partitions`): "tổ chức cơ sở đảng" = đảng bộ cơ sở + chi bộ cơ
     sở; "ủy viên" = chính thức + dự khuyết; members = full + reserve."""
     keys = {p.key for p in parts}
     if total.key == "members_total" and any(keys == {a, b} for a, b in _PARTITIONS):
         return True
-    whole = fold(f"{total.unit_text or ''} {total.subject or ''}")
-    named = [fold(f"{p.unit_text or ''} {p.subject or ''}") for p in parts]
+    whole = fold(total.unit_text or total.subject or "")
+    named = [fold(p.unit_text or p.subject or "") for p in parts]
     for rule in _partition_rules():
         if not rule["whole"].search(whole):
             continue
         covered = {k for k, pat in enumerate(rule["parts"]) for name in named if pat.search(name)}
         each = all(any(pat.search(name) for pat in rule["parts"]) for name in named)
-        if each and covered == set(range(len(rule["parts"]))):
+        if each and (not cover or covered == set(range(len(rule["parts"])))):
             return True
     return False
 

@@ -88,8 +88,11 @@ def _merged(province: str) -> str:
     return merged_into(province) or province
 
 
-def province_for(texts: list[str]) -> GazetteerHit | None:
-    """The one province every administrative name in `texts` can be in, else None."""
+def province_for(texts: list[str], min_places: int = 1, strict: bool = False
+                 ) -> GazetteerHit | None:
+    """The one province every administrative name in `texts` can be in, else None; None too
+    when fewer than `min_places` names are found, and, when `strict`, when any name cannot be
+    in that province."""
     index = _index()
     if not index:
         return None
@@ -98,6 +101,8 @@ def province_for(texts: list[str]) -> GazetteerHit | None:
     for text in texts:
         folded = fold(text)
         for m in _PLACE.finditer(folded):
+            if not text[m.start("name")].isupper():
+                continue  # "xã hội" (society), "huyện nào": a proper name is capitalised
             words = m.group("name").split()
             # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
             for n in range(len(words), 0, -1):
@@ -105,6 +110,8 @@ def province_for(texts: list[str]) -> GazetteerHit | None:
                 if key in index:
                     hits.append((text[m.start():m.start() + len(key)], index[key]))
                     break
+    if len(hits) < min_places:
+        return None
     # Provinces named outright ("tỉnh Lâm Đồng", "Thành ủy Hà Nội") narrow the choice first.
     for text in texts:
         for name in provinces_named(text):
@@ -120,6 +127,8 @@ def province_for(texts: list[str]) -> GazetteerHit | None:
     if not hits or not common or len(common) != 1:
         return None
     target = next(iter(common))
+    if strict and any(target not in {_merged(p) for _e, p in options} for _pl, options in hits):
+        return None  # the names point to several provinces: an article about a region
     # Report the province of the era the names belong to: the most specific name's.
     place, options = min((h for h in hits if any(_merged(p) == target for _e, p in h[1])),
                          key=lambda h: len(h[1]))

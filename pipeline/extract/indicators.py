@@ -76,6 +76,12 @@ _PERIOD_AFTER = re.compile(
     r"(?:nam|giai doan|thoi ky|nhiem ky)\s*"
     r"(?P<a>(?:19|20)\d\d)(?![\d/])(?:\s*[-–]\s*(?P<b>(?:19|20)\d\d))?")
 _COMPARED = re.compile(r"(?:so voi|so cung ky|gap|bang)(?: cung ky)?(?: cuoi)?\s*$")
+# "± 0,5%", "nhỏ hơn 500.000 đồng", "lớn hơn hoặc bằng 45 m2": a tolerance or a comparison.
+_TOLERANCE = re.compile(r"(?:±|\+/-|nhỏ hơn|lớn hơn|bé hơn|cao hơn|thấp hơn)(?:\s+hoặc bằng)?"
+                        r"(?:\s+(?:là|mức))?\s*$")
+# The comparison words of a condition ("dưới 30% ... thì", "từ 30% đến dưới 50% ... thì").
+_COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
+_GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: them)?\s*$")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
 _NOT_PLANNED = ("news", "commentary", "other")
 # "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
@@ -277,7 +283,9 @@ class _Paragraph:
         """"không quá 4 người", "(có) từ 300 đảng viên trở lên": a threshold or a condition,
         not something counted (data/indicator_lexicon.yaml `conditions`)."""
         before = self.text[max(self.start, c.start - 20):c.start].lower()
-        if self.lex.condition_before.search(before):
+        if self.lex.condition_before.search(before) or _TOLERANCE.search(before):
+            return True
+        if self._conditional_clause(c, before):
             return True
         if self.lex.condition_caps.search(before):
             return not (self._in_plan(c.start) or self.ctx.plan_document)
@@ -287,6 +295,20 @@ class _Paragraph:
                 self.folded[self._sentence_start(c.start):c.start]):
             return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
         return bool(self.lex.condition_after.match(self.text.lower(), c.unit_end))
+
+    def _conditional_clause(self, c: _Candidate, before: str) -> bool:
+        """"nếu xã cách xa trên 10 km thì ...", "Thiệt hại dưới 30% sản lượng thì được giảm
+        50%": a number in the condition of a rule (before its "thì"), not a result."""
+        end_m = _CLAUSE_END.search(self.text, c.unit_end, self.end)
+        rest = self.text[c.unit_end:end_m.start() if end_m else self.end].lower()
+        then = re.search(r"(?<!\w)thì(?!\w)", rest)
+        if then is None or re.search(r"[,;:]", rest[:then.start()]) and not re.search(
+                r"\bnếu\b", self.text[self._sentence_start(c.start):c.start].lower()):
+            return False
+        sentence = self.text[self._sentence_start(c.start):c.start].lower()
+        if re.search(r"(?<!\w)nếu(?!\w)", sentence) and "thì" not in sentence:
+            return True
+        return bool(_COMPARATIVE.search(before))
 
     def _in_plan(self, pos: int) -> bool:
         section = self.ctx.section_at(self.offset + pos)
@@ -310,7 +332,8 @@ class _Paragraph:
         if self._blocked(start, end):
             return None
         prev = self.text[start - 1] if start > 0 else " "
-        glued = re.search(r"(?<!\w)(?:và|là|có|đạt|với|còn)$", self.text[max(0, start - 4):start])
+        glued = re.search(r"(?<!\w)(?:và|là|có|đạt|với|còn|khoảng|gần|hơn|trên|tăng|giảm)$",
+                          self.text[max(0, start - 8):start])
         if (prev.isalpha() and not m.group("pct") and not glued  # "Covid19" is a name
                 or prev in "/-–" and _YEAR.fullmatch(m.group("a"))):
             return None  # "Covid-19" is caught below; "QĐ/2024", "abc123" are not quantities
@@ -403,11 +426,18 @@ class _Paragraph:
         sentence_start = self._sentence_start(c.start)
         before = self.folded[sentence_start:c.start]
         raw_before = self.text[sentence_start:c.start].lower()
-        kind = self.kind or self._kind(section, before, raw_before)
+        kind = self.kind or self._kind(section, before, raw_before, c)
         subject = self._subject(c, tokens)
         # What the number counts decides which keys may apply: its noun, else its subject.
         # Only a number with its own noun is held to it; "14,6% hoàn thành xuất sắc" is not.
         counted = (fold(f"{c.unit_text} {subject}") if c.noun_class and c.unit_text else None)
+        if c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
+            # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations;
+            # "123/128 chi bộ": a ratio of cells.
+            counted = self.folded[c.unit_end:c.unit_end + 40]
+        if c.unit == "%" and _GROWTH.search(self.folded, max(self.start, c.start - 12),
+                                            c.start):
+            counted = "#growth"  # "tăng 1,2% so với nhiệm kỳ trước": a change, no key's subject
         part = self._is_part(c, earlier, sentence_start)
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part)
         return Indicator(
@@ -445,11 +475,22 @@ class _Paragraph:
             start = m.end()
         return start
 
-    def _kind(self, section: str | None, before: str, raw_before: str) -> str:
+    def _baseline(self, c: _Candidate) -> bool:
+        """"từ 7 triệu năm 2005 lên 14 triệu vào năm 2010": the value a plan starts from is
+        what was reached, not a target."""
+        if not re.search(r"(?<!\w)từ\s*$", self.text[max(self.start, c.start - 6):c.start]
+                         .lower()):
+            return False
+        return bool(re.match(r"[^.;]{0,30}?(?<!\w)(?:lên|xuống|tới)(?!\w)",
+                             self.text[c.unit_end:c.unit_end + 40].lower()))
+
+    def _kind(self, section: str | None, before: str, raw_before: str,
+              c: _Candidate | None = None) -> str:
         """target under the plan part (or in a plan document) unless the sentence reports a
         result ("đã", "đạt được"); elsewhere target after a target cue ("phấn đấu", "mục
         tiêu", "đến năm 2030" when that year is still ahead)."""
-        result = bool(self.lex.result_cues.search(raw_before))
+        result = bool(self.lex.result_cues.search(raw_before)) or (
+            c is not None and self._baseline(c))
         before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
         in_plan = bool(section and section.startswith("plan")
                        and self.ctx.doc_type not in _NOT_PLANNED)
@@ -457,6 +498,9 @@ class _Paragraph:
             return "actual" if result else "target"
         for m in self.lex.target_cues.finditer(before):
             year = m.groupdict().get("year")
+            if year is not None and re.search(r"tu (?:nam )?(?:19|20)\d\d\s*$",
+                                              before[:m.start()]):
+                continue  # "từ năm 2000 đến năm 2006": a span of past years
             if year is not None:
                 # "Đến năm 2008, toàn tỉnh có 473 ..." reports; "đến năm 2030 đạt 95%" plans.
                 if self.ctx.year is not None:

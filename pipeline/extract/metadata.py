@@ -397,6 +397,11 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         province, n = counts.most_common(1)[0]
         if n >= 2:
             return province, f"body names tỉnh/thành phố {province} {n} times"
+    # The body's districts and communes, when at least three mentions agree on one province
+    # ("huyện Hàm Thuận Nam, huyện Phú Quý, huyện Tánh Linh").
+    hit = province_for([text[:20000]], min_places=3, strict=True)
+    if hit is not None:
+        return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
     return None, ""
 
 

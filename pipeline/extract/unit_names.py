@@ -29,6 +29,9 @@ _STOP = {
     "phu", "trach", "tiep", "noi", "chung", "rieng", "nay", "do", "vua", "qua", "se",
     "bao", "gom", "chiem", "tong", "so", "mot", "hai", "ba", "bon", "nhu", "neu", "khi",
     "nen", "thi", "ma", "vi", "boi", "o", "ra", "vao", "len", "xuong", "doi", "tuong", "cap",
+    # adverbs and verbs that follow a name in news prose ("Đảng bộ huyện Chư Sê rất quan tâm")
+    "rat", "xem", "biet", "deu", "van", "con", "lai", "moi", "nhan", "tang", "giam", "phat",
+    "can", "phai", "hop", "quyet", "chu", "luu", "dong", "tich", "cuc",
 }
 _ADMIN_WORDS = {"tinh", "huyen", "xa", "phuong", "quan", "thanh", "thi"}
 _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
