@@ -42,7 +42,7 @@ def register(sub: Any, parents: Parents, lang: str) -> None:
 
     p = sub.add_parser("run", parents=[parents.reading], help=message("cli.run.help", lang),
                        description=message("cli.run.help", lang))
-    p.add_argument("dir", nargs="?", default="corpus", metavar="DIR",
+    p.add_argument("paths", nargs="*", default=["corpus"], metavar="DIR|FILE",
                    help=message("cli.opt.run.dir", lang))
     p.add_argument("--db", type=Path, default=DEFAULT_DB, help=message("cli.opt.run.db", lang))
     p.add_argument("--jobs", "-j", type=int, default=None,
@@ -60,8 +60,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return cmd_run(Path(args.dir), args.db, args.lang, limits_from_args(args), args.jobs,
-                   args.force, overrides_from_args(args), engine_options(args))
+    return cmd_run([Path(p) for p in args.paths], args.db, args.lang, limits_from_args(args),
+                   args.jobs, args.force, overrides_from_args(args), engine_options(args))
 
 
 def cmd_analyze(
@@ -146,7 +146,7 @@ def _running_summary(lines: list[str], lang: str) -> str:
 
 
 def cmd_run(
-    folder: Path, db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
+    folder: Path | list[Path], db: Path, lang: str, limits: Limits, jobs: int | None, force: bool,
     overrides: dict[str, Any] | None = None, options: EngineOptions | None = None,
 ) -> int:
     from pipeline.batch import EngineOptions, discover
@@ -156,13 +156,21 @@ def cmd_run(
 
     err = console(stderr=True)
     out = console()  # long paths stay on one line, copy-paste friendly
-    if not folder.is_dir():
-        err.print(shown(message("cli.run.not_a_dir", lang, path=folder)))
+    targets = [folder] if isinstance(folder, Path) else list(folder)
+    missing = [t for t in targets if not t.exists()]
+    for target in missing:
+        err.print(shown(message("cli.not_found", lang, path=target)))
+    if missing:
         return 2
     options = options or EngineOptions()
     skipped: list[tuple[Path, str]] = []
-    files = discover(folder, exclude=[db], follow_symlinks=options.follow_symlinks,
-                     skipped=skipped)
+    files: list[Path] = []
+    for target in targets:  # folders walked, files taken as named, each file once
+        found = discover(target, exclude=[db], follow_symlinks=options.follow_symlinks,
+                         skipped=skipped) if target.is_dir() else [target]
+        files.extend(f for f in found if f not in files)
+    # Table rows are named relative to the one folder given (printed below the table).
+    folder = targets[0] if len(targets) == 1 and targets[0].is_dir() else Path(".")
     for link, target in skipped:
         err.print(shown(message("engine.symlink_skipped", lang, path=link, target=target)))
     if not files:
@@ -248,7 +256,8 @@ def _report_run(
         for r in errors:
             err.print(f"  [red]✗[/red] {shown(r.source)}: {shown(r.error.message(lang))}")
     out.print(shown(message("cli.run.stored", lang, path=db.resolve(),
-                            documents=counts["documents"], blocks=counts["blocks"],
+                            documents=counts["documents"],
+                            files=counts.get("files", counts["documents"]), blocks=counts["blocks"],
                             tables=counts["doc_tables"], footnotes=counts["footnotes"])))
 
 
