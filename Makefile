@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= corpus/daihoi.db
 
-.PHONY: run test lint bench corpus system-deps test-deps clean
+.PHONY: run test lint bench corpus notebook system-deps test-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: $(STAMP)
 
 bench: $(STAMP) test-deps
 	$(BIN)/python benchmarks/run.py
+
+# Run the researcher notebook on the store of `make run` (or DAIHOI_DB=...); the executed copy
+# is notebooks/corpus_tour.executed.ipynb (not committed).
+# `make test` runs it too (tests/test_notebook.py), on the corpus store and on another store.
+notebook: $(STAMP)
+	DAIHOI_DB=$${DAIHOI_DB:-$(abspath $(DB))} $(BIN)/jupyter execute --output=corpus_tour.executed notebooks/corpus_tour.ipynb
 
 # Regenerate the DOCX/PDF corpus from the seed texts (the generated files are committed).
 corpus: $(STAMP) system-deps
