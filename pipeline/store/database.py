@@ -250,13 +250,14 @@ class Store:
         self.conn.isolation_level = None
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            # The whole new schema first, then the rows each step needs filled in.
             for version in range(start, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[version]):
                     self.conn.execute(statement)
-                if version == 1:
-                    self._backfill_v2()
-                if version == 2:
-                    self._backfill_v3()
+            backfills = {1: self._backfill_v2, 2: self._backfill_v3, 3: self._backfill_v4}
+            for version in range(start, SCHEMA_VERSION):
+                if version in backfills:
+                    backfills[version]()
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             now = _now()
             self.conn.executemany(
@@ -296,12 +297,8 @@ class Store:
         rows = c.execute(
             "SELECT id, source, sha256, format, size, pages, sidecar_sha256, analyzed_at,"
             " daihoi_version, text FROM documents ORDER BY id").fetchall()
-        for doc_id, source, sha, fmt, size, pages, sidecar, at, version, text in rows:
-            ident = identity([*text.split("\n\n"),
-                              *(t for t, in c.execute("SELECT text FROM table_cells WHERE"
-                                                      " doc_id = ?", (doc_id,))),
-                              *(t for t, in c.execute("SELECT text FROM footnotes WHERE"
-                                                      " doc_id = ?", (doc_id,)))])
+        for doc_id, source, sha, fmt, size, pages, sidecar, at, version, _text in rows:
+            ident = self._stored_identity(c, doc_id)
             keep = self._find_document(c, ident, self._meta_of(c, doc_id))
             path = file_path(source)
             taken = c.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone()
@@ -319,6 +316,23 @@ class Store:
                      int(keep is None), at, version))
             if keep is not None:
                 self._delete_document(c, doc_id)
+
+    def _backfill_v4(self) -> None:
+        """The matching-form word count of each stored document."""
+        c = self.conn
+        for (doc_id,) in c.execute("SELECT id FROM documents").fetchall():
+            c.execute("UPDATE documents SET content_words = ? WHERE id = ?",
+                      (self._stored_identity(c, doc_id).n_words, doc_id))
+
+    @staticmethod
+    def _stored_identity(c: sqlite3.Connection, doc_id: int) -> Identity:
+        """The identity of a stored document, from its text, cells and footnotes."""
+        text = c.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        return identity([*text.split("\n\n"),
+                         *(t for t, in c.execute("SELECT text FROM table_cells WHERE doc_id = ?",
+                                                 (doc_id,))),
+                         *(t for t, in c.execute("SELECT text FROM footnotes WHERE doc_id = ?",
+                                                 (doc_id,)))])
 
     # -- identity ------------------------------------------------------------------------
 
@@ -341,15 +355,14 @@ class Store:
                 " HAVING count(*) >= ? ORDER BY count(*) DESC, doc_id",
                 (*ident.sketch, max(1, len(ident.sketch) // 2)))]
         for doc_id in dict.fromkeys(found):
-            row = c.execute("SELECT content_key, n_words FROM documents WHERE id = ?",
+            row = c.execute("SELECT content_key, content_words FROM documents WHERE id = ?",
                             (doc_id,)).fetchone()
             needed = threshold(meta, Store._meta_of(c, doc_id))
             if row is None or needed is None:
                 continue
             sketch = [r[0] for r in c.execute(
                 "SELECT hash FROM doc_sketch WHERE doc_id = ? ORDER BY hash", (doc_id,))]
-            n_words = len(str(c.execute("SELECT text FROM documents WHERE id = ?", (doc_id,))
-                              .fetchone()[0]).split()) if row[1] is None else row[1]
+            n_words = Store._stored_identity(c, doc_id).n_words if row[1] is None else row[1]
             if same_text(ident, row[0] or "", int(n_words or 0), sketch, needed):
                 return int(doc_id)
         return None
@@ -425,14 +438,16 @@ class Store:
         doc = report.document
         columns = ("source", "sha256", "format", "pages", "size", "text", "n_blocks",
                    "n_tables", "n_footnotes", "properties", "record", "analyzed_at",
-                   "daihoi_version", "n_words", "sidecar_sha256", "content_key", *values)
+                   "daihoi_version", "n_words", "sidecar_sha256", "content_key",
+                   "content_words", *values)
         text = doc.text
         row = (
             doc.source, doc.sha256, doc.format, doc.pages, doc.size, text,
             len(doc.blocks), len(doc.tables), len(doc.footnotes),
             json.dumps(doc.properties, ensure_ascii=False),
             json.dumps(record, ensure_ascii=False), _now(), __version__,
-            len(text.split()), _sidecar_sha256(doc.source), ident.key, *values.values(),
+            len(text.split()), _sidecar_sha256(doc.source), ident.key, ident.n_words,
+            *values.values(),
         )
         if doc_id is None:
             # Another document may still carry this source (its other files keep it alive).

@@ -9,7 +9,7 @@ The full layout is described in pipeline/store/README.md.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Columns of `documents` filled from `report.meta` (the JSON record's "meta").
 META_COLUMNS = ("unit", "unit_level", "parent", "province", "term", "year", "date", "doc_type",
@@ -256,5 +256,11 @@ CREATE TABLE doc_sketch (
 CREATE INDEX doc_sketch_doc ON doc_sketch(doc_id);
 """
 
+# Version 4: the number of words of a document's matching form (paragraphs, cells, footnotes),
+# what identity compares lengths with; null for rows of version 3 (computed when needed).
+V3_TO_V4 = """
+ALTER TABLE documents ADD COLUMN content_words INTEGER;
+"""
+
 # Each entry takes the store from version i to i + 1.
-MIGRATIONS: dict[int, str] = {0: V1, 1: V1_TO_V2, 2: V2_TO_V3}
+MIGRATIONS: dict[int, str] = {0: V1, 1: V1_TO_V2, 2: V2_TO_V3, 3: V3_TO_V4}
