@@ -74,8 +74,11 @@ def find_gutters(rows: list[list[Glyph]], page_width: float) -> list[tuple[float
         return []
     sizes = [_row_size(r) for r in body]
     size = median(sizes)
-    lo = min(g.x0 for r in body for g in (r[0], r[-1]))
-    hi = max(g.x1 for r in body for g in (r[0], r[-1]))
+    if not 0 < page_width < 20_000:
+        return []  # a damaged page box: no geometry to trust
+    # Within the page: a damaged file can put a glyph at x = 1e30.
+    lo = max(0.0, min(g.x0 for r in body for g in (r[0], r[-1])))
+    hi = min(page_width, max(g.x1 for r in body for g in (r[0], r[-1])))
     # Quick exit for a one-column page: many rows run unbroken over every place a gutter
     # could be.
     inner0, inner1 = lo + _MIN_WIDTH_SHARE * page_width, hi - _MIN_WIDTH_SHARE * page_width
@@ -94,8 +97,8 @@ def find_gutters(rows: list[list[Glyph]], page_width: float) -> list[tuple[float
     delta = [0] * (width + 2)
     for stretch in spans:
         for a, b in stretch:
-            delta[max(0, int(a - lo))] += 1
-            delta[min(width, int(b - lo) + 1)] -= 1
+            delta[min(width, max(0, int(a - lo)))] += 1
+            delta[min(width, max(0, int(b - lo) + 1))] -= 1
     cover = []
     running = 0
     for d in delta[:width]:
@@ -104,12 +107,14 @@ def find_gutters(rows: list[list[Glyph]], page_width: float) -> list[tuple[float
     limit = _MAX_CROSSING * len(body)
     gutters: list[tuple[float, float]] = []
     x = 0
-    while x < width:
+    at_edge = False
+    while x < width and not at_edge:
         if cover[x] <= limit:
             start = x
             while x < width and cover[x] <= limit:
                 x += 1
-            if x >= width:
+            at_edge = x >= width
+            if at_edge:
                 # Free up to the right edge: a last column holding a few lines only (a
                 # balanced last page) is sparse, not empty; its gutter is the emptiest part.
                 floor = min(cover[start:x])
