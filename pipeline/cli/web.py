@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from rich.markup import escape
-
 from pipeline.cli.common import Parents, add_db_option, reports_store_errors, say
 from pipeline.i18n import message
 
@@ -107,18 +105,18 @@ def user_add(args: argparse.Namespace) -> int:
         try:
             user = add_user(store.conn, args.name, args.role, args.unit, hash_password(password))
         except ValueError as exc:
-            say(f"cli.user.{exc}", args.lang, stderr=True, name=escape(args.name))
+            say(f"cli.user.{exc}", args.lang, stderr=True, name=args.name)
             return 2
-    say("cli.user.added", args.lang, name=escape(user.name), role=user.role,
-        unit=escape(user.unit or "-"))
+    say("cli.user.added", args.lang, name=user.name, role=user.role,
+        unit=user.unit or "-")
     return 0
 
 
 @reports_store_errors
 def user_list(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
+    from pipeline.cli.common import console, shown
     from pipeline.store.web_tables import list_users
 
     with _users_conn(args.db) as store:
@@ -128,8 +126,8 @@ def user_list(args: argparse.Namespace) -> int:
         table.add_column(message(f"cli.user.col.{key}", args.lang))
     for u in users:
         state = message("cli.user.disabled" if u.disabled else "cli.user.active", args.lang)
-        table.add_row(escape(u.name), u.role, escape(u.unit or ""), state)
-    Console(soft_wrap=True).print(table)
+        table.add_row(shown(u.name), u.role, shown(u.unit or ""), state)
+    console().print(table)
     return 0
 
 
@@ -140,7 +138,7 @@ def user_disable(args: argparse.Namespace) -> int:
     with _users_conn(args.db) as store:
         found = disable_user(store.conn, args.name)
     if not found:
-        say("cli.user.no_such_user", args.lang, stderr=True, name=escape(args.name))
+        say("cli.user.no_such_user", args.lang, stderr=True, name=args.name)
         return 1
-    say("cli.user.disabled_done", args.lang, name=escape(args.name))
+    say("cli.user.disabled_done", args.lang, name=args.name)
     return 0
