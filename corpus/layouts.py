@@ -63,6 +63,7 @@ class Layout:
     table: bool = False
     scan_dpi: int | None = None  # an image-only copy at this resolution
     skew: float = 0.0  # degrees the scanned page is turned
+    toc: bool = False  # a table of contents (dot leaders, page numbers) before the text
 
 
 LAYOUTS: list[Layout] = [
@@ -75,6 +76,7 @@ LAYOUTS: list[Layout] = [
     Layout("sans_3col", columns=3, font="DejaVu Sans", size=9, justified=False, indent=False,
            space_after=4),
     Layout("serif_running_footnotes_table", running=True, footnotes=True, table=True),
+    Layout("serif_toc_running", running=True, toc=True),
     Layout("scan_300dpi", running=True, footnotes=True, table=True, scan_dpi=300),
     Layout("scan_200dpi", running=True, footnotes=True, scan_dpi=200),
     Layout("scan_300dpi_skewed", running=True, scan_dpi=300, skew=1.2),
@@ -191,6 +193,8 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
         _footnotes_part(document, FOOTNOTE_TEXTS, int(layout.size * 2) - 4)
         gold.footnotes = list(FOOTNOTE_TEXTS)
 
+    if layout.toc:
+        _table_of_contents(document, article, layout)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(12)
@@ -224,6 +228,23 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
             _footnote_ref(last, k)
     document.save(str(path))
     return gold
+
+
+def _table_of_contents(document: DocxDocument, article: list[str], layout: Layout) -> None:
+    """"MỤC LỤC" and one entry per paragraph start, dot leaders to a right-aligned page number
+    (the entries are not gold text: a reader must keep them out of the body)."""
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run("MỤC LỤC").bold = True
+    for i, text in enumerate(article[: min(8, len(article))]):
+        entry = document.add_paragraph()
+        entry.paragraph_format.tab_stops.add_tab_stop(Pt(450), WD_TAB_ALIGNMENT.RIGHT,
+                                                      WD_TAB_LEADER.DOTS)
+        words = text.split()[:7]
+        entry.add_run(f"{i + 1}. {' '.join(words)}\t{2 + i // 3}")
+    document.add_page_break()
 
 
 # --------------------------------------------------------------------------- PDF and scans

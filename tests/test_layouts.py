@@ -1,5 +1,6 @@
 """Page layouts read back verbatim: columns, sans-serif and monospace word gaps, paragraphs
-without indent. The PDFs are rendered at test time by corpus/layouts.py (LibreOffice) from text
+without indent, a table of contents kept out of the body. The PDFs are rendered at test time
+by corpus/layouts.py (LibreOffice) from text
 written here for the purpose."""
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ LAYOUTS = [
     Layout("two_columns", columns=2, column_rule=True, size=10),
     Layout("three_columns", columns=3, font="DejaVu Sans", size=8, justified=False,
            indent=False, space_after=4),
+    Layout("toc", running=True, toc=True),
 ]
 
 pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is needed")
@@ -64,7 +66,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {layout.name: folder / f"{layout.name}.pdf" for layout in LAYOUTS}
 
 
-@pytest.mark.parametrize("name", ["sans", "mono", "noindent"])
+@pytest.mark.parametrize("name", ["sans", "mono", "noindent", "toc"])
 def test_one_column_layouts_come_back_verbatim(rendered: dict[str, Path], name: str) -> None:
     assert [b.text for b in load(rendered[name]).blocks] == ARTICLE
 
@@ -79,3 +81,11 @@ def test_numbers_and_codes_are_never_split(rendered: dict[str, Path]) -> None:
     for token in ("3.828", "157.105", "10-CT/TW", "30-3-2007", "Đại hội VII", "69-QĐ/TW",
                   '"như kỳ vọng"', "5,6%"):
         assert token in text
+
+
+def test_a_table_of_contents_is_kept_out_of_the_body(rendered: dict[str, Path]) -> None:
+    doc = load(rendered["toc"])
+    entries = doc.properties["table_of_contents"]
+    assert len(entries) == 8 and entries[0]["page"] == "2"
+    assert entries[1]["title"].startswith("2. Thực hiện Chỉ thị số 10-CT/TW")
+    assert not any("MỤC LỤC" in b.text or "...." in b.text for b in doc.blocks)

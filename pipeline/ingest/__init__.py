@@ -74,6 +74,9 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     if kind == "pdf" and not any(b.text.strip() for b in doc.blocks) and not doc.tables:
         # No text layer, and OCR was not asked for or is not installed (pdf.read tried).
         raise IngestError("no_text_layer", path=shown, pages=doc.pages or 0)
+    from pipeline.ingest.toc import strip_table_of_contents
+
+    strip_table_of_contents(doc)
     normalize_document(doc)
     if not doc.text.strip() and not doc.tables:
         raise IngestError("empty", path=shown)
