@@ -94,3 +94,26 @@ def write_variant(stem: str, variant: str, path: Path) -> Path:
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     doc.save(str(path))
     return path
+
+
+def parts_merged(gold: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """The gold re-expressed by the rule "a heading printed over several lines is one heading"
+    (issue 10): a bare part heading ("PHẦN THỨ HAI", "Phần I") and the capital unnumbered lines
+    right after it ("PHƯƠNG HƯỚNG, NHIỆM VỤ ...", "NHIỆM KỲ 2025 - 2027") are one heading."""
+    from pipeline.ingest.numbering import numbering_scheme, strip_numbering, top_level_schemes
+    from pipeline.ingest.textlines import is_all_caps
+
+    top = top_level_schemes()
+    out: list[tuple[str, int | None]] = []
+    lines = 0
+    for text, level in gold:
+        # `lines`: how many lines the last heading has, when it began as a bare part heading.
+        if out and 0 < lines < 3 and numbering_scheme(text) is None and is_all_caps(text) \
+                and len(text.split()) <= 25:
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1])
+            lines += 1
+            continue
+        out.append((text, level))
+        scheme = numbering_scheme(text)
+        lines = 1 if scheme in top and len(strip_numbering(text).split()) <= 2 else 0
+    return out

@@ -12,7 +12,7 @@ from functools import cache
 from pipeline.data import load_yaml
 from pipeline.i18n import message
 from pipeline.model import Finding
-from pipeline.nlp.doctype import certain, required_sections, template_applies
+from pipeline.nlp.doctype import certain, noted, required_sections, template_applies
 from pipeline.nlp.doctype import missing_sections as missing_labels
 
 
@@ -31,6 +31,8 @@ def missing_sections(present: set[str], doc_type: str | None, confidence: float 
     if not required_sections(doc_type or ""):
         return []
     if not certain(confidence) or not template_applies(doc_type, title):
+        if not noted(doc_type):
+            return []  # a news article's or a speech's parts: nothing worth a note
         reason = "uncertain_type" if not certain(confidence) else "template_not_applicable"
         params = {"doc_type": doc_type, "confidence": confidence}
         return [Finding(

@@ -42,6 +42,7 @@ _CODE = re.compile(r"^\d+[A-Za-z]?\s*[-–/]\s*[\w/.\-–Đđ]+$")
 _DATELINE = re.compile(
     r"(?P<place>[^\d,;:()]{2,40}?)\s*,\s*(?i:ngày|ngay)\s+(?P<date>" + DATE_PATTERN + ")")
 _DATE_START = re.compile(r",\s*(?i:ngày|ngay)\s+\d")
+_PAREN_SUMMARY = re.compile(r"nhiem ky|trinh|khoa|lan thu|du thao")
 _STARS = re.compile(r"^[\s*\-–—_=.·•~]+$")
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?$")
 
@@ -134,7 +135,14 @@ def parse_form(document: Document) -> DocumentForm:
     title_at = _find_title(texts)
     head_end = title_at if title_at is not None else _letterhead_run_end(texts)
     _letterhead(texts, head_end, form)
-    if title_at is not None:
+    tail = _title_after_date(texts, form.letterhead_blocks) if title_at is None else None
+    if tail is not None:
+        # A plain-text reader joined the date line and the type name ("Hà Nội, ngày ... 2025
+        # THAM LUẬN"): the title starts inside that block.
+        title_at, first = tail
+        form.letterhead_blocks.remove(title_at)
+        _title(texts, title_at, form, first)
+    elif title_at is not None:
         _title(texts, title_at, form)
     body_from = (form.title_blocks[-1] + 1 if form.title_blocks
                  else max(form.letterhead_blocks, default=-1) + 1)
@@ -195,6 +203,9 @@ def _sentence_title(texts: list[str], i: int) -> bool:
 
 
 def _is_letterhead_line(text: str) -> bool:
+    parts = _columns(text)
+    if len(parts) > 1:
+        return all(_is_letterhead_line(p) for p in parts)
     f = _f(text)
     return (_is_motto(text) or bool(_STARS.match(text)) or _NUMBER.match(text) is not None
             or _DATELINE.search(text) is not None or f.strip("() ") == "du thao"
@@ -228,7 +239,7 @@ def _letterhead(texts: list[str], end: int, form: DocumentForm) -> None:
             continue
         if _DATE_START.search(raw) and not _DATELINE.search(raw) and i + 1 < end:
             raw = f"{raw} {_digits_joined(texts[i + 1])}"  # a date line wrapped in its column
-        parts = [p for col in re.split(r"\s{3,}|\t", raw) for p in _split_motto(col)]
+        parts = _columns(raw)
         used = False
         for part in parts:
             used |= _letterhead_part(part, orgs, form)
@@ -242,6 +253,30 @@ def _letterhead(texts: list[str], end: int, form: DocumentForm) -> None:
         form.parent = orgs[-2] if len(orgs) >= 2 else None
     elif form.letterhead_blocks and (form.motto or form.number):
         form.warnings.append("form: letterhead without a readable issuing body")
+
+
+def _columns(text: str) -> list[str]:
+    """The parts of a letterhead line: columns a text export kept on one line (3+ spaces, a
+    tab), the party's name, and organisation names a reader joined ("ĐẢNG BỘ PHƯỜNG X CHI BỘ
+    KHU PHỐ 3": a new name starts at a two-word head such as "CHI BỘ", "ĐẢNG ỦY")."""
+    out = []
+    for col in re.split(r"\s{3,}|\t", text):
+        for part in _split_motto(col):
+            out.extend(_split_names(part) if is_caps(part) else [part])
+    return [p for p in out if p]
+
+
+def _split_names(text: str) -> list[str]:
+    heads = [h for h in _vocab()["issuer_heads"] if " " in h]
+    folded = fold(text)
+    cuts = [0]
+    for m in re.finditer(r"\s+", folded):
+        rest = folded[m.end():]
+        if any(rest.startswith(h + " ") for h in heads) and m.start() > cuts[-1]:
+            before = folded[cuts[-1]:m.start()].split()
+            if len(before) >= 3:  # "ĐẢNG ỦY KHỐI" is one head, not two names
+                cuts.append(m.end())
+    return [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
 
 
 def _digits_joined(text: str) -> str:
@@ -303,12 +338,25 @@ def _letterhead_part(text: str, orgs: list[str], form: DocumentForm) -> bool:
     return False
 
 
-def _title(texts: list[str], at: int, form: DocumentForm) -> None:
+def _title_after_date(texts: list[str], blocks: list[int]) -> tuple[int, str] | None:
+    for i in blocks:
+        date = _DATELINE.search(_digits_joined(texts[i]))
+        if date is None:
+            continue
+        joined = _digits_joined(texts[i])
+        parsed = match_date(joined, date.start("date"))
+        rest = joined[parsed.end:].strip() if parsed is not None else ""
+        if rest and _type_of(rest) is not None:
+            return i, rest
+    return None
+
+
+def _title(texts: list[str], at: int, form: DocumentForm, first: str | None = None) -> None:
     vocab = _vocab()
-    entry = _type_of(texts[at]) or next(
-        e for e in vocab["_types"] if _f(texts[at]).startswith(e["words"] + " "))
+    first = " ".join((first or texts[at]).split())
+    entry = _type_of(first) or next(
+        e for e in vocab["_types"] if _f(first).startswith(e["words"] + " "))
     form.type_doc = entry["doc_type"]
-    first = " ".join(texts[at].split())
     form.type_name = first[:len(entry["words"])].strip()
     if fold(form.type_name).startswith("du thao"):
         form.draft = True
@@ -333,8 +381,16 @@ def _title(texts: list[str], at: int, form: DocumentForm) -> None:
                 or is_bullet(text) or _words(text) > 30 or text.endswith((".", ":", ";"))
                 and not text.endswith("./.")):
             break
-        if not (is_caps(text) or _starts(f, vocab["summary_starts"])):
+        if f.strip(" .:") in vocab["toc_heads"]:
+            break  # "MỤC LỤC" under the title starts the table of contents
+        if (_split_motto(text) != [text] or _NUMBER.match(text) or _DATELINE.search(text)
+                or "*" in text or text.startswith("(") and not _PAREN_SUMMARY.search(f)):
+            break  # letterhead lines set under the title, a note "(TÀI LIỆU ... NỘI BỘ)"
+        lower_start = text[:1].islower() or text[:1] in "(["
+        if not (is_caps(text) or _starts(f, vocab["summary_starts"]) and lower_start):
             break
+        if not is_caps(text) and text.endswith(","):
+            break  # a preamble sentence ("Đại hội ... họp từ ngày ..., sau khi thảo luận,")
         lines.append(text)
         form.title_blocks.append(i)
         i += 1
@@ -382,14 +438,14 @@ def _signature(texts: list[str], body_from: int, form: DocumentForm) -> None:
     if not anchors:
         return
     start = anchors[0]
-    # Everything between the first anchor and the end is form when it is short.
-    region = [i for i in range(start, n) if texts[i]]
-    if any(_words(texts[i]) > _SHORT_WORDS for i in region):
-        region = [i for i in region if i >= max(anchors) or _words(texts[i]) <= _SHORT_WORDS]
     roles: list[str] = []
     in_recipients = False
-    for i in region:
+    for i in range(start, n):
         text = " ".join(texts[i].split())
+        if not text:
+            continue
+        if not _signature_line(text, in_recipients, bool(roles)):
+            break  # an appendix ("PHỤ LỤC") or the body again: the signature block has ended
         head = _recipient_head(text)
         if head is not None:
             in_recipients = True
@@ -403,7 +459,8 @@ def _signature(texts: list[str], body_from: int, form: DocumentForm) -> None:
             form.recipient_blocks.append(i)
             form.recipients.extend(_split_recipients(text))
             continue
-        in_recipients = False
+        # `in_recipients` stays on: a PDF reader may put the right column's role line between
+        # "Nơi nhận:" and its list.
         form.signature_blocks.append(i)
         if _role_line(text):
             roles.append(text)
@@ -417,6 +474,18 @@ def _signature(texts: list[str], body_from: int, form: DocumentForm) -> None:
                 form.date, form.place = parsed.iso, m.group("place").strip() or None
     if roles:
         form.signer_role = ", ".join(roles)
+
+
+def _signature_line(text: str, in_recipients: bool, after_role: bool) -> bool:
+    """Can `text` stand in a signature block or a recipient list?"""
+    if _role_line(text) or _signed_line(text) or _recipient_head(text) is not None:
+        return True
+    if in_recipients and text[:1] in "-+•" and _words(text) <= _SHORT_WORDS:
+        return True
+    if _DATELINE.search(text) and _words(text) <= 14:
+        return True
+    return after_role and (_name_line(text) or is_caps(text) and _words(text) <= 6
+                           and _starts(_f(text), _vocab()["toc_heads"] + ["phu luc"]) is None)
 
 
 def _split_recipients(text: str) -> list[str]:

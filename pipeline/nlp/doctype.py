@@ -181,3 +181,8 @@ def template_applies(doc_type: str | None, title: str | None) -> bool:
 
 def certain(confidence: float | None) -> bool:
     return confidence is not None and confidence >= _decision()["certain"]
+
+
+def noted(doc_type: str | None) -> bool:
+    """Is a withheld check of this type worth a note (templates.yaml `decision.note_types`)?"""
+    return (doc_type or "") in _decision().get("note_types", [])

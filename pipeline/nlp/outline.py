@@ -12,7 +12,7 @@ heading ("PHẦN THỨ HAI" / "PHƯƠNG HƯỚNG, NHIỆM VỤ ...") is its subt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from statistics import median
 from typing import TYPE_CHECKING, Any
@@ -191,14 +191,24 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
     style = DocStyle.of(doc)
     skip = form.form_blocks if form is not None else set()
     title = form.title_blocks if form is not None and form.title else []
-    first_body = next((i for i in range(len(blocks)) if i not in skip), -1)
+    first_body = next((i for i in range(len(blocks))
+                       if i not in skip and not _furniture(blocks[i].text)), -1)
 
+    skip = skip | table_of_contents(blocks)
     caption_of_table = {t.after_block for t in doc.tables if t.after_block is not None}
     candidates: list[tuple[int, int, str | None]] = []
+    number_line: dict[int, str] = {}  # block of a heading -> its number printed on the line above
     for i, block in enumerate(blocks):
         if i in skip:
             if title and i == title[0]:
                 candidates.append((i, 99, None))
+            continue
+        if _bare_number(block.text):
+            continue  # "2.1.1." alone: the number of the next line, never a heading itself
+        if i > 0 and i - 1 not in skip and _bare_number(blocks[i - 1].text):
+            number_line[i] = blocks[i - 1].text.strip()
+            block = replace(block, text=f"{number_line[i]} {block.text}")
+        if _furniture(block.text):
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         first = i == first_body and not title
@@ -231,6 +241,19 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
                                     end=offsets[title[-1]][1], score=score,
                                     last_block=title[-1], is_title=True))
             continue
+        if i in number_line:
+            # The heading starts at its number, one paragraph up.
+            text = f"{number_line[i]} {text}"
+            headings.append(Heading(block=i - 1, text=text, level=0, start=offsets[i - 1][0],
+                                    end=end, scheme=scheme, score=score, last_block=i))
+            continue
+        if prev is not None and _part_subtitle(prev, blocks, i, scheme):
+            # "Phần thứ hai" / "PHƯƠNG HƯỚNG, NHIỆM VỤ ..." / "NHIỆM KỲ 2025 - 2027": one heading
+            # printed over several lines, whatever the format.
+            prev.text = f"{prev.text} {text}"
+            prev.end = end
+            prev.last_block = i
+            continue
         # Word paragraphs are explicit: only PDF and plain text split a heading by a line wrap.
         if doc.format != "docx" and prev is not None and \
                 _continues_heading(prev, blocks, i, scheme):
@@ -242,6 +265,68 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
                                 scheme=scheme, score=score, last_block=i))
     _assign_levels(headings)
     return headings
+
+
+def _bare_number(text: str) -> bool:
+    """A line that is only a heading number ("2.1.1.", "II.", "Phần thứ hai" is not one)."""
+    t = text.strip()
+    if not _NUMBER_ONLY.match(t):
+        return False  # "PHỤ LỤC", "Phần thứ hai": words, not a bare number
+    probe = f"{t} X"  # the schemes want a space and text after the number
+    return numbering_scheme(probe) is not None and strip_numbering(probe) == "X"
+
+
+@cache
+def _furniture_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _config().get("furniture", [])) or r"(?!)",
+                      re.IGNORECASE)
+
+
+def _furniture(text: str) -> bool:
+    """Web-page furniture ("Cập nhật: 08:11 GMT+7", "Chia sẻ", a bare date and time, a site
+    name line): never a heading or a title (data/outline.yaml `furniture`)."""
+    return bool(_furniture_pattern().search(" ".join(text.split())))
+
+
+def table_of_contents(blocks: list[Block]) -> set[int]:
+    """Blocks of a printed table of contents ("MỤC LỤC" and its entries, usually with page
+    numbers): a table of contents is not the outline. The run ends at the first long paragraph
+    or where the body repeats the first entry."""
+    out: set[int] = set()
+    head = _config().get("toc_heads", [])
+    for i, block in enumerate(blocks[:400]):
+        if block.text.strip(" :.").lower() not in head:
+            continue
+        out.add(i)
+        first: str | None = None
+        for j in range(i + 1, min(len(blocks), i + 200)):
+            text = blocks[j].text.strip()
+            if len(text.split()) > 40:
+                break
+            key = _TOC_PAGE.sub("", text).strip()
+            if first is not None and key == first:
+                break  # the body starts with the first entry again
+            first = first or key
+            out.add(j)
+        break
+    return out
+
+
+_NUMBER_ONLY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVXL]{1,6}|[A-Za-zĐđ])\s?[.)/:–-]?$")
+_TOC_PAGE = re.compile(r"[\s.…_·-]*\d{1,3}\s*$")
+
+
+def _part_subtitle(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:
+    """A capital line right under a bare part heading ("PHẦN THỨ HAI", "Phần I") or under its
+    first subtitle line: the rest of the part's title."""
+    if scheme is not None or prev.last_block != i - 1 or prev.is_title:
+        return False
+    if prev.scheme not in _config()["top_level"]:
+        return False
+    lines = prev.last_block - prev.block + 1
+    bare = len(_strip_number(blocks[prev.block].text).split()) <= 2
+    text = blocks[i].text
+    return bare and lines < 3 and is_all_caps(text) and len(text.split()) <= 25
 
 
 def _continues_heading(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:

@@ -5,7 +5,7 @@ characters, with the list number stripped), the start of the section body, the p
 and a few tokens (numbering scheme, capitals, the parent's label, doc_type). Where the model is
 unsure (confidence below the taxonomy's `rules.threshold`) the taxonomy words decide if they
 match; `predict_detailed` says which did. The model is models/sections/model.json, trained by
-`daihoi train sections` (pipeline/nlp/train_cli.py) and described in its MODEL_CARD.md.
+`daihoi train sections` (pipeline/cli/train.py) and described in its MODEL_CARD.md.
 
 Typical use, top-down over an outline so each heading sees its parent's predicted label:
 
@@ -247,11 +247,18 @@ def _cues() -> list[tuple[str, re.Pattern[str]]]:
 def paragraph_cue(text: str) -> str | None:
     """The label a paragraph's formula announces ("Trên đây là báo cáo ..." -> "closing",
     "Kính thưa ..." -> "speech.greeting"), or None."""
-    head = " ".join(text.split())[:200]
+    # Leading marks ("* Trên đây là ...", a quote, a dash) do not hide the formula.
+    head = " ".join(text.split()).lstrip("*-–+•\"“' ")[:200]
     for label, pattern in _cues():
         if pattern.match(head):
             return label
     return None
+
+
+def _wrapped(p: str, nxt: str) -> bool:
+    """Does paragraph `nxt` continue `p` (a line wrap kept as a paragraph break)?"""
+    p, nxt = p.strip(), nxt.strip()
+    return bool(p and nxt) and p[-1] not in ".!?:;" and (nxt[0].islower() or p[-1] == ",")
 
 
 def label_paragraphs(paragraphs: Sequence[str], doc_type: str | None) -> list[str | None]:
@@ -273,6 +280,12 @@ def label_paragraphs(paragraphs: Sequence[str], doc_type: str | None) -> list[st
         return out
     for i, p in enumerate(paragraphs):
         cue = paragraph_cue(p)
+        if cue is None and i + 1 < len(paragraphs) and _wrapped(p, paragraphs[i + 1]):
+            # "Trên đây là báo cáo ... nhiệm kỳ 2020 - 2025," / "xin kính trình Đại hội./.":
+            # a formula the reader left in two paragraphs.
+            cue = paragraph_cue(f"{p.strip()} {paragraphs[i + 1].strip()}")
+            if cue == "closing":
+                out[i + 1] = cue
         if doc_type == "speech":
             out[i] = cue if cue and cue.startswith("speech.") else None
         elif cue == "closing":
