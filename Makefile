@@ -41,7 +41,10 @@ bench: $(STAMP) test-deps
 # is notebooks/corpus_tour.executed.ipynb (not committed).
 # `make test` runs it too (tests/test_notebook.py), on the corpus store and on another store.
 notebook: $(STAMP)
-	DAIHOI_DB=$${DAIHOI_DB:-$(abspath $(DB))} $(BIN)/jupyter execute --output=corpus_tour.executed notebooks/corpus_tour.ipynb
+	DAIHOI_DB=$${DAIHOI_DB:-$(abspath $(DB))} $(BIN)/python -c "import nbclient, nbformat; \
+	  nb = nbformat.read('notebooks/corpus_tour.ipynb', 4); \
+	  nbclient.NotebookClient(nb, resources={'metadata': {'path': 'notebooks'}}).execute(); \
+	  nbformat.write(nb, 'notebooks/corpus_tour.executed.ipynb')"
 
 # Regenerate the DOCX/PDF corpus from the seed texts (the generated files are committed).
 corpus: $(STAMP) system-deps
