@@ -70,6 +70,9 @@ def analyze_many(
 
 
 def analyze_document(document: Document, overrides: dict[str, Any] | None = None) -> Report:
+    """Analyse a `Document` already loaded (`pipeline.load`, or built in code): the printed
+    form, outline and section labels, doc_type and metadata, references, indicators, and the
+    findings of every audit. `overrides` as for `analyze`."""
     report = Report(document=document)
     # The printed form first: its lines are not headings, and it states the type and issuer.
     form = parse_form(document)

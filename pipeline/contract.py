@@ -19,6 +19,8 @@ CONTRACT_VERSION = 1
 
 
 def report_record(report: Report) -> dict[str, Any]:
+    """The JSON-ready record of `report`: what `daihoi analyze --json` prints for one file (the
+    contract of docs/ARCHITECTURE.md; fields are added, never renamed)."""
     doc = report.document
     offsets = doc.block_offsets()
     return {
@@ -62,6 +64,7 @@ def report_record(report: Report) -> dict[str, Any]:
 
 
 def error_record(source: str, error: DaihoiError, lang: str) -> dict[str, Any]:
+    """The record of a file that could not be read: its source, the error's code and message."""
     return {"source": source, "error": {"code": error.code, "message": error.message(lang)}}
 
 
