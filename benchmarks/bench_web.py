@@ -13,6 +13,7 @@ and time. Writes benchmarks/results/web.md.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -244,6 +245,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     worst = max(r[3] for r in latency if "baseline" not in r[0])
+    load = os.getloadavg()
     lines = [
         "## Web app (`daihoi serve`)",
         "",
@@ -256,6 +258,10 @@ def main() -> int:
         "matrices on a cold cache (the app starts computing the unfiltered one at start; a "
         "request arriving before it is done waits for it; a filter not asked before is computed "
         "on its first request); median and p95 are over the next requests.",
+        "",
+        f"Load average of the machine when the run ended: {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f} (1 / 5 / 15 min, {os.cpu_count()} cores; other work shares them, so "
+        "compare each page with the static-file baseline of the same run).",
         "",
         "| page | first request ms | median ms | p95 ms | non-200 |",
         "|---|---|---|---|---|",

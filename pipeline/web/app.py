@@ -72,6 +72,7 @@ class Settings:
     session_hours: float = 12.0
     secure_cookies: bool = False  # set when served over HTTPS (behind a proxy)
     analysis_slots: int = 1
+    dashboard_refresh_s: float = 15.0  # least time between two recomputations of a dashboard
     limits: Limits = field(default_factory=Limits)
 
 
@@ -171,7 +172,8 @@ def secure_headers(response: Response) -> None:
 
 def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
                max_upload_mb: float = 50, analysis_slots: int = 1,
-               secure_cookies: bool = False, start_worker: bool = True) -> Starlette:
+               secure_cookies: bool = False, start_worker: bool = True,
+               dashboard_refresh_s: float = 15.0) -> Starlette:
     """The app on the store `db` (created when missing, like `daihoi run`). Uploaded files
     are kept under `upload_dir` (default: `<db>.uploads/` beside the store), never served as
     static files."""
@@ -181,7 +183,7 @@ def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
     settings = Settings(
         db=db, upload_dir=Path(upload_dir) if upload_dir else db.with_name(db.name + ".uploads"),
         max_upload_bytes=int(max_upload_mb * MB), secure_cookies=secure_cookies,
-        analysis_slots=analysis_slots)
+        analysis_slots=analysis_slots, dashboard_refresh_s=dashboard_refresh_s)
     with Store(db) as store:  # creates or migrates the corpus schema
         ensure_web_tables(store.conn)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)

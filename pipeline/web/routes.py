@@ -165,9 +165,8 @@ async def documents_page(request: Request) -> Response:
 
 
 async def api_documents(request: Request) -> Response:
-    docs = await _read(request, lambda s: s.documents())
-    keys = ("id", "title", "unit", "doc_type", "status", "findings", "term", "source")
-    return JSONResponse([{k: d[k] for k in keys} for d in docs])
+    body = await _read(request, lambda s: s.documents_json())
+    return Response(body, media_type="application/json")
 
 
 async def api_document(request: Request) -> Response:

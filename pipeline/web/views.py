@@ -6,6 +6,7 @@ import io
 import logging
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +264,11 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
     if entry is not None and entry[0] == generation:
         return entry[1]
     if entry is not None:
-        if lock.acquire(blocking=False):
+        # While documents stream in, recompute at most every few seconds: readers
+        # keep getting the last figures instead of the server recomputing after each upload
+        # (`Settings.dashboard_refresh_s`).
+        recent = time.monotonic() - entry[2] < web.settings.dashboard_refresh_s
+        if not recent and lock.acquire(blocking=False):
             threading.Thread(target=_refresh, args=(web, scope.user, key, filters, lang, lock),
                              daemon=True).start()
         return {**entry[1], "stale": True}
@@ -271,7 +276,7 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
         with web.cache_lock:
             entry = web.cache.get(key)
         if entry is None or entry[0] != generation:
-            entry = (generation, _dashboard(scope, web, filters, lang))
+            entry = (generation, _dashboard(scope, web, filters, lang), time.monotonic())
             with web.cache_lock:
                 web.cache[key] = entry
         return entry[1]
@@ -280,9 +285,10 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
 def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str | None],
              lang: str, lock: threading.Lock) -> None:
     try:
-        def compute(conn: Any) -> tuple[Any, dict[str, Any]]:
+        def compute(conn: Any) -> tuple[Any, dict[str, Any], float]:
             scope = Scope(conn, user)
-            return scope.generation(), _dashboard(scope, web, filters, lang)
+            return (scope.generation(), _dashboard(scope, web, filters, lang),
+                    time.monotonic())
 
         entry = web.db.read(compute)
         with web.cache_lock:
@@ -299,9 +305,17 @@ def _tables(scope: Scope, web: Any) -> dict[str, pd.DataFrame]:
     key = ("tables", scope.owner)
     generation = scope.generation()
     with web.cache_lock:
-        entry = web.cache.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
+        lock = web.cache_locks.setdefault(key, threading.Lock())
+    with lock:  # one read of the tables at a time, whatever filters asked for them
+        with web.cache_lock:
+            entry = web.cache.get(key)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        return _read_tables(scope, web, key, generation)
+
+
+def _read_tables(scope: Scope, web: Any, key: tuple[Any, ...],
+                 generation: Any) -> dict[str, pd.DataFrame]:
     tables = {
         "documents": scope.frame("documents"),
         "findings": scope.finding_states(),
