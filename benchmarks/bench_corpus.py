@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline.analysis import analyze  # noqa: E402
 from pipeline.compare import Corpus  # noqa: E402
+from pipeline.compare.copy_pairs import copy_pairs  # noqa: E402
 from pipeline.contract import report_record  # noqa: E402
 from pipeline.store.database import Store  # noqa: E402
 from pipeline.store.folding import fold  # noqa: E402
@@ -51,6 +52,8 @@ QUERIES = [
     ("dang vien", Filters(section="party_building")),
     ("ket nap", Filters(unit="dien hoa")),
     ('"; DROP TABLE documents; --', None),
+    ('"nghị quyết số"', None),
+    ('"ket nap dang vien"', Filters(term="2020-2025")),
     ("không có từ này xyzxyz", None),
 ]
 KEEP_COMMON = 300
@@ -147,15 +150,16 @@ def replicate(base: Path, big: Path, n_docs: int, seed: int = 7) -> dict[str, fl
                     if n >= n_docs:
                         break
                     unit = f"{d[9] or Path(d[1]).stem} {replica:04d}" if replica else d[9]
+                    n_words = sum(len(b[2].split()) for b in rows["blocks"].get(d[0], []))
                     cur = c.execute(
                         "INSERT INTO documents (source, sha256, format, pages, size, text,"
                         " n_blocks, n_tables, n_footnotes, properties, record, analyzed_at,"
                         " daihoi_version, unit, unit_folded, unit_level, parent, province, term,"
-                        " year, date, doc_type, draft, doc_type_confidence)"
-                        " VALUES (?,?,?,?,?,'',?,?,?,'{}','{}','',?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " year, date, doc_type, draft, doc_type_confidence, n_words)"
+                        " VALUES (?,?,?,?,?,'',?,?,?,'{}','{}','',?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (f"replica{replica:04d}/{Path(d[1]).name}", d[2], d[3], d[4], d[5],
                          d[6], d[7], d[8], "bench", unit, fold(unit) if unit else None,
-                         *d[10:]))
+                         *d[10:], n_words))
                     doc_id = cur.lastrowid
                     blocks = [(doc_id, b[0], b[1],
                                re.sub(r"\w+", swap, b[2]) if cipher else b[2], *b[3:])
@@ -185,7 +189,7 @@ def replicate(base: Path, big: Path, n_docs: int, seed: int = 7) -> dict[str, fl
 
 def search_latency(db: Path) -> list[tuple[str, str, float, int]]:
     out = []
-    with Store(db, create=False) as store:
+    with Store(db, create=False, readonly=True) as store:
         for query, filters in QUERIES:
             search(store.conn, query, filters)  # warm the page cache
             times = []
@@ -201,6 +205,7 @@ def search_latency(db: Path) -> list[tuple[str, str, float, int]]:
 
 def comparison_times(db: Path) -> list[tuple[str, float, str]]:
     out = []
+    found: dict[str, object] = {}
     with Corpus(db) as corpus:
         t0 = time.perf_counter()
         for name in ("documents", "paragraphs", "sections", "references", "indicators"):
@@ -213,10 +218,13 @@ def comparison_times(db: Path) -> list[tuple[str, float, str]]:
              lambda: corpus.indicator_change("2020-2025", "2025-2030")),
             ("reference matrix", lambda: corpus.reference_matrix()),
             ("section matrix", lambda: corpus.section_matrix()),
-            ("copied passages", lambda: corpus.copies()),
+            ("copied passages", lambda: found.setdefault("copies", corpus.copies())),
+            ("copies grouped per document pair",
+             lambda: copy_pairs(found["copies"], corpus.documents)),
             ("section similarity (assessment.weaknesses, top 5)",
              lambda: corpus.section_similarity("assessment.weaknesses")),
-            ("keyness (one unit)", lambda: corpus.keyness("Điện Hòa")),
+            ("similarity of whole documents (top 5)", lambda: corpus.section_similarity()),
+            ("keyness on words (one unit)", lambda: corpus.keyness("Điện Hòa")),
         ]
         for name, step in steps:
             t0 = time.perf_counter()
@@ -240,6 +248,18 @@ def main() -> int:
     analyse_s = time.perf_counter() - t0
     quality = copy_quality(sample)
     print(f"copies: {quality}", flush=True)
+
+    # Documents, not files: each real report as TXT, DOCX and PDF, then all again by absolute
+    # path, must be one document per report.
+    same = work / "same.db"
+    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+    t0 = time.perf_counter()
+    build_sample_store(same, seeds + real_docx + real_pdf)
+    build_sample_store(same, [f.resolve() for f in seeds])
+    identity_s = time.perf_counter() - t0
+    n_files = len(seeds) + len(real_docx) + len(real_pdf)
+    with Store(same) as s:
+        identity = s.counts()
 
     pdf_store = work / "pdf.db"
     reports = build_sample_store(pdf_store, real_pdf)
@@ -280,6 +300,13 @@ def main() -> int:
         f"| time | {quality['seconds']:.2f} s |",
         "",
         "Target: precision and recall ≥ 0.95, edited copies included.",
+        "",
+        "### Documents, not files",
+        "",
+        f"The {len(seeds)} real reports as TXT, DOCX and PDF ({n_files} files), then the TXT "
+        "again by absolute path: "
+        f"**{identity['documents']} documents, {identity['files']} files** "
+        f"({identity_s:.1f} s, analysis included). Target: one document per report.",
         "",
         "### Store size",
         "",

@@ -19,6 +19,8 @@ from pipeline.store.features import document_texts as _document_texts
 
 __all__ = ["FeatureMatrix", "document_features", "section_similarity", "keyness"]
 
+BIG_CORPUS = 1000  # documents: from here on, similarity drops features in most documents
+
 
 def section_similarity(
     paragraphs: pd.DataFrame, documents: pd.DataFrame, section: str | None = None, top: int = 5
@@ -34,8 +36,11 @@ def section_similarity(
                "source_a", "source_b"]
     if len(texts) < 2:
         return pd.DataFrame(columns=columns)
+    # On a big corpus, features in more than half of the documents (their idf is near zero
+    # anyway) are left out: they would make every row of the product dense.
+    big = len(texts) >= BIG_CORPUS
     vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
-                          min_df=1)
+                          min_df=2 if big else 1, max_df=0.5 if big else 1.0)
     x = vec.fit_transform(texts.tolist()).tocsr()
     docs = label_documents(documents).set_index("doc_id")
     ids = texts.index.to_numpy()

@@ -51,16 +51,16 @@ def typed_frame(cursor: sqlite3.Cursor) -> pd.DataFrame:
 
 
 def _typed(column: pd.Series) -> pd.Series:
-    values = column[column.notna()]
-    if values.empty:
-        return column.astype(object)
-    kinds = {type(v) for v in values}
-    if kinds == {int}:
+    # infer_dtype looks at the values themselves (in C): SQLite gives int for INTEGER values.
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "integer":
         # Plain int64 when nothing is missing (what numpy code expects), else nullable Int64.
-        return column.astype("int64" if len(values) == len(column) else "Int64")
-    if kinds <= {int, float}:
+        return column.astype("Int64" if column.isna().any() else "int64")
+    if kind in ("floating", "mixed-integer-float"):
         return column.astype("float64")
-    return column.astype(object).where(column.notna(), None)
+    if kind == "empty":
+        return column.astype(object)
+    return column
 
 
 class Frames:
