@@ -481,7 +481,7 @@ class _Paragraph:
         if not re.search(r"(?<!\w)từ\s*$", self.text[max(self.start, c.start - 6):c.start]
                          .lower()):
             return False
-        return bool(re.match(r"[^.;]{0,30}?(?<!\w)(?:lên|xuống|tới)(?!\w)",
+        return bool(re.match(r"[^.;]{0,30}?(?<!\w)(?<!trở )(?:lên|xuống|tới)(?!\w)",
                              self.text[c.unit_end:c.unit_end + 40].lower()))
 
     def _kind(self, section: str | None, before: str, raw_before: str,
