@@ -22,6 +22,7 @@ from pipeline.cli.common import (
     limits_from_args,
     overrides_from_args,
     shown,
+    visible,
 )
 from pipeline.cli.engine import add_engine_options, engine_options
 from pipeline.i18n import message
@@ -236,7 +237,7 @@ def _analyze_into_store(
                 elif result.report is not None:
                     store.save(result.report, report_record(result.report))
                 results.append(result.slim())  # counts only: memory stays flat
-                progress.update(task, advance=1, name=Path(result.source).name)
+                progress.update(task, advance=1, name=visible(Path(result.source).name))
         return store.counts()
 
 
