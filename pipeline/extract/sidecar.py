@@ -27,7 +27,7 @@ from pipeline.data import load_yaml
 from pipeline.extract.dates import iso_date, match_date
 from pipeline.extract.numbers import fold
 from pipeline.extract.unit_names import province_of
-from pipeline.nlp.doctype import DOC_TYPES
+from pipeline.nlp.doctype import DOC_TYPES_ALL as DOC_TYPES
 
 __all__ = ["MAX_BYTES", "MAX_ALIASES", "load_sidecar", "validate_fields", "sidecar_paths"]
 
