@@ -73,8 +73,20 @@ def _warm_up() -> None:
         pass
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space: a document that would need more fails with
+    MemoryError (that file's error) instead of pushing the machine into swap or the OOM
+    killer's choice of victim."""
+    import resource
+
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def main(argv: list[str]) -> int:
     parent = int(argv[0])
+    _limit_memory(int(argv[1]) if len(argv) > 1 else 0)
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = os.fdopen(os.dup(1), "wb")

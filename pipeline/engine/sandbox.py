@@ -26,6 +26,20 @@ STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
 
 
+def default_memory_mb(workers: int | None = None) -> int:
+    """The address-space cap of one analysis process: the machine's memory shared by the
+    workers (os.cpu_count() of them by default), never under MIN_MEMORY_MB (the models alone
+    map about 700 MB of address space). Override with DAIHOI_WORKER_MEMORY_MB (0: no cap)."""
+    given = os.environ.get("DAIHOI_WORKER_MEMORY_MB")
+    if given is not None:
+        return int(given)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    return max(MIN_MEMORY_MB, int(total * 0.8) // max(1, workers or os.cpu_count() or 1))
+
+
+MIN_MEMORY_MB = 2048
+
+
 class SandboxError(RuntimeError):
     """The analysis process could not be started at all (not a document's fault)."""
 
@@ -33,8 +47,9 @@ class SandboxError(RuntimeError):
 class Sandbox:
     """Runs `analyze_one` in a child process with a time limit; restarts it after a kill."""
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", memory_mb: int | None = None) -> None:
         self.name = name
+        self.memory_mb = default_memory_mb() if memory_mb is None else memory_mb
         self.proc: subprocess.Popen[bytes] | None = None
         self.documents = 0
         self.busy_with: str | None = None  # the document the child is working on
@@ -49,7 +64,8 @@ class Sandbox:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "pipeline.engine.child", str(os.getpid())],
+            [sys.executable, "-m", "pipeline.engine.child", str(os.getpid()),
+             str(self.memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )
         if self._wait(STARTUP_SECONDS) != child.READY:
