@@ -18,7 +18,7 @@ from pipeline.model import Report
 
 # The time limit a document gets when the user gives none: a base for the fixed costs (models,
 # sniffing) plus a share per MB of file, since analysis is linear in the text. A 5 MB DOCX gets
-# 3.5 minutes; OCR (5-10 s a page) gets ten times as much.
+# 3.5 minutes; a PDF that may be OCR'd (5-10 s a page) gets ten times as much.
 BASE_TIMEOUT = 60.0
 TIMEOUT_PER_MB = 30.0
 OCR_FACTOR = 10.0
@@ -59,7 +59,10 @@ def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None
     except OSError:
         size_mb = 0.0
     seconds = BASE_TIMEOUT + TIMEOUT_PER_MB * size_mb
-    return seconds * (OCR_FACTOR if limits.ocr else 1.0)
+    # A PDF may be read by OCR (always, or its pages without text in the default "auto").
+    mode = getattr(limits, "effective_ocr_mode", "always" if limits.ocr else "never")
+    ocr = mode == "always" or (mode != "never" and str(path).lower().endswith(".pdf"))
+    return seconds * (OCR_FACTOR if ocr else 1.0)
 
 
 def analyze_one(
