@@ -161,7 +161,7 @@ def lexicon() -> Lexicon:
             r"(?:\s+(?:là|từ|có))?\s*$"),
         condition_caps=re.compile(
             rf"(?:^|[^\w])(?:{_alternation(data['conditions']['caps'])})"
-            r"(?:\s+(?:là|từ|có))?\s*$"),
+            r"(?:\s+(?:là|từ|có))?\s*:?\s*$"),
         # The counted noun's qualifiers, or a bracket, may sit between ("từ 30 lao động (có
         # hộ khẩu thường trú) trở lên", "300 lao động trở lên").
         condition_after=re.compile(

@@ -72,8 +72,8 @@ _PERIOD = re.compile(
 )
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
-    r"(?:\s*/\s*(?:nam|thang))?\s*\(?\s*(?:vao |trong |cua |tai |tu )?"
-    r"(?:nam|giai doan|thoi ky|nhiem ky)\s*"
+    r"(?:\s*/\s*(?:nam|thang))?(?:\s*\(\s*(?:nam |giai doan )?|\s*(?:vao |trong |cua |tai |tu )?"
+    r"(?:nam|giai doan|thoi ky|nhiem ky)\s*)"
     r"(?P<a>(?:19|20)\d\d)(?![\d/])(?:\s*[-–]\s*(?P<b>(?:19|20)\d\d))?")
 _COMPARED = re.compile(r"(?:so voi|so cung ky|gap|bang)(?: cung ky)?(?: cuoi)?\s*$")
 # "± 0,5%", "nhỏ hơn 500.000 đồng", "lớn hơn hoặc bằng 45 m2": a tolerance or a comparison.
@@ -83,7 +83,7 @@ _TOLERANCE = re.compile(r"(?:±|\+/-|nhỏ hơn|lớn hơn|bé hơn|cao hơn|th�
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
 _GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: them)?\s*$")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
-_NOT_PLANNED = ("news", "commentary", "other")
+_PLANNED = ("political_report", "review_report", "speech")
 # "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
 # about what follows it.
 _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
@@ -270,6 +270,8 @@ class _Paragraph:
             gap = self.text[clause + noun[1]:start]
             # The noun labels the number: "… được giám sát là 74.268", "tỉnh uỷ viên và tương
             # đương 788"; not "Công ty cổ phần Sông Đà 10" (a name between them).
+            if not gap.strip() and noun[0] == "organisation":
+                return None  # "tổng công ty 91", "Chi bộ 5": a name
             if stated or (len(gap) <= 18 and not any(ch.isupper() for ch in gap)):
                 return _Candidate(start, end, end, value, None, noun[0], None, None)
         return None
@@ -303,17 +305,19 @@ class _Paragraph:
         rest = self.text[c.unit_end:end_m.start() if end_m else self.end].lower()
         then = re.search(r"(?<!\w)thì(?!\w)", rest)
         if then is None or re.search(r"[,;:]", rest[:then.start()]) and not re.search(
-                r"\bnếu\b", self.text[self._sentence_start(c.start):c.start].lower()):
+                r"\bnếu\b(?!\s+như)", self.text[self._sentence_start(c.start):c.start].lower()):
             return False
         sentence = self.text[self._sentence_start(c.start):c.start].lower()
-        if re.search(r"(?<!\w)nếu(?!\w)", sentence) and "thì" not in sentence:
+        if re.search(r"(?<!\w)nếu(?!\s+như)(?!\w)", sentence) and "thì" not in sentence:
             return True
         return bool(_COMPARATIVE.search(before))
 
     def _in_plan(self, pos: int) -> bool:
+        """Under the plan part of a party congress document (the section labels say "plan"
+        reliably only there: a state resolution's "Điều 2" is not a plan)."""
         section = self.ctx.section_at(self.offset + pos)
         return bool(section and section.startswith("plan")
-                    and self.ctx.doc_type not in _NOT_PLANNED)
+                    and (self.ctx.doc_type in _PLANNED or self.ctx.doc_type is None))
 
     def _opinion(self, c: _Candidate) -> bool:
         """"92,2% ý kiến cho rằng ...", "79% người được hỏi đồng ý": an opinion poll."""
@@ -340,6 +344,9 @@ class _Paragraph:
         before = self.folded[max(self.start, start - 30):start]
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
             return None
+        if _YEAR.fullmatch(m.group("a")) and re.search(r"\b[A-ZĐ]\w*\s+$",
+                                                     self.text[max(0, start - 20):start]):
+            return None  # "Hiến pháp 1992 lần này", "Giơnevơ 1954": a name's year
         if _YEAR.fullmatch(m.group("a")) and re.search(r"năm\s*$", self.text[:start].lower()):
             return None  # "năm 2017 Hội nghị ...": a year, whatever follows
         if _PER.search(before) and m.group("a") == "1":  # "20 tr đồng/ 1 người/ 1 tháng"
@@ -492,15 +499,14 @@ class _Paragraph:
         result = bool(self.lex.result_cues.search(raw_before)) or (
             c is not None and self._baseline(c))
         before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
-        in_plan = bool(section and section.startswith("plan")
-                       and self.ctx.doc_type not in _NOT_PLANNED)
+        in_plan = self._in_plan(c.start) if c is not None else False
         if in_plan or self.ctx.plan_document:
             return "actual" if result else "target"
         for m in self.lex.target_cues.finditer(before):
             year = m.groupdict().get("year")
-            if year is not None and re.search(r"tu (?:nam )?(?:19|20)\d\d\s*$",
+            if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",
                                               before[:m.start()]):
-                continue  # "từ năm 2000 đến năm 2006": a span of past years
+                continue  # "từ năm 2000 đến năm 2006", "tính đến cuối năm 2010": past
             if year is not None:
                 # "Đến năm 2008, toàn tỉnh có 473 ..." reports; "đến năm 2030 đạt 95%" plans.
                 if self.ctx.year is not None:
@@ -514,6 +520,8 @@ class _Paragraph:
     def _period(self, before: str, section: str | None, kind: str,
                 c: _Candidate | None = None) -> str | None:
         after = _PERIOD_AFTER.match(self.folded, c.unit_end) if c is not None else None
+        if after and "(" in after.group() and not re.match(r"\s*\)", self.folded[after.end():]):
+            after = None  # "14.000 ha (năm 2011 trồng mới 3.000 ha; ...)": a list, not a period
         if after:  # "39% vào năm 2012", "8,84% giai đoạn 2006-2013", "700 m2 (năm 2013)"
             a, b = after.group("a"), after.group("b")
             return f"{a}-{b}" if b else a
