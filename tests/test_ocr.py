@@ -140,7 +140,10 @@ def test_repair_touches_only_text_that_fails_the_grammar() -> None:
     assert repair("đạt 1.6129 tỷ đồng") == "đạt 1.612,9 tỷ đồng"
     assert repair("1.612 ,9") == "1.612,9"
     assert repair("Tổ chứccơ sở, Kinh phíhoạt động") == "Tổ chức cơ sở, Kinh phí hoạt động"
+    assert repair("lỆ phí của BỘ Tài chính, các SỞ: Tài chính") == (
+        "lệ phí của Bộ Tài chính, các Sở: Tài chính")
     for fine in ("nhiệm kỳ 2020 - 2025", "HĐND - UBND", "3.828 đồng chí", "157.105",
                  "đạt 1.612,9 tỷ", "ngày 30-3-2007", "Chỉ thị số 10-CT/TW",
-                 "Lenin", "Malaysia", "nghiêng", "khuyến khích"):
+                 "Lenin", "Malaysia", "nghiêng", "khuyến khích", "ĐẠI HỘI ĐẢNG BỘ",
+                 "HĐND tỉnh", "Nghị quyết ĐẠI HỘI lần thứ XIII", "iPhone"):
         assert repair(fine) == fine

@@ -29,7 +29,7 @@ from functools import cache
 from statistics import median
 from typing import Any
 
-from pipeline.ingest.ocr_tables import erase_rules, find_grid_tables
+from pipeline.ingest.ocr_tables import erase_horizontal_rules, erase_rules, find_grid_tables
 from pipeline.ingest.pdf_layout import OCR_FONT, Char
 from pipeline.ingest.pdf_tables import PageTable
 
@@ -112,14 +112,50 @@ def read_image(image: Any, page: int, width: float, height: float, dpi: int = DP
                 result.rotation = turn
                 result.tables = find_grid_tables(image, page, dpi)
                 words, conf = _tesseract_words(_clean(image, result.tables, dpi), dpi)
-        result.chars, result.confidence = words, conf
+        result.chars, result.confidence = _reread_page_number(image, words, width, dpi), conf
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     return result
 
 
 def _clean(image: Any, tables: list[PageTable], dpi: int) -> Any:
-    return erase_rules(image, tables, dpi) if tables else image
+    """The image OCR reads: table borders and other long rules painted white."""
+    if tables:
+        image = erase_rules(image, tables, dpi)
+    return erase_horizontal_rules(image, dpi)
+
+
+def _reread_page_number(image: Any, words: list[Char], page_width: float, dpi: int
+                        ) -> list[Char]:
+    """A lone short word centred at the page bottom is the page number, which Tesseract's
+    Vietnamese model, reading a whole block, often turns into letters ("2" -> "Ề;"): read its
+    box again alone, as one line of digits, so the furniture step recognises it."""
+    if not words:
+        return words
+    last = max(words, key=lambda c: c.baseline)
+    row = [c for c in words if abs(c.baseline - last.baseline) < 0.5 * abs(last.size)]
+    text = "".join(c.text for c in row)
+    centre = (min(c.x0 for c in row) + max(c.x1 for c in row)) / 2
+    if len(row) > 2 or len(text) > 5 or text.strip("-–. ").isdigit() \
+            or abs(centre - page_width / 2) > 0.1 * page_width:
+        return words
+    scale = dpi / 72
+    pad = int(0.5 * abs(last.size) * scale)
+    box = (max(0, int(min(c.x0 for c in row) * scale) - pad),
+           max(0, int(min(c.top for c in row) * scale) - pad),
+           int(max(c.x1 for c in row) * scale) + pad, int(max(c.bottom for c in row) * scale) + pad)
+    out = subprocess.run(
+        ["tesseract", "stdin", "stdout", "--psm", "7", "-c",
+         "tessedit_char_whitelist=0123456789-", "--dpi", str(dpi)],
+        input=_png(image.crop(box)), capture_output=True, timeout=PAGE_TIMEOUT_S, env=_env(),
+        check=False).stdout.decode("utf-8", "replace").strip()
+    if not out.strip("-").isdigit():
+        return words
+    first = row[0]
+    number = Char(text=out, x0=min(c.x0 for c in row), x1=max(c.x1 for c in row), top=first.top,
+                  bottom=first.bottom, baseline=first.baseline, size=first.size, font=OCR_FONT,
+                  bold=False, italic=False)
+    return [c for c in words if c not in row] + [number]
 
 
 # --------------------------------------------------------------------------- skew

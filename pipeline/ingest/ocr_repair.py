@@ -44,11 +44,41 @@ def _unglue(m: re.Match[str]) -> str:
     return f"{word[:cut]} {word[cut:]}"
 
 
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _fix_case(text: str) -> str:
+    """Capitals OCR put inside lower-case text: "lỆ phí" -> "lệ phí" (a word is never lower
+    then upper case), "của BỘ Tài chính" -> "Bộ" (a marked syllable in capitals between words
+    that are not: capitals for emphasis come in runs, acronyms have no tone marks)."""
+    words = list(_TOKEN.finditer(text))
+    if not words:
+        return text
+    out = list(text)
+    for k, m in enumerate(words):
+        word = m.group()
+        if word.isascii() or not is_syllable(word):
+            continue
+        if word[0].islower() and any(c.isupper() for c in word[1:]):
+            fixed = word.lower()
+        elif word.isupper() and len(word) > 1:
+            prev = words[k - 1].group() if k else None
+            nxt = words[k + 1].group() if k + 1 < len(words) else None
+            if nxt is None or nxt.isupper() or (prev is not None and prev.isupper()):
+                continue
+            fixed = word[0] + word[1:].lower()
+        else:
+            continue
+        out[m.start():m.end()] = fixed
+    return "".join(out)
+
+
 def repair(text: str) -> str:
-    """`text` with the known OCR slips corrected: glued syllables, document numbers, numbers."""
+    """`text` with the known OCR slips corrected: glued syllables, letter case inside words,
+    document numbers, numbers."""
     if not text:
         return text
-    text = _WORD.sub(_unglue, text)
+    text = _fix_case(_WORD.sub(_unglue, text))
     if not any(c.isdigit() for c in text):
         return text
     rules = _rules()

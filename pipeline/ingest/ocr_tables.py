@@ -96,6 +96,27 @@ def erase_rules(image: Any, tables: list[PageTable], dpi: int) -> Any:
     return Image.fromarray(pixels)
 
 
+def erase_horizontal_rules(image: Any, dpi: int) -> Any:
+    """The page with its long horizontal rules (a footnote separator, a rule under a header)
+    painted white: OCR reads them as "Ề-", "—" or "E"."""
+    import numpy as np
+    from PIL import Image
+
+    small = image.reduce(2) if dpi >= 200 else image
+    factor = 2 if dpi >= 200 else 1
+    ink = np.asarray(small) < _INK
+    h_len = max(20, int(_H_SHARE * ink.shape[1]))
+    rules = _rules(_runs(ink, h_len, axis=1), 1, 2)
+    if not rules:
+        return image
+    pixels = np.asarray(image).copy()
+    pad = 2 * factor
+    for y, x0, x1 in rules:
+        top, bottom = int(y * factor) - pad, int(y * factor) + pad + 1
+        pixels[max(0, top):bottom, int(x0 * factor):int((x1 + h_len) * factor) + 1] = 255
+    return Image.fromarray(pixels)
+
+
 def find_grid_tables(image: Any, page: int, dpi: int) -> list[PageTable]:
     """Ruled tables of a greyscale page image, boxes in points (top-down)."""
     import numpy as np
