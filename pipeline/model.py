@@ -173,7 +173,9 @@ class Indicator:
 
     subject: str
     value: float
-    unit: str  # "%" | "person" | "organisation" | "times" | "VND" | "count" | "ratio"
+    # "%" | "person" | "organisation" | "times" | "multiple" | "count" | "ratio" | "rate" |
+    # "area" | "VND" or another currency code ("USD", "EUR", ...): from the words, not the size
+    unit: str
     surface: str
     start: int
     end: int
