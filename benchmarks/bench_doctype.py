@@ -42,6 +42,9 @@ def _analyze(path: Path):  # noqa: ANN202 - a Report
     return analyze_document(load(path))
 
 
+PER_CLASS: dict[str, list[int]] = {}  # label -> [right, total] over every sample run
+
+
 def score(sample: dict[str, str], folder: Path) -> tuple[int, int, list[str], Counter]:
     """(correct, total, confusions, findings withheld) over the labelled files present."""
     correct = total = 0
@@ -54,6 +57,9 @@ def score(sample: dict[str, str], folder: Path) -> tuple[int, int, list[str], Co
         report = _analyze(path)
         total += 1
         got = report.meta.doc_type
+        counts = PER_CLASS.setdefault(label, [0, 0])
+        counts[0] += got == label
+        counts[1] += 1
         if got == label:
             correct += 1
         else:
@@ -106,6 +112,10 @@ def main() -> int:
           "Target >= 0.95.", "", *rows, ""]
     if notes:
         md += ["Misclassified:", "", *notes, ""]
+    if PER_CLASS:
+        md += ["Per label, over every sample above (now):", "", "| label | right | of |",
+               "|---|---|---|",
+               *(f"| {k} | {v[0]} | {v[1]} |" for k, v in sorted(PER_CLASS.items())), ""]
     if NEWS.is_dir():
         n, types, missing, with_missing, seconds = news_run()
         md += ["## doc_type and missing_section on all devdata news", "",

@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
-ORDER = ("cli", "ingest", "outline", "sections", "references", "indicators", "corpus", "web",
-         "memory", "scale")
+ORDER = ("cli", "ingest", "outline", "sections", "doctype", "references", "indicators", "corpus",
+         "web", "memory", "scale")
 
 
 def machine() -> str:

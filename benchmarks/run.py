@@ -20,6 +20,7 @@ BENCHES = (
     ["bench_fuzz.py"],
     ["bench_outline.py"],
     ["bench_sections.py"],
+    ["bench_doctype.py"],
     ["build_references_gold.py"],
     ["bench_references.py"],
     ["bench_indicators.py"],

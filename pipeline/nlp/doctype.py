@@ -1,8 +1,10 @@
-"""doc_type of a document (political_report, speech, news, review_report, resolution) and the
-sections each doc_type requires (pipeline/data/templates.yaml).
+"""doc_type of a document and the sections each doc_type requires (pipeline/data/templates.yaml).
 
-The classifier reads the first HEAD_CHARS characters of the text and the headings; it is
-models/doctype/model.json, trained by `daihoi train doctype` (see its MODEL_CARD.md).
+`decide` gives one of DOC_TYPES_ALL: the type name the document's printed form shows first
+(pipeline/extract/form.py), a speech's greeting second, the model third, else news or commentary.
+The model (DOC_TYPES: political_report, speech, news, review_report, resolution) reads the first
+HEAD_CHARS characters of the text and the headings; it is the packaged doctype model, trained by
+`daihoi train doctype` (see models/doctype/MODEL_CARD.md).
 """
 
 from __future__ import annotations
