@@ -18,18 +18,30 @@ Choices (documented because a reader of the output needs them):
   the whole phrase ("Nghị quyết Trung ương 4 khóa XII"). A phrase naming several plenums or
   terms ("Nghị quyết Trung ương 4 khóa XII, XIII") gives one reference per plenum and term,
   all with the span of the phrase.
-- Short forms ("Nghị quyết số 57", "Chỉ thị 05", "Thông tư 30") become references only when
+- Short forms ("Nghị quyết số 57", "Chỉ thị 05", "Nghị quyết 8B") become references only when
   resolved: to the latest earlier full reference of the same type name and number in the
-  document; else, when followed by a central body ("của Bộ Chính trị", "Hội nghị Trung ương 5"),
-  to the party id N-TYPE/TW; else to the one document of that type and number in the curated
-  registry, unless the text names another issuer ("Nghị quyết 18 của HĐND tỉnh"). Anything else
-  ("Kế hoạch 2024", "Nghị quyết 20%") is not a reference. A resolved short form copies the
-  attributes of its antecedent and has `resolved_from` = its own text.
+  document; else, when a central body is named right after it ("của Bộ Chính trị", "Hội nghị
+  Trung ương 5", "Ban Chấp hành Trung ương Đảng khóa X") or right before it ("Hội nghị Trung
+  ương 8 đã ra", "Ban Bí thư … ban hành"), to the party id N-TYPE/TW (or the registry's id of
+  that number when its issuer code differs: 8B-NQ/HNTW); else to the one document of that type
+  and number in the curated registry, but only when the citation gives a date, year or term that
+  fits it and names no other issuer. Anything else ("25 năm Chỉ thị 05", "Kế hoạch 2024",
+  "Nghị quyết 20%") is not a reference. A resolved short form copies the attributes of its
+  antecedent and has `resolved_from` = its own text.
 - A plenum resolution without a term ("Nghị quyết TW 4") takes the term of earlier mentions of
   that plenum when they all agree; otherwise its id has no term ("NQTW4").
-- Attributes come from the words right after the number (date, "của" + body, plenum, term,
-  title "về …", in any order) and the type word right before it. A date further away
-  ("… đại hội đảng bộ các cấp (ngày 09/07/2024)") is not the document's date.
+- Attributes come from the words right after the number (date, "của" + body, "(16-10-1990)",
+  "được Chính phủ ban hành ngày …", plenum, term, title "về …" ending with its phrase, in any
+  order), from the clause right before it ("Ngày …, Bộ Chính trị ban hành", "đề nghị của X tại",
+  "các Nghị định của Chính phủ số"), and from the list it is in (one body after or before the
+  items of a list). A date further away ("… đại hội đảng bộ các cấp (ngày 09/07/2024)") is not
+  the document's date. Bodies are kept whole as written ("Ủy ban nhân dân tỉnh Kiên Giang"); a
+  known central body is given in its canonical spelling. `body_source` says whether the text named
+  the body ("text") or only the issuer code implies it ("code": /QĐ-TTg -> Thủ tướng Chính phủ).
+- Old and uncoded numbers ("35-HĐBT", "50/CP", "43 TC/QLCS", "47/STC-NS") are read only after a
+  type word ("Nghị định số", "văn bản số"): a plate "31A-6247" is no citation. What a type word
+  announces but no form reads ("Thông tư số 45/2006/TT") is returned by `unparsed_numbers` and
+  reported as malformed by `pipeline.audit.references`.
 - `document_references` covers the body ("body"), each footnote ("footnote:<id>", offsets into
   the footnote text) and each table ("table:<index>", offsets into `table_text(table)`: cells
   joined by a tab, rows by a newline; each cell is read on its own). Short forms resolve across
