@@ -313,6 +313,20 @@ def test_unit_user_sees_only_its_unit(browser: Any, site: dict[str, Any],
     aud = _client(site, "aud")
     assert "Thắng Bắc" in aud.get("/search", params={"q": "dien thang bac"}).text
     assert aud.get(f"/documents/{other}/file").status_code == 200
+    # A file name with Vietnamese letters survives the download header.
+    u1 = _client(site, "u1")
+    r = u1.post("/submit", files={"files": ("Báo cáo chính trị.txt",
+                                            "Báo cáo của chi bộ thôn Một.\n".encode())},
+                data={"csrf_token": _csrf(u1)}, headers={"Accept": "application/json"})
+    upload_id = r.json()[0]["id"]
+    deadline = time.monotonic() + 60
+    view = r.json()[0]
+    while view["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        view = u1.get(f"/api/uploads/{upload_id}").json()
+    got = u1.get(view["document"]["url"] + "/file")
+    assert got.status_code == 200 and "B%C3%A1o%20c%C3%A1o" in got.headers["content-disposition"]
+    assert got.content == "Báo cáo của chi bộ thôn Một.\n".encode()
     page.context.close()
 
 

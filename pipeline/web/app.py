@@ -33,6 +33,7 @@ from pipeline.ingest.limits import MB, Limits
 from pipeline.store.database import Store
 from pipeline.store.web_tables import User, ensure_web_tables, session_user
 from pipeline.web.auth import LoginThrottle
+from pipeline.web.compute import ComputeProcess
 from pipeline.web.data import Db
 from pipeline.web.worker import AnalysisWorker
 
@@ -83,6 +84,7 @@ class WebState:
         self.throttle = LoginThrottle()
         self.worker = AnalysisWorker(settings.db, settings.limits, settings.analysis_slots)
         self.start_worker = start_worker
+        self.compute = ComputeProcess(settings.db)
         self.cache: dict[Any, Any] = {}
         self.cache_lock = threading.Lock()
         self.cache_locks: dict[Any, threading.Lock] = {}
@@ -200,6 +202,7 @@ def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
             yield
         finally:
             await run_in_threadpool(web.worker.stop)
+            web.compute.close()
 
     app = Starlette(
         routes=[*routes.ROUTES,

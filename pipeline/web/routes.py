@@ -9,6 +9,7 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -200,9 +201,15 @@ async def document_file(request: Request) -> Response:
     if not path.is_file():
         return not_found(request)
     suffix = path.suffix.lower()
-    name = Path(doc["title"]).name.replace('"', "")
     return FileResponse(path, media_type=MEDIA_OF.get(suffix, "application/octet-stream"),
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": _attachment(Path(doc["title"]).name)})
+
+
+def _attachment(name: str) -> str:
+    """A download's file name: ASCII for old clients, UTF-8 (RFC 5987) for the rest, since a
+    header cannot carry "Báo cáo.docx" as it is."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 async def compare_page(request: Request) -> Response:

@@ -23,6 +23,7 @@ from pipeline.report_html.highlight import Mark, mark_text, marks_in_paragraph
 from pipeline.store.search import Hit
 from pipeline.store.web_tables import unit_key, units_with_accounts
 from pipeline.store.writers import write_frame
+from pipeline.web import compute
 from pipeline.web.data import Scope
 
 SHOWN_ROWS = 40  # matrix rows on the dashboard; the export has them all
@@ -169,7 +170,7 @@ def compare_context(scope: Scope, web: Any, doc_id: int) -> dict[str, Any] | Non
         with web.cache_lock:
             entry = web.cache.get(key)
         if entry is None or entry[0] != generation:
-            entry = (generation, _compare(scope, doc_id))
+            entry = web.compute.run(compute.compare, scope.user, doc_id)
             with web.cache_lock:
                 if len(web.cache) > 500:
                     web.cache.clear()
@@ -276,7 +277,8 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
         with web.cache_lock:
             entry = web.cache.get(key)
         if entry is None or entry[0] != generation:
-            entry = (generation, _dashboard(scope, web, filters, lang), time.monotonic())
+            entry = (*web.compute.run(compute.dashboard, scope.user, filters, lang),
+                     time.monotonic())
             with web.cache_lock:
                 web.cache[key] = entry
         return entry[1]
@@ -285,12 +287,7 @@ def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
 def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str | None],
              lang: str, lock: threading.Lock) -> None:
     try:
-        def compute(conn: Any) -> tuple[Any, dict[str, Any], float]:
-            scope = Scope(conn, user)
-            return (scope.generation(), _dashboard(scope, web, filters, lang),
-                    time.monotonic())
-
-        entry = web.db.read(compute)
+        entry = (*web.compute.run(compute.dashboard, user, filters, lang), time.monotonic())
         with web.cache_lock:
             web.cache[key] = entry
     except Exception:  # noqa: BLE001 - the stale page stays; the next request tries again
