@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
-ORDER = ("cli", "ingest", "outline", "sections", "doctype", "references", "indicators", "corpus",
-         "web", "memory", "scale")
+ORDER = ("cli", "ingest", "ingest_layouts_first_run", "ingest_layouts", "fuzz", "outline",
+         "sections", "doctype", "references", "indicators", "corpus", "web", "memory", "scale")
 
 
 def machine() -> str:

@@ -17,6 +17,7 @@ from results import ROOT, assemble  # noqa: E402
 BENCHES = (
     ["bench_cli.py"],
     ["bench_ingest.py"],
+    ["bench_ingest.py", "--layouts"],
     ["bench_fuzz.py"],
     ["bench_outline.py"],
     ["bench_sections.py"],
