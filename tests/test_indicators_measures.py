@@ -5,6 +5,8 @@ The sentences are written for these tests, in the shapes found in real text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.analysis import analyze_document
@@ -104,7 +106,7 @@ def test_kind_under_the_plan_part_unless_the_sentence_reports_a_result() -> None
                Context(year=2025)).kind == "target"
 
 
-def test_plan_documents_are_targets_throughout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_documents_are_targets_throughout(tmp_path: Path) -> None:
     path = tmp_path / "du_toan.txt"
     path.write_text("Nghị quyết về dự toán ngân sách nhà nước năm 2026\n"
                     "Tổng thu ngân sách: 850 tỷ đồng.\n", encoding="utf-8")
@@ -112,7 +114,7 @@ def test_plan_documents_are_targets_throughout(tmp_path) -> None:  # type: ignor
     assert [(i.surface, i.kind) for i in report.indicators] == [("850 tỷ đồng", "target")]
 
 
-def test_an_unreadable_number_is_kept_as_text_with_a_warning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_number_is_kept_as_text_with_a_warning(tmp_path: Path) -> None:
     assert unreadable_numbers("Chi bộ có 1.23.456 người.") == [(10, "1.23.456 người")]
     path = tmp_path / "r.txt"
     path.write_text("BÁO CÁO\nChi bộ có 1.23.456 người và 42 đảng viên.\n", encoding="utf-8")

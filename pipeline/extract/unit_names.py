@@ -40,7 +40,9 @@ _KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "v
 # Words that end a name written in capitals (a title line).
 _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "NĂM", "GIAI",
               "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
-              "ĐÃ", "LÀ", "CÓ", "ĐẠI"}
+              "ĐÃ", "LÀ", "CÓ"}
+# "ĐẠI HỘI", "ĐẠI BIỂU" end a name in capitals; "ĐẠI THẮNG", "ĐẠI LỘC" are names.
+_CAPS_STOP_BEFORE = {"ĐẠI": ("HỘI", "BIỂU")}
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
@@ -115,6 +117,9 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             folded_khoi = True
         if caps:
             if not word.isupper() or word in _CAPS_STOP:
+                break
+            if word in _CAPS_STOP_BEFORE and re.match(
+                    rf"\s+(?:{'|'.join(_CAPS_STOP_BEFORE[word])})(?!\w)", text[m.end():]):
                 break
             end, count, pending = m.end(), count + 1, None
             continue
