@@ -162,7 +162,7 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"{GAP}{DASH}{GAP}(?:(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
                 rf"(?P<p_iss>{party_iss})(?![\w])"
                 # 35-HĐBT, 297-CT, 159-TB, 709-BNV/HCĐP, 24-NQ/UBND (needs a type word before)
-                rf"|(?P<o_code>{caps}(?:{GAP}/{GAP}(?:{caps}|\d{{1,3}})){{0,3}})(?![\w/]))"
+                rf"|(?P<o_code>{caps}(?:{GAP}/{GAP}(?:{caps}(?:-{caps})?|\d{{1,3}})){{0,3}})(?![\w/]))"
                 # 43 TC/QLCS: a space for the dash (needs a type word before)
                 rf"|[ ]{{1,2}}(?P<sp_code>{caps}(?:/{caps}){{1,3}})(?![\w/])"
                 rf"|{GAP}/{GAP}(?:"
@@ -210,7 +210,7 @@ def build(data: dict[str, Any]) -> Grammar:
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
                 rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
                 rf"(?P<sh_num>\d{{1,4}}(?:[A-Z](?![\w]))?)"
-                rf"(?![\w%]|\s*(?:[-–/%:]|[.,]\d)|[ ]{{1,2}}[A-ZĐ]{{2,12}}/)))",
+                rf"(?![\w%]|\s*(?:[-–/%]|[.,]\d|:\s?\d)|[ ]{{1,2}}[A-ZĐ]{{2,12}}/)))",
             ]
         )
     )
@@ -273,7 +273,8 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"(?:(?i:các){WS})?\Z"
         # "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số", "của Liên tịch: Sở Tài
         # chính - Cục Thuế tại Tờ trình số"
-        rf"|(?:(?i:của|nghị|và)(?:{WS}(?i:ông|bà))?){WS}(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?"
+        rf"|(?:(?:(?i:của|nghị|và)(?:{WS}(?i:ông|bà))?){WS}|(?<=;)\s*)"
+        rf"(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?"
         rf"(?P<body2>{generic}|{body_alt}),?"
         rf"(?:{WS}(?i:đã|đã\s+có|có)?{WS}?(?i:chỉ\s+đạo|ý\s+kiến|kết\s+luận))?"
         rf"{WS}(?i:tại){WS}(?:(?i:các){WS})?\Z",

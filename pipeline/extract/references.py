@@ -134,6 +134,7 @@ _PASSIVE_INITIALS = frozenset("đĐdD")  # "được", "do": the passive "đư�
 _LIST_GAP_MAX = 160  # characters between two items of one list (a date, "và", a type word)
 _DASHES = re.compile(r"\s*[-–—‐]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_AT = re.compile(r"(?<![\w])(?i:tại)(?![\w])")
 _OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
 _CLAUSE_END = re.compile(r"[.;!?\n]")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
@@ -149,7 +150,7 @@ def _roman(term: str) -> str:
 
 
 def _clause_start(text: str, lo: int, hi: int) -> int:
-    """Where the clause that ends at `hi` starts (after the last . ; : or line break)."""
+    """Where the clause that ends at `hi` starts (after the last . ; ! ? or line break)."""
     last = lo
     for m in _CLAUSE_END.finditer(text, lo, hi):
         last = m.end()
@@ -214,7 +215,8 @@ class _Extraction:
                 gap = text[self.tail_end.get(id(previous), previous.end):r.start]
                 if "\n" in gap or _SENTENCE_END.search(gap):
                     carrier = None
-                elif r.body is None and not _OF.search(gap):
+                elif r.body is None and not _OF.search(gap) and not _AT.search(gap):
+                    # ("… của X tại công văn số A; Y tại công văn số B": B is Y's, not X's)
                     r.body = carrier.body
             if id(r) in self.body_before_ids:
                 carrier = r
