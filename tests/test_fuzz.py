@@ -31,3 +31,22 @@ def test_mutated_inputs_get_a_report_or_a_typed_error(tmp_path: Path) -> None:
     assert outcomes["report"] > 20 and outcomes["error"] > 20
     # Every kind of mutation was tried.
     assert {k for p in paths for k in KINDS if f"_{k}_" in p.name} == set(KINDS)
+
+
+def test_a_zip_claiming_an_unknown_version_is_corrupt(tmp_path: Path) -> None:
+    """Found by the long fuzz run: zipfile raised NotImplementedError ("zip file version
+    14.8") from a bit flip in the central directory, a traceback instead of an error."""
+    from pipeline.errors import IngestError
+    from pipeline.ingest import load
+
+    data = bytearray((ROOT / "corpus" / "docx" / "001_11fa4c8372dfa292.docx").read_bytes())
+    at = data.index(b"PK\x01\x02")  # first central directory entry
+    data[at + 6:at + 8] = (148).to_bytes(2, "little")  # "version needed to extract": 14.8
+    target = tmp_path / "phien_ban_la.docx"
+    target.write_bytes(bytes(data))
+    try:
+        load(target)
+    except IngestError as exc:
+        assert exc.code == "corrupt"
+    else:
+        raise AssertionError("a damaged zip was read as a report")

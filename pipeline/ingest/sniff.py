@@ -49,8 +49,9 @@ def _sniff_zip(path: Path) -> Sniffed:
                 if b"opendocument.text" in mime:
                     return "odt"
                 raise UnknownFormat(f"OpenDocument {mime.decode('ascii', 'replace')}")
-    except zipfile.BadZipFile as exc:
-        # A zip signature but no readable directory: a truncated or damaged DOCX.
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError) as exc:
+        # A zip signature but no readable directory: a truncated or damaged DOCX (a damaged
+        # header can also claim a zip version or compression zipfile does not implement).
         raise CorruptZip(str(exc)) from exc
     if any(n.startswith("xl/") for n in names):
         raise UnknownFormat("Excel workbook (xlsx)")
