@@ -28,28 +28,32 @@ def copy_pairs(copies: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     words = dict(zip(documents["doc_id"].astype(int), documents["n_words"].fillna(0).astype(int),
                      strict=True))
-    rows = []
-    keys = ["doc_a", "doc_b"]
-    for (doc_a, doc_b), group in copies.groupby(keys, sort=False):
-        first = group.iloc[0]
-        group = group.sort_values("paragraph_a", kind="stable")
-        shared = int(group["shared_words"].sum())
-        shorter = min(words.get(int(doc_a), 0), words.get(int(doc_b), 0))
-        rows.append({
-            "signal": first["signal"],
-            "share_of_shorter": round(min(1.0, shared / shorter), 4) if shorter else None,
-            "shared_words": shared, "passages": len(group),
-            "unit_a": first["unit_a"], "term_a": first["term_a"],
-            "unit_b": first["unit_b"], "term_b": first["term_b"],
-            "source_a": first["source_a"], "source_b": first["source_b"],
-            "doc_a": int(doc_a), "doc_b": int(doc_b),
-            "max_similarity": float(group["similarity"].max()),
-            "copied": [{"paragraph_a": int(r.paragraph_a), "paragraph_b": int(r.paragraph_b),
-                        "similarity": float(r.similarity), "shared_words": int(r.shared_words),
-                        "shared_text": r.shared_text}
-                       for r in group.itertuples()],
-        })
-    out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    pairs: dict[tuple[int, int], dict] = {}
+    # One pass over plain records: a pandas groupby costs milliseconds per group.
+    for r in copies.to_dict("records"):
+        key = (int(r["doc_a"]), int(r["doc_b"]))
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = {
+                "signal": r["signal"], "share_of_shorter": None, "shared_words": 0,
+                "passages": 0, "unit_a": r["unit_a"], "term_a": r["term_a"],
+                "unit_b": r["unit_b"], "term_b": r["term_b"], "source_a": r["source_a"],
+                "source_b": r["source_b"], "doc_a": key[0], "doc_b": key[1],
+                "max_similarity": 0.0, "copied": []}
+        pair["shared_words"] += int(r["shared_words"])
+        pair["passages"] += 1
+        pair["max_similarity"] = max(pair["max_similarity"], float(r["similarity"]))
+        pair["copied"].append({"paragraph_a": int(r["paragraph_a"]),
+                               "paragraph_b": int(r["paragraph_b"]),
+                               "similarity": float(r["similarity"]),
+                               "shared_words": int(r["shared_words"]),
+                               "shared_text": r["shared_text"]})
+    for (doc_a, doc_b), pair in pairs.items():
+        pair["copied"].sort(key=lambda c: (c["paragraph_a"], c["paragraph_b"]))
+        shorter = min(words.get(doc_a, 0), words.get(doc_b, 0))
+        if shorter:
+            pair["share_of_shorter"] = round(min(1.0, pair["shared_words"] / shorter), 4)
+    out = pd.DataFrame(list(pairs.values()), columns=PAIR_COLUMNS)
     rank = out["signal"].map(SIGNAL_ORDER)
     return out.assign(_rank=rank).sort_values(
         ["_rank", "shared_words"], ascending=[True, False], kind="stable"

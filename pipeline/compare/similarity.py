@@ -39,7 +39,10 @@ def section_similarity(
     # On a big corpus, features in more than half of the documents (their idf is near zero
     # anyway) are left out: they would make every row of the product dense.
     big = len(texts) >= BIG_CORPUS
-    vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
+    # Whole documents of a big corpus: syllables only (pairs of syllables double the work and
+    # change little over a whole text).
+    ngrams = (1, 1) if big and section is None else (1, 2)
+    vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=ngrams, sublinear_tf=True,
                           min_df=2 if big else 1, max_df=0.5 if big else 1.0)
     x = vec.fit_transform(texts.tolist()).tocsr()
     docs = label_documents(documents).set_index("doc_id")
