@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -51,10 +52,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
-                             "--port", str(port), "--host", "127.0.0.1"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    # The server's messages go to a file: a pipe nobody reads would fill and block it.
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db",
+                                 str(db), "--port", str(port), "--host", "127.0.0.1"],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -146,6 +149,7 @@ def readers_during(clients: list[httpx.Client], pages: list[str], busy: threadin
                    ) -> dict[str, object]:
     """Readers, each with its own session, request random pages while `busy` is set."""
     counts = {"requests": 0, "errors": 0}
+    kinds: Counter[str] = Counter()
     times: list[float] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + READ_DEADLINE_S
@@ -155,13 +159,16 @@ def readers_during(clients: list[httpx.Client], pages: list[str], busy: threadin
         for _ in range(400):  # bounded
             if not busy.is_set() or time.monotonic() > stop_at:
                 return
+            page = rng.choice(pages)
             try:
-                ms, status = timed(c, rng.choice(pages))
-            except httpx.HTTPError:
-                ms, status = 0.0, 0
+                ms, status = timed(c, page)
+            except httpx.HTTPError as exc:
+                ms, status = 0.0, type(exc).__name__
             with lock:
                 counts["requests"] += 1
                 counts["errors"] += status != 200
+                if status != 200:
+                    kinds[f"{status} {page.split('?')[0]}"] += 1
                 times.append(ms)
 
     threads = [threading.Thread(target=read, args=(c, i)) for i, c in enumerate(clients)]
@@ -169,7 +176,7 @@ def readers_during(clients: list[httpx.Client], pages: list[str], busy: threadin
         t.start()
     for t in threads:
         t.join()
-    return {**counts, "median_ms": statistics.median(times) if times else 0,
+    return {**counts, "kinds": dict(kinds), "median_ms": statistics.median(times) if times else 0,
             "p95_ms": p95(times) if times else 0}
 
 
@@ -203,7 +210,8 @@ def main() -> int:
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(db, port)
+    server_log = work / "serve.log"
+    server = start_server(db, port, server_log)
     try:
         pages = {
             "/static/app.css (baseline: a file)": "/static/app.css",
@@ -242,6 +250,9 @@ def main() -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+        errors = [line for line in server_log.read_text(errors="replace").splitlines()
+                  if "Error" in line or "Traceback" in line]
+        print(f"server log: {len(errors)} error lines", *errors[-20:], sep="\n", flush=True)
         shutil.rmtree(work, ignore_errors=True)
 
     worst = max(r[3] for r in latency if "baseline" not in r[0])
@@ -287,7 +298,8 @@ def main() -> int:
         f"| failed | {len(uploads['failed'])} {'; '.join(uploads['failed'])[:300]} |",
         f"| batch done in | {uploads['seconds']:.0f} s (one analysis process) |",
         f"| reader requests | {reader_result.get('requests')} |",
-        f"| reader errors (non-200 or no answer) | {reader_result.get('errors')} |",
+        f"| reader errors (non-200 or no answer) | {reader_result.get('errors')} "
+        f"{reader_result.get('kinds') or ''} |",
         f"| reader median / p95 ms during the batch | {reader_result.get('median_ms', 0):.0f} / "
         f"{reader_result.get('p95_ms', 0):.0f} |",
         "",
