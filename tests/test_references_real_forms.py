@@ -4,6 +4,7 @@ text when ../shared/devdata is present."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -241,7 +242,8 @@ def test_blind_samples_floor() -> None:
         precision, recall = s.pr()
         # Floors a little under the measured figures (benchmarks/results/references.md).
         assert precision >= 0.98 and recall >= 0.97, (sample.name, precision, recall, s.errors)
-        assert s.short_recall() >= 0.85, (sample.name, s.errors)
+        if s.short_total:  # sample E cites no short form or plenum
+            assert s.short_recall() >= 0.85, (sample.name, s.errors)
         assert s.attached("both") >= 0.90, (sample.name, s.errors)
         assert s.false_resolutions == 0, (sample.name, s.errors)
 
@@ -256,3 +258,25 @@ def test_a_number_the_grammar_cannot_read_is_reported() -> None:
         ("45/2006/TT", "45/2006/TT")]
     assert "45/2006/TT" in malformed[0].details["message_en"]
     assert check_references(found) == []  # without the text, nothing is said
+
+
+def test_the_branch_by_branch_scan_finds_what_the_combined_pattern_finds() -> None:
+    """`scan` (the speed path) must return exactly the candidates of `Grammar.scanner`: same
+    spans and groups, a link excepted (its branch starts at "://"), on text with every form."""
+    from pipeline.extract.reference_grammar import grammar
+    from pipeline.extract.references import scan
+
+    g = grammar()
+    gold = ROOT / "benchmarks" / "data" / "references_gold.jsonl"
+    texts = [json.loads(line)["text"] for line in gold.read_text(encoding="utf-8").splitlines()]
+    texts.append("Xem https://thuvienphapluat.vn/Nghi-quyet-18-NQ-TW.aspx và www.x.vn/57-NQ/TW. "
+                 "Căn cứ Nghị quyết số 18-NQ/TW; NQ TW 4 khóa XII, QCVN 8:2022/BTTTT, "
+                 "ISO 9001:2015, Chỉ thị 05, Quyết định số 2590/QĐ-UBND và İstanbul "
+                 "Nghị quyết số 57.")
+    for text in texts:
+        def spans(ms: list) -> list:
+            return [(m.start(), m.end(), m.groupdict()) for m in ms if m.group("url") is None]
+
+        assert spans(scan(g, text)) == spans(list(g.scanner.finditer(text)))
+        assert len([m for m in scan(g, text) if m.group("url")]) == len(
+            [m for m in g.scanner.finditer(text) if m.group("url")])
