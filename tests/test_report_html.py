@@ -82,7 +82,7 @@ def test_a_document_page_highlights_its_findings() -> None:
     assert dom.count('href="#f') == marked
     assert dom.count("<tr>") >= n_refs
     assert len(re.findall(r'<li><a href="#p\d+">', dom)) == n_heads
-    assert "superseded_reference" in dom and "47-QĐ/TW" in dom
+    assert "total_mismatch" in dom and "47-QĐ/TW" in dom
 
 
 def test_report_needs_force_for_a_non_empty_folder(tmp_path: Path) -> None:
