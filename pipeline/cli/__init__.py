@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with argparse_language(lang):
             args = build_parser(lang).parse_args(argv)
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be handled
+        return status
     except BrokenPipeError:
         return _closed_pipe()
     except KeyboardInterrupt:
