@@ -30,9 +30,18 @@ def _alternation(spellings: list[str]) -> str:
     return "|".join(WS.join(re.escape(w) for w in s.split()) for s in parts)
 
 
-def _first_syllables(words: list[str]) -> tuple[str, ...]:
-    keys = sorted({w.split()[0].lower() for w in words})
-    return tuple(k for k in keys if not any(k != o and k.startswith(o) for o in keys))
+def _word_index(words: list[str]) -> re.Pattern[str]:
+    """Where in the lower-cased text the type-word branch of the scanner can start: a type word's
+    first syllable, whitespace as `WS` allows, its second syllable ("nghị quyết", "chỉ thị");
+    "nq" and whitespace. A pattern of literals gets Python's fast search (see `references.scan`),
+    so this costs a fraction of trying the branch at every position."""
+    seconds: dict[str, set[str]] = {}
+    for w in words:
+        first, *rest = w.lower().split()
+        seconds.setdefault(first, set()).update(rest[:1])
+    alts = [re.escape(k) + (rf"{WS}(?:{'|'.join(sorted(map(re.escape, v)))})" if v else r"\s")
+            for k, v in seconds.items()]
+    return re.compile("|".join(sorted(alts, key=len, reverse=True)))
 
 
 def fold(code: str) -> str:
@@ -44,7 +53,7 @@ def fold(code: str) -> str:
 class Grammar:
     scanner: re.Pattern[str]
     branches: tuple[re.Pattern[str], ...]  # the scanner's branches, in order (see `scan`)
-    word_keys: tuple[str, ...]
+    word_index: re.Pattern[str]  # on lower-cased text, where the word branch may match
     type_before: re.Pattern[str]
     date_before: re.Pattern[str]
     body: re.Pattern[str]
@@ -58,6 +67,7 @@ class Grammar:
     central_before: re.Pattern[str]
     number_after_word: re.Pattern[str]
     body_before: re.Pattern[str]
+    body_before_end: re.Pattern[str]
     of_body_before: re.Pattern[str]
     paren_date: re.Pattern[str]
     passive_body: re.Pattern[str]
@@ -303,6 +313,9 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"(?:{WS}(?i:đã|đã\s+có|có)?{WS}?(?i:chỉ\s+đạo|ý\s+kiến|kết\s+luận))?"
         rf"{WS}(?i:tại){WS}(?:(?i:các){WS})?\Z",
     )
+    # What both branches of `body_before` end with (every `verb` ends in one of these words, the
+    # second branch in "tại"): a cheap test on the last characters before the long search.
+    body_before_end = re.compile(rf"(?<=\s)(?i:hành|ra|ký|có|qua|tại){WS}(?:(?i:các){WS})?\Z")
     # "các Nghị định của Chính phủ số 181/2004/NĐ-CP": the body between the word and "số".
     of_body_before = re.compile(
         rf"(?i:của){WS}(?P<body>{generic}|{body_alt})\s*:?{WS}(?i:số){WS}?\Z"
@@ -351,9 +364,7 @@ def build(data: dict[str, Any]) -> Grammar:
     return Grammar(
         scanner=scanner,
         branches=tuple(split),
-        # The type words' first syllables in lower case, none a prefix of another ("quy" covers
-        # "quyết"): where the word branch can match (see `references.scan`).
-        word_keys=_first_syllables(data["short_form_names"] + ["Nghị quyết", "NQ"]),
+        word_index=_word_index(data["short_form_names"] + ["Nghị quyết", "NQ"]),
         type_before=type_before,
         date_before=date_before,
         body=body,
@@ -367,6 +378,7 @@ def build(data: dict[str, Any]) -> Grammar:
         central_before=central_before,
         number_after_word=number_after_word,
         body_before=body_before,
+        body_before_end=body_before_end,
         of_body_before=of_body_before,
         paren_date=paren_date,
         passive_body=passive_body,

@@ -71,6 +71,7 @@ _TYPE_WINDOW = 48  # characters before a number searched for its type word
 _DATE_WINDOW = 140  # characters searched for "Ngày 22/12/2024, Bộ Chính trị ban hành"
 _TAIL_STEPS = 8
 _TITLE_MAX = 200
+_VERB_TAIL = 40  # characters that hold the verb ending `body_before` (a word, "các", spaces)
 
 
 def extract_references(
@@ -118,7 +119,7 @@ def scan(g: Grammar, text: str) -> list[re.Match[str]]:
     each step the leftmost match, the earlier branch on a tie, then on from its end (a branch
     whose next match starts inside that one is searched again from there). Same matches, faster
     (see `Grammar.branches`). The type-word branch, the last, is tried only where the lower-cased
-    text has one of `g.word_keys` (found by `str.find`, which runs at memory speed)."""
+    text has a type word (`g.word_index`)."""
     searchers: list[Callable[[int], re.Match[str] | None]] = [
         partial(p.search, text) for p in g.branches[:-1]]
     searchers.append(_word_searcher(g, text))
@@ -145,14 +146,15 @@ def _word_searcher(g: Grammar, text: str) -> Callable[[int], re.Match[str] | Non
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: no shortcut
         return partial(pattern.search, text)
-    found: set[int] = set()
-    for key in g.word_keys:
-        at = lowered.find(key)
-        while at >= 0:
-            if at == 0 or not lowered[at - 1].isalnum():  # the branch starts a word
-                found.add(at)
-            at = lowered.find(key, at + 1)
-    starts = sorted(found)
+    # A candidate starts a word (the branch begins with `(?<![\w])`); candidates may overlap
+    # ("nghị quyết định"), so each search goes on from the character after the last one.
+    starts: list[int] = []
+    m = g.word_index.search(lowered)
+    while m is not None:
+        at = m.start()
+        if at == 0 or not lowered[at - 1].isalnum():
+            starts.append(at)
+        m = g.word_index.search(lowered, at + 1)
 
     def search(pos: int) -> re.Match[str] | None:
         for i in range(bisect_left(starts, pos), len(starts)):
@@ -438,7 +440,10 @@ class _Extraction:
                             if central.group("central_body") else "Ban Chấp hành Trung ương")
                 self.body_before_ids.add(id(ref))
                 return
-            m = self.g.body_before.search(text, start, word.start())
+            end = word.start()
+            m = (self.g.body_before.search(text, start, end)
+                 if self.g.body_before_end.search(text, max(start, end - _VERB_TAIL), end)
+                 else None)
             if m is not None:
                 ref.body = self._canonical_body(m.group("body") or m.group("body2"))
                 self.body_before_ids.add(id(ref))
