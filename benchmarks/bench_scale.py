@@ -136,8 +136,9 @@ class GeneratedParagraphs:
             wanted.setdefault(pid // 10_000, []).append(pid % 10_000)
         for d, ks in sorted(wanted.items()):
             paras = text_document(d, self.pages)
-            rows.extend((d, k, 0, paras[k]) for k in sorted(ks))
-        return pd.DataFrame(rows, columns=["doc_id", "idx", "is_heading", "text"])
+            rows.extend((d * 10_000 + k, d, k, 0, paras[k]) for k in sorted(ks))
+        return pd.DataFrame(rows, columns=["paragraph_id", "doc_id", "idx", "is_heading",
+                                           "text"])
 
 
 def copies_once(n: int, mode: str) -> dict:

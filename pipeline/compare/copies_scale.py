@@ -13,9 +13,10 @@ Three steps, none needing the whole corpus in memory:
    (in more than `max_docs` documents, or shared by most units); and the candidate pairs of
    paragraphs sharing a fingerprint that is not generic. A bucket holds 1/`buckets` of the
    hashes, so memory is bounded by the bucket count, not by the corpus.
-3. **Align the candidates only**: the paragraphs of the candidate pairs are read back and
-   passed to `detect_copies` with the corpus-wide generic shingles, so the rows are exactly
-   what the in-memory detector reports for those paragraphs.
+3. **Align the candidates only**, `pairs_per_batch` at a time: the paragraphs of a batch of
+   candidate pairs are read back and passed to `detect_copies` with the corpus-wide generic
+   shingles, and the rows of that batch's pairs kept, so the result is exactly the in-memory
+   detector's (same rows, same order; tests/test_engine_dask.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.compare.copies import CopyParams, detect_copies
+from pipeline.compare.copies import SIGNAL_ORDER, CopyParams, detect_copies
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
 from pipeline.textindex import candidate_pairs, encode, shingles, token_keys, winnow
@@ -62,18 +63,19 @@ class StoreParagraphs:
         return [r for r in rows if r[1] in wanted]
 
     def by_id(self, ids: list[int]) -> pd.DataFrame:
-        """doc_id, idx, is_heading, text of these paragraphs."""
+        """paragraph_id, doc_id, idx, is_heading, text of these paragraphs."""
         rows: list[tuple[Any, ...]] = []
         con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
         try:
             for i in range(0, len(ids), 900):  # SQLite's limit on parameters
                 part = ids[i:i + 900]
                 rows.extend(con.execute(
-                    "SELECT doc_id, idx, is_heading, text FROM paragraphs WHERE id IN "  # noqa: S608
+                    "SELECT id, doc_id, idx, is_heading, text FROM paragraphs WHERE id IN "  # noqa: S608
                     f"({','.join('?' * len(part))})", part).fetchall())
         finally:
             con.close()
-        frame = pd.DataFrame(rows, columns=["doc_id", "idx", "is_heading", "text"])
+        frame = pd.DataFrame(rows, columns=["paragraph_id", "doc_id", "idx", "is_heading",
+                                            "text"])
         return frame.sort_values(["doc_id", "idx"]).reset_index(drop=True)
 
 
@@ -81,6 +83,7 @@ def copies_out_of_core(
     db: str | Path | Any, documents: pd.DataFrame, params: CopyParams | None = None,
     engine: str = "serial", workers: int = 2, scheduler: str | None = None,
     chunk_docs: int = CHUNK_DOCS, buckets: int = BUCKETS, client: Any = None,
+    pairs_per_batch: int | None = None,
 ) -> pd.DataFrame:
     """The copies table (`copies.COLUMNS`) of the store `db`; `documents`: its documents frame
     (doc_id, source, unit, term, ...), as `Corpus.documents` gives it; `db` may also be a
@@ -107,9 +110,47 @@ def copies_out_of_core(
         shutil.rmtree(work, ignore_errors=True)
     generic = np.sort(np.concatenate([g for g, _ in found] or [np.zeros(0, np.uint64)]))
     pairs = np.concatenate([c for _, c in found] or [np.zeros((0, 2), np.int64)])
-    involved = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, np.int64)
-    paragraphs = source.by_id(involved.tolist())
-    return detect_copies(paragraphs, documents, p, generic_hashes=generic)
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0) if len(pairs) else pairs
+    # Candidates are aligned a batch at a time: only the paragraphs of one batch are in memory.
+    step = pairs_per_batch or PAIRS_PER_BATCH
+    parts = [_align_batch(source, documents, p, generic, pairs[i:i + step])
+             for i in range(0, len(pairs), step)]
+    if not parts:
+        return detect_copies(pd.DataFrame(columns=["doc_id", "idx", "text"]), documents, p)
+    out = pd.concat(parts, ignore_index=True)
+    # detect_copies' order: signal, similarity, shared words, then the pair's place in the
+    # corpus (its earlier paragraph, then its later one).
+    low, high = _pair_keys(out)
+    out = out.assign(_rank=out["signal"].map(SIGNAL_ORDER), _low=low, _high=high)
+    return out.sort_values(["_rank", "similarity", "shared_words", "_low", "_high"],
+                           ascending=[True, False, False, True, True], kind="stable"
+                           ).drop(columns=["_rank", "_low", "_high"]).reset_index(drop=True)
+
+
+PAIRS_PER_BATCH = 20_000
+
+
+def _align_batch(source: Any, documents: pd.DataFrame, p: CopyParams, generic: np.ndarray,
+                 pairs: np.ndarray) -> pd.DataFrame:
+    """detect_copies on the paragraphs of these candidate pairs, keeping these pairs' rows
+    (the subset can pair other paragraphs too: those belong to another batch)."""
+    paragraphs = source.by_id(np.unique(pairs.ravel()).tolist())
+    key_of = {int(r.paragraph_id): (int(r.doc_id), int(r.idx))
+              for r in paragraphs[["paragraph_id", "doc_id", "idx"]].itertuples()}
+    wanted = {tuple(sorted((key_of[int(a)], key_of[int(b)]))) for a, b in pairs.tolist()
+              if int(a) in key_of and int(b) in key_of}
+    found = detect_copies(paragraphs, documents, p, generic_hashes=generic)
+    if found.empty:
+        return found
+    low, high = _pair_keys(found)
+    return found[[(lo, hi) in wanted for lo, hi in zip(low, high, strict=True)]]
+
+
+def _pair_keys(rows: pd.DataFrame) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    a = list(zip(rows["doc_a"].astype(int), rows["paragraph_a"].astype(int), strict=True))
+    b = list(zip(rows["doc_b"].astype(int), rows["paragraph_b"].astype(int), strict=True))
+    return ([min(x, y) for x, y in zip(a, b, strict=True)],
+            [max(x, y) for x, y in zip(a, b, strict=True)])
 
 
 def _runner(engine: str, workers: int, scheduler: str | None, client: Any = None
