@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any
 
 from pipeline.i18n import LANGS, default_lang, message
+
+if TYPE_CHECKING:  # Rich is imported when something is printed, not for `daihoi --help`
+    from rich.console import Console
 
 DEFAULT_DB = Path("corpus/daihoi.db")
 DEFAULT_MAX_SIZE_MB = 200.0  # pipeline.ingest.limits.Limits().max_file_bytes / MB (tested)
@@ -194,12 +194,16 @@ def visible(text: object) -> str:
 def shown(text: object) -> str:
     """Text from a document, a file name or a query, ready to put inside Rich markup: controls
     visible, `[`…`]` escaped so that "[/red]" or "Báo cáo [final].txt" print as written."""
+    from rich.markup import escape
+
     return escape(visible(text))
 
 
 def console(stderr: bool = False, **options: Any) -> Console:
     """A Console that prints what it is given: no emoji codes (":x:" stays ":x:"), no automatic
     highlighting, long lines kept whole (copy-paste friendly)."""
+    from rich.console import Console
+
     options.setdefault("soft_wrap", True)
     return Console(stderr=stderr, emoji=False, highlight=False, **options)
 

@@ -13,8 +13,6 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from pipeline.cli.common import (
     Parents,
     add_db_option,
@@ -122,6 +120,8 @@ def _print_kwic(frame: Any, args: argparse.Namespace) -> int:
     if frame.empty:
         say("cli.search.none", args.lang, query=args.query)
         return 0
+    from rich.markup import escape
+
     out = console()
     width = min(60, max(len(p) for p in frame["pre"]))
     for row in frame.itertuples():

@@ -14,8 +14,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from pipeline.cli.common import (
     Parents,
     add_metadata_options,
@@ -29,6 +27,8 @@ from pipeline.cli.common import (
 from pipeline.i18n import message
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pipeline.model import Indicator, Report
 
 FINDING_KINDS = ("total_mismatch", "target_not_met")

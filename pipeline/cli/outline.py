@@ -8,8 +8,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from pipeline.cli.common import (
     Parents,
     add_paths_argument,
@@ -21,6 +19,8 @@ from pipeline.cli.common import (
 from pipeline.i18n import message
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pipeline.model import Report
 
 STRUCTURE_FINDINGS = ("missing_section", "duplicate_passage")

@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from pipeline.cli.common import (
     DEFAULT_DB,
     Parents,
@@ -28,6 +26,8 @@ from pipeline.cli.engine import add_engine_options, engine_options
 from pipeline.i18n import message
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pipeline.batch import EngineOptions, FileResult
     from pipeline.ingest.limits import Limits
 
