@@ -97,7 +97,8 @@ def test_help_imports_no_analysis_stack() -> None:
     code = ("import sys; from pipeline.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('pandas', 'scipy', 'sklearn', 'spacy', 'underthesea', "
-            "'pdfplumber', 'docx', 'sqlite3', 'pipeline.batch', 'pipeline.store.database') "
+            "'pdfplumber', 'docx', 'sqlite3', 'rich.console', 'pipeline.batch', "
+            "'pipeline.store.database') "
             "if m in sys.modules]\nprint('HEAVY', heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
