@@ -334,3 +334,25 @@ def test_a_healthy_store_on_read_only_media_is_read_and_says_so(tmp_path: Path) 
     assert "read-only" in err and "damaged" not in err and "kết nạp" in out
     status, out, err = daihoi_on_read_only(folder, "run", SYNTHETIC, "--db", db, "--lang", "en")
     assert status == 2 and "Cannot write" in err and "Traceback" not in err
+
+
+def test_run_on_a_folder_by_relative_then_absolute_path_stores_each_document_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for d in synthetic_truth()["documents"][:2]:
+        shutil.copyfile(SYNTHETIC / d["file"], folder / d["file"])
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "kho.db"
+    for given in ("corpus", str(folder.resolve())):
+        status, _, err = daihoi("run", given, "--db", db, "--force", "--lang", "en")
+        assert status == 0, err
+    con = sqlite3.connect(db)
+    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+              for t in ("documents", "files")]
+    con.close()
+    assert counts == [2, 2]
+    with Store(db, readonly=True) as store:
+        hits = search(store.conn, "đảng viên", limit=1000)
+        assert len({(h.doc_id, h.idx) for h in hits}) == len(hits)
+        assert len({h.doc_id for h in hits}) <= 2
