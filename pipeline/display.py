@@ -163,3 +163,16 @@ def section(label: Any, lang: str = "vi") -> str:
     if is_missing(label):
         return ""
     return _section_names().get(str(label), {}).get(lang, str(label))
+
+
+@cache
+def _indicator_names() -> dict[str, dict[str, str]]:
+    keys = load_yaml("indicator_lexicon.yaml").get("keys", [])
+    return {k["key"]: k.get("label", {}) for k in keys if isinstance(k, dict) and "key" in k}
+
+
+def indicator(key: Any, lang: str = "vi") -> str:
+    """An indicator key ("new_members") by its label ("Kết nạp đảng viên mới")."""
+    if is_missing(key):
+        return ""
+    return _indicator_names().get(str(key), {}).get(lang, str(key))

@@ -50,9 +50,10 @@ def show(corpus: Corpus, args: argparse.Namespace, frame_of: Any) -> int:
 
 
 def _indicator_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from pipeline.display import quantity
+    from pipeline.display import indicator, quantity
 
     out = frame[["unit", "term", "key"]].copy()
+    out["key"] = [indicator(k, lang) for k in out["key"]]
     out["value"] = [quantity(v, m, u, lang) for v, m, u in
                     zip(frame["value"], frame["value_max"], frame["measure"], strict=True)]
     return out

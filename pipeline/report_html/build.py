@@ -24,6 +24,7 @@ from pipeline.display import (
     cell,
     doc_type,
     header,
+    indicator,
     measure_name,
     number,
     quantity,
@@ -166,15 +167,17 @@ def _indicators_context(corpus: Corpus, lang: str) -> dict[str, Any]:
     for key in keys[:MAX_INDICATOR_CHARTS]:
         rows = long[(long["key"] == key) & (long["measure"] == measure[key])]
         name = measure_name(measure[key], lang)
+        title = indicator(key, lang)
         charts.append(bar_chart([(f"{r.unit} {r.term}".strip(), float(r.value))
                                  for r in rows.itertuples()],
-                                f"{key} ({name})" if name else key,
+                                f"{title} ({name})" if name else title,
                                 value_format=_count(lang)))
     cells = long.set_index(["unit", "term", "key"])["text"]
     index = sorted(set(zip(long["unit"], long["term"], strict=True)))
     rows_out = [{"unit": u, "term": term,
                  "cells": [cells.get((u, term, k), "") for k in keys]} for u, term in index]
-    return {"indicator_rows": rows_out, "indicator_columns": keys, "indicator_charts": charts}
+    return {"indicator_rows": rows_out, "indicator_columns": [indicator(k, lang) for k in keys],
+            "indicator_charts": charts}
 
 
 def _references_context(corpus: Corpus, lang: str) -> dict[str, Any]:
