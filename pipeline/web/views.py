@@ -7,6 +7,7 @@ import logging
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,24 +159,57 @@ def _num(value: Any) -> str:
 
 
 def compare_context(scope: Scope, web: Any, doc_id: int) -> dict[str, Any] | None:
-    """Copied passages between this document and the documents it is compared with: one
-    computation per document and store generation (copy detection takes about a second)."""
+    """Copied passages between this document and the documents it is compared with (copy
+    detection takes seconds on a big store: cached, see `_cached`)."""
     if scope.document(doc_id) is None:
         return None
     key = ("compare", scope.owner, doc_id)
-    generation = scope.generation()
+    value, _ = _cached(web, key, scope.generation(),
+                       lambda: web.compute.run(compute.compare, scope.user, doc_id))
+    return value
+
+
+def _cached(web: Any, key: tuple[Any, ...], generation: Any,
+            compute_fn: Callable[[], tuple[Any, Any]]) -> tuple[Any, bool]:
+    """(value, stale) for `key`, computed by `compute_fn` -> (generation, value).
+
+    Never computed twice at once. When the store changed since the cached value was computed,
+    that value is served (stale) while one background thread computes the new one, at most
+    every `Settings.dashboard_refresh_s` seconds: while documents stream in, readers keep
+    getting the last figures instead of waiting behind a recomputation after each upload."""
     with web.cache_lock:
+        entry = web.cache.get(key)
         lock = web.cache_locks.setdefault(key, threading.Lock())
-    with lock:
+    if entry is not None and entry[0] == generation:
+        return entry[1], False
+    if entry is not None:
+        recent = time.monotonic() - entry[2] < web.settings.dashboard_refresh_s
+        if not recent and lock.acquire(blocking=False):
+            threading.Thread(target=_refresh, args=(web, key, compute_fn, lock),
+                             daemon=True).start()
+        return entry[1], True
+    with lock:  # the first request computes; the others wait for its result
         with web.cache_lock:
             entry = web.cache.get(key)
         if entry is None or entry[0] != generation:
-            entry = web.compute.run(compute.compare, scope.user, doc_id)
+            entry = (*compute_fn(), time.monotonic())
             with web.cache_lock:
                 if len(web.cache) > 500:
                     web.cache.clear()
                 web.cache[key] = entry
-    return entry[1]
+        return entry[1], False
+
+
+def _refresh(web: Any, key: tuple[Any, ...], compute_fn: Callable[[], tuple[Any, Any]],
+             lock: threading.Lock) -> None:
+    try:
+        entry = (*compute_fn(), time.monotonic())
+        with web.cache_lock:
+            web.cache[key] = entry
+    except Exception:  # noqa: BLE001 - the stale page stays; the next request tries again
+        log.exception("refresh of %s failed", key[0])
+    finally:
+        lock.release()
 
 
 def _compare(scope: Scope, doc_id: int) -> dict[str, Any] | None:
@@ -252,48 +286,13 @@ _NO_FILTERS: dict[str, str | None] = {"term": None, "unit_level": None, "doc_typ
 
 def dashboard_context(scope: Scope, web: Any, filters: dict[str, str | None],
                       lang: str) -> dict[str, Any]:
-    """The dashboard, cached per (account scope, filters, language).
-
-    On a big store it takes seconds to compute, so it is never computed twice at once, and
-    when documents or reviews change the previous version is served while one background
-    thread computes the new one (`stale: True` says so on the page)."""
+    """The dashboard, cached per (account scope, filters, language) by `_cached`; a stale
+    one says so on the page (`stale`)."""
     key = ("dashboard", scope.owner, tuple(sorted(filters.items())), lang)
-    generation = scope.generation()
-    with web.cache_lock:
-        entry = web.cache.get(key)
-        lock = web.cache_locks.setdefault(key, threading.Lock())
-    if entry is not None and entry[0] == generation:
-        return entry[1]
-    if entry is not None:
-        # While documents stream in, recompute at most every few seconds: readers
-        # keep getting the last figures instead of the server recomputing after each upload
-        # (`Settings.dashboard_refresh_s`).
-        recent = time.monotonic() - entry[2] < web.settings.dashboard_refresh_s
-        if not recent and lock.acquire(blocking=False):
-            threading.Thread(target=_refresh, args=(web, scope.user, key, filters, lang, lock),
-                             daemon=True).start()
-        return {**entry[1], "stale": True}
-    with lock:  # the first request computes; the others wait for its result
-        with web.cache_lock:
-            entry = web.cache.get(key)
-        if entry is None or entry[0] != generation:
-            entry = (*web.compute.run(compute.dashboard, scope.user, filters, lang),
-                     time.monotonic())
-            with web.cache_lock:
-                web.cache[key] = entry
-        return entry[1]
-
-
-def _refresh(web: Any, user: Any, key: tuple[Any, ...], filters: dict[str, str | None],
-             lang: str, lock: threading.Lock) -> None:
-    try:
-        entry = (*web.compute.run(compute.dashboard, user, filters, lang), time.monotonic())
-        with web.cache_lock:
-            web.cache[key] = entry
-    except Exception:  # noqa: BLE001 - the stale page stays; the next request tries again
-        log.exception("dashboard refresh failed")
-    finally:
-        lock.release()
+    user = scope.user
+    value, stale = _cached(web, key, scope.generation(),
+                           lambda: web.compute.run(compute.dashboard, user, filters, lang))
+    return {**value, "stale": True} if stale else value
 
 
 def _tables(scope: Scope, web: Any) -> dict[str, pd.DataFrame]:
