@@ -340,8 +340,8 @@ def main() -> None:
         "",
         "The ratio is the figure to compare across runs: the machine these run on is shared, "
         "and its load moves both MB/s columns together. Before the branch-by-branch scan "
-        "(`references.scan`) the ratio was 0.26–0.31× (0.35× before issue 10, at 9.2 MB/s when "
-        "the regex ran at ~26 MB/s).",
+        "(`references.scan`) and the factored body names the ratio was 0.26–0.31× (0.35× before "
+        "issue 10, at 9.2 MB/s when the regex ran at ~26 MB/s).",
         "",
         f"Speed is measured on the seed and synthetic texts repeated to ~6 MB "
         f"(blind sample text: {blind_mb / 1e6:.2f} MB).",

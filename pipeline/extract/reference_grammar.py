@@ -268,10 +268,13 @@ def build(data: dict[str, Any]) -> Grammar:
     heads = _alternation(data["body_heads"])
     stops = _alternation(data["body_stop_words"])
     central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"] + plenum["central"])
-    full_names = "|".join(
-        rf"{_alternation([u])}{WS}{_alternation([s])}"
-        for u in data["body_units"] for s in sorted(data["body_subjects"], key=len, reverse=True)
-    )
+    # A unit and its subject ("Bộ" + "Tài chính"), factored: the engine tries the pairs in the
+    # same order as the alternation of every pair would (unit by unit, longest subject first),
+    # and the patterns that hold this are a fraction of the size (the grammar compiles faster).
+    units = "|".join(_alternation([u]) for u in data["body_units"])
+    subjects = "|".join(_alternation([s])
+                        for s in sorted(data["body_subjects"], key=len, reverse=True))
+    full_names = rf"(?:{units}){WS}(?:{subjects})"
     full_name = rf"(?i:{full_names})(?![\w])"
     word = r"[^\W\d_][\w&]*|\d+"
     # A body named as written: a head ("Bộ", "Ủy ban", "Ban Thường vụ"), then its words up to a
