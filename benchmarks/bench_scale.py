@@ -242,6 +242,10 @@ def main() -> int:
     ap.add_argument("--copies-memory", default="1000,10000",
                     help="sizes also run with the in-memory detector (the baseline)")
     ap.add_argument("--copies-once", nargs=2, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--load-note", default=None,
+                    help="the machine load to print (when the rows come from files)")
+    ap.add_argument("--runs-json", default=None,
+                    help="take the executor rows from this file (the JSON lines it printed)")
     ap.add_argument("--copies-json", default=None,
                     help="take the copy-detection rows from this file of --copies-once output")
     args = ap.parse_args()
@@ -256,12 +260,17 @@ def main() -> int:
                          20, args.pdf_share)
         load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start"
         runs = []
-        for engine in [e for e in args.engines.split(",") if e]:
+        if args.runs_json:  # measured earlier by this benchmark (its printed JSON lines)
+            runs = [json.loads(line) for line in Path(args.runs_json).read_text()
+                    .splitlines() if line.startswith('{"engine"')]
+        for engine in [e for e in args.engines.split(",") if e and not args.runs_json]:
             for workers in ((1,) if engine == "serial" else (1, 2)):
                 r = run_executor(engine, workers, files, work)
                 print(json.dumps(r), flush=True)
                 runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"
+        if args.load_note:
+            load = args.load_note
         copies = []
         baseline = {int(x) for x in args.copies_memory.split(",") if x}
         if args.copies_json:  # measured earlier by --copies-once runs (one JSON per line)

@@ -166,12 +166,13 @@ def write_docx(path: Path, title: list[str], paras: list[str]) -> None:
 def generate(out: Path, docs: int, pages: int, pdf_share: float) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
+    n_pdf = int(round(docs * pdf_share))
     for i in range(docs):
         path = out / f"large_{i:06d}.docx"
-        if not path.exists():
+        # A report converted to PDF by an earlier run exists as PDF only.
+        if not path.exists() and not (i < n_pdf and path.with_suffix(".pdf").exists()):
             write_docx(path, *document_paragraphs(i, pages))
         made.append(path)
-    n_pdf = int(round(docs * pdf_share))
     to_convert = [p for p in made[:n_pdf] if not p.with_suffix(".pdf").exists()]
     if to_convert:
         soffice = shutil.which("soffice")
