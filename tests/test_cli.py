@@ -170,7 +170,7 @@ def test_run_on_the_sample_corpus_reads_every_file(tmp_path: Path) -> None:
     proc = daihoi("run", "corpus", "--db", str(db), cwd=corpus_file("docx", STEMS[0]).parents[2])
     assert proc.returncode == 0, proc.stderr
     con = sqlite3.connect(db)
-    stored = {Path(r[0]).name for r in con.execute("SELECT source FROM documents")}
+    stored = {Path(r[0]).name for r in con.execute("SELECT source FROM files")}
     # The seed texts and ground truth are ignored (.daihoiignore): one DOCX and one PDF per
     # seed, and every synthetic report.
     for stem in STEMS:
@@ -178,6 +178,9 @@ def test_run_on_the_sample_corpus_reads_every_file(tmp_path: Path) -> None:
     synthetic = {p.name for p in (CORPUS / "synthetic").glob("*.docx")}
     assert synthetic <= stored
     assert len(stored) == 2 * len(STEMS) + len(synthetic)
+    # A seed's DOCX and PDF hold the same text: one document with two files.
+    n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert n_docs == len(STEMS) + len(synthetic)
     assert con.execute("SELECT count(*) FROM ingest_errors").fetchone()[0] == 0
 
 
