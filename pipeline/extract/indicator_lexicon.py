@@ -49,10 +49,15 @@ class Lexicon:
     condition_before: re.Pattern[str]
     condition_caps: re.Pattern[str]
     condition_after: re.Pattern[str]
+    condition_category: re.Pattern[str]
     opinions: re.Pattern[str]
     result_cues: re.Pattern[str]
     plan_titles: re.Pattern[str]
     report_titles: re.Pattern[str]
+    norm_titles: re.Pattern[str]
+    forecast_cues: re.Pattern[str]
+    # (unit, pattern) of nouns matched with tone marks, case-insensitively ("quân", not "quận")
+    marked_classes: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -63,6 +68,14 @@ class Lexicon:
             if m and (best is None or m.end() > best[1]):
                 best = (unit, m.end())
         return best
+
+    def marked_noun_at(self, text: str, pos: int) -> tuple[str, int] | None:
+        """A noun of `marked_nouns` starting at `pos` of the unfolded text."""
+        for unit, pattern in self.marked_classes:
+            m = pattern.match(text, pos)
+            if m:
+                return unit, m.end()
+        return None
 
     def rule(self, key: str) -> KeyRule | None:
         for r in self.keys:
@@ -158,12 +171,15 @@ def lexicon() -> Lexicon:
         keys=keys,
         condition_before=re.compile(
             rf"(?:^|[^\w])(?:{_alternation(data['conditions']['before'])})"
-            r"(?:\s+(?:là|từ|có))?\s*$"),
+            r"(?:\s+(?:là|từ|có))?(?:\s+(?:trên|dưới|hơn|đến))?\s*$"),
         condition_caps=re.compile(
             rf"(?:^|[^\w])(?:{_alternation(data['conditions']['caps'])})"
             r"(?:\s+(?:là|từ|có))?\s*:?\s*$"),
         # The counted noun's qualifiers, or a bracket, may sit between ("từ 30 lao động (có
         # hộ khẩu thường trú) trở lên", "300 lao động trở lên").
+        condition_category=re.compile(
+            rf"(?:^|[^\w])(?:{_alternation(data['conditions']['category'])})"
+            r"(?:\s+(?:trên|dưới|hơn|từ|đến))?\s*$"),
         condition_after=re.compile(
             r"(?:\s*\([^)]{0,80}\))?(?:\s+[^\s\d,;.()]+){0,2}?\s*"
             rf"(?:{_alternation(data['conditions']['after'])})(?!\w)"),
@@ -171,4 +187,9 @@ def lexicon() -> Lexicon:
         result_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['result_cues'])})(?!\w)"),
         plan_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['plan_titles'])})(?!\w)"),
         report_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['report_titles'])})(?!\w)"),
+        norm_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['norm_titles'])})(?!\w)"),
+        forecast_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['forecast_cues'])})(?!\w)"),
+        marked_classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)",
+                                              re.IGNORECASE))
+                             for cls, words in data.get("marked_nouns", {}).items()),
     )

@@ -93,6 +93,10 @@ _LIST_MARK = re.compile(
     r"|(?<!so )voi|cu the)(?!\w))")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
+# A sentence about a category of many: "b) Các công ty con ...", "- Những hộ ...".
+_CATEGORY_START = re.compile(r"\s*(?:[-+•]\s*|[a-zđ\d]{1,2}[.)]\s*)?(?:các|những)\s",
+                             re.IGNORECASE)
+_RANGE_END = re.compile(rf"\s*(?:lên|xuống|đến|tới)\s+(?:{NUMBER})", re.IGNORECASE)
 _RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
@@ -289,6 +293,9 @@ class _Paragraph:
             return True
         if self._conditional_clause(c, before):
             return True
+        if self.lex.condition_category.search(before) and _CATEGORY_START.match(
+                self.text, self._sentence_start(c.start)):
+            return True  # "b) Các công ty con do Tập đoàn nắm giữ trên 50% vốn điều lệ"
         if self.lex.condition_caps.search(before):
             return not (self._in_plan(c.start) or self.ctx.plan_document)
         if re.search(r"đạt(?:\s+(?:được|tỷ lệ|tỉ lệ|mức))?(?:\s+từ)?\s*$", before):
@@ -376,6 +383,21 @@ class _Paragraph:
             return _Candidate(start, end, unit_end, a, den, "ratio", unit_text)
         return self._with_unit(start, end, a, value_max, m.group("a"))
 
+    def _noun_of_range_end(self, after: int) -> str | None:
+        """The class of the noun after the second number of "từ A lên/xuống/đến B <noun>"."""
+        if not re.search(r"(?<!\w)từ\s+\S+\s*(?:\S+\s*)?$",
+                         self.text[max(self.start, after - 30):after].lower()):
+            return None
+        m = _RANGE_END.match(self.text, after)
+        if m is None:
+            return None
+        measure = read_measure(self.text, self.folded, m.end())
+        if measure.currency is not None:
+            return None
+        noun = (self.lex.noun_at(self.folded, measure.end)
+                or self.lex.marked_noun_at(self.text, measure.end))
+        return noun[0] if noun is not None else None
+
     def _read_single(self, m: re.Match[str], a: float, start: int) -> _Candidate | None:
         # A range that is not one ("2024-2025" handled as terms; "12-3"): keep the first number.
         end = m.start() + len(m.group("a"))
@@ -399,7 +421,11 @@ class _Paragraph:
         after = measure.end
         if scale == 1 and self.lex.not_after.match(self.folded, after):
             return None
-        noun = self.lex.noun_at(self.folded, after)
+        noun = self.lex.noun_at(self.folded, after) or self.lex.marked_noun_at(self.text, after)
+        if noun is None:
+            noun = self._noun_of_range_end(after)
+            if noun is not None:  # "từ 25 nghìn lên 40 nghìn người": the noun ends the span
+                return _Candidate(start, end, after, value * scale, top, noun, None, noun)
         if noun is not None:
             cls, noun_end = noun
             if cls == "times" and self.folded[after:noun_end].strip() == "luot":
@@ -507,6 +533,8 @@ class _Paragraph:
             if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",
                                               before[:m.start()]):
                 continue  # "từ năm 2000 đến năm 2006", "tính đến cuối năm 2010": past
+            if year is not None and self.lex.forecast_cues.search(before):
+                continue  # "dự báo ..., nếu ... thì từ nay đến năm 2030 sẽ mất": a forecast
             if year is not None:
                 # "Đến năm 2008, toàn tỉnh có 473 ..." reports; "đến năm 2030 đạt 95%" plans.
                 if self.ctx.year is not None:
@@ -668,7 +696,8 @@ def plan_document(doc: Document, meta: Meta) -> bool:
     title = getattr(meta, "title", None) or next((b.text for b in doc.blocks if b.text), "")
     folded = fold(title[:300])
     lex = lexicon()
-    return bool(lex.plan_titles.search(folded)) and not lex.report_titles.search(folded)
+    return bool(lex.plan_titles.search(folded)) and not (lex.report_titles.search(folded)
+                                                         or lex.norm_titles.search(folded))
 
 
 def document_indicators(

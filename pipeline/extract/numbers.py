@@ -25,7 +25,8 @@ from pipeline.data import load_yaml
 from pipeline.ingest.normalize import fold_same_length as fold  # noqa: F401 - re-exported
 
 # One printed number: Vietnamese grouped thousands, or plain digits, with a decimal part.
-NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+# "0, 5 km": a decimal printed with a space after its comma (a list never starts at 0).
+NUMBER = r"0, \d+(?![\d.,])(?!\s*,\s*\d)|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{NUMBER})(?![\d])")
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
