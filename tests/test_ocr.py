@@ -147,3 +147,18 @@ def test_repair_touches_only_text_that_fails_the_grammar() -> None:
                  "Lenin", "Malaysia", "nghiêng", "khuyến khích", "ĐẠI HỘI ĐẢNG BỘ",
                  "HĐND tỉnh", "Nghị quyết ĐẠI HỘI lần thứ XIII", "iPhone"):
         assert repair(fine) == fine
+
+
+def test_ocr_modes_from_the_command_line() -> None:
+    from argparse import Namespace
+
+    from pipeline.cli.common import Parents
+
+    parser = Parents.build("en").reading
+    for given, mode in ((None, "auto"), ("never", "never"), ("always", "always"),
+                        (True, "always"), (False, "auto")):
+        limits = Limits.from_args(Namespace(max_size=200, ocr=given))
+        assert limits.effective_ocr_mode == mode
+    assert parser.parse_args(["--ocr"]).ocr == "always"  # the old flag keeps its meaning
+    assert parser.parse_args([]).ocr == "auto"
+    assert parser.parse_args(["--ocr", "never"]).ocr == "never"
