@@ -56,6 +56,7 @@ class Lexicon:
     report_titles: re.Pattern[str]
     norm_titles: re.Pattern[str]
     forecast_cues: re.Pattern[str]
+    index_words: re.Pattern[str]
     # (unit, pattern) of nouns matched with tone marks, case-insensitively ("quân", not "quận")
     marked_classes: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
@@ -189,6 +190,7 @@ def lexicon() -> Lexicon:
         report_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['report_titles'])})(?!\w)"),
         norm_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['norm_titles'])})(?!\w)"),
         forecast_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['forecast_cues'])})(?!\w)"),
+        index_words=re.compile(rf"(?<!\w)(?:{_alternation(data['index_words'])})(?!\w)"),
         marked_classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)",
                                               re.IGNORECASE))
                              for cls, words in data.get("marked_nouns", {}).items()),

@@ -60,7 +60,10 @@ _TERM = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 _URL = re.compile(r"\S*(?:https?://|www\.)\S*")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b")
 _PHONE = re.compile(r"(?<![\d.,])(?:\+84|0)(?:[ .]?\d){8,10}(?![\d.,])")
-_SECTION_NO = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)](?:\s|$)")
+# "2.1.", "a)", "IV." and, without the closing dot, "4.4 Thanh tra việc ..." before a capital.
+# Matched at a paragraph's start with `match(text, pos)` (no "^": it would only hold at 0).
+_SECTION_NO = re.compile(r"\s*(?:(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)](?:\s|$)"
+                         r"|\d{1,2}(?:\.\d{1,2})+\s+(?=[A-ZĐ]))")
 _LIST_NO = re.compile(r"\(\d{1,2}\)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
@@ -241,18 +244,27 @@ class _Paragraph:
         start, end = m.start(), m.end()
         printed = m.group("a")
         if (self._blocked(start, end) or _YEAR.fullmatch(printed)
-                or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s)", self.text[end:end + 4])
+                or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s|năm\s+(?:19|20)\d\d)",
+                                self.text[end:end + 12])
                 or (start and (self.text[start - 1].isalnum() or self.text[start - 1] in "/-–"))):
             return None
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
             return None
         if (re.match(r"\s*,\s*\d", self.text[end:end + 4])
-                or re.search(r"\d\s*,\s*$", self.text[max(0, start - 4):start])):
+                or re.search(r"\d\s*,\s*$", self.text[max(0, start - 4):start])
+                and not re.search(r"năm\s+(?:19|20)\d\d\s*,\s*$",
+                                  self.text[max(0, start - 12):start])):
             return None  # "chi bộ kiểm định 1,2,3": names in a row, not a decimal "1,2"
         value = parse_number(printed)
         if value is None:
             return None
         sentence = self._sentence_start(start)
+        if "," in printed and self.lex.index_words.search(self.folded, sentence, start):
+            # "HDI ... từ 0,561 năm 1985 lần lượt tăng lên 0,599 năm 1990": an index's value;
+            # the contract has no measure for an index, it is a count.
+            return _Candidate(start, end, end, value, None, "count", None, None)
+        if re.match(r"\s*năm", self.text[end:end + 6]):
+            return None  # "... 300 năm 1990": a year follows a bare number of nothing
         clause = max(sentence, *(i + 1 for i in (self.text.rfind(ch, 0, start)
                                                   for ch in ",;:(") if i >= 0), self.start)
         if _NOT_COUNT_LABEL.search(self.folded, clause, start):
@@ -548,6 +560,8 @@ class _Paragraph:
     def _period(self, before: str, section: str | None, kind: str,
                 c: _Candidate | None = None) -> str | None:
         after = _PERIOD_AFTER.match(self.folded, c.unit_end) if c is not None else None
+        if after and c is not None and c.unit == "multiple":
+            after = None  # "năm 2000 tăng gấp 2,07 lần năm 1990": the base, not the period
         if after and "(" in after.group() and not re.match(r"\s*\)", self.folded[after.end():]):
             after = None  # "14.000 ha (năm 2011 trồng mới 3.000 ha; ...)": a list, not a period
         if after:  # "39% vào năm 2012", "8,84% giai đoạn 2006-2013", "700 m2 (năm 2013)"

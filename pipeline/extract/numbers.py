@@ -33,6 +33,11 @@ _EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:,\d+)?")
 _EN_DECIMAL = re.compile(r"\d+\.\d+")
 
+# A number repeated in words in brackets (folded): "(một trăm nghìn)", "(bốn mươi nghìn)".
+_SPELLED = re.compile(
+    r"\s*\((?:\s*(?:mot|mo?t|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|tram|nghin|ngan"
+    r"|trieu|ty|linh|le|chan)(?!\w),?)+\s*\)")
+
 MONEY_SCALE = {
     "dong": 1.0, "d": 1.0, "vnd": 1.0, "nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "tr": 1e6,
     "trd": 1e6, "ty": 1e9, "ti": 1e9,
@@ -134,6 +139,11 @@ def read_measure(text: str, folded: str, pos: int) -> Measure:
     data/measures.yaml): "20 triệu dân" -> Measure(1e6, None, ...) (the noun says persons),
     "1000 tỷ đô la" -> Measure(1e9, "USD", ...), "46.250.000 đồng" -> Measure(1, "VND", ...)."""
     data = _measure_data()
+    spelled = _SPELLED.match(folded, pos)
+    if spelled:  # "100.000 (một trăm nghìn) đồng": the amount in words between
+        inner = read_measure(text, folded, spelled.end())
+        if inner.currency is not None:
+            return inner
     abbrev = _ABBREV_MILLION.match(text, pos)
     if abbrev:
         return Measure(1e6, "VND", abbrev.end())
