@@ -120,7 +120,7 @@ def read_article(path: Path, max_chars: int = 5000) -> list[str]:
 # --------------------------------------------------------------------------- DOCX
 
 
-def _footnotes_part(document: DocxDocument, notes: list[str], size_half_points: int) -> None:
+def add_footnotes_part(document: DocxDocument, notes: list[str], size_half_points: int) -> None:
     """python-docx cannot write footnotes: word/footnotes.xml by hand."""
     bodies = "".join(
         f'<w:footnote w:id="{i}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
@@ -142,7 +142,7 @@ def _footnotes_part(document: DocxDocument, notes: list[str], size_half_points: 
     document.part.relate_to(part, RT.FOOTNOTES)
 
 
-def _footnote_ref(paragraph, note_id: int) -> None:  # noqa: ANN001 - a python-docx paragraph
+def add_footnote_ref(paragraph, note_id: int) -> None:  # noqa: ANN001 - a python-docx paragraph
     paragraph._p.append(parse_xml(
         f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
         f'<w:footnoteReference w:id="{note_id}"/></w:r>'
@@ -190,7 +190,7 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
         _page_field(footer)
         gold.running_header = HEADER_TEXT
     if layout.footnotes:
-        _footnotes_part(document, FOOTNOTE_TEXTS, int(layout.size * 2) - 4)
+        add_footnotes_part(document, FOOTNOTE_TEXTS, int(layout.size * 2) - 4)
         gold.footnotes = list(FOOTNOTE_TEXTS)
 
     if layout.toc:
@@ -213,7 +213,7 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
         fmt.space_after = Pt(layout.space_after)
         fmt.first_line_indent = Pt(layout.size * 2) if layout.indent else Pt(0)
         if notes_left and i % 3 == 1:
-            _footnote_ref(p, len(gold.footnotes) - notes_left + 1)
+            add_footnote_ref(p, len(gold.footnotes) - notes_left + 1)
             notes_left -= 1
         if layout.table and i == 1:
             table = document.add_table(rows=len(TABLE_ROWS), cols=len(TABLE_ROWS[0]))
@@ -225,7 +225,7 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
     if notes_left:  # a short article: the rest of the notes hang on its last paragraph
         last = document.paragraphs[-1]
         for k in range(len(gold.footnotes) - notes_left + 1, len(gold.footnotes) + 1):
-            _footnote_ref(last, k)
+            add_footnote_ref(last, k)
     document.save(str(path))
     return gold
 

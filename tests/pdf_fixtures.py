@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Pt
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# The layout generator beside corpus/build.py writes footnotes the same way: one piece of code.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpus.layouts import W_NS, add_footnote_ref, add_footnotes_part, soffice  # noqa: E402
 
 HEADER_TEXT = "DỰ THẢO"
 
@@ -94,10 +93,6 @@ BORDERLESS_TABLE = [
 ]
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def _add_page_field(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
     """A PAGE field, so the PDF carries real page numbers in the footer."""
     run = paragraph.add_run()
@@ -109,35 +104,6 @@ def _add_page_field(paragraph) -> None:  # noqa: ANN001 - a python-docx paragrap
         f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="end"/>',
     ):
         run._r.append(parse_xml(xml))
-
-
-def _add_footnotes_part(document, notes: dict[str, str]) -> None:  # noqa: ANN001
-    """python-docx cannot write footnotes: add word/footnotes.xml by hand."""
-    bodies = "".join(
-        f'<w:footnote w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
-        f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
-        f'<w:r><w:rPr><w:sz w:val="20"/></w:rPr><w:t xml:space="preserve"> {text}</w:t></w:r>'
-        f"</w:p></w:footnote>"
-        for fid, text in notes.items()
-    )
-    xml = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<w:footnotes xmlns:w="{W_NS}">'
-        f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-        f"</w:footnote>"
-        f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
-        f"<w:continuationSeparator/></w:r></w:p></w:footnote>{bodies}</w:footnotes>"
-    )
-    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"),
-                document.part.package)
-    document.part.relate_to(part, RT.FOOTNOTES)
-
-
-def _add_footnote_ref(paragraph, fid: str) -> None:  # noqa: ANN001
-    paragraph._p.append(parse_xml(
-        f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-        f'<w:footnoteReference w:id="{fid}"/></w:r>'
-    ))
 
 
 def _add_table(document, rows: list[list[str]], borders: bool = True) -> None:  # noqa: ANN001
@@ -174,19 +140,19 @@ def build_report_docx(path: Path) -> Path:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _add_page_field(footer)
-    _add_footnotes_part(document, FOOTNOTES)
+    add_footnotes_part(document, list(FOOTNOTES.values()), 20)
 
     _heading(document, HEADINGS[0])
     _heading(document, HEADINGS[1])
     p = _body_paragraph(document, PARAGRAPHS[0])
-    _add_footnote_ref(p, "1")
+    add_footnote_ref(p, 1)
     for text in PARAGRAPHS[1:3]:
         _body_paragraph(document, text)
     for text in BULLETS:
         _body_paragraph(document, text)
     _heading(document, HEADINGS[2])
     p = _body_paragraph(document, PARAGRAPHS[3])
-    _add_footnote_ref(p, "2")
+    add_footnote_ref(p, 2)
     _add_table(document, SMALL_TABLE)
     _body_paragraph(document, PARAGRAPHS[4])
     _add_table(document, BORDERLESS_TABLE, borders=False)
