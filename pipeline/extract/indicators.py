@@ -227,6 +227,9 @@ class _Paragraph:
         for m in _CANDIDATE.finditer(self.text, floor, self.end):
             if out and m.start() < out[-1].unit_end:
                 continue  # "36 đảng viên/1.000 dân": the rate's denominator is not a count
+            if m.start() > floor and self.text[m.start() - 1] == "\n" and _SECTION_NO.match(
+                    self.text, m.start()):
+                continue  # a section number at the start of a line inside the paragraph
             cand = self._read(m)
             if cand is None:
                 cand = self._bare(m, out)
