@@ -79,3 +79,12 @@ def test_an_index_value_and_a_multiples_base_year() -> None:
     assert [v for _, v, _, _ in found(text)] == [0.561, 0.599, 0.647]
     ind = extract_indicators("Năm 2000 GDP tăng gấp 2,07 lần năm 1990.", Context())[0]
     assert (ind.unit, ind.period) == ("multiple", "2000")
+
+
+def test_cells_that_did_something_or_belong_to_another_unit_get_no_total_key() -> None:
+    def key(text: str, surface: str) -> str | None:
+        return next(i.key for i in extract_indicators(text, Context()) if surface in i.surface)
+
+    assert key("Toàn tỉnh có 412 chi bộ, đảng bộ cơ sở tổ chức xong đại hội.", "412") is None
+    assert key("Đảng bộ có 2.150 chi bộ trực thuộc các Đảng bộ huyện.", "2.150") is None
+    assert key("Đảng bộ huyện hiện có 42 tổ chức cơ sở đảng.", "42") == "party_cells_total"

@@ -31,6 +31,9 @@ class KeyRule:
     # 29.373 đảng viên nữ)": members_female is a part; "621 chi bộ" after "944 tổ chức cơ sở
     # đảng, trong đó có" is not party_cells_total).
     part_ok: bool = False
+    # What the subject may NOT say (folded): "765 chi bộ, đảng bộ cơ sở tổ chức xong đại hội"
+    # counts the cells that did something, not all of them.
+    subject_not: re.Pattern[str] | None = None
 
 
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
@@ -85,7 +88,7 @@ class Lexicon:
         return None
 
     def key_for(self, context: str, unit: str, subject: str | None = None,
-                part: bool = False) -> str | None:
+                part: bool = False, after: str | None = None) -> str | None:
         """The key whose pattern matches `context` closest to "#" (the number), if any, among
         the rules whose `subject` matches what the number counts (`subject`, folded) and, for
         a part of a listed total, the rules allowed for parts."""
@@ -96,6 +99,9 @@ class Lexicon:
                 continue
             if rule.subject is not None and subject is not None and not rule.subject.search(
                     subject):
+                continue
+            said = f"{subject or ''} {after or ''}"  # what it counts and the rest of its clause
+            if rule.subject_not is not None and rule.subject_not.search(said):
                 continue
             for pattern in rule.patterns:
                 for m in pattern.finditer(context):
@@ -156,6 +162,7 @@ def lexicon() -> Lexicon:
             org_variant=k.get("org_variant"),
             subject=re.compile(k["subject"]) if k.get("subject") else None,
             part_ok=bool(k.get("part_ok", False)),
+            subject_not=re.compile(k["subject_not"]) if k.get("subject_not") else None,
         )
         for k in data["keys"]
     )

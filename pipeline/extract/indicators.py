@@ -487,7 +487,11 @@ class _Paragraph:
                                             c.start):
             counted = "#growth"  # "tăng 1,2% so với nhiệm kỳ trước": a change, no key's subject
         part = self._is_part(c, earlier, sentence_start)
-        key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part)
+        clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
+        rest = self.folded[c.unit_end:min(c.unit_end + 80,
+                                          clause_end.start() if clause_end else self.end)]
+        key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
+                               rest)
         return Indicator(
             subject=subject,
             value=c.value,
