@@ -344,7 +344,8 @@ def main() -> int:
         "(exact matches first, BM25; a query matching more than 50,000 paragraphs is not "
         "ranked, newest first).",
         "",
-        "| query | filters | median ms (5 runs) | hits shown | FTS5 match alone (first 20, unranked, no join), ms |",
+        "| query | filters | median ms (5 runs) | hits shown "
+        "| FTS5 match alone (first 20, unranked, no join), ms |",
         "|---|---|---|---|---|",
         *[f"| `{q}` | {f} | {ms:.1f} | {n} | {b:.1f} |" for q, f, ms, n, b in latency],
         "",
