@@ -14,13 +14,13 @@ import pickle
 import signal
 import struct
 import sys
-import threading
 import time
 from typing import IO, Any
 
+from pipeline.engine.parent import exit_with_parent
+
 HEADER = struct.Struct("<Q")
 READY = b"ready"
-PARENT_POLL_SECONDS = 0.5
 
 
 def send(stream: IO[bytes], obj: Any) -> None:
@@ -47,14 +47,6 @@ def _read_exactly(stream: IO[bytes], n: int) -> bytes | None:
         parts.append(chunk)
         n -= len(chunk)
     return b"".join(parts)
-
-
-def _watch_parent(parent: int) -> None:
-    # Orphans are re-parented (to init or a subreaper): a changed parent id means ours died.
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(PARENT_POLL_SECONDS)
 
 
 def _warm_up() -> None:
@@ -92,7 +84,7 @@ def main(argv: list[str]) -> int:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    exit_with_parent(parent)
     from pipeline.engine.work import analyze_one
 
     _warm_up()

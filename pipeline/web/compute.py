@@ -9,6 +9,7 @@ store state, so each filter combination reuses them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from pipeline.engine.parent import exit_with_parent
 from pipeline.store.web_tables import User
 
 
@@ -60,7 +62,8 @@ def compare(db: str, user: User, doc_id: int) -> tuple[Any, dict[str, Any] | Non
 
 
 class ComputeProcess:
-    """One worker process (spawned: the server has threads), restarted if it dies."""
+    """One worker process (spawned: the server has threads), restarted if it dies; it exits
+    by itself when the server dies (SIGKILL included), like every process daihoi starts."""
 
     def __init__(self, db: Path) -> None:
         self.db = str(Path(db).resolve())
@@ -71,7 +74,8 @@ class ComputeProcess:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent, initargs=(os.getpid(),))
             return self._pool
 
     def run(self, fn: Any, *args: Any) -> Any:
