@@ -27,7 +27,9 @@ mentions ("table:<i>") index `table_text(table)` (see `indicator_tables`).
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,11 +133,38 @@ class Context:
     doc_type: str | None = None
 
     def section_at(self, pos: int) -> str | None:
-        label = None
-        for start, end, name in self.sections:
-            if start <= pos < end and name:
-                label = name  # sections are sorted outer first: the innermost wins
-        return label
+        # Sections are sorted outer first: of those holding `pos`, the last listed wins. A walk
+        # over all sections per number was quadratic in a long document; the index is built
+        # once (and again if the list is replaced or grows).
+        key = (id(self.sections), len(self.sections))
+        index = self.__dict__.get("_section_index")
+        if index is None or index[0] != key:
+            index = (key, *_section_index(self.sections))
+            self.__dict__["_section_index"] = index
+        _key, bounds, labels = index
+        i = bisect_right(bounds, pos) - 1
+        return labels[i] if i >= 0 else None
+
+
+def _section_index(sections: Sequence[tuple[int, int, str]]) -> tuple[list[int], list[str | None]]:
+    """Boundaries and, for each stretch [bounds[i], bounds[i+1]), the label of the last listed
+    named section holding it (a sweep with a heap: linear-logarithmic)."""
+    named = [(start, end, i, name) for i, (start, end, name) in enumerate(sections)
+             if name and start < end]
+    bounds = sorted({p for start, end, _i, _n in named for p in (start, end)})
+    by_start = sorted(named)
+    heap: list[tuple[int, int, str]] = []  # (-list index, end, label)
+    labels: list[str | None] = []
+    j = 0
+    for b in bounds:
+        while j < len(by_start) and by_start[j][0] <= b:
+            _s, end, i, name = by_start[j]
+            heapq.heappush(heap, (-i, end, name))
+            j += 1
+        while heap and heap[0][1] <= b:
+            heapq.heappop(heap)  # ended: no later stretch is inside it
+        labels.append(heap[0][2] if heap else None)
+    return bounds, labels
 
 
 def excluded_spans(text: str, extra: Iterable[Span] = ()) -> list[Span]:
@@ -165,10 +194,42 @@ def extract_indicators(
     ctx = context or Context()
     spans = excluded_spans(text, excluded)
     found: list[Indicator] = []
-    folded = fold(text)  # once for the whole text: per paragraph it would be quadratic
+    # Everything over the whole text is computed once here: per paragraph or per number it
+    # made the extractor quadratic in the text's length (1 MB took minutes).
+    shared = _Shared(text, spans)
     for p_start, p_end in paragraphs(text):
-        found.extend(_Paragraph(text, folded, p_start, p_end, ctx, spans, kind, offset).run())
+        found.extend(_Paragraph(text, shared.folded, p_start, p_end, ctx, spans, kind, offset,
+                                shared).run())
     return found
+
+
+class _Shared:
+    """What every paragraph of one text reads: the folded and lower-cased text (once each),
+    and the excluded spans indexed by start so a paragraph finds its own by bisection."""
+
+    def __init__(self, text: str, excluded: list[Span]) -> None:
+        self.folded = fold(text)
+        self.lower = text.lower()
+        self.excluded = excluded  # sorted
+        self.starts = [s for s, _e in excluded]
+        self.longest = max((e - s for s, e in excluded), default=0)
+
+    def excluded_in(self, start: int, end: int) -> list[Span]:
+        """The excluded spans overlapping [start, end), in their sorted order."""
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [(s, e) for s, e in self.excluded[lo:hi] if e > start and s < end]
+
+
+def _last_end(ends: list[int], text: str, start: int, pos: int, marks: str = ".!?") -> int:
+    """The end of the last match of `_SENTENCE_END`/`_CLAUSE_END` found by scanning
+    text[start:pos] (`ends`: the match ends over the whole paragraph, sorted), else `start`.
+    Scanning stops at `pos`, where "$" matches: a mark (".!?", ";" too for clauses) just
+    before `pos` ends there."""
+    if pos > start and text[pos - 1] in marks:
+        return pos
+    i = bisect_right(ends, pos)
+    return ends[i - 1] if i else start
 
 
 @dataclass
@@ -185,13 +246,19 @@ class _Candidate:
 
 class _Paragraph:
     def __init__(self, text: str, folded: str, start: int, end: int, ctx: Context,
-                 excluded: list[Span], kind: str | None, offset: int) -> None:
+                 excluded: list[Span], kind: str | None, offset: int,
+                 shared: _Shared | None = None) -> None:
+        shared = shared or _Shared(text, excluded)
         self.text = text
         self.start = start
         self.end = end
         self.folded = folded  # fold(text): same length, so offsets are shared
+        self.lower = shared.lower  # text.lower(), computed once per text
         self.ctx = ctx
-        self.excluded = [(s, e) for s, e in excluded if e > start and s < end]
+        self.excluded = shared.excluded_in(start, end)
+        # Sentence and clause ends of the paragraph, found once (`_last_end`).
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+        self.clause_ends = [m.end() for m in _CLAUSE_END.finditer(text, start, end)]
         self.kind = kind
         self.offset = offset
         self.lex: Lexicon = lexicon()
@@ -205,9 +272,15 @@ class _Paragraph:
         doc = make_doc(self.text[self.start:self.end])
         tokens = [(t.idx + self.start, t.idx + self.start + len(t.text), t.text) for t in doc
                   if not t.is_space]
+        # Sorted: a number's words are found by bisection, not by a walk over the paragraph.
+        self.token_starts = [s for s, _e, _w in tokens]
         found: list[Indicator] = []
+        ends = [c.unit_end for c in candidates]  # increasing: candidates never overlap
         for i, c in enumerate(candidates):
-            found.append(self._indicator(c, tokens, candidates[:i], candidates[i + 1:]))
+            # Only the earlier mentions in its sentence or its clause window matter
+            # (`_is_part`, `_key_context`), and of the later ones only the next.
+            lo = bisect_right(ends, min(self._sentence_start(c.start), c.start - _WINDOW), 0, i)
+            found.append(self._indicator(c, tokens, candidates[lo:i], candidates[i + 1:i + 2]))
             if found[-1].key is None and i and self._parenthetical_target(c):
                 # "30% đảng viên hoàn thành xuất sắc (Nghị quyết 20%, ...)": the resolution's
                 # target for the thing just counted.
@@ -268,7 +341,7 @@ class _Paragraph:
             return _Candidate(start, end, end, value, None, "count", None, None)
         if re.match(r"\s*năm", self.text[end:end + 6]):
             return None  # "... 300 năm 1990": a year follows a bare number of nothing
-        clause = max(sentence, *(i + 1 for i in (self.text.rfind(ch, 0, start)
+        clause = max(sentence, *(i + 1 for i in (self.text.rfind(ch, self.start, start)
                                                   for ch in ",;:(") if i >= 0), self.start)
         if _NOT_COUNT_LABEL.search(self.folded, clause, start):
             return None  # "độ tuổi trung bình là 56,1": an age, an average, a rate
@@ -318,7 +391,7 @@ class _Paragraph:
         if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
                 self.folded[self._sentence_start(c.start):c.start]):
             return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
-        return bool(self.lex.condition_after.match(self.text.lower(), c.unit_end))
+        return bool(self.lex.condition_after.match(self.lower, c.unit_end))
 
     def _conditional_clause(self, c: _Candidate, before: str) -> bool:
         """"nếu xã cách xa trên 10 km thì ...", "Thiệt hại dưới 30% sản lượng thì được giảm
@@ -369,7 +442,7 @@ class _Paragraph:
         if _YEAR.fullmatch(m.group("a")) and re.search(r"\b[A-ZĐ]\w*\s+$",
                                                      self.text[max(0, start - 20):start]):
             return None  # "Hiến pháp 1992 lần này", "Giơnevơ 1954": a name's year
-        if _YEAR.fullmatch(m.group("a")) and re.search(r"năm\s*$", self.text[:start].lower()):
+        if _YEAR.fullmatch(m.group("a")) and _year_word_before(self.text, start):
             return None  # "năm 2017 Hội nghị ...": a year, whatever follows
         if _PER.search(before) and m.group("a") == "1":  # "20 tr đồng/ 1 người/ 1 tháng"
             return None
@@ -521,11 +594,8 @@ class _Paragraph:
         return False
 
     def _sentence_start(self, pos: int) -> int:
-        start = self.start
-        for m in _SENTENCE_END.finditer(self.text, self.start, pos):
-            # "51.276" is not a sentence end: a sentence end is followed by a space.
-            start = m.end()
-        return start
+        # "51.276" is not a sentence end: a sentence end is followed by a space.
+        return _last_end(self.sentence_ends, self.text, self.start, pos)
 
     def _baseline(self, c: _Candidate) -> bool:
         """"từ 7 triệu năm 2005 lên 14 triệu vào năm 2010": the value a plan starts from is
@@ -595,9 +665,7 @@ class _Paragraph:
 
     def _key_context(self, c: _Candidate, earlier: list[_Candidate],
                      later: list[_Candidate]) -> str:
-        clause_start = self.start
-        for m in _CLAUSE_END.finditer(self.text, self.start, c.start):
-            clause_start = m.end()
+        clause_start = _last_end(self.clause_ends, self.text, self.start, c.start, ";.!?")
         clause_start = max(clause_start, c.start - _WINDOW)
         stop = min(self.end, c.end + _WINDOW)
         end_m = _CLAUSE_END.search(self.text, c.end, stop)
@@ -621,9 +689,8 @@ class _Paragraph:
         after: list[str] = []
         if not _no_noun(c.unit):
             after.append(c.unit_text or "")
-        for s, _e, word in tokens:
-            if s < first:
-                continue
+        at = bisect_left(self.token_starts, first)
+        for _s, _e, word in tokens[at:at + _MAX_SUBJECT_TOKENS + 1]:
             if len(after) >= _MAX_SUBJECT_TOKENS or _stops(word):
                 break
             after.append(word)
@@ -636,14 +703,17 @@ class _Paragraph:
         label = self._label_before(c, tokens)
         if label and (not generic or self._names_something(label, c)):
             return label
-        raw = [w for s, _e, w in tokens if s >= first][:6]
+        raw = [w for _s, _e, w in tokens[at:at + 6]]
         cut = next((i for i, w in enumerate(raw) if w in _PUNCT), len(raw))
         return " ".join(raw[:cut]) or " ".join(after)
 
     def _names_something(self, label: str, c: _Candidate) -> bool:
         """A label before a generic "đồng chí" must say who: a noun of the lexicon ("Số Đảng
         viên nam") or a label ending in ":" ("Lớp Trung cấp: 02 đồng chí"); not a verb ("cử")."""
-        if self.text[self.start:c.start].rstrip().endswith(":"):
+        j = c.start
+        while j > self.start and self.text[j - 1].isspace():
+            j -= 1
+        if j > self.start and self.text[j - 1] == ":":
             return True
         folded = " " + fold(label)
         return any(self.lex.noun_at(folded, m.start()) for m in re.finditer(r" ", folded))
@@ -651,9 +721,8 @@ class _Paragraph:
     def _label_before(self, c: _Candidate, tokens: list[tuple[int, int, str]]) -> str:
         words: list[str] = []
         skipping = True
-        for s, _e, word in reversed(tokens):
-            if s >= c.start:
-                continue
+        for i in range(bisect_left(self.token_starts, c.start) - 1, -1, -1):
+            word = tokens[i][2]
             low = word.lower()
             if skipping and (low in _LABEL_SKIP or any(ch.isdigit() for ch in word)
                              or self.lex.generic.search(fold(low)) or low in (",", ":")):
@@ -666,6 +735,15 @@ class _Paragraph:
             if len(words) >= _MAX_SUBJECT_TOKENS:
                 break
         return " ".join(_trim(list(reversed(words))))
+
+
+def _year_word_before(text: str, start: int) -> bool:
+    """"năm" then only spaces before `start` (the prefix's end is what a `năm\\s*$` search of
+    the whole lower-cased prefix reads; a short window keeps it linear)."""
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return text[max(0, j - 12):j].lower().endswith("năm")
 
 
 def _no_noun(unit: str) -> bool:
