@@ -149,7 +149,8 @@ def add_footnote_ref(paragraph, note_id: int) -> None:  # noqa: ANN001 - a pytho
     ))
 
 
-def _page_field(paragraph) -> None:  # noqa: ANN001
+def add_page_field(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
+    """A PAGE field, so the PDF carries real page numbers in the footer."""
     run = paragraph.add_run()
     for xml in (
         f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="begin"/>',
@@ -187,7 +188,7 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
         section.header.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _page_field(footer)
+        add_page_field(footer)
         gold.running_header = HEADER_TEXT
     if layout.footnotes:
         add_footnotes_part(document, FOOTNOTE_TEXTS, int(layout.size * 2) - 4)

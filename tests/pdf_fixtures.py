@@ -17,12 +17,16 @@ from pathlib import Path
 
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
 from docx.shared import Pt
 
 # The layout generator beside corpus/build.py writes footnotes the same way: one piece of code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from corpus.layouts import W_NS, add_footnote_ref, add_footnotes_part, soffice  # noqa: E402
+from corpus.layouts import (  # noqa: E402
+    add_footnote_ref,
+    add_footnotes_part,
+    add_page_field,
+    soffice,
+)
 
 HEADER_TEXT = "DỰ THẢO"
 
@@ -93,19 +97,6 @@ BORDERLESS_TABLE = [
 ]
 
 
-def _add_page_field(paragraph) -> None:  # noqa: ANN001 - a python-docx paragraph
-    """A PAGE field, so the PDF carries real page numbers in the footer."""
-    run = paragraph.add_run()
-    for xml in (
-        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="begin"/>',
-        f'<w:instrText xmlns:w="{W_NS}" xml:space="preserve"> PAGE </w:instrText>',
-        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="separate"/>',
-        f'<w:t xmlns:w="{W_NS}">1</w:t>',
-        f'<w:fldChar xmlns:w="{W_NS}" w:fldCharType="end"/>',
-    ):
-        run._r.append(parse_xml(xml))
-
-
 def _add_table(document, rows: list[list[str]], borders: bool = True) -> None:  # noqa: ANN001
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     if borders:
@@ -139,7 +130,7 @@ def build_report_docx(path: Path) -> Path:
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add_page_field(footer)
+    add_page_field(footer)
     add_footnotes_part(document, list(FOOTNOTES.values()), 20)
 
     _heading(document, HEADINGS[0])
