@@ -10,15 +10,12 @@ import pandas as pd
 from pipeline.compare.copies import CopyParams, copies_by_document, detect_copies
 from pipeline.compare.copy_pairs import copy_pairs
 from pipeline.compare.indicators import indicator_change, indicator_matrix, indicator_table
+from pipeline.compare.keyness import keyness
 from pipeline.compare.references import reference_matrix, reference_table
 from pipeline.compare.sections import missing_by_unit, section_matrix
-from pipeline.compare.similarity import (
-    FeatureMatrix,
-    document_features,
-    keyness,
-    section_similarity,
-)
+from pipeline.compare.similarity import section_similarity
 from pipeline.store.database import Store, store_errors
+from pipeline.store.features import FeatureMatrix, document_features
 from pipeline.store.frames import Frames
 from pipeline.store.search import DEFAULT_LIMIT, Filters, hits_frame, kwic, search
 

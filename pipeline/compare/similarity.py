@@ -1,7 +1,7 @@
 """For researchers: TF-IDF similarity of the same section across
-units and terms, and keyness of one unit's vocabulary against its peers (as quanteda's
-`textstat_simil` and `textstat_keyness`). The document-feature matrix itself (quanteda's `dfm`)
-is in pipeline/store/features.py: the store exports it, and the store does not import compare.
+units and terms (as quanteda's `textstat_simil`); keyness on words is pipeline/compare/keyness.py.
+The document-feature matrix itself (quanteda's `dfm`) is in pipeline/store/features.py: the
+store exports it, and the store does not import compare.
 
 Features are syllables, lower case, marks kept ("đảng" and "đang" differ): Vietnamese words are
 one to four syllables, and syllables are what every tool can split without a dictionary.
@@ -14,10 +14,10 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.compare.units import label_documents
-from pipeline.store.features import TOKEN_PATTERN, FeatureMatrix, document_features
+from pipeline.store.features import TOKEN_PATTERN
 from pipeline.store.features import document_texts as _document_texts
 
-__all__ = ["FeatureMatrix", "document_features", "section_similarity", "keyness"]
+__all__ = ["section_similarity", "similarity_matrix"]
 
 BIG_CORPUS = 1000  # documents: from here on, similarity drops features in most documents
 
@@ -82,14 +82,3 @@ def similarity_matrix(
     x = vec.fit_transform(texts.tolist())
     return pd.DataFrame((x @ x.T).toarray().round(4), index=index, columns=index)
 
-
-def keyness(
-    paragraphs: pd.DataFrame,
-    documents: pd.DataFrame,
-    unit: str,
-    top: int = 30,
-) -> pd.DataFrame:
-    """Words one unit over-uses against its peers: see pipeline/compare/keyness.py."""
-    from pipeline.compare.keyness import keyness as word_keyness
-
-    return word_keyness(paragraphs, documents, unit, top)
