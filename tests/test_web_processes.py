@@ -132,3 +132,17 @@ def test_an_upload_past_the_time_limit_gets_the_timeout_error(tmp_path: Path) ->
     assert row is not None
     assert row["status"] == "error"
     assert row["error_code"] == "timeout", row
+
+
+def test_serve_timeout_reaches_the_upload_worker(tmp_path: Path) -> None:
+    """`daihoi serve --timeout S` is the per-upload time limit of the analysis worker."""
+    from pipeline.cli import build_parser
+    from pipeline.web.app import create_app
+
+    argv = ["serve", "--db", str(tmp_path / "s.db"), "--timeout", "7.5"]
+    args = build_parser("en").parse_args(argv)
+    assert args.timeout == 7.5
+    app = create_app(args.db, analysis_timeout=args.timeout, start_worker=False)
+    assert app.state.web.worker.timeout == 7.5
+    default = create_app(tmp_path / "d.db", start_worker=False)
+    assert default.state.web.worker.timeout is None  # `daihoi run`'s size-based default

@@ -22,6 +22,8 @@ def register(sub: Any, parents: Parents, lang: str) -> None:
     p.add_argument("--max-upload", type=float, default=50, metavar="MB",
                    help=h("serve.max_upload"))
     p.add_argument("--secure-cookies", action="store_true", help=h("serve.secure_cookies"))
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help=h("serve.timeout"))
     p.set_defaults(func=serve)
 
     user = sub.add_parser("user", parents=[parents.common], help=message("cli.user.help", lang),
@@ -55,7 +57,8 @@ def serve(args: argparse.Namespace) -> int:
     from pipeline.store.web_tables import count_users, ensure_web_tables
     from pipeline.web.app import create_app
 
-    app = create_app(args.db, max_upload_mb=args.max_upload, secure_cookies=args.secure_cookies)
+    app = create_app(args.db, max_upload_mb=args.max_upload, secure_cookies=args.secure_cookies,
+                     analysis_timeout=args.timeout)
     with Store(args.db) as store:
         ensure_web_tables(store.conn)
         if count_users(store.conn) == 0:

@@ -75,6 +75,7 @@ class Settings:
     analysis_slots: int = 1
     dashboard_refresh_s: float = 15.0  # least time between two recomputations of a dashboard
     limits: Limits = field(default_factory=Limits)
+    analysis_timeout: float | None = None  # per upload, seconds; None: `daihoi run`'s default
 
 
 class WebState:
@@ -82,7 +83,8 @@ class WebState:
         self.settings = settings
         self.db = Db(settings.db)
         self.throttle = LoginThrottle()
-        self.worker = AnalysisWorker(settings.db, settings.limits, settings.analysis_slots)
+        self.worker = AnalysisWorker(settings.db, settings.limits, settings.analysis_slots,
+                                     timeout=settings.analysis_timeout)
         self.start_worker = start_worker
         self.compute = ComputeProcess(settings.db)
         self.cache: dict[Any, Any] = {}
@@ -175,7 +177,8 @@ def secure_headers(response: Response) -> None:
 def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
                max_upload_mb: float = 50, analysis_slots: int = 1,
                secure_cookies: bool = False, start_worker: bool = True,
-               dashboard_refresh_s: float = 15.0) -> Starlette:
+               dashboard_refresh_s: float = 15.0,
+               analysis_timeout: float | None = None) -> Starlette:
     """The app on the store `db` (created when missing, like `daihoi run`). Uploaded files
     are kept under `upload_dir` (default: `<db>.uploads/` beside the store), never served as
     static files."""
@@ -185,7 +188,8 @@ def create_app(db: str | Path, *, upload_dir: str | Path | None = None,
     settings = Settings(
         db=db, upload_dir=Path(upload_dir) if upload_dir else db.with_name(db.name + ".uploads"),
         max_upload_bytes=int(max_upload_mb * MB), secure_cookies=secure_cookies,
-        analysis_slots=analysis_slots, dashboard_refresh_s=dashboard_refresh_s)
+        analysis_slots=analysis_slots, dashboard_refresh_s=dashboard_refresh_s,
+        analysis_timeout=analysis_timeout)
     with Store(db) as store:  # creates or migrates the corpus schema
         ensure_web_tables(store.conn)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
