@@ -60,6 +60,26 @@ def test_spaced_dash_line_end_is_a_continuation_not_a_bullet() -> None:
     assert blocks[0].text.startswith(width_filler + " - xây dựng")
 
 
+@pytest.mark.parametrize("gap", [[], [""]], ids=["one_per_line", "blank_between"])
+def test_short_document_of_whole_line_paragraphs_keeps_its_headings(gap: list[str]) -> None:
+    # A short speech: its letterhead, title and headings are the only lines under 160
+    # characters, so their lengths looked like a wrap width and each heading was joined to the
+    # paragraph after it. Whole-line paragraphs far longer than that width rule wrapping out.
+    body = ("Trong nhiệm kỳ, cấp ủy đã bám sát nghị quyết đại hội, cụ thể hóa thành chương trình "
+            "công tác toàn khóa và kế hoạch hằng năm; các chỉ tiêu chủ yếu đều đạt và vượt.")
+    lines = ["ĐẢNG BỘ PHƯỜNG HÒA AN", "CHI BỘ KHU PHỐ 7 PHƯỜNG HÒA AN", "ĐẢNG CỘNG SẢN VIỆT NAM",
+             "Hòa An, ngày 2 tháng 9 năm 2025", "THAM LUẬN TẠI ĐẠI HỘI CHI BỘ",
+             "VỀ CÔNG TÁC DÂN VẬN Ở KHU PHỐ"]
+    for line in ["Kính thưa Đoàn Chủ tịch Đại hội!", body, "1. Những kết quả đạt được", body,
+                 "2. Một số đề xuất, kiến nghị", body, "Xin chân thành cảm ơn Đại hội!",
+                 "NGƯỜI THAM LUẬN", "Trần Văn Bình"]:
+        lines += [line, *gap]
+    texts = [b.text for b in lines_to_blocks(lines)]
+    assert "1. Những kết quả đạt được" in texts
+    assert "2. Một số đề xuất, kiến nghị" in texts
+    assert texts.count(body) == 3
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "cp1258"])
 def test_text_encodings_decode_to_the_same_nfc_text(tmp_path: Path, encoding: str) -> None:
     source = corpus_file("seeds", "001_11fa4c8372dfa292")

@@ -100,10 +100,16 @@ def _typical_width(lines: list[str]) -> int:
         return no_wrapping  # too few lines to tell: every line is its own paragraph
     width = int(quantiles(lengths, n=10)[7])  # the 80th percentile: most wrapped lines are full
     nonblank = sum(1 for line in lines if line)
-    full = sum(1 for line in lines if line and _is_wrapped(line, width))
+    full = [line for line in lines if line and _is_wrapped(line, width)]
     # In hard-wrapped text most lines fill the width; in one-paragraph-per-line text the
     # lengths are spread out and a "width" is an accident of the headings' lengths.
-    return width if full >= 0.35 * nonblank else no_wrapping
+    if len(full) < 0.35 * nonblank:
+        return no_wrapping
+    # Hard-wrapped text keeps its words in full lines. When lines far longer than that "width"
+    # hold as much text as the full lines, the paragraphs are whole lines and the "width" came
+    # from a short document's letterhead, title and headings (which must stay lines of their own).
+    overlong = sum(len(line) for line in lines if len(line) > 1.5 * width)
+    return width if overlong < 0.5 * sum(len(line) for line in full) else no_wrapping
 
 
 def _is_double_spaced(lines: list[str]) -> bool:
