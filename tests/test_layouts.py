@@ -39,7 +39,18 @@ ARTICLE = [
     "viên và quản lý tài chính đảng; phấn đấu 100% chi bộ sử dụng sổ tay điện tử.",
 ]
 
+# Bold centred titles whose stacked-mark letters ("Ứ", "Ỳ", "Ộ") Liberation Serif Bold lacks: the
+# fallback font's ink overhangs the word space before a numeral ("LẦN THỨXXV" before).
+TITLES = {
+    "bold_title_numerals": "NGHỊ QUYẾT ĐẠI HỘI ĐẠI BIỂU LẦN THỨ XXV, KỲ HỌP THỨ 3 CỦA HỘI "
+                           "ĐỒNG KHÓA XIV, HỘI NGHỊ LẦN THỨ IX, NHIỆM KỲ 2025 - 2030",
+    "bold_title_roman_after_mark": "BÁO CÁO TẠI ĐẠI HỘI XIII VÀ KỲ HỌP THỨ VII, ĐỢT I, "
+                                   "KHỐI XII, TỔ DÂN PHỐ SỐ 5",
+}
+
 LAYOUTS = [
+    Layout("bold_title_numerals"),
+    Layout("bold_title_roman_after_mark", font="Liberation Sans", size=12, justified=False),
     Layout("sans", font="DejaVu Sans", size=11, justified=False, indent=False, space_after=6),
     Layout("mono", font="Liberation Mono", size=10, justified=False),
     Layout("noindent", indent=False),
@@ -59,6 +70,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for layout in LAYOUTS:
         # Columns need enough text to fill several rows per column.
         text = ARTICLE + ARTICLE[1:] if layout.columns > 1 else ARTICLE
+        if layout.name in TITLES:
+            text = [TITLES[layout.name], *ARTICLE[1:4]]
         path = folder / f"{layout.name}.docx"
         build_docx(layout, text, path)
         docs.append(path)
@@ -89,3 +102,9 @@ def test_a_table_of_contents_is_kept_out_of_the_body(rendered: dict[str, Path]) 
     assert len(entries) == 8 and entries[0]["page"] == "2"
     assert entries[1]["title"].startswith("2. Thực hiện Chỉ thị số 10-CT/TW")
     assert not any("MỤC LỤC" in b.text or "...." in b.text for b in doc.blocks)
+
+
+@pytest.mark.parametrize("name", sorted(TITLES))
+def test_a_word_space_under_a_fallback_glyph_is_kept(rendered: dict[str, Path], name: str
+                                                      ) -> None:
+    assert [b.text for b in load(rendered[name]).blocks] == [TITLES[name], *ARTICLE[1:4]]

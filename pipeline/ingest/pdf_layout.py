@@ -49,6 +49,9 @@ _GUTTER = 1.5
 _TRAILING_ROW_CHARS = 25
 # A superscript is at most this fraction of the line's size and sits above its baseline.
 _SUPERSCRIPT_RATIO = 0.82
+# Glyphs from here up (Ơ, Ư and the stacked-mark letters of Latin Extended Additional) are the
+# ones a fallback font draws; their advances are read from the font's width table.
+_EXACT_ADVANCE_FROM = 0x1A0
 
 Decoder = Callable[[str, str], str]  # (text, font name) -> decoded text
 # The font name of the words an OCR engine read (pipeline.ingest.ocr makes one Char per word).
@@ -107,6 +110,32 @@ def _font_info(raw_textpage: Any, index: int, buf: ctypes.Array[ctypes.c_char],
     return info
 
 
+class _AdvanceWidths:
+    """Advance widths from the fonts' own width tables, looked up once per font and glyph.
+
+    pdfium's loose box is a glyph's advance for most fonts, but for the fallback font that
+    draws "Ứ", "Ầ" (the stacked-mark letters of U+1E00..) it spans the ink, which can run past
+    the advance over the word space that follows ("THỨ XXV" read as "THỨXXV").
+    """
+
+    def __init__(self, raw_textpage: Any) -> None:
+        self.raw = raw_textpage
+        self.out = ctypes.c_float()
+        self.cache: dict[tuple[str, int, float], float] = {}
+
+    def width(self, index: int, code: int, size: float, font: str) -> float:
+        key = (font, code, size)
+        width = self.cache.get(key)
+        if width is None:
+            width = 0.0
+            obj = pdfium_c.FPDFText_GetTextObject(self.raw, index)
+            pdf_font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
+            if pdf_font and pdfium_c.FPDFFont_GetGlyphWidth(pdf_font, code, size, self.out):
+                width = self.out.value
+            self.cache[key] = width
+        return width
+
+
 def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
     """All visible glyphs of the page; generated spaces and line breaks are left out."""
     textpage = page.get_textpage()
@@ -124,6 +153,7 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         get_loose_box = pdfium_c.FPDFText_GetLooseCharBox
         get_origin = pdfium_c.FPDFText_GetCharOrigin
         get_size = pdfium_c.FPDFText_GetFontSize
+        advance = _AdvanceWidths(raw)
         chars: list[Char] = []
         for i in range(count):
             code = get_unicode(raw, i)
@@ -147,11 +177,17 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
                 continue
             get_origin(raw, i, ox, oy)
             font = _font_info(raw, i, buf, flags, cache)
+            size = get_size(raw, i)
+            ax0, ax1 = rect.left, rect.right
+            if code >= _EXACT_ADVANCE_FROM:
+                width = advance.width(i, code, size, font.name)
+                if width > 0:
+                    ax0, ax1 = ox.value, ox.value + width
             chars.append(Char(
                 text=PUA_BULLETS.get(text, text), x0=x0, x1=x1,
                 top=height - y1, bottom=height - y0, baseline=height - oy.value,
-                size=get_size(raw, i), font=font.name, bold=font.bold, italic=font.italic,
-                ax0=rect.left, ax1=rect.right,
+                size=size, font=font.name, bold=font.bold, italic=font.italic,
+                ax0=ax0, ax1=ax1,
             ))
         return chars
     finally:
@@ -449,6 +485,10 @@ def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
                     and _advance_gap(prev, ch) / em < _ADVANCE_SPACE:
                 # Ink apart, advance boxes touching: side bearings, not a space.
                 space = False
+            elif not saw_space and gap <= _WIDE_GAP and ch.font != prev.font:
+                # At a font switch the ink can overhang the word space (a fallback font's
+                # "Ứ" before "XXV"); the advance boxes, from each font's widths, still part.
+                space = _advance_gap(prev, ch) / em >= _ADVANCE_SPACE
             letters = ch.text[0].isalpha() and prev.text[0].isalpha()
             if not saw_space and gap <= _WIDE_GAP and ch.font != OCR_FONT:
                 if ch.font != prev.font and (ch.text[0] in CLOSING or prev.text[0] in OPENING):
