@@ -22,6 +22,7 @@ ignored.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -36,6 +37,10 @@ LABELS = ROOT / "benchmarks" / "data" / "references_blind.yaml"
 DEVDATA = ROOT.parent / "shared" / "devdata" / "news"
 if not DEVDATA.is_dir():  # the shared folder sits beside the checkout (../shared)
     DEVDATA = Path("/work/shared/devdata/news")
+# Real web pages of the `pages` corpus (party and state documents, news about them) that samples
+# F and G use: their text is third-party, kept outside the repository (the URL of each is in the
+# labels); a page whose file is absent is skipped with a note.
+PAGES = Path(os.environ.get("DAIHOI_PAGES_DIR", "/tmp/daihoi_pages"))
 
 Prediction = dict[str, Any]
 
@@ -58,6 +63,7 @@ class Sample:
     name: str
     texts: dict[str, str] = field(default_factory=dict)
     gold: dict[str, list[Gold]] = field(default_factory=dict)
+    skipped: int = 0  # pages whose text is absent here
 
     @property
     def n_mentions(self) -> int:
@@ -73,17 +79,29 @@ def _parse(row: str, file: str) -> Gold:
                 None if date == "-" else date, None if body == "-" else body)
 
 
-def load_samples(labels: Path = LABELS, devdata: Path = DEVDATA) -> tuple[list[Sample], str | None]:
-    """The labelled samples with their text and spans, or ([], why) when the text is absent."""
+def load_samples(labels: Path = LABELS, devdata: Path = DEVDATA,
+                 pages: Path | None = None) -> tuple[list[Sample], str | None]:
+    """The labelled samples with their text and spans, or ([], why) when the text is absent.
+    Items are `file: <devdata id>` or `page: <name>` (read from `$DAIHOI_PAGES_DIR/<name>.txt`);
+    pages that are absent are left out of their sample (`Sample.skipped` counts them)."""
     if not devdata.is_dir():
         return [], f"{devdata} is absent (the blind samples read real text from ../shared/devdata)"
+    pages = PAGES if pages is None else pages
     data = yaml.safe_load(labels.read_text(encoding="utf-8"))
     samples = []
     for name, items in (data.get("samples") or {}).items():
         sample = Sample(name)
         for item in items or []:
-            file = str(item["file"])
-            text = (devdata / f"{file}.txt").read_text(encoding="utf-8")
+            if "page" in item:
+                file = str(item["page"])
+                path = pages / f"{file}.txt"
+                if not path.exists():
+                    sample.skipped += 1
+                    continue
+            else:
+                file = str(item["file"])
+                path = devdata / f"{file}.txt"
+            text = path.read_text(encoding="utf-8")
             cursor = 0
             golds = []
             for row in item.get("mentions") or []:
@@ -128,6 +146,9 @@ def body_key(body: str | None) -> str | None:
     s = " ".join(body.split())
     s = grammar().bodies.get(fold(s), s)
     s = s.casefold()
+    # "liên Bộ …", "Liên tịch Bộ …", "Liên bộ: Bộ …" say only that the bodies issued it jointly:
+    # the same issuers with or without the prefix.
+    s = re.sub(r"^liên\s+(?:tịch\s+|bộ\s*:\s*)?(?=\S)", "", s)
     for old, new in (("uỷ", "ủy"), ("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("uý", "úy")):
         s = s.replace(old, new)
     for pattern, new in _ABBREVIATIONS:
