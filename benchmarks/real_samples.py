@@ -1,8 +1,9 @@
 """Scoring on the blind samples of real text (`benchmarks/data/indicators_real_*.yaml`).
 
 The text is third-party and never stored in the repository: news from
-`../shared/devdata/news/<id>.txt`, party news excerpts from `$DAIHOI_PAGES_DIR/<name>.txt` (the
-`pages` documents are skipped, and said so, when that folder is not set). See the label files
+`../shared/devdata/news/<id>.txt`, party news excerpts from `$DAIHOI_PAGES_DIR/<name>.txt` (one
+folder or several joined by ":"; the `pages` documents are skipped, and said so, when no folder
+holds them). See the label files
 for the labelling rules. Scored:
 - indicators in the labelled lines: a prediction matches a label when its span overlaps the
   label's surface and value, value_max, measure (`Indicator.unit`) and kind agree;
@@ -225,10 +226,12 @@ def score_sample(label_file: Path) -> Score:
             score.skipped.append(doc_id)
             continue
         _score_doc(doc_id, path, doc, doc.get("totals", []), score)
-    pages_dir = os.environ.get("DAIHOI_PAGES_DIR")
+    # One folder or several separated by ":" (samples drawn at different times keep their
+    # page texts in different places).
+    pages_dirs = [Path(d) for d in os.environ.get("DAIHOI_PAGES_DIR", "").split(os.pathsep) if d]
     for name, doc in (data.get("pages") or {}).items():
-        path = Path(pages_dir) / f"{name}.txt" if pages_dir else None
-        if path is None or not path.exists():
+        path = next((d / f"{name}.txt" for d in pages_dirs if (d / f"{name}.txt").exists()), None)
+        if path is None:
             score.skipped.append(name)
             continue
         _score_doc(name, path, doc, doc.get("totals", []), score)
