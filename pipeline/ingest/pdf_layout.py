@@ -95,71 +95,116 @@ class PageText:
         self.chars = _read_chars(page, self.height)
 
 
-def _font_info(raw_textpage: Any, index: int, buf: ctypes.Array[ctypes.c_char],
-               flags: ctypes.c_int, cache: dict[bytes, _FontInfo]) -> _FontInfo:
-    """Font name, bold and italic of one char; the name is looked up once per font."""
-    pdfium_c.FPDFText_GetFontInfo(raw_textpage, index, buf, len(buf), flags)
-    name_bytes = buf.value
-    info = cache.get(name_bytes)
-    if info is None:
-        name = _SUBSET_PREFIX.sub("", name_bytes.decode("latin-1", "replace"))
-        weight = pdfium_c.FPDFText_GetFontWeight(raw_textpage, index)
-        info = _FontInfo(name, bool(_BOLD_NAME.search(name)) or weight >= 600,
-                         bool(_ITALIC_NAME.search(name)))
-        cache[name_bytes] = info
-    return info
+def _prototype(func: Any, restype: Any, *argtypes: Any) -> Any:
+    """`func` from pdfium with plain pointer arguments: ctypes then skips the per-call type
+    checks of pypdfium2's typed signatures (a third of the cost of a call)."""
+    return ctypes.cast(func, ctypes.CFUNCTYPE(restype, *argtypes))
 
 
-class _AdvanceWidths:
-    """Advance widths from the fonts' own width tables, looked up once per font and glyph.
+_VP, _INT, _DBL = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+_GET_OBJECT = _prototype(pdfium_c.FPDFText_GetTextObject, _VP, _VP, _INT)
+_GET_BOX = _prototype(pdfium_c.FPDFText_GetCharBox, _INT, _VP, _INT, _VP, _VP, _VP, _VP)
+_GET_LOOSE_BOX = _prototype(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
+_GET_ORIGIN = _prototype(pdfium_c.FPDFText_GetCharOrigin, _INT, _VP, _INT, _VP, _VP)
+_GET_SIZE = _prototype(pdfium_c.FPDFText_GetFontSize, _DBL, _VP, _INT)
+_GET_FONT_INFO = _prototype(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, _VP, _INT, _VP,
+                            ctypes.c_ulong, _VP)
+_GET_WEIGHT = _prototype(pdfium_c.FPDFText_GetFontWeight, _INT, _VP, _INT)
+_GET_FONT = _prototype(pdfium_c.FPDFTextObj_GetFont, _VP, _VP)
+_GET_GLYPH_WIDTH = _prototype(pdfium_c.FPDFFont_GetGlyphWidth, _INT, _VP, ctypes.c_uint32,
+                              ctypes.c_float, _VP)
+_GET_TEXT = _prototype(pdfium_c.FPDFText_GetText, _INT, _VP, _INT, _INT, _VP)
+_GET_UNICODE = _prototype(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VP, _INT)
 
-    pdfium's loose box is a glyph's advance for most fonts, but for the fallback font that
-    draws "Ứ", "Ầ" (the stacked-mark letters of U+1E00..) it spans the ink, which can run past
-    the advance over the word space that follows ("THỨ XXV" read as "THỨXXV").
-    """
 
-    def __init__(self, raw_textpage: Any) -> None:
-        self.raw = raw_textpage
-        self.out = ctypes.c_float()
-        self.cache: dict[tuple[str, int, float], float] = {}
+class _Fonts:
+    """Font name, bold, italic and size of each char, looked up once per text object (a run
+    of glyphs drawn with one font and size), and advance widths once per font and glyph."""
 
-    def width(self, index: int, code: int, size: float, font: str) -> float:
+    def __init__(self, raw: int) -> None:
+        self.raw = raw
+        self.buf = ctypes.create_string_buffer(256)
+        self.flags = ctypes.c_int()
+        self.width_out = ctypes.c_float()
+        self.by_object: dict[int | None, tuple[_FontInfo, float]] = {}
+        self.by_name: dict[bytes, _FontInfo] = {}
+        self.widths: dict[tuple[str, int, float], float] = {}
+
+    def of(self, index: int, obj: int | None) -> tuple[_FontInfo, float]:
+        """Font and size of char `index`, drawn by text object `obj`."""
+        found = self.by_object.get(obj) if obj else None
+        if found is None:
+            found = (self._info(index), _GET_SIZE(self.raw, index))
+            if obj:
+                self.by_object[obj] = found
+        return found
+
+    def _info(self, index: int) -> _FontInfo:
+        _GET_FONT_INFO(self.raw, index, self.buf, len(self.buf), ctypes.byref(self.flags))
+        name_bytes = self.buf.value
+        info = self.by_name.get(name_bytes)
+        if info is None:
+            name = _SUBSET_PREFIX.sub("", name_bytes.decode("latin-1", "replace"))
+            weight = _GET_WEIGHT(self.raw, index)
+            info = _FontInfo(name, bool(_BOLD_NAME.search(name)) or weight >= 600,
+                             bool(_ITALIC_NAME.search(name)))
+            self.by_name[name_bytes] = info
+        return info
+
+    def advance(self, obj: int | None, code: int, size: float, font: str) -> float:
+        """The glyph's advance width from its font's width table (0 when unknown).
+
+        pdfium's loose box is a glyph's advance for most fonts, but for the fallback font
+        that draws "Ứ", "Ầ" (the stacked-mark letters of U+1E00..) it spans the ink, which can
+        run past the advance over the word space that follows ("THỨ XXV" read as "THỨXXV").
+        """
         key = (font, code, size)
-        width = self.cache.get(key)
+        width = self.widths.get(key)
         if width is None:
             width = 0.0
-            obj = pdfium_c.FPDFText_GetTextObject(self.raw, index)
-            pdf_font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
-            if pdf_font and pdfium_c.FPDFFont_GetGlyphWidth(pdf_font, code, size, self.out):
-                width = self.out.value
-            self.cache[key] = width
+            pdf_font = _GET_FONT(obj) if obj else None
+            if pdf_font and _GET_GLYPH_WIDTH(pdf_font, code, size,
+                                             ctypes.byref(self.width_out)):
+                width = self.width_out.value
+            self.widths[key] = width
         return width
+
+
+def _page_codes(raw: int, count: int) -> list[int]:
+    """Every char's Unicode value, in one call (one per char when a value lies beyond the BMP
+    and the UTF-16 text no longer lines up with the char indices)."""
+    buf = ctypes.create_string_buffer(2 * (count + 1))
+    written = _GET_TEXT(raw, 0, count, buf)
+    units = memoryview(buf.raw).cast("H")[: max(written - 1, 0)].tolist()
+    if len(units) == count and not any(0xD800 <= u < 0xE000 for u in units):
+        # The page text shows a line-end hyphen (0x02, see _LINE_END_HYPHEN) as 0xFFFE.
+        if 0xFFFE in units:
+            units = [_GET_UNICODE(raw, i) if u == 0xFFFE else u for i, u in enumerate(units)]
+        return units
+    return [_GET_UNICODE(raw, i) for i in range(count)]
 
 
 def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
     """All visible glyphs of the page; generated spaces and line breaks are left out."""
     textpage = page.get_textpage()
     try:
-        raw = textpage.raw
-        count = pdfium_c.FPDFText_CountChars(raw)
+        raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
         rect = pdfium_c.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        buf = ctypes.create_string_buffer(256)
-        flags = ctypes.c_int()
-        cache: dict[bytes, _FontInfo] = {}
-        get_unicode = pdfium_c.FPDFText_GetUnicode
-        get_box = pdfium_c.FPDFText_GetCharBox  # argument order: left, right, bottom, top
-        get_loose_box = pdfium_c.FPDFText_GetLooseCharBox
-        get_origin = pdfium_c.FPDFText_GetCharOrigin
-        get_size = pdfium_c.FPDFText_GetFontSize
-        advance = _AdvanceWidths(raw)
+        p_rect, p_ox, p_oy = (ctypes.addressof(v) for v in (rect, ox, oy))
+        p_box = [ctypes.addressof(v) for v in (left, right, bottom, top)]
+        fonts = _Fonts(raw)
+        skip = _SKIP_CODES
         chars: list[Char] = []
-        for i in range(count):
-            code = get_unicode(raw, i)
-            if code in _SKIP_CODES:
+        append = chars.append
+        last_obj: int | None = None
+        font, size = _FontInfo("", False, False), 0.0
+        for i, code in enumerate(_page_codes(raw, count)):
+            if code in skip:
                 continue
-            get_loose_box(raw, i, rect)
+            _GET_LOOSE_BOX(raw, i, p_rect)
             if code == 0x20:
                 if rect.right - rect.left < 0.01:
                     continue  # a space pdfium generated itself; we place spaces from gaps
@@ -167,28 +212,26 @@ def _read_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
             else:
                 # Tight (ink) boxes: fallback-font glyphs have loose boxes wider than their
                 # advance, which hides the word gap after them ("cơ cấu" read as "cơcấu").
-                get_box(raw, i, left, right, bottom, top)
+                _GET_BOX(raw, i, *p_box)  # argument order: left, right, bottom, top
                 x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
             if code == _LINE_END_HYPHEN:
                 code = 0x2D
             text = chr(code) if code < 0x110000 else "\ufffd"
-            if chars and unicodedata.combining(text):
+            if code >= 0x300 and chars and unicodedata.combining(text):
                 chars[-1].text += text  # a decomposed tone mark belongs to its base letter
                 continue
-            get_origin(raw, i, ox, oy)
-            font = _font_info(raw, i, buf, flags, cache)
-            size = get_size(raw, i)
+            _GET_ORIGIN(raw, i, p_ox, p_oy)
+            obj = _GET_OBJECT(raw, i)
+            if obj != last_obj or not obj:  # glyphs of one text object share font and size
+                font, size = fonts.of(i, obj)
+                last_obj = obj
             ax0, ax1 = rect.left, rect.right
             if code >= _EXACT_ADVANCE_FROM:
-                width = advance.width(i, code, size, font.name)
+                width = fonts.advance(obj, code, size, font.name)
                 if width > 0:
                     ax0, ax1 = ox.value, ox.value + width
-            chars.append(Char(
-                text=PUA_BULLETS.get(text, text), x0=x0, x1=x1,
-                top=height - y1, bottom=height - y0, baseline=height - oy.value,
-                size=size, font=font.name, bold=font.bold, italic=font.italic,
-                ax0=ax0, ax1=ax1,
-            ))
+            append(Char(PUA_BULLETS.get(text, text), x0, x1, height - y1, height - y0,
+                        height - oy.value, size, font.name, font.bold, font.italic, ax0, ax1))
         return chars
     finally:
         textpage.close()
@@ -388,12 +431,19 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]], width
 
 def _split_segments(row: list[Char]) -> list[list[Char]]:
     """Split a row where a wide empty gap separates two columns or table cells."""
-    segments: list[list[Char]] = [[row[0]]]
-    for prev, ch in zip(row, row[1:], strict=False):
-        if ch.x0 - prev.x1 > _SEGMENT_GAP * max(abs(ch.size), abs(prev.size), 1.0):
-            segments.append([ch])
+    segment = [row[0]]
+    segments: list[list[Char]] = [segment]
+    prev = row[0]
+    prev_size = abs(prev.size)
+    for ch in row[1:]:
+        size = abs(ch.size)
+        em = max(size, prev_size, 1.0)
+        if ch.x0 - prev.x1 > _SEGMENT_GAP * em:
+            segment = [ch]
+            segments.append(segment)
         else:
-            segments[-1].append(ch)
+            segment.append(ch)
+        prev, prev_size = ch, size
     return segments
 
 
@@ -410,7 +460,10 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
         text_parts.append(run_text)
         pos += len(run_text)
     normal = [c for c in glyphs if c.size > 0] or glyphs
-    sizes = Counter(round(abs(c.size), 1) for c in normal)
+    if len({c.size for c in normal}) == 1:
+        size = round(abs(normal[0].size), 1)
+    else:
+        size = Counter(round(abs(c.size), 1) for c in normal).most_common(1)[0][0]
     text = "".join(text_parts)
     return Line(
         text=text,
@@ -419,7 +472,7 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
         x1=max(c.x1 for c in glyphs),
         top=min(c.top for c in normal),
         bottom=max(c.baseline for c in normal),
-        size=sizes.most_common(1)[0][0],
+        size=size,
         bold=sum(c.bold for c in normal) >= 0.8 * len(normal),
         italic=sum(c.italic for c in normal) >= 0.8 * len(normal),
         markers=markers,
@@ -469,36 +522,41 @@ def _space_flags(segment: list[Char]) -> tuple[list[Char], list[bool]]:
     flags: list[bool] = []
     soft: list[bool] = []
     saw_space = False
+    prev: Char | None = None
     for ch in segment:
         if ch.text.isspace():
-            saw_space = bool(glyphs)
+            saw_space = prev is not None
             continue
         space, weak = False, False
-        if glyphs and ch.size > 0:  # a superscript marker is glued to its word
-            prev = glyphs[-1]
-            em = max(abs(prev.size), abs(ch.size), 1.0)
+        size = ch.size
+        if prev is not None and size > 0:  # a superscript marker is glued to its word
+            em = max(abs(prev.size), size, 1.0)
             gap = (ch.x0 - prev.x1) / em
             space = saw_space or gap > _SPACE_GAP
-            if ch.font == OCR_FONT and prev.font == OCR_FONT:
+            font, prev_font = ch.font, prev.font
+            if font == OCR_FONT and prev_font == OCR_FONT:
                 space = True  # an OCR "glyph" is a whole word: words part with a space
-            elif space and not saw_space and gap <= _WIDE_GAP and ch.font == prev.font \
-                    and _advance_gap(prev, ch) / em < _ADVANCE_SPACE:
-                # Ink apart, advance boxes touching: side bearings, not a space.
-                space = False
-            elif not saw_space and gap <= _WIDE_GAP and ch.font != prev.font:
-                # At a font switch the ink can overhang the word space (a fallback font's
-                # "Ứ" before "XXV"); the advance boxes, from each font's widths, still part.
-                space = _advance_gap(prev, ch) / em >= _ADVANCE_SPACE
-            letters = ch.text[0].isalpha() and prev.text[0].isalpha()
-            if not saw_space and gap <= _WIDE_GAP and ch.font != OCR_FONT:
-                if ch.font != prev.font and (ch.text[0] in CLOSING or prev.text[0] in OPENING):
+            elif not saw_space and gap <= _WIDE_GAP:
+                if font == prev_font:
+                    if space and _advance_gap(prev, ch) / em < _ADVANCE_SPACE:
+                        # Ink apart, advance boxes touching: side bearings, not a space.
+                        space = False
+                else:
+                    # At a font switch the ink can overhang the word space (a fallback
+                    # font's "Ứ" before "XXV"); the advance boxes, from each font's widths,
+                    # still part.
+                    space = _advance_gap(prev, ch) / em >= _ADVANCE_SPACE
+            if not saw_space and gap <= _WIDE_GAP and font != OCR_FONT:
+                first, prev_first = ch.text[0], prev.text[0]
+                if font != prev_font and (first in CLOSING or prev_first in OPENING):
                     space = False
-                elif letters and (space or ch.font != prev.font):
+                elif (space or font != prev_font) and first.isalpha() and prev_first.isalpha():
                     weak = True
         glyphs.append(ch)
         flags.append(space)
         soft.append(weak)
         saw_space = False
+        prev = ch
     _resolve_soft_boundaries(glyphs, flags, soft)
     return glyphs, flags
 
@@ -512,6 +570,8 @@ def _advance_gap(prev: Char, ch: Char) -> float:
 
 def _resolve_soft_boundaries(glyphs: list[Char], flags: list[bool], soft: list[bool]) -> None:
     """Decide font-switch boundaries inside letter runs by Vietnamese syllable shape."""
+    if True not in soft:
+        return
     i, n = 0, len(glyphs)
     while i < n:
         if not glyphs[i].text[0].isalpha():

@@ -57,6 +57,8 @@ def split_syllables(pieces: list[str], gaps: list[float] | None = None) -> list[
     ("Đảng ủy", not "Đả ngủy"). None when no segmentation into syllables exists.
     """
     n = len(pieces)
+    if is_syllable("".join(pieces)):
+        return [False] * (n - 1)  # one word: the fewest there can be
     gaps = gaps if gaps is not None else [0.0] * (n - 1)
     # best[i]: (words, -sum of gaps at spaces, flags) for pieces[:i]
     best: list[tuple[int, float, list[bool]] | None] = [None] * (n + 1)
