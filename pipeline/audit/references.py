@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.extract.reference_grammar import fold, grammar
 from pipeline.extract.references import unparsed_numbers
 from pipeline.extract.registry import Entry, Registry, default_registry
 from pipeline.i18n import message
@@ -94,12 +95,33 @@ def _cited_year(ref: Reference) -> int | None:
 
 
 def _malformed(ref: Reference, reg: Registry) -> list[Finding]:
+    if _unknown_type(ref):
+        # "180/2007/NQQ-CP": read as printed, but no document type is coded "NQQ"
+        surface = " ".join(ref.surface.split())
+        return [Finding(
+            kind="malformed_reference", severity="warning",
+            message=message("finding.malformed_reference_unparsed", "vi", surface=surface),
+            where=ref.where, start=ref.start, end=ref.end,
+            details={"id": ref.id, "surface": surface, "suggested": None, "message_en": message(
+                "finding.malformed_reference_unparsed", "en", surface=surface)},
+        )]
     if ref.kind == "party" and ref.resolved_from is None and _STATE_SHAPE.match(ref.surface):
         return [_finding("malformed_reference", "warning", ref, suggested=ref.id)]
     official = reg.official_id(ref.id)
     if official != ref.id:
         return [_finding("malformed_reference", "warning", ref, suggested=official)]
     return []
+
+
+_YEAR_TYPE = re.compile(r"^\d+[A-Za-z]?/\d{4}/([^\W\d_]+)-")
+
+
+def _unknown_type(ref: Reference) -> bool:
+    """A state number with a year whose type code the grammar does not know ("NQQ")."""
+    if ref.kind != "state":
+        return False
+    m = _YEAR_TYPE.match(ref.id)
+    return m is not None and fold(m.group(1)) not in grammar().type_codes
 
 
 def _date_mismatch(ref: Reference, entries: list[Entry]) -> list[Finding]:

@@ -22,6 +22,11 @@ GAP = r"\s{0,6}"
 # Whitespace between words, line breaks included (raw PDF text puts blank lines between lines).
 WS = r"\s{1,8}"
 DASH = r"[-–—‐]"
+# Capital letters of Vietnamese (a name's words start with one).
+CAPS = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+# Where a type word starts: after a non-word character, or glued to the word before it when it
+# starts with a capital ("tốtNghị quyết 57-NQ/TW", text that lost its spaces).
+WORD_START = rf"(?:(?<![\w])|(?-i:(?<=[^\W\d_])(?=[{CAPS}])))"
 ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 
 
@@ -59,6 +64,11 @@ class Grammar:
     date_before: re.Pattern[str]
     body: re.Pattern[str]
     generic_body: re.Pattern[str]
+    generic_body_lower: re.Pattern[str]  # the same in any case, for lines printed in lower case
+    list_body_before: re.Pattern[str]
+    paren_open: re.Pattern[str]
+    issued_of: re.Pattern[str]
+    date_comma: re.Pattern[str]
     plenum_tail: re.Pattern[str]
     term_tail: re.Pattern[str]
     of_word: re.Pattern[str]
@@ -184,9 +194,16 @@ def build(data: dict[str, Any]) -> Grammar:
                 # 43 TC/QLCS: a space for the dash (needs a type word before)
                 rf"|[ ]{{1,2}}(?P<sp_code>{caps}(?:/{caps}){{1,3}})(?![\w/])"
                 rf"|{GAP}/{GAP}(?:"
-                # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP; 24/2018/QH14
-                rf"(?P<year>(?:19|20)\d\d){GAP}/{GAP}(?:"
+                # 02/2023/QĐ-UBND, 30/2011/TT-BTTTT, 181/2026/NĐ- CP; 24/2018/QH14; the type
+                # printed before the year as well ("497/QĐ/2007/QĐ-UBND"), a slash doubled
+                # ("11/2004 / / NQ-HĐND")
+                rf"(?:(?i:{state_type}){GAP}/{GAP})?"
+                rf"(?P<year>(?:19|20)\d\d){GAP}/(?:{GAP}/)?{GAP}(?:"
                 rf"(?P<n_type>(?i:{state_type})){type_sep}(?P<n_iss>{state_iss_year})"
+                # a type code the grammar does not know, between a year and a known issuer
+                # ("180/2007/NQQ-CP"): read as printed (the audit reports the unknown type)
+                rf"|(?P<u_type>[A-ZĐ]{{2,6}}){GAP}{DASH}{GAP}"
+                rf"(?P<u_iss>(?i:{state_iss_known}))(?![\w\-/])"
                 rf"|(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d))"
                 # 57/NQ-TW or 57/NQ/TW: a party document written in the state pattern
                 rf"|(?P<m_type>(?i:{party_type})){GAP}[-–/]{GAP}(?P<m_iss>{party_iss})"
@@ -197,7 +214,9 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"|/{GAP}(?P<s_iss2>(?i:{state_iss_known}))(?![\w\-/]))"
                 # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
                 rf"|(?P<c_iss>(?i:{state_iss_known})){GAP}{DASH}{GAP}"
-                rf"(?P<c_unit>[A-ZĐ][A-Za-zĐđ0-9]{{1,9}})(?![\w\-/])"
+                # (in a title printed in lower case: "2600/ttg-ktth")
+                rf"(?P<c_unit>[A-ZĐ][A-Za-zĐđ0-9]{{1,9}}|(?<=[a-zđ]-)[a-zđ][a-zđ0-9]{{1,9}})"
+                rf"(?![\w\-/])"
                 # 50/CP, 0834/BTM, 47/STC-NS, 3319/BQLDA2-TCKT (needs a type word before)
                 rf"|(?P<g_code>{code}(?:{GAP}{DASH}{GAP}{code}){{0,3}})(?![\w/])))",
                 # QCVN 8:2022/BTTTT, TCVN 7189:2009, QCVN 47; ISO 9001:2015, ISO/IEC 17065
@@ -207,7 +226,7 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"(?P<i_pre>ISO(?<![\w]...)(?:{GAP}[/ ]{GAP}IEC)?){GAP}"
                 rf"(?P<i_num>\d{{3,5}}(?:-\d{{1,3}})*)(?:{GAP}:{GAP}(?P<i_year>(?:19|20)\d\d))?"
                 r"(?![\w])",
-                rf"(?=[{word_initials}])(?<![\w])(?:"
+                rf"(?=[{word_initials}]){WORD_START}(?:"
                 # Nghị quyết Đại hội XIII, Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII
                 rf"(?P<congress>{nq}{WS}(?i:đại\s{{1,8}}hội){WS}"
                 rf"(?:(?i:đại\s{{1,8}}biểu){WS})?(?:(?i:Đảng){WS})?"
@@ -228,7 +247,9 @@ def build(data: dict[str, Any]) -> Grammar:
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
                 rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
                 rf"(?P<sh_num>\d{{1,4}}(?:[A-Z](?![\w]))?)"
-                rf"(?![\w%]|\s*(?:[-–/%]|[.,]\d|:\s?\d)|[ ]{{1,2}}[A-ZĐ]{{2,12}}/)))",
+                # ("Nghị quyết 13/5/1988 của Bộ Chính trị": the number, then month and year)
+                rf"(?![\w%]|\s*(?:[-–%]|/(?!\d{{1,2}}/(?:19|20)\d\d(?!\d))|[.,]\d|:\s?\d)"
+                rf"|[ ]{{1,2}}[A-ZĐ]{{2,12}}/)))",
     ]
     scanner = re.compile("|".join(branches))
     # The same branches scanned one by one and merged (`scan`): Python's engine gives a pattern
@@ -253,7 +274,7 @@ def build(data: dict[str, Any]) -> Grammar:
     # matter (an unknown issuer code must be in capitals); the words below are matched in any
     # case ("NGHỊ QUYẾT SỐ 57-NQ/TW" in a title).
     type_before = re.compile(
-        rf"(?<![\w])(?P<word>{type_word})(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
+        rf"{WORD_START}(?P<word>{type_word})(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
         rf"(?:số|so|No\.?))?\s*[:.]?\s*\Z", re.I
     )
     # A number a type word announces, with letters in it ("Thông tư số 45/2006/TT"): what the
@@ -276,22 +297,32 @@ def build(data: dict[str, Any]) -> Grammar:
                         for s in sorted(data["body_subjects"], key=len, reverse=True))
     full_names = rf"(?:{units}){WS}(?:{subjects})"
     full_name = rf"(?i:{full_names})(?![\w])"
-    word = r"[^\W\d_][\w&]*|\d+"
+    # A word, maybe two joined by a hyphen ("Văn hoá-Thông tin", "Bà Rịa-Vũng Tàu").
+    word = r"[^\W\d_][\w&]*(?:-[^\W\d_][\w&]*)*|\d+"
     # A body named as written: a head ("Bộ", "Ủy ban", "Ban Thường vụ"), then its words up to a
     # stop word or punctuation; "và" and " - " join a second body ("Bộ Tài chính và Bộ Tài
     # nguyên và Môi trường", "Sở Tài chính - Cục Thuế"); names with "và" inside are whole.
-    token = rf"(?:{full_name}|(?!(?i:{stops})(?![\w]))(?:{word}))"
+    # A subject alone names a unit after an office holder ("Trưởng phòng Giáo dục và Đào tạo").
+    subject = rf"(?i:{_alternation(data['body_subjects'])})(?![\w])"
+    name_words = _alternation(data["body_name_words"])
+    token = (rf"(?:{full_name}|{subject}|(?:{name_words})(?![\w])"
+             rf"|(?!(?i:{stops})(?![\w]))(?:{word}))")
     joint = rf"(?:{heads}|{full_name})(?![\w])"
-    sep = rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint}))"
+    # A comma joins a second ministry or a second title ("Bộ Y tế, Bộ Tài chính", "Bộ trưởng,
+    # Chủ nhiệm Ủy ban Dân tộc"): only before a head of `body_comma_heads` and a capital.
+    comma_heads = _alternation(data["body_comma_heads"])
+    comma_names = _alternation(data["body_comma_names"])
+    comma = rf"\s*,\s*(?=(?:{comma_heads}){WS}[{CAPS}]|(?:{comma_names})(?![\w]))"
+    sep = rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint})|{comma})"
     most = int(data["body_max_words"])
     generic = rf"(?:{full_name}|(?:{heads})(?![\w]))(?:{sep}{token}){{0,{most}}}"
     # "liên Bộ: Công an, Lao động-Thương binh và Xã hội, Tài chính": the ministries of a joint
     # document, listed after "liên bộ" by their subjects.
-    subject = rf"(?i:{_alternation(data['body_subjects'])})(?![\w])"
     joint_list = (rf"(?i:liên{WS}bộ)\s*:?{WS}(?:{subject}|{token})"
                   rf"(?:(?:\s*,\s*|\s*-\s*|{WS}|{WS}(?i:và){WS})(?:{subject}|{token})){{0,{most}}}")
     generic = rf"(?:{joint_list}|{generic})"
     generic_body = re.compile(rf"(?P<body>{generic})")
+    generic_body_lower = re.compile(rf"(?P<body>{generic})", re.I)
     # One date (the same separator twice, so ranges are not dates), without capturing groups.
     date_re = "(?:" + "|".join(
         rf"\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}(?:19|20)\d\d"
@@ -301,34 +332,49 @@ def build(data: dict[str, Any]) -> Grammar:
             rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|(?:chỉ{WS}đạo|phê{WS}duyệt){WS}tại)")
     # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(
-        rf"(?i:ngày)\s+(?P<date>{date_re})\s*,\s*(?:(?P<body>{generic}|{body_alt}){WS})?"
+        rf"(?i:ngày)\s+(?P<date>{date_re})\s*,\s*(?:(?P<body>{generic}|(?i:{body_alt})){WS})?"
         rf"(?:[^,.;\n]{{1,60}}?{WS})?(?i:{verb}){WS}(?:(?i:các){WS})?\Z",
     )
     # "Ban Thường vụ Tỉnh uỷ ra Nghị quyết số", "Chính phủ đã ban hành Nghị quyết số".
     body_before = re.compile(
-        rf"(?:(?<=[\s,:(])|\A)(?P<body>{generic}|{body_alt})(?:\s*\([^()\n]{{1,40}}\))?"
+        rf"(?:(?<=[\s,:(])|\A)(?P<body>{generic}|(?i:{body_alt}))(?:\s*\([^()\n]{{1,40}}\))?"
         rf"{WS}(?i:{verb}){WS}"
         rf"(?:(?i:các){WS})?\Z"
         # "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số", "của Liên tịch: Sở Tài
         # chính - Cục Thuế tại Tờ trình số"
         rf"|(?:(?:(?i:của|nghị|và)(?:{WS}(?i:ông|bà))?){WS}|(?<=;)\s*)"
         rf"(?:[^\W\d_]+(?:\s[^\W\d_]+)?:\s*)?"
-        rf"(?P<body2>{generic}|{body_alt}),?"
+        rf"(?P<body2>{generic}|(?i:{body_alt})),?"
         rf"(?:{WS}(?i:đã|đã\s+có|có)?{WS}?(?i:chỉ\s+đạo|ý\s+kiến|kết\s+luận))?"
-        rf"{WS}(?i:tại){WS}(?:(?i:các){WS})?\Z",
+        rf"{WS}(?i:tại)(?:{WS}(?:(?i:các){WS})?)?\Z"  # "tạiTờ trình" glued: no space
+        # "Theo đề nghị của Giám đốc Sở Nông nghiệp & PTNT Khánh Hoà (Tờ trình số"
+        rf"|(?i:đề{WS}nghị){WS}(?i:của|cuả){WS}(?P<body3>{generic}|(?i:{body_alt}))\s*\(\s*\Z",
     )
     # What both branches of `body_before` end with (every `verb` ends in one of these words, the
     # second branch in "tại"): a cheap test on the last characters before the long search.
-    body_before_end = re.compile(rf"(?<=\s)(?i:hành|ra|ký|có|qua|tại){WS}(?:(?i:các){WS})?\Z")
+    body_before_end = re.compile(
+        rf"(?<=\s)(?i:hành|ra|ký|có|qua|tại)(?:{WS}(?:(?i:các){WS})?)?\Z|\(\s*\Z")
     # "các Nghị định của Chính phủ số 181/2004/NĐ-CP": the body between the word and "số".
     of_body_before = re.compile(
-        rf"(?i:của){WS}(?P<body>{generic}|{body_alt})\s*:?{WS}(?i:số){WS}?\Z"
+        rf"(?i:của){WS}(?P<body>{generic}|(?i:{body_alt}))\s*:?{WS}(?i:số){WS}?\Z"
     )
+    # "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số 59-NQ/TW, …": the body before a list.
+    list_body_before = re.compile(
+        rf"(?i:của){WS}(?P<body>{generic}|(?i:{body_alt}))\s*,?{WS}(?i:gồm|bao{WS}gồm|như)\s*:?\s*\Z"
+    )
+    # "… ký ban hành Kết luận của Bộ Chính trị, Ban Bí thư về … (Kết luận số 200-KL/TW)": a
+    # number in brackets names the document the sentence described before it.
+    paren_open = re.compile(
+        rf"\(\s*(?:(?:{type_word}){WS}(?:(?i:số){WS})?)?\Z", re.I)
+    issued_of = re.compile(
+        rf"(?i:ban{WS}hành){WS}(?P<word>(?i:{type_word})){WS}(?i:của){WS}"
+        rf"(?P<body>{generic}|(?i:{body_alt}))")
+    date_comma = re.compile(rf"(?i:ngày)\s+(?P<date>{date_re})\s*,")
     paren_date = re.compile(rf"[\s,]*\(\s*(?:(?i:ngày)\s+)?(?P<date>{date_re})\s*\)")
     # "Nghị định số 25/2009/NĐ-CP được Chính phủ ban hành ngày 6-3-2009"
     issued_on = re.compile(rf"(?i:ban{WS}hành|ký){WS}(?i:ngày){WS}(?P<date>{date_re})")
     passive_body = re.compile(
-        rf"(?i:được|do){WS}(?P<body>{generic}|{body_alt}){WS}(?i:ban{WS}hành|ký)"
+        rf"(?i:được|do){WS}(?P<body>{generic}|(?i:{body_alt})){WS}(?i:ban{WS}hành|ký)"
         rf"(?:{WS}(?i:ngày){WS}(?P<date>{date_re}))?"
     )
     plenum_tail = re.compile(
@@ -337,7 +383,9 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"|(?P<central2>{central})(?:(?:{WS})?{plenum_digits}|{WS}{lan_thu}+{plenum_nos}))"
     )
     term_tail = re.compile(term_phrase)
-    of_word = re.compile(r"(?i:của)\s{1,8}")
+    # "của X"; "giữa X và Y" for a joint document ("Thông tư liên tịch số … giữa Bộ Tài chính và
+    # Bộ Nông nghiệp và PTNT")
+    of_word = re.compile(r"(?i:của|cuả|giữa)\s{1,8}")  # "cuả": a common misspelling
     # A title ends with its phrase: at a sentence or clause mark or the end of the line.
     title = re.compile(r"(?P<title>(?i:về)\s[^;.!?()\[\]“”\"\n]{3,240})")
     quoted_title = re.compile(r"[“\"]\s*(?P<title>(?i:về)\s[^”\"]{3,400})[”\"]")
@@ -373,6 +421,11 @@ def build(data: dict[str, Any]) -> Grammar:
         date_before=date_before,
         body=body,
         generic_body=generic_body,
+        generic_body_lower=generic_body_lower,
+        list_body_before=list_body_before,
+        paren_open=paren_open,
+        issued_of=issued_of,
+        date_comma=date_comma,
         plenum_tail=plenum_tail,
         term_tail=term_tail,
         of_word=of_word,

@@ -152,7 +152,8 @@ def _word_searcher(g: Grammar, text: str) -> Callable[[int], re.Match[str] | Non
     m = g.word_index.search(lowered)
     while m is not None:
         at = m.start()
-        if at == 0 or not lowered[at - 1].isalnum():
+        if at == 0 or not lowered[at - 1].isalnum() or (
+                text[at].isupper() and text[at - 1].isalpha()):  # glued: "tốtNghị quyết"
             starts.append(at)
         m = g.word_index.search(lowered, at + 1)
 
@@ -184,14 +185,21 @@ def _number_key(number: str) -> int | str:
     return int(number) if number.isdigit() else number.upper().lstrip("0")
 
 
-_PROPER_NAME = re.compile(r"\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÌÓÒÚÙÝ]|\d)")
+_PROPER_NAME = re.compile(r"(?:\s+|\s*,\s*)(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÌÓÒÚÙÝ]|\d)")
 _PASSIVE_INITIALS = frozenset("đĐdD")  # "được", "do": the passive "được Chính phủ ban hành"
+_DESCRIBED_WINDOW = 400  # characters a bracketed number looks back for what it names
+_CENTRAL_BODIES = frozenset({"Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương"})
 _LIST_GAP_MAX = 160  # characters between two items of one list (a date, "và", a type word)
 _DASHES = re.compile(r"\s*[-–—‐]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _AT = re.compile(r"(?<![\w])(?i:tại)(?![\w])")
 _OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
 _CLAUSE_END = re.compile(r"[.;!?\n]")
+_LIST_INTRO = re.compile(r"(?i:gồm|như)\s*:?\s*\Z")  # cheap test before `list_body_before`
+_OWN_NUMBER = re.compile(r"(?:^|\n)[ \t|]*(?i:số(?:[ \t]+hiệu)?)[ \t]*:\s*\Z")
+# "Nghị quyết 13/5/1988 của Bộ Chính trị": a short form's number, then the month and year of
+# the document (or its date): read as the number and the year.
+_MONTH_YEAR = re.compile(r"/\d{1,2}/(?P<year>(?:19|20)\d\d)(?!\d)")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ARABIC = {r: i for i, r in enumerate(
     ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
@@ -205,9 +213,14 @@ def _roman(term: str) -> str:
 
 
 def _clause_start(text: str, lo: int, hi: int) -> int:
-    """Where the clause that ends at `hi` starts (after the last . ; ! ? or line break)."""
+    """Where the clause that ends at `hi` starts: after the last . ; ! ? or line break, except a
+    break right after a letter, which wraps a line inside a phrase ("Xét đề nghị của Giám
+    đốc<line break>Sở Nông nghiệp … tại Tờ trình số")."""
     last = lo
     for m in _CLAUSE_END.finditer(text, lo, hi):
+        at = m.start()
+        if text[at] == "\n" and text[max(lo, at - 2):at].rstrip(" \t")[-1:].isalpha():
+            continue
         last = m.end()
     return last
 
@@ -299,6 +312,11 @@ class _Extraction:
         if needs_word and word is None:
             # "31A-6247", "2 - KT": a code with no type word before it is no document number.
             return []
+        if m.group("num") is not None and _OWN_NUMBER.search(
+                text, max(0, m.start() - 24), m.start()):
+            # "Số: 1209/QĐ-UBND" at the start of a line (a letterhead), "Số hiệu: 186/QĐ-UBND"
+            # (a page's fields): the document's own number, no citation.
+            return []
         ref = self._numbered(m, where)
         self._type_word(word, ref)
         self._tail(text, ref.end, limit, ref)
@@ -326,6 +344,11 @@ class _Extraction:
                 issuer = self._state_issuer(codes[0])
                 ref_id = f"{num}/" + "-".join([issuer, *codes[1:]])
                 return Reference(id=ref_id, kind="state", number=num, issuer=issuer, **base)
+            if m.group("u_type"):  # "180/2007/NQQ-CP": a type code nobody knows, as printed
+                issuer = self._state_issuer(m.group("u_iss"))
+                year = int(m.group("year"))
+                return Reference(id=f"{num}/{year}/{m.group('u_type')}-{issuer}", kind="state",
+                                 number=num, year=year, issuer=issuer, **base)
             if m.group("n_type"):
                 code = g.type_codes[fold(m.group("n_type"))]
                 issuer = self._state_issuer(m.group("n_iss"))
@@ -339,7 +362,8 @@ class _Extraction:
                                  year=year, issuer=issuer, **base)
             if m.group("c_iss"):
                 issuer = self._state_issuer(m.group("c_iss"))
-                ref_id = f"{num}/{issuer}-{m.group('c_unit')}"
+                unit = m.group("c_unit")
+                ref_id = f"{num}/{issuer}-{unit.upper() if unit.islower() else unit}"
                 return Reference(id=ref_id, kind="state", type="CV", number=num,
                                  issuer=issuer, **base)
             code = g.type_codes[fold(m.group("s_type"))]
@@ -421,9 +445,24 @@ class _Extraction:
             return
         if word is None:
             return
+        described = self._described(text, word.start())
+        if described is not None and described[0] in (ref.type_name, self.g.names.get(
+                fold(word.group("word")))):
+            ref.body = ref.body or described[1]
+            ref.date = ref.date or described[2]
+            if ref.date is not None and ref.year is None:
+                ref.year = int(ref.date[:4])
         if ref.body is None and (of := self.g.of_body_before.search(
                 text, word.start("word"), ref.start)) is not None:
             ref.body = self._canonical_body(of.group("body"))
+            self.body_before_ids.add(id(ref))
+        if ref.body is None and _LIST_INTRO.search(
+                text, max(0, word.start() - 12), word.start()) and (
+                lb := self.g.list_body_before.search(
+                text, _clause_start(text, max(0, word.start() - _DATE_WINDOW), word.start()),
+                word.start())) is not None:
+            # "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số 59-NQ/TW, …" (shared on)
+            ref.body = self._canonical_body(lb.group("body"))
             self.body_before_ids.add(id(ref))
         start = _clause_start(text, max(0, word.start() - _DATE_WINDOW), word.start())
         if ref.date is None:
@@ -445,8 +484,34 @@ class _Extraction:
                  if self.g.body_before_end.search(text, max(start, end - _VERB_TAIL), end)
                  else None)
             if m is not None:
-                ref.body = self._canonical_body(m.group("body") or m.group("body2"))
+                ref.body = self._canonical_body(
+                    m.group("body") or m.group("body2") or m.group("body3"))
                 self.body_before_ids.add(id(ref))
+
+    def _described(self, text: str, at: int) -> tuple[str | None, str, str | None] | None:
+        """A number in brackets that names the document its sentence described: "Ngày 17/10/2025,
+        … ký ban hành Kết luận của Bộ Chính trị, Ban Bí thư về … (Kết luận số 200-KL/TW)".
+        `at`: where the type word (or the number) after the bracket starts. Returns the type
+        name, the body and the date (or None) of "ban hành <type> của <body>"."""
+        g = self.g
+        po = g.paren_open.search(text, max(0, at - 40), at)
+        if po is None:
+            return None
+        paren = po.start()
+        start = max(0, paren - _DESCRIBED_WINDOW)
+        for m in _SENTENCE_END.finditer(text, start, paren):
+            start = m.end()
+        start = max(start, text.rfind("\n", start, paren) + 1)
+        issued = None
+        for match in g.issued_of.finditer(text, start, paren):
+            issued = match  # the last one before the bracket
+        if issued is None:
+            return None
+        date = None
+        for d in g.date_comma.finditer(text, start, issued.start()):
+            date = parse_date(d.group("date"))
+        return (g.names.get(fold(issued.group("word"))),
+                self._canonical_body(issued.group("body")), date)
 
     # -- attributes after a mention ------------------------------------------------------------
 
@@ -532,10 +597,18 @@ class _Extraction:
         """The body named at `pos`: a known spelling or a name as written, whichever is longer
         ("Uỷ ban nhân dân tỉnh Kiên Giang", not "Uỷ ban nhân dân tỉnh")."""
         known = self.g.body.match(text, pos, limit)
-        written = self.g.generic_body.match(text, pos, limit)
+        end = min(limit, pos + 160)  # a body name is shorter than this
+        line_end = text.find("\n", pos, end)
+        line = text[pos:line_end if line_end >= 0 else end]
+        lower = line == line.lower() and line != line.upper()
+        # A title printed in lower case ("… của uỷ ban nhân dân thành phố đà nẵng"): its names
+        # are in lower case too.
+        written = (self.g.generic_body_lower.match(text, pos, pos + len(line)) if lower
+                   else self.g.generic_body.match(text, pos, limit))
         if written is None or (known is not None and written.end() <= known.end()):
             return known
-        if known is not None and not _PROPER_NAME.match(text, known.end(), written.end()):
+        if known is not None and not lower and not _PROPER_NAME.match(
+                text, known.end(), written.end()):
             # "Bộ Chính trị cần đi …": a known body goes on only with a name ("UBND tỉnh An
             # Giang"), never with the words of the sentence.
             return known
@@ -587,18 +660,29 @@ class _Extraction:
         number = _number_key(written_num)
         surface = m.group(0)
         antecedent = self.antecedents.get((name, number))
-        central_after = g.central_body_after.match(text, m.end(), limit)
+        after = m.end()
+        month_year = _MONTH_YEAR.match(text, after, limit)
+        if month_year is not None:
+            after = month_year.end()
+        central_after = g.central_body_after.match(text, after, limit)
         central = central_after is not None
         before = None
         if not central:
             start = _clause_start(text, max(0, m.start() - _DATE_WINDOW), m.start())
             before = g.central_before.search(text, start, m.start())
         code = g.name_to_code.get(name)
+        described = None
+        if not central and before is None:
+            # "… ký ban hành Chỉ thị của Bộ Chính trị về … (Chỉ thị 01)"
+            described = self._described(text, m.start())
+            if described is None or described[0] != name or not (
+                    set(described[1].split(", ")) & _CENTRAL_BODIES):
+                described = None
         if antecedent is not None:
             ref = replace(antecedent, surface=surface, start=m.start(), end=m.end(),
                           where=where, resolved_from=surface)
             return ref
-        if (central or before is not None) and code is not None:
+        if (central or before is not None or described is not None) and code is not None:
             # "Nghị quyết số 21 Hội nghị Trung ương 5 khóa XIII", "Hội nghị Trung ương 8 đã ra
             # Nghị quyết 8B": a central party document (the registry knows its real issuer code
             # when it is not TW: 8B-NQ/HNTW).
@@ -606,7 +690,12 @@ class _Extraction:
             ref = Reference(id=f"{num}-{code}/TW", kind="party", surface=surface,
                             start=m.start(), end=m.end(), where=where, type=code, number=num,
                             issuer="TW", type_name=name)
-            self._tail(text, m.end(), limit, ref)
+            self._tail(text, after, limit, ref)
+            if ref.year is None and month_year is not None:
+                ref.year = int(month_year.group("year"))
+            if described is not None:
+                ref.body = ref.body or described[1]
+                ref.date = ref.date or described[2]
             if ref.body is None and central_after is not None \
                     and central_after.group("central_after") is not None:
                 # "Nghị quyết 20 Ban Chấp hành Trung ương Đảng khóa X": named right after it
@@ -626,7 +715,7 @@ class _Extraction:
                 ref.issuer = entry.id.rsplit("/", 1)[-1]
             self._remember(ref)
             return ref
-        if self._names_other_issuer(text, m.end(), limit):
+        if self._names_other_issuer(text, after, limit):
             return None
         entry = self.registry.short_form(name, written_num)
         if entry is None:
@@ -635,7 +724,9 @@ class _Extraction:
         # year, or its term. "25 năm Chỉ thị 05" (a provincial directive) is not 05-CT/TW.
         probe = Reference(id=entry.id, kind="state", surface=surface, start=m.start(),
                           end=m.end())
-        self._tail(text, m.end(), limit, probe)
+        self._tail(text, after, limit, probe)
+        if probe.year is None and month_year is not None:
+            probe.year = int(month_year.group("year"))
         fits = (probe.date is not None and probe.date == entry.date) or (
             probe.year is not None and probe.year == entry.year) or (
             probe.term is not None and probe.term == entry.term)
