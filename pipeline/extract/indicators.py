@@ -87,6 +87,25 @@ _TOLERANCE = re.compile(r"(?:±|\+/-|nhỏ hơn|lớn hơn|bé hơn|cao hơn|th�
 # The comparison words of a condition ("dưới 30% ... thì", "từ 30% đến dưới 50% ... thì").
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
 _GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: them)?\s*$")
+# "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... chiếm 65%": a target cue after a verb of
+# reaching it introduces results (folded text before the cue).
+_REACHED = re.compile(r"(?<!\w)(?:dat|vuot|hoan thanh)(?: va vuot(?: muc)?)?"
+                      r"(?: (?:cac|nhieu|moi|toan bo|\d+/\d+))?\s*$")
+# "Nhiệm kỳ 2025 - 2030, Đảng bộ phấn đấu ..." / "đề ra 17 chỉ tiêu": a sentence that opens on
+# the congress's own (coming) term plans.
+_TERM_LEAD = re.compile(r"\W*(?:trong |ca )?(?:nhiem ky|giai doan)\s+(?P<a>(?:19|20)\d\d)\s*[-–]\s*"
+                        r"(?P<b>(?:19|20)\d\d)(?!\d)")
+# "Nghị quyết đề ra 25 chỉ tiêu", "biểu quyết thông qua 16 chỉ tiêu nhiệm kỳ 2020-2025", and the
+# plan elements listed with them ("..., 5 nhiệm vụ trọng tâm và 3 khâu đột phá").
+_TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*(?:[\d.]+ chi tieu[^.;:]{0,80})?$")
+# "Hàng năm kết nạp mới từ 25 đảng viên trở lên": an annual minimum is a target, not a
+# condition (lower-cased text of the sentence before the number).
+_ANNUAL = re.compile(r"\W*(?:phấn đấu,?\s*)?(?:hàng|hằng|mỗi) năm(?!\w)")
+_REPORTED = re.compile(r"(?<!\w)(?:đạt|đã|được)(?!\w)")
+# A line that leads a list of targets: "Trước mắt, đến năm 2013 phấn đấu đạt được các chỉ tiêu
+# sau." / "Mục tiêu cụ thể:"; the list's items ("- 100% cán bộ ...") are its targets.
+_LIST_LEAD = re.compile(r"(?:\bsau|:)\s*[.:]?\s*$")
+_LIST_ITEM = re.compile(r"\s*(?:[-+•*]|[a-zđ]\)|\d{1,2}[.)])\s")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
 _PLANNED = ("political_report", "review_report", "speech")
 # "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
@@ -391,7 +410,53 @@ class _Paragraph:
         if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
                 self.folded[self._sentence_start(c.start):c.start]):
             return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
+        if self._annual_minimum(c):
+            return False  # "Hàng năm kết nạp mới từ 25 đảng viên trở lên": a target
         return bool(self.lex.condition_after.match(self.lower, c.unit_end))
+
+    def _annual_minimum(self, c: _Candidate) -> bool:
+        sentence = self.lower[self._sentence_start(c.start):c.start]
+        # Only a sentence that opens on it: "mức nộp ngân sách hằng năm từ 20 tỷ đồng trở lên"
+        # in a rule is a condition.
+        return bool(_ANNUAL.match(sentence) and not _REPORTED.search(sentence)
+                    and self.lex.condition_after.match(self.lower, c.unit_end))
+
+    def _term_ahead(self, before: str) -> bool:
+        """The sentence opens on the congress's coming term ("Nhiệm kỳ 2025 - 2030, Đảng bộ
+        đề ra 17 chỉ tiêu"), not on the term it reviews."""
+        m = _TERM_LEAD.match(before)
+        if m is None:
+            return False
+        term = f"{m.group('a')}-{m.group('b')}"
+        if self.ctx.reviewed_term and term == self.ctx.reviewed_term:
+            return False
+        if self.ctx.year is not None and int(m.group("a")) < self.ctx.year:
+            return False  # "Nhiệm kỳ 2015-2020, huyện kết nạp được ..." written in 2020
+        if self.ctx.term:
+            return term == self.ctx.term
+        return self.ctx.year is not None
+
+    def _under_target_lead(self, pos: int) -> bool:
+        """The line at `pos` is an item of a list led by a line of targets ("... phấn đấu đạt
+        được các chỉ tiêu sau." then "- 100% cán bộ ...")."""
+        end = self.text.rfind("\n", 0, pos) + 1
+        if not _LIST_ITEM.match(self.text, end):
+            return False
+        for _ in range(12):  # walk back over the list's earlier items to its lead line
+            line_end = self.text.rfind("\n", 0, end)
+            if line_end < 0:
+                return False
+            line_start = self.text.rfind("\n", 0, line_end) + 1
+            line = self.text[line_start:line_end]
+            if not line.strip():
+                end = line_end
+                continue
+            if _LIST_ITEM.match(line):
+                end = line_start
+                continue
+            folded = fold(line)
+            return bool(_LIST_LEAD.search(folded) and self.lex.target_cues.search(folded))
+        return False
 
     def _conditional_clause(self, c: _Candidate, before: str) -> bool:
         """"nếu xã cách xa trên 10 km thì ...", "Thiệt hại dưới 30% sản lượng thì được giảm
@@ -617,7 +682,21 @@ class _Paragraph:
         in_plan = self._in_plan(c.start) if c is not None else False
         if in_plan or self.ctx.plan_document:
             return "actual" if result else "target"
+        # "Nhiệm kỳ 2025-2030, Đảng bộ ... có 42 Đảng viên" states what the unit has.
+        if not result and (self._term_ahead(before) and not _REPORTED.search(raw_before)
+                           and not re.search(r"(?<!\w)(?:có|gồm)(?!\w)", raw_before)
+                           or c is not None and (
+                c.unit == "count" and _TARGETS_SET.search(before)
+                or self._annual_minimum(c))):
+            return "target"
+        # "(đầu nhiệm kỳ, Đảng bộ có 5.356 đảng viên)": an aside opened after the cue is not
+        # under it.
+        aside = before.rfind("(")
         for m in self.lex.target_cues.finditer(before):
+            if m.end() <= aside:
+                continue
+            if _REACHED.search(before, 0, m.start()):
+                continue  # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... 65%": results
             year = m.groupdict().get("year")
             if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",
                                               before[:m.start()]):
@@ -631,6 +710,8 @@ class _Paragraph:
                         continue
                 elif result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
                     continue
+            return "target"
+        if not result and c is not None and self._under_target_lead(c.start):
             return "target"
         return "actual"
 
