@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus.layouts import Layout, build_docx, soffice, to_pdf  # noqa: E402
+from corpus.layouts import HEADER_TEXT, Layout, build_docx, soffice, to_pdf  # noqa: E402
 from pipeline.ingest import load  # noqa: E402
 
 ARTICLE = [
@@ -51,6 +51,7 @@ TITLES = {
 LAYOUTS = [
     Layout("bold_title_numerals"),
     Layout("bold_title_roman_after_mark", font="Liberation Sans", size=12, justified=False),
+    Layout("one_page_header", running=True),
     Layout("sans", font="DejaVu Sans", size=11, justified=False, indent=False, space_after=6),
     Layout("mono", font="Liberation Mono", size=10, justified=False),
     Layout("noindent", indent=False),
@@ -72,6 +73,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         text = ARTICLE + ARTICLE[1:] if layout.columns > 1 else ARTICLE
         if layout.name in TITLES:
             text = [TITLES[layout.name], *ARTICLE[1:4]]
+        if layout.name == "one_page_header":
+            text = ARTICLE[:3]
         path = folder / f"{layout.name}.docx"
         build_docx(layout, text, path)
         docs.append(path)
@@ -108,3 +111,12 @@ def test_a_table_of_contents_is_kept_out_of_the_body(rendered: dict[str, Path]) 
 def test_a_word_space_under_a_fallback_glyph_is_kept(rendered: dict[str, Path], name: str
                                                       ) -> None:
     assert [b.text for b in load(rendered[name]).blocks] == [TITLES[name], *ARTICLE[1:4]]
+
+
+def test_a_one_page_documents_running_header_is_told_by_its_place(rendered: dict[str, Path]
+                                                                  ) -> None:
+    # Nothing repeats on one page: the plain line in the header zone, set apart from the
+    # title, is the header; the bold title below it and the text stay.
+    doc = load(rendered["one_page_header"])
+    assert doc.pages == 1 and doc.page_headers == [HEADER_TEXT]
+    assert [b.text for b in doc.blocks] == ARTICLE[:3]

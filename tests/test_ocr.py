@@ -120,6 +120,48 @@ def test_a_scanned_report_goes_through_the_layout_steps(
     assert Levenshtein.distance(gold, body([b.text for b in doc.blocks])) / len(gold) < 0.03
 
 
+@pytest.fixture(scope="module")
+def skewed_one_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-page report with a running header, scanned at 300 dpi turned by 1.2 degrees."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is needed")
+    d = tmp_path_factory.mktemp("skewed")
+    build_docx(Layout("one_page", running=True), ARTICLE[:4], d / "one_page.docx")
+    to_pdf([d / "one_page.docx"], d)
+    return scan(d / "one_page.pdf", d / "one_page_scan.pdf", 300, skew=1.2)
+
+
+@needs_tesseract
+def test_a_turned_one_page_scan_is_straightened_and_its_header_kept_out(
+        skewed_one_page: Path) -> None:
+    doc = load(skewed_one_page)
+    page = doc.properties["ocr"]["pages"][0]
+    assert abs(page["skew"] + 1.2) <= 0.2 and page["rotation"] == 0
+    assert doc.page_headers and Levenshtein.normalized_distance(
+        doc.page_headers[0], HEADER_TEXT) < 0.1
+    gold = body(ARTICLE[:4])
+    assert Levenshtein.distance(gold, body([b.text for b in doc.blocks])) / len(gold) < 0.02
+
+
+@needs_tesseract
+def test_the_library_and_the_command_read_alike(scanned_speech: Path) -> None:
+    """In-process libtesseract (the default) gives the command's TSV, word for word."""
+    import pypdfium2
+
+    from pipeline.ingest.ocr_engine import CommandEngine, get_engine
+
+    engine = get_engine()
+    if engine.name != "libtesseract":
+        pytest.skip("libtesseract cannot be loaded here; the command is used")
+    pdf = pypdfium2.PdfDocument(str(scanned_speech))
+    try:
+        image = pdf[0].render(scale=ocr.DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    image = image.crop((0, 0, image.width, image.height // 3))
+    assert engine.page_tsv(image, ocr.DPI, 60) == CommandEngine().page_tsv(image, ocr.DPI, 60)
+
+
 @needs_tesseract
 def test_a_typed_report_with_a_scanned_page(scanned_report: tuple[Path, Path],
                                             tmp_path: Path) -> None:

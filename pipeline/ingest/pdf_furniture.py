@@ -27,6 +27,12 @@ EDGE_LINES = 3
 MIN_SHARE = 0.4
 # Occurrences of one running line agree in height within this many points.
 HEIGHT_TOLERANCE = 12.0
+# A one-page document's header: in the top 7.5% of the page (a body's top margin is 20 mm or
+# more, 6.7% of A4, so its first line ends lower), at most this many words, and this many
+# font sizes of space below it.
+HEADER_ZONE = 0.075
+HEADER_MAX_WORDS = 12
+HEADER_GAP = 1.5
 
 _PAGE_NUMBER = re.compile(
     r"^(trang|page)?\s*[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?(\s*(/|trên|of)\s*\d{1,4})?$",
@@ -77,6 +83,8 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
     for c in candidates:
         if _is_page_number(c.line.text, len(pages)):
             drop.add(id(c.line))
+    if len(pages) == 1:
+        drop.update(id(c.line) for c in candidates if _lone_page_header(c, pages[0], heights[0]))
     headers: list[str] = []
     footers: list[str] = []
     for c in candidates:
@@ -88,6 +96,20 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
     for i, lines in enumerate(pages):
         pages[i] = [ln for ln in lines if id(ln) not in drop]
     return headers, footers
+
+
+def _lone_page_header(c: _Candidate, lines: list[Line], height: float) -> bool:
+    """On a one-page document nothing repeats: a header is then told by where it stands. The
+    first line, in the header zone above any usual top margin, plain (a title is bold), a few
+    words, and set apart from the text below by more than a blank line, is a running header
+    ("DỰ THẢO", "TÀI LIỆU PHỤC VỤ ĐẠI HỘI"). It goes to `page_headers`, not lost."""
+    text = [ln for ln in lines if ln.kind == "text"]
+    if c.where != "top" or len(text) < 2 or text[0] is not c.line:
+        return False
+    line, below = text[0], text[1]
+    return (line.bottom <= HEADER_ZONE * height and not line.bold
+            and len(line.text.split()) <= HEADER_MAX_WORDS
+            and below.top - line.bottom >= HEADER_GAP * line.size)
 
 
 def _is_page_number(text: str, n_pages: int) -> bool:
