@@ -117,6 +117,9 @@ def build(data: dict[str, Any]) -> Grammar:
             names[fold(name)] = name
             name_to_code.setdefault(name, code)
     name_to_code["Quy định"] = "QĐ"
+    abbreviations: dict[str, str] = data.get("short_form_abbreviations") or {}
+    for abbr, name in abbreviations.items():
+        names[fold(abbr)] = name
     generic = list(data["generic_names"])
     for name in generic:
         names[fold(name)] = name
@@ -146,6 +149,8 @@ def build(data: dict[str, Any]) -> Grammar:
     all_names = [n for t in types.values() for n in t["names"]] + generic
     type_word = _alternation(all_names)
     short_word = _alternation(data["short_form_names"])
+    # "NQ 26": abbreviations in capitals only (case matters: "ct" is no type)
+    short_abbr = "|".join(sorted(map(re.escape, abbreviations), key=len, reverse=True)) or "(?!)"
     plenum = data["plenum"]
     central = f"(?i:{_alternation(plenum['central'])})"
     ordinal_words = "|".join(sorted(plenum["ordinals"], key=len, reverse=True))
@@ -178,6 +183,11 @@ def build(data: dict[str, Any]) -> Grammar:
     # After a year the issuer may be printed in lower case ("42/2004/qđ-ubbt" in a title).
     lower = r"[a-zđ][a-zđ0-9]{1,11}"
     state_iss_year = rf"(?:{state_iss}|{lower}(?:-{lower})*(?![\w]))"
+    # A type glued to a known issuer, both as printed in capitals ("NĐCP", "QĐUBND", "TTVPCP").
+    glued_iss = "|".join(sorted(
+        (re.escape(x) for ss in data["state_issuers"].values() for x in ss), key=len, reverse=True))
+    state_type_caps = "|".join(sorted((re.escape(c) for c in codes_of(data["state_types"])),
+                                      key=len, reverse=True))
     # Between a type and its issuer: a dash, or as typed a dot or a slash ("QĐ.UB", "NĐ/CP",
     # "TTr. SXD", "TTLT/BTC-BNN").
     type_sep = rf"(?:{GAP}{DASH}{GAP}|\.[ ]?|/)"
@@ -202,6 +212,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"(?P<n_type>(?i:{state_type})){type_sep}(?P<n_iss>{state_iss_year})"
                 # a type code the grammar does not know, between a year and a known issuer
                 # ("180/2007/NQQ-CP"): read as printed (the audit reports the unknown type)
+                # "61/2018/NĐCP", "01/2018/TTVPCP": the dash lost (text taken from a PDF)
+                rf"|(?P<jy_type>(?i:{state_type}))(?P<jy_iss>{glued_iss})(?![\w\-/])"
                 rf"|(?P<u_type>[A-ZĐ]{{2,6}}){GAP}{DASH}{GAP}"
                 rf"(?P<u_iss>(?i:{state_iss_known}))(?![\w\-/])"
                 rf"|(?P<l_iss>(?i:{legislature})){GAP}(?P<l_leg>\d{{1,2}})(?!\d))"
@@ -212,6 +224,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"|(?P<s_type>(?i:{state_type})){GAP}"
                 rf"(?:(?:{DASH}{GAP}|\.[ ]?|/(?={code}{DASH}))(?P<s_iss>{state_iss_year})"
                 rf"|/{GAP}(?P<s_iss2>(?i:{state_iss_known}))(?![\w\-/]))"
+                # "2468/QĐUBND", "30c/NQCP": the dash lost
+                rf"|(?P<j_type>{state_type_caps})(?P<j_iss>{glued_iss})(?![\w\-/])"
                 # 1234/UBND-KT, 2345/BTTTT-CVT: an official letter (công văn), issuer and unit
                 rf"|(?P<c_iss>(?i:{state_iss_known})){GAP}{DASH}{GAP}"
                 # (in a title printed in lower case: "2600/ttg-ktth")
@@ -241,11 +255,12 @@ def build(data: dict[str, Any]) -> Grammar:
                 # Nghị quyết của Hội nghị Trung ương VIII: a Roman plenum number, no term
                 rf"|{WS}(?P<pl_roman>{ROMAN})(?![\w])(?![\s,(]*(?i:khóa|khoá)))"
                 rf"|{lan_thu}+(?P<pl_no2>{plenum_nos})"
-                rf"(?:{WS}(?:(?i:của){WS})?(?:{central})"
+                # ("Nghị quyết Hội nghị lần thứ 10, Ban Chấp hành Trung ương Đảng (khóa XI)")
+                rf"(?:(?:{WS}|\s*,\s*)(?:(?i:của){WS})?(?:{central})"
                 rf"|(?!{WS}(?:(?i:của){WS})?(?i:ban\s{{1,8}}chấp\s{{1,8}}hành|bch)(?![\w]))))"
                 rf"(?:[\s,]*{term_phrase})?)"
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
-                rf"|(?P<short>(?P<sh_word>(?i:{short_word})){WS}(?:(?i:số){WS})?"
+                rf"|(?P<short>(?P<sh_word>(?i:{short_word})|{short_abbr}){WS}(?:(?i:số){WS})?"
                 rf"(?P<sh_num>\d{{1,4}}(?:[A-Z](?![\w]))?)"
                 # ("Nghị quyết 13/5/1988 của Bộ Chính trị": the number, then month and year)
                 rf"(?![\w%]|\s*(?:[-–%]|/(?!\d{{1,2}}/(?:19|20)\d\d(?!\d))|[.,]\d|:\s?\d)"
@@ -288,7 +303,9 @@ def build(data: dict[str, Any]) -> Grammar:
     body = re.compile(rf"(?P<body>{body_alt})(?![\w])", re.I)
     heads = _alternation(data["body_heads"])
     stops = _alternation(data["body_stop_words"])
-    central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"] + plenum["central"])
+    central_bodies = _alternation(["Bộ Chính trị", "Ban Bí thư"]
+                                  + list(data.get("central_abbreviations") or [])
+                                  + plenum["central"])
     # A unit and its subject ("Bộ" + "Tài chính"), factored: the engine tries the pairs in the
     # same order as the alternation of every pair would (unit by unit, longest subject first),
     # and the patterns that hold this are a fraction of the size (the grammar compiles faster).
@@ -298,7 +315,7 @@ def build(data: dict[str, Any]) -> Grammar:
     full_names = rf"(?:{units}){WS}(?:{subjects})"
     full_name = rf"(?i:{full_names})(?![\w])"
     # A word, maybe two joined by a hyphen ("Văn hoá-Thông tin", "Bà Rịa-Vũng Tàu").
-    word = r"[^\W\d_][\w&]*(?:-[^\W\d_][\w&]*)*|\d+"
+    word = rf"[^\W\d_][\w&]*(?:-(?:[ ](?=[{CAPS}]))?[^\W\d_][\w&]*)*|\d+"
     # A body named as written: a head ("Bộ", "Ủy ban", "Ban Thường vụ"), then its words up to a
     # stop word or punctuation; "và" and " - " join a second body ("Bộ Tài chính và Bộ Tài
     # nguyên và Môi trường", "Sở Tài chính - Cục Thuế"); names with "và" inside are whole.
@@ -328,7 +345,8 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}(?:19|20)\d\d"
         for sep in ("/", r"\.", "-")
     ) + r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s+(?i:năm)\s+(?:19|20)\d\d)(?!\d)"
-    verb = (rf"(?:(?:đã|vừa|mới){WS})?(?:(?:ký|ra){WS})?"
+    # ("đã kịp thời ban hành": up to two lower-case words after "đã")
+    verb = (rf"(?:(?:đã|vừa|mới)(?:{WS}(?-i:[a-zà-ỹđ]+)){{0,2}}{WS})?(?:(?:ký|ra){WS})?"
             rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|(?:chỉ{WS}đạo|phê{WS}duyệt){WS}tại)")
     # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(
@@ -416,7 +434,8 @@ def build(data: dict[str, Any]) -> Grammar:
     return Grammar(
         scanner=scanner,
         branches=tuple(split),
-        word_index=_word_index(data["short_form_names"] + ["Nghị quyết", "NQ"]),
+        word_index=_word_index(data["short_form_names"] + ["Nghị quyết", "NQ"]
+                               + list(abbreviations)),
         type_before=type_before,
         date_before=date_before,
         body=body,

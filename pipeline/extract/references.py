@@ -194,9 +194,12 @@ _DASHES = re.compile(r"\s*[-–—‐]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _AT = re.compile(r"(?<![\w])(?i:tại)(?![\w])")
 _OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
+# Bodies of a provincial party committee ("Tỉnh ủy", "Ban Chấp hành Đảng bộ tỉnh").
+_LOCAL_COMMITTEE = re.compile(r"(?i)(?:tỉnh|thành)\s+(?:ủy|uỷ)|đảng\s+bộ\s+(?:tỉnh|thành\s+phố)")
 _CLAUSE_END = re.compile(r"[.;!?\n]")
 _LIST_INTRO = re.compile(r"(?i:gồm|như)\s*:?\s*\Z")  # cheap test before `list_body_before`
-_OWN_NUMBER = re.compile(r"(?:^|\n)[ \t|]*(?i:số(?:[ \t]+hiệu)?)[ \t]*:\s*\Z")
+_OWN_NUMBER = re.compile(
+    r"(?:^|\n)[ \t|]*(?P<so>(?i:số)(?:[ \t]+(?i:hiệu))?)[ \t]*(?P<colon>:)?\s*\Z")
 # "Nghị quyết 13/5/1988 của Bộ Chính trị": a short form's number, then the month and year of
 # the document (or its date): read as the number and the year.
 _MONTH_YEAR = re.compile(r"/\d{1,2}/(?P<year>(?:19|20)\d\d)(?!\d)")
@@ -249,6 +252,8 @@ class _Extraction:
         for i, m in enumerate(matches):
             limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             refs.extend(self._candidate(text, m, limit, where))
+        for ref in refs:  # before lists share bodies: only a body the text gives this number
+            self._local_tu(ref)
         self._share_in_lists(text, refs)
         for ref in refs:
             if ref.body is not None and ref.body_source is None:
@@ -290,6 +295,16 @@ class _Extraction:
                 carrier = r
             previous = r
 
+    @staticmethod
+    def _local_tu(ref: Reference) -> None:
+        """"13-NQ/TƯ của Tỉnh ủy": a provincial committee whose "TU" is printed "TƯ" (read as
+        the centre's TW) is the province's: the body the text names decides."""
+        if (ref.kind == "party" and ref.issuer == "TW" and ref.body is not None
+                and _LOCAL_COMMITTEE.search(ref.body) and "Ư" in ref.surface.upper()
+                and ref.resolved_from is None):
+            ref.id = ref.id[:-2] + "TU"
+            ref.issuer = "TU"
+
     def run_table(self, table: Table, index: int) -> list[Reference]:
         refs: list[Reference] = []
         offset = 0
@@ -312,8 +327,7 @@ class _Extraction:
         if needs_word and word is None:
             # "31A-6247", "2 - KT": a code with no type word before it is no document number.
             return []
-        if m.group("num") is not None and _OWN_NUMBER.search(
-                text, max(0, m.start() - 24), m.start()):
+        if m.group("num") is not None and self._own_number(text, m):
             # "Số: 1209/QĐ-UBND" at the start of a line (a letterhead), "Số hiệu: 186/QĐ-UBND"
             # (a page's fields): the document's own number, no citation.
             return []
@@ -323,6 +337,20 @@ class _Extraction:
         self._before(text, ref, word)
         self._remember(ref)
         return [ref]
+
+    @staticmethod
+    def _own_number(text: str, m: re.Match[str]) -> bool:
+        """"Số: 1209/QĐ-UBND" at the start of a line (a letterhead), "Số hiệu: 186/QĐ-UBND" (a
+        page's fields), "Số 445-KL/TƯ" alone on its line: the document's own number."""
+        own = _OWN_NUMBER.search(text, max(0, m.start() - 24), m.start())
+        if own is None:
+            return False
+        if own.group("colon"):
+            return True
+        if own.group("so")[0] != "S":  # a letterhead capitalises it; "số 08B-NQ/HNTW" in a line
+            return False
+        line_end = text.find("\n", m.end())
+        return not text[m.end():line_end if line_end >= 0 else len(text)].strip()
 
     # -- numbered forms ----------------------------------------------------------------------
 
@@ -349,9 +377,10 @@ class _Extraction:
                 year = int(m.group("year"))
                 return Reference(id=f"{num}/{year}/{m.group('u_type')}-{issuer}", kind="state",
                                  number=num, year=year, issuer=issuer, **base)
-            if m.group("n_type"):
-                code = g.type_codes[fold(m.group("n_type"))]
-                issuer = self._state_issuer(m.group("n_iss"))
+            if m.group("n_type") or m.group("jy_type"):
+                pre = "n" if m.group("n_type") else "jy"
+                code = g.type_codes[fold(m.group(f"{pre}_type"))]
+                issuer = self._state_issuer(m.group(f"{pre}_iss"))
                 year = int(m.group("year"))
                 return Reference(id=f"{num}/{year}/{code}-{issuer}", kind="state", type=code,
                                  number=num, year=year, issuer=issuer, **base)
@@ -366,8 +395,8 @@ class _Extraction:
                 ref_id = f"{num}/{issuer}-{unit.upper() if unit.islower() else unit}"
                 return Reference(id=ref_id, kind="state", type="CV", number=num,
                                  issuer=issuer, **base)
-            code = g.type_codes[fold(m.group("s_type"))]
-            issuer = self._state_issuer(m.group("s_iss") or m.group("s_iss2"))
+            code = g.type_codes[fold(m.group("s_type") or m.group("j_type"))]
+            issuer = self._state_issuer(m.group("s_iss") or m.group("s_iss2") or m.group("j_iss"))
             return Reference(id=f"{num}/{code}-{issuer}", kind="state", type=code, number=num,
                              issuer=issuer, **base)
         if m.group("q_num") is not None:
@@ -665,6 +694,10 @@ class _Extraction:
         if month_year is not None:
             after = month_year.end()
         central_after = g.central_body_after.match(text, after, limit)
+        if central_after is None and (d := match_date(
+                text, _SKIP.match(text, after, limit).end(), need_day_word=True)) is not None:
+            # "Nghị quyết số 37 ngày 9/10/2014 của Bộ Chính trị"
+            central_after = g.central_body_after.match(text, d.end, limit)
         central = central_after is not None
         before = None
         if not central:
