@@ -4,18 +4,26 @@ The text is cut into sentences; a sentence repeats an earlier one when their nor
 are equal, or nearly equal (Jaccard similarity of word bigrams >= NEAR, for sentences long
 enough for that to mean something). Consecutive repeated sentences are merged into one passage,
 so a pasted-in block of seventy lines is one finding, not seventy.
+
+Memory (issue 16): the sentences are held as numbers, not Python objects per word: one int32
+word id per word and a few integers per sentence in numpy arrays (about 1 byte per character
+of text), read sentence by sentence from the text without a lower-cased or folded copy of it.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+
+import numpy as np
 
 from pipeline.i18n import message
 from pipeline.ingest.normalize import match_form
 from pipeline.model import Finding
-from pipeline.textindex import candidate_pairs, encode, rarest, shingles, winnow
+from pipeline.textindex import candidate_pairs, rarest, shingles, winnow
 
 MIN_WORDS = 6  # shorter sentences ("Cụ thể:", "Cộng") repeat by nature
 MIN_PASSAGE_WORDS = 10
@@ -31,73 +39,163 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
-class Unit:
-    start: int
-    end: int
-    words: tuple[str, ...]
+class Sentences:
+    """The sentences of a text as parallel arrays: sentence k spans text[start[k]:end[k]] and
+    its matching words are ids[first[k]:first[k] + count[k]] (ids of one vocabulary; a
+    sentence inside an excluded span has count 0)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    first: np.ndarray
+    count: np.ndarray
+    ids: np.ndarray
+    vocabulary: int
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def words(self, k: int) -> np.ndarray:
+        return self.ids[self.first[k]:self.first[k] + self.count[k]]
 
 
-def sentence_units(text: str) -> list[Unit]:
-    units = []
+def sentence_units(text: str, exclude: list[tuple[int, int]] | None = None) -> Sentences:
+    """The sentences of `text` with words (lower-cased matching form, list leaders dropped);
+    sentences inside a span of `exclude` keep their place but no words."""
+    inside = _Spans(exclude or [])
+    vocab: dict[str, int] = {}
+    ids = array("i")
+    starts, ends, firsts, counts = array("q"), array("q"), array("q"), array("q")
     for m in _SENTENCE.finditer(text):
         start, end = m.start(), m.end()
-        chunk = text[start:end]
+        chunk = m.group()
         lead = _LEADER.match(chunk)
         # match_form keeps the length, so it applies to the chunk at once, not word by word.
-        words = tuple(_WORD.findall(match_form(chunk[lead.end() if lead else 0:]).lower()))
+        words = _WORD.findall(match_form(chunk[lead.end() if lead else 0:]).lower())
+        if not words:
+            continue
         while start < end and text[start].isspace():
             start += 1
-        if words:
-            units.append(Unit(start, end, words))
-    return units
+        starts.append(start)
+        ends.append(end)
+        firsts.append(len(ids))
+        if inside(start, end):
+            counts.append(0)  # nothing left to match
+            continue
+        counts.append(len(words))
+        ids.extend([vocab.setdefault(w, len(vocab)) for w in words])
+    as_np = [np.frombuffer(a, dtype=np.int64) if len(a) else np.zeros(0, np.int64)
+             for a in (starts, ends, firsts, counts)]
+    word_ids = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, np.int32)
+    return Sentences(*as_np, ids=word_ids, vocabulary=len(vocab))
 
 
-def _bigrams(words: tuple[str, ...]) -> frozenset[tuple[str, str]]:
-    return frozenset(zip(words, words[1:], strict=False))
+class _Spans:
+    """Is (start, end) inside one of the spans? By bisection over the spans sorted by start
+    with the running maximum of their ends (a heading list may be long)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        for _, e in ordered:
+            self.max_end.append(max(e, self.max_end[-1]) if self.max_end else e)
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return i > 0 and end <= self.max_end[i - 1] + 1
 
 
-def _earliest_matches(units: list[Unit]) -> dict[int, tuple[int, float]]:
+def _earliest_matches(units: Sentences) -> dict[int, tuple[int, float]]:
     """For each sentence that repeats an earlier one: (index of the earliest, similarity).
 
-    Exact repeats come from a dictionary; near repeats from the shared fingerprint index
-    (`pipeline.textindex`, the copy detector's): each long sentence's word bigrams, of which
-    only the rarest few are indexed (prefix filtering: two sentences with Jaccard >= NEAR
-    always share one), so a sentence is compared with the few earlier ones that could match,
-    not with every sentence sharing a common phrase: near-linear in the document's length."""
-    first_seen: dict[tuple[str, ...], int] = {}
-    matches: dict[int, tuple[int, float]] = {}
+    Exact repeats from a hash of each sentence's words (equal hashes checked word by word);
+    near repeats from the shared fingerprint index (`pipeline.textindex`, the copy detector's):
+    each long sentence's word bigrams, of which only the rarest few are indexed (prefix
+    filtering: two sentences with Jaccard >= NEAR always share one), so a sentence is compared
+    with the few earlier ones that could match, not with every sentence sharing a common
+    phrase: near-linear in the document's length."""
+    exact = _exact_repeats(units)
     earlier = _near_candidates(units)
-    grams: dict[int, frozenset[tuple[str, str]]] = {}
-    for k, unit in enumerate(units):
-        if len(unit.words) < MIN_WORDS:
+    matches: dict[int, tuple[int, float]] = {}
+    grams: dict[int, set[int]] = {}
+    for k in sorted(exact.keys() | earlier.keys()):
+        if k in exact:
+            matches[k] = (exact[k], 1.0)
             continue
-        if unit.words in first_seen:
-            matches[k] = (first_seen[unit.words], 1.0)
-        elif k in earlier:
-            best = _best_near(k, earlier[k], units, grams)
-            if best is not None:
-                matches[k] = best
-        first_seen.setdefault(unit.words, k)
+        best = _best_near(k, earlier[k], units, grams)
+        if best is not None:
+            matches[k] = best
     return matches
 
 
-def _near_candidates(units: list[Unit]) -> dict[int, list[int]]:
+def _exact_repeats(units: Sentences) -> dict[int, int]:
+    """Sentence -> the earliest sentence with the same words (sentences of MIN_WORDS+)."""
+    keep = np.flatnonzero(units.count >= MIN_WORDS)
+    if len(keep) < 2:
+        return {}
+    hashes = _sentence_hashes(units)[keep]
+    order = np.lexsort((keep, hashes))
+    h = hashes[order]
+    same_as_previous = np.concatenate(([False], h[1:] == h[:-1]))
+    group_starts = np.flatnonzero(~same_as_previous)
+    sizes = np.diff(np.concatenate((group_starts, [len(h)])))
+    out: dict[int, int] = {}
+    for g in np.flatnonzero(sizes > 1):
+        members = keep[order[group_starts[g]:group_starts[g] + sizes[g]]].tolist()
+        # Equal hashes, checked on the words themselves: the result never rests on a hash.
+        first_seen: dict[bytes, int] = {}
+        for k in members:  # in text order
+            key = units.words(k).tobytes()
+            if key in first_seen:
+                out[k] = first_seen[key]
+            else:
+                first_seen[key] = k
+    return out
+
+
+def _sentence_hashes(units: Sentences, chunk: int = 1 << 13) -> np.ndarray:
+    """A 64-bit hash of each sentence's word sequence (random keys per word and position),
+    `chunk` sentences at a time so the temporaries per word stay small."""
+    rng = np.random.default_rng(20033)
+    keys = rng.integers(1, 2**63, size=max(units.vocabulary, 1), dtype=np.uint64)
+    longest = int(units.count.max()) if len(units) else 0
+    weights = rng.integers(1, 2**63, size=max(longest, 1), dtype=np.uint64) | np.uint64(1)
+    hashes = units.count.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    with_words = np.flatnonzero(units.count > 0)
+    for lo in range(0, len(with_words), chunk):
+        part = with_words[lo:lo + chunk]
+        first, counts = units.first[part], units.count[part]
+        # The words of consecutive sentences with words are consecutive in `ids`.
+        span = units.ids[first[0]:first[-1] + counts[-1]]
+        with np.errstate(over="ignore"):
+            terms = keys[span] * weights[_positions(counts)]
+            hashes[part] += np.add.reduceat(terms, first - first[0])
+    return hashes
+
+
+def _positions(counts: np.ndarray) -> np.ndarray:
+    """0, 1, .., c-1 for each count c, concatenated."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _near_candidates(units: Sentences) -> dict[int, list[int]]:
     """Sentence -> earlier sentences sharing one of its rarest bigrams (long sentences only)."""
-    longs = [k for k, u in enumerate(units) if len(u.words) >= NEAR_MIN_WORDS]
+    longs = np.flatnonzero(units.count >= NEAR_MIN_WORDS)
     if len(longs) < 2:
         return {}
-    ids, lengths, _ = encode([units[k].words for k in longs])
+    lengths = units.count[longs]
+    ids = units.ids[np.repeat(units.first[longs], lengths) + _positions(lengths)]
     fp_hash, fp_unit = winnow(shingles(ids, lengths, 2), 1)  # every distinct bigram
     fp_hash, fp_unit = rarest(fp_hash, fp_unit, NEAR)
     earlier: dict[int, list[int]] = defaultdict(list)
+    index = longs.tolist()
     for a, b in candidate_pairs(fp_hash, fp_unit, max_units=MAX_POSTINGS):
-        earlier[longs[b]].append(longs[a])
+        earlier[index[b]].append(index[a])
     return earlier
 
 
 def _best_near(
-    k: int, others: list[int], units: list[Unit],
-    grams: dict[int, frozenset[tuple[str, str]]],
+    k: int, others: list[int], units: Sentences, grams: dict[int, set[int]],
 ) -> tuple[int, float] | None:
     g = _grams(k, units, grams)
     best: tuple[int, float] | None = None
@@ -109,10 +207,11 @@ def _best_near(
     return best
 
 
-def _grams(k: int, units: list[Unit], cache: dict[int, frozenset[tuple[str, str]]]
-           ) -> frozenset[tuple[str, str]]:
+def _grams(k: int, units: Sentences, cache: dict[int, set[int]]) -> set[int]:
+    """The sentence's word bigrams, each as one integer."""
     if k not in cache:
-        cache[k] = _bigrams(units[k].words)
+        w = units.words(k).astype(np.int64)
+        cache[k] = set((w[:-1] * units.vocabulary + w[1:]).tolist())
     return cache[k]
 
 
@@ -120,13 +219,12 @@ MAX_GAP = 3  # short sentences or headings a copied passage may step over
 
 
 def _continues_run(
-    units: list[Unit], skippable: list[bool], matches: dict[int, tuple[int, float]],
-    last: int, nxt: int,
+    skippable: np.ndarray, matches: dict[int, tuple[int, float]], last: int, nxt: int,
 ) -> bool:
     """Does the repeated sentence `nxt` extend the passage ending at `last`? Yes when only a
     few short or heading sentences lie between them, and their originals follow in order."""
     gap = nxt - last - 1
-    if gap > MAX_GAP or not all(skippable[last + 1:nxt]):
+    if gap > MAX_GAP or not skippable[last + 1:nxt].all():
         return False
     o_last, o_next = matches[last][0], matches[nxt][0]
     return 0 < o_next - o_last <= gap + 1 + MAX_GAP
@@ -137,12 +235,8 @@ def duplicate_passages(
 ) -> list[Finding]:
     """Findings for passages of `text` that repeat earlier ones. Sentences inside the spans of
     `exclude` (headings: "1. Công tác dân vận" heads a section in each part) are not matched."""
-    units = sentence_units(text)
-    excluded = [_inside(u, exclude or []) for u in units]
-    for k, flag in enumerate(excluded):
-        if flag:
-            units[k] = Unit(units[k].start, units[k].end, ())  # nothing left to match
-    skippable = [excluded[k] or len(u.words) < MIN_WORDS for k, u in enumerate(units)]
+    units = sentence_units(text, exclude)
+    skippable = units.count < MIN_WORDS  # excluded sentences have no words
     matches = _earliest_matches(units)
     findings: list[Finding] = []
     k = 0
@@ -151,18 +245,18 @@ def duplicate_passages(
         # Grow a run of repeated sentences whose originals follow each other too.
         run = [ordered[k]]
         while k + 1 < len(ordered) and _continues_run(
-            units, skippable, matches, run[-1], ordered[k + 1]
+            skippable, matches, run[-1], ordered[k + 1]
         ):
             k += 1
             run.append(ordered[k])
         k += 1
-        words = sum(len(units[i].words) for i in range(run[0], run[-1] + 1))
+        words = int(units.count[run[0]:run[-1] + 1].sum())
         if words < MIN_PASSAGE_WORDS:
             continue
         first = [matches[i][0] for i in run]
         similarity = min(matches[i][1] for i in run)
-        start, end = units[run[0]].start, units[run[-1]].end
-        f_start, f_end = units[first[0]].start, units[first[-1]].end
+        start, end = int(units.start[run[0]]), int(units.end[run[-1]])
+        f_start, f_end = int(units.start[first[0]]), int(units.end[first[-1]])
         params = {"sentences": len(run), "words": words,
                   "excerpt": _excerpt(text[start:end])}
         findings.append(Finding(
@@ -182,10 +276,6 @@ def duplicate_passages(
             },
         ))
     return findings
-
-
-def _inside(unit: Unit, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= unit.start and unit.end <= e + 1 for s, e in spans)
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
