@@ -64,6 +64,9 @@ class Layout:
     scan_dpi: int | None = None  # an image-only copy at this resolution
     skew: float = 0.0  # degrees the scanned page is turned
     toc: bool = False  # a table of contents (dot leaders, page numbers) before the text
+    # With columns > 1: the middle third of the body on pages of its own in one column (a
+    # wide table or an appendix page inside a two-column document), then columns again.
+    one_column_pages: bool = False
 
 
 LAYOUTS: list[Layout] = [
@@ -80,6 +83,8 @@ LAYOUTS: list[Layout] = [
     Layout("scan_300dpi", running=True, footnotes=True, table=True, scan_dpi=300),
     Layout("scan_200dpi", running=True, footnotes=True, scan_dpi=200),
     Layout("scan_300dpi_skewed", running=True, scan_dpi=300, skew=1.2),
+    # Added last, so the layouts above keep their articles.
+    Layout("serif_2col_one_col_pages", columns=2, size=11, one_column_pages=True),
 ]
 
 
@@ -207,7 +212,13 @@ def build_docx(layout: Layout, article: list[str], path: Path) -> Gold:
 
     notes_left = len(gold.footnotes)
     body = article[1:]
+    one_column = (range(len(body) // 3, 2 * len(body) // 3)
+                  if layout.one_column_pages and layout.columns > 1 else range(0))
     for i, text in enumerate(body):
+        if one_column and i in (one_column.start, one_column.stop):
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            _set_columns(section, 1 if i == one_column.start else layout.columns,
+                         layout.column_rule and i != one_column.start)
         p = document.add_paragraph(text)
         fmt = p.paragraph_format
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if layout.justified else WD_ALIGN_PARAGRAPH.LEFT

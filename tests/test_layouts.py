@@ -52,6 +52,10 @@ LAYOUTS = [
     Layout("bold_title_numerals"),
     Layout("bold_title_roman_after_mark", font="Liberation Sans", size=12, justified=False),
     Layout("one_page_header", running=True),
+    # A one-column page inside a two-column document; short, so that the two-column pages
+    # fill their left column only (no gutter to find on them).
+    Layout("one_column_page", columns=2, column_rule=True, size=10, one_column_pages=True),
+    Layout("one_column_page_short", columns=2, size=11, one_column_pages=True),
     Layout("sans", font="DejaVu Sans", size=11, justified=False, indent=False, space_after=6),
     Layout("mono", font="Liberation Mono", size=10, justified=False),
     Layout("noindent", indent=False),
@@ -75,6 +79,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             text = [TITLES[layout.name], *ARTICLE[1:4]]
         if layout.name == "one_page_header":
             text = ARTICLE[:3]
+        if layout.name == "one_column_page_short":
+            text = ARTICLE
         path = folder / f"{layout.name}.docx"
         build_docx(layout, text, path)
         docs.append(path)
@@ -120,3 +126,12 @@ def test_a_one_page_documents_running_header_is_told_by_its_place(rendered: dict
     doc = load(rendered["one_page_header"])
     assert doc.pages == 1 and doc.page_headers == [HEADER_TEXT]
     assert [b.text for b in doc.blocks] == ARTICLE[:3]
+
+
+@pytest.mark.parametrize("name", ["one_column_page", "one_column_page_short"])
+def test_a_one_column_page_inside_a_two_column_document(rendered: dict[str, Path], name: str
+                                                        ) -> None:
+    doc = load(rendered[name])
+    assert doc.pages >= 3
+    want = ARTICLE if name.endswith("short") else ARTICLE + ARTICLE[1:]
+    assert [b.text for b in doc.blocks] == want

@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.errors import IngestError
 from pipeline.ingest.limits import MB, Limits
 from pipeline.ingest.pdf_aligned import find_aligned_tables
+from pipeline.ingest.pdf_columns import adopt_column_frames
 from pipeline.ingest.pdf_furniture import (
     note_is_unfinished,
     parse_footnotes,
@@ -226,6 +227,7 @@ def _assemble(doc: Document, pages: list[list[Line]], heights: list[float],
               tables: list[PageTable]) -> None:
     """Furniture out, footnotes apart, tables merged, paragraphs rebuilt, markers linked."""
     doc.page_headers, doc.page_footers = strip_running_lines(pages, heights)
+    adopt_column_frames(pages)
     col = measure_column([ln for lines in pages for ln in lines])
     body: list[Line] = []
     footnotes: list[Footnote] = []

@@ -202,3 +202,81 @@ def _columns_of(rows: list[list[Glyph]], gutters: list[tuple[float, float]]) -> 
     return [Band(col, (min(g.x0 for r in col for g in r if not g.text.isspace()),
                        max(g.x1 for r in col for g in r if not g.text.isspace())))
             for col in columns]
+
+
+class FramedLine(Protocol):
+    kind: str
+    x0: float
+    x1: float
+    top: float
+    size: float
+    frame: tuple[float, float] | None
+
+
+# A page that holds one column of the document's column grid: this share of its lines fit in
+# that column, this many at least; the rest (a title across the top) stand above them.
+_ADOPT_SHARE = 0.75
+_ADOPT_MIN_LINES = 4
+# Lines of one column share its frame to within this many points.
+_FRAME_TOLERANCE = 2.0
+# A page's own flush edge makes a column when it stops this share of the text width short of
+# the document's widest text.
+_NARROW = 0.2
+
+
+def adopt_column_frames(pages: list[list[FramedLine]]) -> None:
+    """Give the column's frame to the lines of a page that fills one column only (in place).
+
+    A page whose text runs down one column and leaves the others empty (the section before a
+    one-column page, a short document in two columns, a last page that is not balanced) has
+    no gutter to find, so its lines would be measured against the full page, and every line
+    of a half-width column would look short: a paragraph per line. Such a page's lines are
+    measured against the column they fit in: one the document's other pages show, or one its
+    own justified lines show (most of them end flush on one edge, far left of the widest
+    text of the document).
+    """
+    counts: dict[tuple[float, float], int] = {}
+    for lines in pages:
+        for ln in lines:
+            if ln.frame is not None:
+                counts[ln.frame] = counts.get(ln.frame, 0) + 1
+    known = [f for f, n in counts.items() if n >= _ADOPT_MIN_LINES]
+    texts = [[ln for ln in lines if ln.kind == "text"] for lines in pages]
+    candidates = [text for text in texts if len(text) >= _ADOPT_MIN_LINES
+                  and all(ln.frame is None for ln in text)]
+    if not candidates:
+        return
+    widest = max(_right_edge(text) for text in texts if text)
+    for text in candidates:
+        own = _flush_frame(text)
+        frames = known + ([own] if own and widest - own[1] > _NARROW * (widest - own[0])
+                          else [])
+        for frame in frames:
+            inside = [ln for ln in text if _fits(ln, frame)]
+            if len(inside) < max(_ADOPT_MIN_LINES, _ADOPT_SHARE * len(text)):
+                continue
+            first = min(ln.top for ln in inside)
+            if all(ln.top < first for ln in text if not _fits(ln, frame)):
+                for ln in inside:
+                    ln.frame = frame
+                break
+
+
+def _right_edge(text: list[FramedLine]) -> float:
+    rights = sorted(ln.x1 for ln in text)
+    return rights[int(0.9 * (len(rights) - 1))]
+
+
+def _flush_frame(text: list[FramedLine]) -> tuple[float, float] | None:
+    """(left, right) of the page's text if most lines end flush on one right edge."""
+    right = _right_edge(text)
+    flush = [ln for ln in text
+             if abs(ln.x1 - right) <= max(_FRAME_TOLERANCE, 0.3 * abs(ln.size))]
+    if len(flush) < max(_ADOPT_MIN_LINES, 0.5 * len(text)):
+        return None
+    return (min(ln.x0 for ln in flush), right)
+
+
+def _fits(line: FramedLine, frame: tuple[float, float]) -> bool:
+    tol = max(_FRAME_TOLERANCE, 0.3 * abs(line.size))
+    return line.x0 >= frame[0] - tol and line.x1 <= frame[1] + tol

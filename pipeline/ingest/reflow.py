@@ -132,8 +132,9 @@ def measure_column(lines: list[Line]) -> Column:
                   justified=near > 0 and flush >= 0.6 * near)
 
 
-def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
-    """True when `cur` does not continue the paragraph that `prev` ends."""
+def starts_new_paragraph(prev: Line, cur: Line, col: Column, prev_opens: bool = True) -> bool:
+    """True when `cur` does not continue the paragraph that `prev` ends (`prev_opens`: `prev`
+    is that paragraph's first line)."""
     if prev.kind != "text" or cur.kind != "text":
         return True
     # A line of one text column is measured against that column, not the page's.
@@ -167,7 +168,7 @@ def starts_new_paragraph(prev: Line, cur: Line, col: Column) -> bool:
         # The top of the next column: an indent there is measured against that column only.
         step = max(0.5 * cur.size, 4.0)
         return cur.x0 >= col.left + step
-    return _is_indented_start(prev, cur, col)
+    return _is_indented_start(prev, cur, col, prev_opens)
 
 
 def _framed(col: Column, line: Line) -> Column:
@@ -215,13 +216,15 @@ def _is_short(line: Line, col: Column, nxt: Line | None = None) -> bool:
     return room > slack
 
 
-def _is_indented_start(prev: Line, cur: Line, col: Column) -> bool:
+def _is_indented_start(prev: Line, cur: Line, col: Column, prev_opens: bool = True) -> bool:
     """A first-line indent: `cur` starts right of both the margin and the previous line."""
     step = max(0.5 * cur.size, 4.0)
     if cur.x0 < col.left + step or cur.x0 < prev.x0 + step:
         return False
-    # Hanging indent: a bullet's wrapped lines align with the text after the bullet.
-    if is_bullet(prev.text.lstrip()) or numbering_scheme(prev.text.lstrip()):
+    # Hanging indent: a bullet's wrapped lines align with the text after the bullet. Only
+    # after the item's first line: a wrapped line that happens to start with a number
+    # ("96/TTr-KKT ngày ...") opens no item.
+    if prev_opens and (is_bullet(prev.text.lstrip()) or numbering_scheme(prev.text.lstrip())):
         return cur.x0 > prev.x0 + 6.0 * cur.size
     return True
 
@@ -231,7 +234,7 @@ def build_paragraphs(lines: list[Line], col: Column) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     group: list[Line] = []
     for line in lines:
-        if group and starts_new_paragraph(group[-1], line, col):
+        if group and starts_new_paragraph(group[-1], line, col, prev_opens=len(group) == 1):
             paragraphs.append(join_paragraph(group))
             group = []
         group.append(line)
