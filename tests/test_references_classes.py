@@ -154,3 +154,48 @@ def test_a_line_wrapped_inside_a_phrase() -> None:
 def test_adverb_after_da_before_the_verb() -> None:
     assert one("BTV Tỉnh ủy đã kịp thời ban hành Kế hoạch số 12-KH/TU ngày 9-8-2019 triển khai"
                ).body == "BTV Tỉnh ủy"
+
+
+# -- sample H ----------------------------------------------------------------------------------
+
+
+def test_old_numbers_with_slashes_and_joint_circulars_of_ministries() -> None:
+    assert [(r.id, r.body) for r in refs(
+        "Căn cứ Thông tư số 312/KHKT/TT ngày 5-6-1987 của Uỷ ban Khoa học và kỹ thuật Nhà nước "
+        "về tiêu chuẩn")] == [("312/KHKT/TT", "Uỷ ban Khoa học và kỹ thuật Nhà nước")]
+    r = one("theo Thông tư liên bộ số 20/TTLB ngày 2/6/1994 của liên Bộ: Bộ Y tế - Bộ Tài chính - "
+            "Bộ Lao động TB&XH và Ban Vật giá Chính phủ hướng dẫn")
+    assert (r.id, r.body) == ("20/TTLB", "liên Bộ: Bộ Y tế - Bộ Tài chính - Bộ Lao động TB&XH và "
+                                         "Ban Vật giá Chính phủ")
+    assert one("Thông tư liên tịch số 05/2011/TTLT-BNV-BTC-BLĐTB&XH ngày 3 tháng 5 năm 2011 của "
+               "Bộ Nội vụ - Bộ Tài chính - Bộ Lao động Thương binh & Xã hội").body == (
+        "Bộ Nội vụ - Bộ Tài chính - Bộ Lao động Thương binh & Xã hội")
+
+
+def test_a_lower_case_head_then_a_proper_name_and_a_doubled_body() -> None:
+    assert one("Căn cứ Quyết định số 21/2005/QĐ-UB ngày 02/01/2005 của uỷ ban nhân dân tỉnh Sóc "
+               "Trăng về việc").body == "uỷ ban nhân dân tỉnh Sóc Trăng"
+    assert one("Căn cứ Nghị định số 36/2012/NĐ-CP ngày 18/4/2012 của Chính phủ Chính phủ quy định"
+               ).body == "Chính phủ"
+
+
+def test_a_plenum_before_the_number_with_a_comma_and_a_dash() -> None:
+    r = one("Hội nghị lần thứ 6, Ban Chấp hành Trung ương Đảng - khóa XII, đã ban hành Nghị quyết "
+            "số 19 – NQ/TW về nông nghiệp")
+    assert (r.id, r.body) == ("19-NQ/TW", "Ban Chấp hành Trung ương")
+
+
+def test_glued_abbreviations_and_numbers() -> None:
+    found = refs("NQ19\nNghị quyết số 19-NQ/TW của Ban Chấp hành Trung ương (NQ19) về nông nghiệp; "
+                 "công văn số 1212CV/TCTW ngày 2/3/2001 của Ban Tổ chức Trung ương")
+    assert [(r.id, r.surface) for r in found] == [
+        ("19-NQ/TW", "19-NQ/TW"), ("19-NQ/TW", "NQ19"), ("1212-CV/TCTW", "1212CV/TCTW")]
+
+
+def test_the_own_number_in_a_title_in_capitals() -> None:
+    title = ("THÔNG TƯ LIÊN TỊCH\nCỦA BỘ TÀI CHÍNH - BỘ NỘI VỤ SỐ 12/2001/TTLT-BTC-BNV NGÀY 2 "
+             "THÁNG 3 NĂM 2001 HƯỚNG DẪN THỰC HIỆN")
+    assert refs(title) == []
+    # a title that cites another document keeps it
+    assert [r.id for r in refs("BÁO CÁO TRIỂN KHAI NGHỊ QUYẾT SỐ 57-NQ/TW NGÀY 22/12/2024")] == [
+        "57-NQ/TW"]

@@ -45,7 +45,7 @@ def _word_index(words: list[str]) -> re.Pattern[str]:
     for w in words:
         first, *rest = w.lower().split()
         seconds.setdefault(first, set()).update(rest[:1])
-    alts = [re.escape(k) + (rf"{WS}(?:{'|'.join(sorted(map(re.escape, v)))})" if v else r"\s")
+    alts = [re.escape(k) + (rf"{WS}(?:{'|'.join(sorted(map(re.escape, v)))})" if v else r"[\s\d]")
             for k, v in seconds.items()]
     return re.compile("|".join(sorted(alts, key=len, reverse=True)))
 
@@ -197,7 +197,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 r"(?P<url>[hHwW](?:(?<=[hH])(?i:ttps?://)|(?<=[wW])(?i:ww\.))\S+)",
                 rf"{num}(?:"
                 # 57-NQ/TW, 57 - NQ/TW, 57–NQ/TƯ, 101-<line break>QĐ/TW, 57-NQ/ TW
-                rf"{GAP}{DASH}{GAP}(?:(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
+                # (or glued to it: "1368CV/TCTW")
+                rf"(?:{GAP}{DASH}{GAP}|(?=(?i:{party_type})/))(?:(?P<p_type>(?i:{party_type})){GAP}/{GAP}"
                 rf"(?P<p_iss>{party_iss})(?![\w])"
                 # 35-HĐBT, 297-CT, 159-TB, 709-BNV/HCĐP, 24-NQ/UBND (needs a type word before)
                 rf"|(?P<o_code>{caps}(?:{GAP}/{GAP}(?:{caps}(?:-{caps})?|\d{{1,3}})){{0,3}})(?![\w/]))"
@@ -232,7 +233,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"(?P<c_unit>[A-ZĐ][A-Za-zĐđ0-9]{{1,9}}|(?<=[a-zđ]-)[a-zđ][a-zđ0-9]{{1,9}})"
                 rf"(?![\w\-/])"
                 # 50/CP, 0834/BTM, 47/STC-NS, 3319/BQLDA2-TCKT (needs a type word before)
-                rf"|(?P<g_code>{code}(?:{GAP}{DASH}{GAP}{code}){{0,3}})(?![\w/])))",
+                # (and old ones with slashes, "488/KHKT/TT")
+                rf"|(?P<g_code>{code}(?:(?:{GAP}{DASH}{GAP}|/){code}){{0,3}})(?![\w/])))",
                 # QCVN 8:2022/BTTTT, TCVN 7189:2009, QCVN 47; ISO 9001:2015, ISO/IEC 17065
                 rf"(?P<q_pre>{national_std})(?<![\w]....){GAP}(?P<q_num>\d{{1,5}}(?:-\d{{1,3}})*)"
                 rf"(?:{GAP}:{GAP}(?P<q_year>(?:19|20)\d\d))?"
@@ -260,7 +262,8 @@ def build(data: dict[str, Any]) -> Grammar:
                 rf"|(?!{WS}(?:(?i:của){WS})?(?i:ban\s{{1,8}}chấp\s{{1,8}}hành|bch)(?![\w]))))"
                 rf"(?:[\s,]*{term_phrase})?)"
                 # Nghị quyết số 57, Chỉ thị 05, Thông tư 30: a short form (resolved later).
-                rf"|(?P<short>(?P<sh_word>(?i:{short_word})|{short_abbr}){WS}(?:(?i:số){WS})?"
+                rf"|(?P<short>(?P<sh_word>(?i:{short_word})|{short_abbr})"
+                rf"(?:{WS}|(?<=[A-Z])(?=\d))(?:(?i:số){WS})?"  # ("NQ21": glued)
                 rf"(?P<sh_num>\d{{1,4}}(?:[A-Z](?![\w]))?)"
                 # ("Nghị quyết 13/5/1988 của Bộ Chính trị": the number, then month and year)
                 rf"(?![\w%]|\s*(?:[-–%]|/(?!\d{{1,2}}/(?:19|20)\d\d(?!\d))|[.,]\d|:\s?\d)"
@@ -330,13 +333,15 @@ def build(data: dict[str, Any]) -> Grammar:
     comma_heads = _alternation(data["body_comma_heads"])
     comma_names = _alternation(data["body_comma_names"])
     comma = rf"\s*,\s*(?=(?:{comma_heads}){WS}[{CAPS}]|(?:{comma_names})(?![\w]))"
-    sep = rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint})|{comma})"
+    sep = (rf"(?:{WS}|\s*-\s*(?={joint})|{WS}(?i:và){WS}(?={joint})|{comma}"
+           rf"|[ ]?&[ ]?(?=[{CAPS}]))")  # ("Thương binh & Xã hội")
     most = int(data["body_max_words"])
     generic = rf"(?:{full_name}|(?:{heads})(?![\w]))(?:{sep}{token}){{0,{most}}}"
     # "liên Bộ: Công an, Lao động-Thương binh và Xã hội, Tài chính": the ministries of a joint
     # document, listed after "liên bộ" by their subjects.
     joint_list = (rf"(?i:liên{WS}bộ)\s*:?{WS}(?:{subject}|{token})"
-                  rf"(?:(?:\s*,\s*|\s*-\s*|{WS}|{WS}(?i:và){WS})(?:{subject}|{token})){{0,{most}}}")
+                  rf"(?:(?:\s*,\s*|\s*-\s*|{WS}|{WS}(?i:và){WS})(?:{subject}|{token}))"
+                  rf"{{0,{2 * most}}}")  # several ministries: a longer name
     generic = rf"(?:{joint_list}|{generic})"
     generic_body = re.compile(rf"(?P<body>{generic})")
     generic_body_lower = re.compile(rf"(?P<body>{generic})", re.I)
@@ -411,11 +416,12 @@ def build(data: dict[str, Any]) -> Grammar:
     # Chỉ thị 35": a central body right before the type word.
     central_before = re.compile(
         rf"(?:(?i:hội\s{{1,8}}nghị){WS}(?:{central}(?:(?:{WS})?{plenum_digit}|{WS}{lan_thu}+{plenum_no})"
-        rf"|{lan_thu}+{plenum_no}(?:{WS}(?:(?i:của){WS})?{central})?)"
-        rf"(?:[\s,]*{term_phrase})?(?:\s*\([^()\n]{{1,20}}\))?"
+        rf"|{lan_thu}+{plenum_no}(?:(?:{WS}|\s*,\s*)(?:(?i:của){WS})?{central})?)"
+        # ("Hội nghị lần thứ 5, Ban Chấp hành Trung ương Đảng - khóa XIII, đã ban hành")
+        rf"(?:[\s,\-–]*{term_phrase})?(?:\s*\([^()\n]{{1,20}}\))?"
         rf"|(?P<central_body>{central_bodies})(?:{WS}(?i:Trung\s+ương))?"
         rf"(?:{WS}(?i:Đảng)(?:{WS}(?i:Cộng\s+sản\s+Việt\s+Nam))?)?)"
-        rf"{WS}(?i:{verb}){WS}(?:(?i:các){WS})?\Z"
+        rf",?{WS}(?i:{verb}){WS}(?:(?i:các){WS})?\Z"
     )
     # Between two numbers of one list: "… ngày 11/7/2006 và Quyết định số", ", số",
     # "và thay thế mục II Thông tư số". Nothing that names another body ("của").

@@ -197,6 +197,8 @@ _OF = re.compile(r"(?<![\w])(?i:của)(?![\w])")
 # Bodies of a provincial party committee ("Tỉnh ủy", "Ban Chấp hành Đảng bộ tỉnh").
 _LOCAL_COMMITTEE = re.compile(r"(?i)(?:tỉnh|thành)\s+(?:ủy|uỷ)|đảng\s+bộ\s+(?:tỉnh|thành\s+phố)")
 _CLAUSE_END = re.compile(r"[.;!?\n]")
+_CAPS_SO = re.compile(r"(?<![\w])SỐ[ \t]*\Z")
+_DOUBLED = re.compile(r"^(.{4,}?) \1$")
 _LIST_INTRO = re.compile(r"(?i:gồm|như)\s*:?\s*\Z")  # cheap test before `list_body_before`
 _OWN_NUMBER = re.compile(
     r"(?:^|\n)[ \t|]*(?P<so>(?i:số)(?:[ \t]+(?i:hiệu))?)[ \t]*(?P<colon>:)?\s*\Z")
@@ -327,7 +329,7 @@ class _Extraction:
         if needs_word and word is None:
             # "31A-6247", "2 - KT": a code with no type word before it is no document number.
             return []
-        if m.group("num") is not None and self._own_number(text, m):
+        if m.group("num") is not None and self._own_number(text, m, word is None):
             # "Số: 1209/QĐ-UBND" at the start of a line (a letterhead), "Số hiệu: 186/QĐ-UBND"
             # (a page's fields): the document's own number, no citation.
             return []
@@ -339,11 +341,19 @@ class _Extraction:
         return [ref]
 
     @staticmethod
-    def _own_number(text: str, m: re.Match[str]) -> bool:
+    def _own_number(text: str, m: re.Match[str], no_word: bool) -> bool:
         """"Số: 1209/QĐ-UBND" at the start of a line (a letterhead), "Số hiệu: 186/QĐ-UBND" (a
         page's fields), "Số 445-KL/TƯ" alone on its line: the document's own number."""
         own = _OWN_NUMBER.search(text, max(0, m.start() - 24), m.start())
         if own is None:
+            # "THÔNG TƯ LIÊN TỊCH CỦA … SỐ 54/1999/TTLT-BTCCBCP-BTC NGÀY …": the document's own
+            # title printed in capitals, the body between its type and "SỐ" ("NGHỊ QUYẾT SỐ
+            # 57-NQ/TW" in a title cites it)
+            if no_word and _CAPS_SO.search(text, max(0, m.start() - 6), m.start()):
+                start = text.rfind("\n", 0, m.start()) + 1
+                end = text.find("\n", m.end())
+                line = text[start:end if end >= 0 else len(text)]
+                return line == line.upper()
             return False
         if own.group("colon"):
             return True
@@ -619,7 +629,7 @@ class _Extraction:
         return m.end() if m else pos
 
     def _canonical_body(self, written: str) -> str:
-        written = _clean(written)
+        written = _DOUBLED.sub(r"\1", _clean(written))  # "của Chính phủ Chính phủ": a typo
         return self.g.bodies.get(fold(written), written)
 
     def _body_at(self, text: str, pos: int, limit: int) -> re.Match[str] | None:
@@ -634,6 +644,10 @@ class _Extraction:
         # are in lower case too.
         written = (self.g.generic_body_lower.match(text, pos, pos + len(line)) if lower
                    else self.g.generic_body.match(text, pos, limit))
+        if known is not None and not lower and (written is None or written.end() <= known.end()) \
+                and known.group("body")[:1].islower() and _PROPER_NAME.match(text, known.end()):
+            # "của uỷ ban nhân dân tỉnh Hậu Giang": a head in lower case, then a proper name
+            written = self.g.generic_body_lower.match(text, pos, limit)
         if written is None or (known is not None and written.end() <= known.end()):
             return known
         if known is not None and not lower and not _PROPER_NAME.match(
