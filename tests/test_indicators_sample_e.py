@@ -88,3 +88,60 @@ def test_an_aside_opened_after_a_target_cue_reports() -> None:
 def test_the_measure_of_prose_enumerations(text: str, value: float, unit: str) -> None:
     last = [f for f in found(text) if f[1] == value][0]
     assert last[2] == unit
+
+
+# -- key ---------------------------------------------------------------------------------------
+
+def test_the_members_a_congress_represents_are_the_units_members() -> None:
+    k = keys("Dự đại hội có 150 đại biểu đại diện cho hơn 1.300 đảng viên trong toàn Đảng bộ, "
+             "sinh hoạt tại 52 chi, đảng bộ trực thuộc.")
+    assert (k["150 đại biểu"], k["1.300 đảng viên"], k["52 chi, đảng bộ trực thuộc"]) == (
+        None, "members_total", "party_cells_total")
+    assert keys("Toàn Đảng bộ kết nạp được 120 ĐV, nâng tổng số ĐV toàn Đảng bộ lên 3.400 "
+                "đồng chí.")["3.400 đồng chí"] == "members_total"
+
+
+def test_a_part_named_by_what_it_is_or_did_is_not_the_total() -> None:
+    k = keys("Năm qua kết nạp 80 đảng viên mới; trong số đó có 12 đảng viên được kết nạp "
+             "trong doanh nghiệp.")
+    assert k["12 đảng viên"] == "new_members"
+    k = keys("Đã thi hành kỷ luật 540 đảng viên (có 61 đảng viên là cấp ủy viên các cấp).")
+    assert (k["540 đảng viên"], k["61 đảng viên"]) == ("disciplined_members", None)
+    k = keys("Qua kiểm tra, kết luận có 210 tổ chức đảng và 930 đảng viên có vi phạm.")
+    assert (k["210 tổ chức đảng"], k["930 đảng viên"]) == (None, None)
+    # Inspected, with the ones found at fault in brackets: still inspected.
+    k = keys("Ủy ban Kiểm tra đã kiểm tra 37 đảng viên (có vi phạm 30 đồng chí).")
+    assert k["37 đảng viên"] == "inspected_members"
+
+
+def test_parts_after_an_aside_are_parts() -> None:
+    k = keys("Toàn Đảng bộ có 640 tổ chức cơ sở đảng (tăng 9 so với năm 2024), trong đó, có "
+             "250 đảng bộ cơ sở, 390 chi bộ cơ sở.")
+    assert (k["640 tổ chức cơ sở đảng"], k["250 đảng bộ cơ sở"]) == ("party_cells_total", None)
+
+
+def test_a_share_of_the_target_is_no_rate_of_the_key() -> None:
+    k = keys("Toàn Đảng bộ kết nạp 310 đảng viên mới, đạt 104,2% so với chỉ tiêu Nghị quyết.")
+    assert (k["310 đảng viên mới"], k["104,2%"]) == ("new_members", None)
+
+
+def test_the_verb_decides_reserve_members_made_full() -> None:
+    k = keys("Đảng ủy đã chuyển đảng chính thức cho 140 đảng viên dự bị.")
+    assert k["140 đảng viên dự bị"] == "reserve_to_official"
+
+
+def test_opposite_and_neighbouring_categories_get_no_key() -> None:
+    k = keys("Đảng viên vi phạm tư cách hoặc không hoàn thành nhiệm vụ chiếm 0,6%.")
+    assert k["0,6%"] is None
+    k = keys("Tỷ lệ hộ nghèo giảm còn 4,2%, hộ cận nghèo còn 7,9%.")
+    assert (k["4,2%"], k["7,9%"]) == ("poverty_rate", None)
+    k = keys("Đảng viên hoàn thành xuất sắc nhiệm vụ chiếm 14% tổng số đảng viên được đánh "
+             "giá.")
+    assert k["14%"] == "members_rated_excellent"
+    assert keys("Còn 18,5% cán bộ không tự giác học tập để đạt chuẩn.")["18,5%"] is None
+
+
+def test_the_executive_committee_named_with_its_term() -> None:
+    k = keys("Ban Chấp hành Đảng bộ phường Tân An nhiệm kỳ 2025 - 2030 gồm 31 người, Ban "
+             "Thường vụ gồm 9 người.")
+    assert (k["31 người"], k["9 người"]) == ("executive_committee", None)

@@ -97,7 +97,7 @@ _TERM_LEAD = re.compile(r"\W*(?:trong |ca )?(?:nhiem ky|giai doan)\s+(?P<a>(?:19
                         r"(?P<b>(?:19|20)\d\d)(?!\d)")
 # "Nghị quyết đề ra 25 chỉ tiêu", "biểu quyết thông qua 16 chỉ tiêu nhiệm kỳ 2020-2025", and the
 # plan elements listed with them ("..., 5 nhiệm vụ trọng tâm và 3 khâu đột phá").
-_TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*(?:[\d.]+ chi tieu[^.;:]{0,80})?$")
+_TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*(?P<list>[\d.]+ chi tieu[^.;:]{0,80})?$")
 # "Hàng năm kết nạp mới từ 25 đảng viên trở lên": an annual minimum is a target, not a
 # condition (lower-cased text of the sentence before the number).
 _ANNUAL = re.compile(r"\W*(?:phấn đấu,?\s*)?(?:hàng|hằng|mỗi) năm(?!\w)")
@@ -113,8 +113,9 @@ _PLANNED = ("political_report", "review_report", "speech")
 _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
 # Words that open the list of a total's parts.
 _LIST_MARK = re.compile(
-    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao))|(?<!\w)(?:trong do|trong so do|gom|bao gom"
-    r"|(?<!so )voi|cu the)(?!\w))")
+    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d))"
+    r"|(?<!\w)(?:trong do|trong so do|gom|bao gom|(?<!so )voi|cu the)(?!\w))")
+_FULFILMENT = re.compile(r"\s*so voi (?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu|nghi quyet)")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
 # A sentence about a category of many: "b) Các công ty con ...", "- Những hộ ...".
@@ -630,6 +631,8 @@ class _Paragraph:
                                           clause_end.start() if clause_end else self.end)]
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
                                rest)
+        if c.unit == "%" and _FULFILMENT.match(self.folded, c.unit_end):
+            key = None  # "đạt 102,91% so với chỉ tiêu": how much of the target, not the rate
         return Indicator(
             subject=subject,
             value=c.value,
@@ -653,8 +656,15 @@ class _Paragraph:
         for e in earlier:
             if e.start < sentence_start or e.unit in ("%", "ratio") or e.unit != c.unit:
                 continue
+            # "787 tổ chức cơ sở đảng (tăng 11 so với năm 2011), trong đó, có 269 ...": an
+            # aside in brackets between the total and its list does not end it.
             mark = _LIST_MARK.match(self.folded, e.unit_end)
             if mark and mark.end() <= c.start:
+                return True
+            between = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()),
+                                          self.folded[e.unit_end:c.start])
+            mark = _LIST_MARK.match(between)
+            if mark and mark.end() <= c.start - e.unit_end:
                 return True
         return False
 
@@ -683,11 +693,14 @@ class _Paragraph:
         if in_plan or self.ctx.plan_document:
             return "actual" if result else "target"
         # "Nhiệm kỳ 2025-2030, Đảng bộ ... có 42 Đảng viên" states what the unit has.
+        targets_set = _TARGETS_SET.search(before) if c is not None and c.unit == "count" \
+            else None
+        if targets_set and c is not None and (targets_set.group("list") or fold(
+                c.unit_text or "").startswith(("chi tieu", "muc tieu"))):
+            return "target"  # "các đại biểu đã biểu quyết thông qua 16 chỉ tiêu": targets set
         if not result and (self._term_ahead(before) and not _REPORTED.search(raw_before)
                            and not re.search(r"(?<!\w)(?:có|gồm)(?!\w)", raw_before)
-                           or c is not None and (
-                c.unit == "count" and _TARGETS_SET.search(before)
-                or self._annual_minimum(c))):
+                           or c is not None and self._annual_minimum(c)):
             return "target"
         # "(đầu nhiệm kỳ, Đảng bộ có 5.356 đảng viên)": an aside opened after the cue is not
         # under it.
@@ -695,7 +708,7 @@ class _Paragraph:
         for m in self.lex.target_cues.finditer(before):
             if m.end() <= aside:
                 continue
-            if _REACHED.search(before, 0, m.start()):
+            if ":" in m.group() and _REACHED.search(before, 0, m.start()):
                 continue  # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... 65%": results
             year = m.groupdict().get("year")
             if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",
