@@ -148,7 +148,7 @@ def body_key(body: str | None) -> str | None:
     s = s.casefold()
     # "liên Bộ …", "Liên tịch Bộ …", "Liên bộ: Bộ …" say only that the bodies issued it jointly:
     # the same issuers with or without the prefix.
-    s = re.sub(r"^liên\s+(?:tịch\s+|bộ\s*:\s*)?(?=\S)", "", s)
+    s = re.sub(r"^liên\s+(?:tịch\s*:?\s*|bộ\s*:\s*)?(?=\S)", "", s)
     for old, new in (("uỷ", "ủy"), ("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("uý", "úy")):
         s = s.replace(old, new)
     for pattern, new in _ABBREVIATIONS:

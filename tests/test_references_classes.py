@@ -199,3 +199,8 @@ def test_the_own_number_in_a_title_in_capitals() -> None:
     # a title that cites another document keeps it
     assert [r.id for r in refs("BÁO CÁO TRIỂN KHAI NGHỊ QUYẾT SỐ 57-NQ/TW NGÀY 22/12/2024")] == [
         "57-NQ/TW"]
+
+
+def test_an_office_holder_head_of_sample_i() -> None:
+    assert one("Căn cứ Quyết định số 12/QĐ-KTNN ngày 02/8/2011 của Tổng Kiểm toán Nhà nước quy "
+               "định chức năng").body == "Tổng Kiểm toán Nhà nước"
