@@ -113,58 +113,78 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path) -> di
             "parquet_bytes": parquet_bytes}
 
 
-class GeneratedParagraphs:
-    """A paragraph source for `copies_out_of_core` that generates the documents when asked
-    (make_large.text_document), so 100,000 documents never exist all at once."""
+def _text_chunk(span: tuple[int, int]) -> list[tuple[int, list[str]]]:
+    from make_large import text_document
 
-    def __init__(self, pages: int) -> None:
-        self.pages = pages
+    return [(d, text_document(d, 2)) for d in range(*span)]
 
-    def chunk(self, doc_ids: list[int]) -> list[tuple[int, int, str]]:
-        from make_large import text_document
 
-        return [(d * 10_000 + k, d, t) for d in doc_ids
-                for k, t in enumerate(text_document(d, self.pages))]
+def text_store(n: int) -> Path:
+    """A store (the real schema, pipeline/store/schema.py) holding n text-only documents of
+    2 pages (make_large.text_document), made once and kept in the temporary folder: the
+    copy detectors then read real store rows, and making the corpus is not timed."""
+    import multiprocessing
+    import sqlite3
 
-    def by_id(self, ids: list[int]) -> object:
-        import pandas as pd
-        from make_large import text_document
+    from pipeline.store.database import Store
 
-        rows = []
-        wanted: dict[int, list[int]] = {}
-        for pid in ids:
-            wanted.setdefault(pid // 10_000, []).append(pid % 10_000)
-        for d, ks in sorted(wanted.items()):
-            paras = text_document(d, self.pages)
-            rows.extend((d * 10_000 + k, d, k, 0, paras[k]) for k in sorted(ks))
-        return pd.DataFrame(rows, columns=["paragraph_id", "doc_id", "idx", "is_heading",
-                                           "text"])
+    path = Path(tempfile.gettempdir()) / f"daihoi_copies_{n}.db"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    Store(partial).close()  # creates the schema
+    con = sqlite3.connect(partial)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    spans = [(i, min(n, i + 500)) for i in range(0, n, 500)]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        for part in pool.imap(_text_chunk, spans):
+            con.executemany(
+                "INSERT INTO documents (id, source, sha256, format, size, text, n_blocks, "
+                "n_tables, n_footnotes, properties, record, analyzed_at, daihoi_version, unit, "
+                "term) VALUES (?, ?, ?, 'txt', 0, '', ?, 0, 0, '{}', '{}', '', '', ?, "
+                "'2020-2025')",
+                [(d + 1, f"d{d}.txt", f"{d:064x}", len(paras), f"Chi bộ {d}")
+                 for d, paras in part])
+            con.executemany(
+                "INSERT INTO blocks (doc_id, idx, kind, text, start, \"end\", bold) "
+                "VALUES (?, ?, 'paragraph', ?, 0, 0, 0)",
+                [(d + 1, k, t) for d, paras in part for k, t in enumerate(paras)])
+            con.commit()
+    con.close()
+    partial.rename(path)
+    return path
 
 
 def copies_once(n: int, mode: str) -> dict:
-    """Copy detection on n text-only documents (run in its own process by the parent):
-    `memory` = the in-memory detector on all paragraphs; `chunks` = out of core."""
+    """Copy detection on the store of n text-only documents (run in its own process by the
+    parent): `memory` = the in-memory detector on all paragraphs; `chunks` = out of core."""
+    import sqlite3
+
     import pandas as pd
-    from make_large import text_documents
 
     from pipeline.compare.copies import detect_copies
     from pipeline.compare.copies_scale import copies_out_of_core
 
-    docs = pd.DataFrame({"doc_id": range(n), "source": [f"d{i}.docx" for i in range(n)],
+    db = text_store(n)
+    docs = pd.DataFrame({"doc_id": range(1, n + 1), "source": [f"d{i}.txt" for i in range(n)],
                          "unit": [f"Chi bộ {i}" for i in range(n)], "term": "2020-2025"})
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if mode == "memory":
-        rows = [{"doc_id": d, "idx": k, "text": t} for d, paras in text_documents(n, pages=2)
-                for k, t in enumerate(paras)]
-        found = detect_copies(pd.DataFrame(rows), docs)
-        n_paras = len(rows)
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        paragraphs = pd.read_sql_query(
+            "SELECT id AS paragraph_id, doc_id, idx, is_heading, text FROM paragraphs "
+            "ORDER BY doc_id, idx", con)
+        con.close()
+        found = detect_copies(paragraphs, docs)
     else:
-        found = copies_out_of_core(GeneratedParagraphs(2), docs, chunk_docs=2000, buckets=32)
-        n_paras = -1
+        found = copies_out_of_core(db, docs)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"docs": n, "mode": mode, "paragraphs": n_paras, "seconds": seconds,
-            "pairs": len(found), "peak_mb": peak / MB}
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return {"docs": n, "mode": mode, "seconds": seconds, "pairs": len(found),
+            "cpu_s": time.process_time() - cpu, "peak_mb": use.ru_maxrss * 1024 / MB,
+            "load": os.getloadavg()[0]}
 
 
 def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:

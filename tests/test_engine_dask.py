@@ -119,7 +119,9 @@ def test_copies_in_chunks_are_the_in_memory_copies_on_the_sample_corpus() -> Non
     db = corpus_store()
     with Corpus(db) as corpus:
         in_memory = detect_copies(corpus.paragraphs, corpus.documents)
-        chunked = copies_out_of_core(db, corpus.documents, chunk_docs=7, buckets=5,
-                                     pairs_per_batch=400)
+        chunked = copies_out_of_core(db, corpus.documents, chunk_docs=7, buckets=5)
+        on_processes = copies_out_of_core(db, corpus.documents, chunk_docs=5, buckets=3,
+                                          engine="process", workers=2)
     assert len(in_memory) > 20  # the planted copies are there to be found
     assert chunked.astype(str).equals(in_memory.astype(str))
+    assert on_processes.astype(str).equals(in_memory.astype(str))

@@ -24,7 +24,7 @@ Two signals are reported apart: `self_reuse` (one unit reusing its report of ano
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +32,7 @@ import pandas as pd
 
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
-from pipeline.textindex import Shingled as _Shingled
-from pipeline.textindex import candidate_pairs, token_keys
+from pipeline.textindex import pair_array, token_keys
 from pipeline.textindex import shingles as _shingle
 from pipeline.textindex import spread as _spread
 from pipeline.textindex import winnow as _winnow
@@ -121,7 +120,7 @@ def detect_copies(
     ok = keep[fp_para] & np.isin(fp_hash, generic_hashes, invert=True)
     fp_hash, fp_para = fp_hash[ok], fp_para[ok]
     # Candidate pairs from the shared fingerprint index (pipeline.textindex).
-    candidates = sorted(candidate_pairs(fp_hash, fp_para, doc_of_para))
+    candidates = pair_array(fp_hash, fp_para, doc_of_para).tolist()
 
     info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
     cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
@@ -148,7 +147,10 @@ def detect_copies(
 
     rows = []
     for a, b in candidates:
-        found = _align(sh, a, b, own_name, shingle_set, generic_hashes, p)
+        found = align_pair(sh.hashes[sh.first[a]:sh.first[a] + sh.count[a]],
+                           sh.hashes[sh.first[b]:sh.first[b] + sh.count[b]],
+                           shingle_set(a), shingle_set(b), own_name(a), own_name(b),
+                           generic_hashes, p)
         if found is None:
             continue
         cov_a, cov_b, sim = found
@@ -186,20 +188,22 @@ def _is_in(hashes: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == hashes
 
 
-def _align(
-    sh: _Shingled, a: int, b: int, own_name: Callable[[int], np.ndarray],
-    shingle_set: Callable[[int], set[int]], generic: np.ndarray, p: CopyParams,
+def align_pair(
+    ha: np.ndarray, hb: np.ndarray, set_a: set[int], set_b: set[int], name_a: np.ndarray,
+    name_b: np.ndarray, generic: np.ndarray, p: CopyParams,
 ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Align two paragraphs by their shared evidence shingles: (covered tokens of a, of b,
+    similarity), or None when they are not a copy. `ha`, `hb`: their shingle hashes in
+    order; `set_a`, `set_b`: their non-generic shingles; `name_a`, `name_b`: which of their
+    tokens spell their own unit's name; `generic`: the sorted generic hashes."""
     # Cheap bound first: covering min_shared_words syllables takes this many shared shingles;
     # most candidates share a stray phrase or two and stop here.
-    common = shingle_set(a) & shingle_set(b)
+    common = set_a & set_b
     if len(common) < p.min_shared_words - p.k + 1:
         return None
     shared = np.sort(np.fromiter(common, dtype=np.uint64, count=len(common)))
-    ha = sh.hashes[sh.first[a]:sh.first[a] + sh.count[a]]
-    hb = sh.hashes[sh.first[b]:sh.first[b] + sh.count[b]]
-    cov_a, eff_a = _coverage(ha, shared, generic, own_name(a), p.k)
-    cov_b, eff_b = _coverage(hb, shared, generic, own_name(b), p.k)
+    cov_a, eff_a = _coverage(ha, shared, generic, name_a, p.k)
+    cov_b, eff_b = _coverage(hb, shared, generic, name_b, p.k)
     n_a, n_b = int(cov_a.sum()), int(cov_b.sum())
     sim = (n_a + n_b) / max(1, eff_a + eff_b)
     if min(n_a, n_b) < p.min_shared_words:
