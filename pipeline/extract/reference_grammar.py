@@ -325,7 +325,11 @@ def build(data: dict[str, Any]) -> Grammar:
     # A subject alone names a unit after an office holder ("Trưởng phòng Giáo dục và Đào tạo").
     subject = rf"(?i:{_alternation(data['body_subjects'])})(?![\w])"
     name_words = _alternation(data["body_name_words"])
-    token = (rf"(?:{full_name}|{subject}|(?:{name_words})(?![\w])"
+    # (the long alternations only where a capital starts the word: most words fail this at once)
+    subject_initials = "".join(sorted({c for x in data["body_subjects"]
+                                       for c in (x[0].lower(), x[0].upper())}))
+    token = (rf"(?:(?=[{CAPS}])(?:{full_name}|(?=[{subject_initials}]){subject}"
+             rf"|(?:{name_words})(?![\w]))"
              rf"|(?!(?i:{stops})(?![\w]))(?:{word}))")
     joint = rf"(?:{heads}|{full_name})(?![\w])"
     # A comma joins a second ministry or a second title ("Bộ Y tế, Bộ Tài chính", "Bộ trưởng,
@@ -350,8 +354,9 @@ def build(data: dict[str, Any]) -> Grammar:
         rf"\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}\d{{1,2}}\s{{0,3}}{sep}\s{{0,3}}(?:19|20)\d\d"
         for sep in ("/", r"\.", "-")
     ) + r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s+(?i:năm)\s+(?:19|20)\d\d)(?!\d)"
-    # ("đã kịp thời ban hành": up to two lower-case words after "đã")
-    verb = (rf"(?:(?:đã|vừa|mới)(?:{WS}(?-i:[a-zà-ỹđ]+)){{0,2}}{WS})?(?:(?:ký|ra){WS})?"
+    # ("đã kịp thời ban hành": an adverb after "đã")
+    adverbs = _alternation(data.get("verb_adverbs") or [])
+    verb = (rf"(?:(?:đã|vừa|mới)(?:{WS}(?:{adverbs}))?{WS})?(?:(?:ký|ra){WS})?"
             rf"(?:ban{WS}hành|ra|ký|có|thông{WS}qua|(?:chỉ{WS}đạo|phê{WS}duyệt){WS}tại)")
     # "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số": a date, maybe a body, a verb.
     date_before = re.compile(

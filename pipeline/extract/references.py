@@ -224,10 +224,21 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
     last = lo
     for m in _CLAUSE_END.finditer(text, lo, hi):
         at = m.start()
-        if text[at] == "\n" and text[max(lo, at - 2):at].rstrip(" \t")[-1:].isalpha():
+        if text[at] == "\n" and at > lo and (text[at - 1].isalpha() or (
+                text[at - 1] in " \t" and at - 1 > lo and text[at - 2].isalpha())):
             continue
         last = m.end()
     return last
+
+
+_CENTRAL_HINTS = ("hội nghị", "trung ương", "chính trị", "bí thư", "bct", "bbt", "tw", "tư", "t.ư")
+
+
+def _central_hint(text: str, start: int, end: int) -> bool:
+    """Whether `central_before` can match in text[start:end]: one of the words it needs is
+    there (a cheap test before the long search)."""
+    window = text[start:end].lower()
+    return any(h in window for h in _CENTRAL_HINTS)
 
 
 def _clean(s: str) -> str:
@@ -512,7 +523,8 @@ class _Extraction:
                     ref.body = self._canonical_body(m.group("body"))
                     self.body_before_ids.add(id(ref))
         if ref.body is None:
-            central = self.g.central_before.search(text, start, word.start())
+            central = (self.g.central_before.search(text, start, word.start())
+                       if _central_hint(text, start, word.start()) else None)
             if central is not None:
                 ref.body = (self._canonical_body(central.group("central_body"))
                             if central.group("central_body") else "Ban Chấp hành Trung ương")
@@ -636,10 +648,12 @@ class _Extraction:
         """The body named at `pos`: a known spelling or a name as written, whichever is longer
         ("Uỷ ban nhân dân tỉnh Kiên Giang", not "Uỷ ban nhân dân tỉnh")."""
         known = self.g.body.match(text, pos, limit)
-        end = min(limit, pos + 160)  # a body name is shorter than this
-        line_end = text.find("\n", pos, end)
-        line = text[pos:line_end if line_end >= 0 else end]
-        lower = line == line.lower() and line != line.upper()
+        lower = False
+        if text[pos:pos + 1].islower():  # (a name printed in capitals starts one)
+            end = min(limit, pos + 160)  # a body name is shorter than this
+            line_end = text.find("\n", pos, end)
+            line = text[pos:line_end if line_end >= 0 else end]
+            lower = line == line.lower()
         # A title printed in lower case ("… của uỷ ban nhân dân thành phố đà nẵng"): its names
         # are in lower case too.
         written = (self.g.generic_body_lower.match(text, pos, pos + len(line)) if lower
@@ -716,7 +730,8 @@ class _Extraction:
         before = None
         if not central:
             start = _clause_start(text, max(0, m.start() - _DATE_WINDOW), m.start())
-            before = g.central_before.search(text, start, m.start())
+            before = (g.central_before.search(text, start, m.start())
+                      if _central_hint(text, start, m.start()) else None)
         code = g.name_to_code.get(name)
         described = None
         if not central and before is None:
