@@ -4,8 +4,9 @@
 
 Reads the hand labels of benchmarks/data/doctype_labels.yaml (ids and labels only):
 - devdata news samples A and B: ../shared/devdata/news/<id>.txt (skipped when absent);
-- real web pages: $DAIHOI_PAGES_DIR/<id>.txt (default /tmp/hb/pages; skipped when absent: their
-  text is never stored in the repository).
+- real web pages (samples `pages` and `pages_b`): <id>.txt in $DAIHOI_PAGES_DIR (default
+  /tmp/hb/pages), /tmp/c_label/pages or /tmp/daihoi_pages (skipped when absent: their text is
+  never stored in the repository).
 Runs the whole `analyze_document` (form first, then the model) on each, and on all 256 devdata
 news texts counts how many are typed political_report and how many get a `missing_section`.
 The first-run figures (before the form-first classifier existed) are recorded in the labels file
@@ -34,6 +35,9 @@ NEWS = ROOT.parent / "shared" / "devdata" / "news"
 if not NEWS.is_dir():
     NEWS = Path("/work/shared/devdata/news")
 PAGES = Path(os.environ.get("DAIHOI_PAGES_DIR", "/tmp/hb/pages"))
+# Page texts saved by earlier rounds and by this one (never stored in the repository).
+PAGE_DIRS = [d for d in (PAGES, Path("/tmp/c_label/pages"), Path("/tmp/daihoi_pages"))
+             if d.is_dir()]
 
 
 def _analyze(path: Path):  # noqa: ANN202 - a Report
@@ -45,14 +49,17 @@ def _analyze(path: Path):  # noqa: ANN202 - a Report
 PER_CLASS: dict[str, list[int]] = {}  # label -> [right, total] over every sample run
 
 
-def score(sample: dict[str, str], folder: Path) -> tuple[int, int, list[str], Counter]:
+def score(sample: dict[str, str], folder: Path | list[Path]
+          ) -> tuple[int, int, list[str], Counter]:
     """(correct, total, confusions, findings withheld) over the labelled files present."""
     correct = total = 0
     misses: list[str] = []
+    folders = folder if isinstance(folder, list) else [folder]
     for doc_id, label in sample.items():
         label = label["label"] if isinstance(label, dict) else label
-        path = folder / f"{doc_id}.txt"
-        if not path.exists():
+        path = next((f / f"{doc_id}.txt" for f in folders if (f / f"{doc_id}.txt").exists()),
+                    None)
+        if path is None:
             continue
         report = _analyze(path)
         total += 1
@@ -93,10 +100,13 @@ def main() -> int:
                 "sample_c"),
                ("devdata news, sample D (confirmation)", labels["devdata_news"].get("sample_d")
                 or {}, NEWS, "sample_d"),
-               ("real web pages (pages corpus)", labels.get("pages") or {}, PAGES, "pages")]
+               ("real web pages (pages corpus)", labels.get("pages") or {}, PAGE_DIRS, "pages"),
+               ("real web pages, sample B (pages corpus; every type)", labels.get("pages_b")
+                or {}, PAGE_DIRS, "pages_b")]
     for name, sample, folder, key in samples:
-        if not folder.is_dir() or not sample:
-            rows.append(f"| {name} | - | - | skipped: {folder} absent |")
+        present = folder if isinstance(folder, list) else [folder] if folder.is_dir() else []
+        if not present or not sample:
+            rows.append(f"| {name} | - | - | skipped: {folder or 'page folders'} absent |")
             continue
         ok, n, misses, _ = score(sample, folder)
         if n == 0:

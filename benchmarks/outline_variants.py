@@ -99,21 +99,37 @@ def write_variant(stem: str, variant: str, path: Path) -> Path:
 def parts_merged(gold: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
     """The gold re-expressed by the rule "a heading printed over several lines is one heading"
     (issue 10): a bare part heading ("PHẦN THỨ HAI", "Phần I") and the capital unnumbered lines
-    right after it ("PHƯƠNG HƯỚNG, NHIỆM VỤ ...", "NHIỆM KỲ 2025 - 2027") are one heading."""
+    right after it ("PHƯƠNG HƯỚNG, NHIỆM VỤ ...", "NHIỆM KỲ 2025 - 2027") are one heading; so are
+    a bare part or chapter label and its title in sentence case ("Phần thứ hai" / "Phương
+    hướng, nhiệm vụ ..."), and a heading and a term line under it ("... / Nhiệm kỳ 2025 - 2027")."""
+    import re
+
+    from pipeline.data import load_yaml
     from pipeline.ingest.numbering import numbering_scheme, strip_numbering, top_level_schemes
     from pipeline.ingest.textlines import is_all_caps
 
+    cfg = load_yaml("outline.yaml")
+    titled = set(cfg["titled_schemes"])
+    term = re.compile(cfg["term_line"], re.IGNORECASE)
     top = top_level_schemes()
     out: list[tuple[str, int | None]] = []
     lines = 0
+    label = False  # the last heading is a bare part or chapter label, alone so far
     for text, level in gold:
+        unnumbered = numbering_scheme(text) is None
         # `lines`: how many lines the last heading has, when it began as a bare part heading.
-        if out and 0 < lines < 3 and numbering_scheme(text) is None and is_all_caps(text) \
-                and len(text.split()) <= 25:
+        caps_line = 0 < lines < 3 and is_all_caps(text) and len(text.split()) <= 25
+        title_line = label and text[:1].isupper() and len(text.split()) <= 25 \
+            and not text.endswith((".", ":", ";", ","))
+        term_line = bool(term.match(" ".join(text.split()))) and len(text.split()) <= 12
+        if out and unnumbered and (caps_line or title_line or term_line):
             out[-1] = (f"{out[-1][0]} {text}", out[-1][1])
-            lines += 1
+            lines += 1 if lines else 0
+            label = False
             continue
         out.append((text, level))
         scheme = numbering_scheme(text)
-        lines = 1 if scheme in top and len(strip_numbering(text).split()) <= 2 else 0
+        bare = len(strip_numbering(text).split()) <= 2
+        lines = 1 if scheme in top and bare else 0
+        label = scheme in titled and bare
     return out

@@ -204,6 +204,52 @@ def test_missing_sections_only_for_a_certain_type() -> None:
     assert missing_sections(set(), "commentary", 0.8, None) == []
 
 
+@pytest.mark.parametrize("lead, expected", [
+    # A page printing a document in full under its headline and lead (written here, in the
+    # phrasing real pages use): typed as that document, below certainty.
+    (["Nghị quyết Đại hội đại biểu Đảng bộ huyện Yên Hồ lần thứ XXV",
+      "Báo Hà Tĩnh trân trọng giới thiệu toàn văn Nghị quyết."], "resolution"),
+    (["Toàn văn Kế hoạch tổ chức đại hội chi bộ trực thuộc nhiệm kỳ 2025 - 2027"], "plan"),
+    (["Ngày 3/5, Ban Thường vụ Huyện ủy đã ban hành Chỉ thị số 09 về lãnh đạo đại hội chi bộ.",
+      "Nội dung Chỉ thị như sau:"], "directive"),
+    (["Sau khi nghe báo cáo, đồng chí Bí thư Huyện ủy đã có kết luận về buổi làm việc như sau:"],
+     "conclusion"),
+])
+def test_a_page_carrying_a_document_is_typed_as_it(lead: list[str], expected: str) -> None:
+    body = ("Trong những năm qua, các cấp ủy đã quan tâm lãnh đạo, chỉ đạo công tác này và đạt "
+            "được nhiều kết quả quan trọng trên các lĩnh vực.")
+    doc_type, confidence, source = dt.decide([*lead, body], [], None, None, None, {"news": 0.9})
+    assert (doc_type, source) == (expected, "carried")
+    assert not dt.certain(confidence)  # the page's form is not the document's
+
+
+def test_a_link_to_a_full_text_is_not_the_document() -> None:
+    lead = ["Sáng ngày 12/5, Chi bộ thôn Trung tổ chức Đại hội nhiệm kỳ 2025 - 2027 với sự tham "
+            "dự của 35 đảng viên.", "Xem toàn văn Nghị quyết tại đây."]
+    assert dt.decide(lead, [], None, None, None, {"news": 0.9})[0] == "news"
+
+
+@pytest.mark.parametrize("lead, expected", [
+    ("Tháng 8 vừa qua, Đảng bộ huyện Yên Hồ tổ chức thành công Đại hội đại biểu lần thứ XXII, "
+     "nhiệm kỳ 2020 - 2025, với 250 đại biểu tham dự.", "news"),
+    ("Với tinh thần dân chủ, Đại hội đã bầu Chi ủy gồm 5 đồng chí, đồng chí Lê Văn An tái đắc "
+     "cử Bí thư Chi bộ nhiệm kỳ 2025 - 2027.", "news"),
+    ("Hội nghị toàn quốc của Đảng diễn ra từ ngày 13 đến 15-8-1945 tại Tân Trào đã quyết định "
+     "phát động Tổng khởi nghĩa trong cả nước.", "commentary"),
+])
+def test_news_or_commentary_from_the_lead(lead: str, expected: str) -> None:
+    assert dt.decide([lead], [], None, None, None, {"news": 0.6})[0] == expected
+
+
+def test_a_title_with_ve_viec_alone_is_a_document() -> None:
+    from pipeline.analysis import analyze_document
+    from pipeline.model import Block, Document
+
+    doc = Document(source="x.txt", format="txt", sha256="", blocks=[Block(
+        text="Chỉ thị của Chủ tịch Ủy ban nhân dân tỉnh về việc tăng cường công tác dân vận")])
+    assert analyze_document(doc).meta.doc_type == "directive"
+
+
 LABELS = ROOT / "benchmarks" / "data" / "doctype_labels.yaml"
 NEWS = Path("/work/shared/devdata/news")
 

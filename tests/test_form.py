@@ -140,3 +140,68 @@ def test_blank_number_and_unreadable_letterhead_warn() -> None:
     assert len(form.warnings) == 2
     assert form.type_doc == "resolution"
     assert form.title == "NGHỊ QUYẾT ĐẠI HỘI ĐẢNG BỘ XÃ NHIỆM KỲ 2025 - 2030"
+
+
+# -- real layouts the held-out pages showed (benchmarks/real_outlines.py), written here ----------
+
+
+def _form(*lines: str):  # noqa: ANN202 - a DocumentForm
+    return parse_form(Document(source="x", format="txt", sha256="",
+                               blocks=[Block(text=t) for t in lines]))
+
+
+STATE_HEAD = ["UỶ BAN NHÂN DÂN", "XÃ HOÀ BÌNH", "Số: 15/KH-UBND",
+              "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+              "Hoà Bình, ngày 03 tháng 3 năm 2021"]
+PROSE = ("Thực hiện Kế hoạch số 21/KH-UBND ngày 31/01/2021 của UBND huyện, Ủy ban nhân dân xã "
+         "ban hành kế hoạch tuyên truyền như sau:")
+
+
+@pytest.mark.parametrize("summary", [
+    "Tuyên truyền cuộc bầu cử đại biểu Hội đồng nhân dân các cấp, nhiệm kỳ 2021 - 2026",
+    "về tuyên truyền cuộc bầu cử đại biểu Hội đồng nhân dân các cấp",
+    "nội dung tuyên truyền cuộc bầu cử năm 2021"])
+def test_summary_line_in_sentence_case_under_a_bare_type_name(summary: str) -> None:
+    form = _form(*STATE_HEAD, "KẾ HOẠCH", summary, PROSE, "I. MỤC ĐÍCH, YÊU CẦU")
+    assert form.type_doc == "plan"
+    assert form.title == f"KẾ HOẠCH {summary}"
+
+
+def test_a_first_body_sentence_is_not_a_summary() -> None:
+    form = _form(*STATE_HEAD, "KẾ HOẠCH", PROSE, "I. MỤC ĐÍCH, YÊU CẦU")
+    assert form.title == "KẾ HOẠCH"
+
+
+def test_a_term_line_in_sentence_case_ends_the_title() -> None:
+    form = _form("TRƯỜNG THCS HOÀ BÌNH", "TỔ KHOA HỌC TỰ NHIÊN",
+                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Hoà Bình, ngày 12 tháng 01 năm 2024",
+                 "BÁO CÁO SƠ KẾT HỌC KÌ I TỔ CHUYÊN MÔN",
+                 "Năm học 2023 - 2024", "Căn cứ kế hoạch năm học của nhà trường;")
+    assert form.title == "BÁO CÁO SƠ KẾT HỌC KÌ I TỔ CHUYÊN MÔN Năm học 2023 - 2024"
+    assert form.type_doc == "review_report"
+
+
+def test_a_sentence_case_title_under_a_letterhead() -> None:
+    form = _form("THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH", "QUẬN ỦY QUẬN 8", "*",
+                 "ĐẢNG CỘNG SẢN VIỆT NAM", "Quận 8, ngày 15 tháng 12 năm 2000",
+                 "Báo cáo kiểm điểm của Ban Thường vụ Quận ủy năm 2000",
+                 "Năm qua, Ban Thường vụ Quận ủy đã tập trung lãnh đạo các mặt công tác, đạt "
+                 "được nhiều kết quả quan trọng trên các lĩnh vực chủ yếu sau đây:")
+    assert (form.place, form.date) == ("Quận 8", "2000-12-15")  # a place with its number
+    assert form.title == "Báo cáo kiểm điểm của Ban Thường vụ Quận ủy năm 2000"
+    assert form.issuer == "QUẬN ỦY QUẬN 8"
+
+
+def test_a_congress_letterhead_and_a_date_left_blank() -> None:
+    form = _form("ĐẠI HỘI", "CHI BỘ TRƯỜNG MẦM NON HOA SEN", "NHIỆM KỲ 2025 - 2027",
+                 "ĐẢNG CỘNG SẢN VIỆT NAM", "Hoa Sen, ngày     tháng 02 năm 2025",
+                 "CHƯƠNG TRÌNH ĐẠI HỘI CHI BỘ TRƯỜNG MẦM NON HOA SEN", "A. PHẦN TRÙ BỊ")
+    assert form.letterhead_blocks == [0, 1, 2, 3, 4]
+    assert form.date is None and any("date line unreadable" in w for w in form.warnings)
+    assert form.title == "CHƯƠNG TRÌNH ĐẠI HỘI CHI BỘ TRƯỜNG MẦM NON HOA SEN"
+
+
+def test_a_unit_head_signs_as_its_role() -> None:
+    form = _form(*STATE_HEAD, "KẾ HOẠCH", PROSE, "I. MỤC ĐÍCH, YÊU CẦU", PROSE, "TỔ TRƯỞNG",
+                 "Lê Thị Mai")
+    assert (form.signer_role, form.signer) == ("TỔ TRƯỞNG", "Lê Thị Mai")

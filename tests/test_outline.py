@@ -231,3 +231,53 @@ def test_the_closing_is_found_when_wrapped() -> None:
     assert label_paragraphs(paragraphs, "political_report") == [None, "closing", "closing", None]
     wrapped = [BODY, "* Trên đây là báo cáo", "chính trị của Chi bộ, xin kính trình Đại hội./."]
     assert label_paragraphs(wrapped, "political_report")[1:] == ["closing", "closing"]
+
+
+# -- layouts of the real held-out pages (benchmarks/real_outlines.py), in text written here ------
+
+
+def test_a_part_label_and_its_title_in_sentence_case_are_one_heading() -> None:
+    doc = _plain("PHẦN THỨ NHẤT", "Đánh giá kết quả lãnh đạo của chi bộ trong năm 2024", BODY,
+                 "I. Đặc điểm tình hình", BODY)
+    assert _outline(doc) == [(1, "PHẦN THỨ NHẤT Đánh giá kết quả lãnh đạo của chi bộ trong năm "
+                                 "2024"), (2, "I. Đặc điểm tình hình")]
+
+
+def test_an_appendix_label_keeps_its_caption_apart() -> None:
+    doc = _plain("I. KẾT QUẢ", BODY, "PHỤ LỤC 1", "Kết quả thực hiện các chỉ tiêu năm 2024", BODY)
+    assert [t for _, t in _outline(doc)][-1] == "PHỤ LỤC 1"
+
+
+@pytest.mark.parametrize("term", ["NHIỆM KỲ 2022 - 2025", "(Nhiệm kỳ 2020 - 2025)",
+                                  "LẦN THỨ XXV, NHIỆM KỲ 2025 - 2030"])
+def test_a_term_line_ends_the_heading_above(term: str) -> None:
+    doc = _plain("ĐẠI HỘI CHI BỘ TRƯỜNG TIỂU HỌC HOÀ BÌNH", term, BODY, "I. KẾT QUẢ", BODY)
+    assert [t for _, t in _outline(doc)] == [f"ĐẠI HỘI CHI BỘ TRƯỜNG TIỂU HỌC HOÀ BÌNH {term}",
+                                             "I. KẾT QUẢ"]
+
+
+def test_a_long_roman_decision_is_a_heading_in_plain_text() -> None:
+    decision = ("I- Tán thành những nội dung cơ bản về đánh giá kết quả thực hiện Nghị quyết Đại "
+                "hội đại biểu Đảng bộ huyện lần thứ XX, nhiệm kỳ 2020 - 2025 và mục tiêu, nhiệm "
+                "vụ, giải pháp nhiệm kỳ 2025 - 2030 nêu trong Báo cáo chính trị của Ban Chấp hành "
+                "Đảng bộ huyện khóa XX trình Đại hội.")
+    assert len(decision.split()) > 60
+    doc = _plain("QUYẾT NGHỊ", decision, "1. Về kết quả, Đại hội khẳng định:", BODY)
+    assert decision in [t for _, t in _outline(doc)]
+
+
+def test_decimal_numbers_with_a_dash_are_headings() -> None:
+    doc = _plain("2. Về chuẩn bị báo cáo kiểm điểm của tập thể, cá nhân.",
+                 "2.1- Về chuẩn bị báo cáo kiểm điểm của tập thể:", BODY)
+    assert [t for _, t in _outline(doc)] == [
+        "2. Về chuẩn bị báo cáo kiểm điểm của tập thể, cá nhân.",
+        "2.1- Về chuẩn bị báo cáo kiểm điểm của tập thể:"]
+
+
+def test_the_motto_and_a_date_line_are_never_headings() -> None:
+    # A letterhead the form cannot read (no issuing body it knows) still gives no heading.
+    doc = _plain("CÂU LẠC BỘ HƯU TRÍ", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                 "Hoà Bình, ngày 5 tháng 6 năm 2025", "I. KẾT QUẢ", BODY)
+    texts = [t for _, t in _outline(doc)]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in texts
+    assert not any("ngày 5 tháng 6" in t for t in texts)

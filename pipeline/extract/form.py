@@ -28,19 +28,26 @@ from pipeline.extract.dates import DATE_PATTERN, match_date
 from pipeline.ingest.normalize import fold_same_length as fold
 from pipeline.ingest.numbering import is_bullet, numbering_scheme
 from pipeline.model import Document, Meta, Table
+from pipeline.nlp.outline import is_term_line
 
-__all__ = ["DocumentForm", "apply_form", "parse_form"]
+__all__ = ["DocumentForm", "apply_form", "is_form_line", "parse_form"]
 
 _HEAD_BLOCKS = 24  # the letterhead and title are within the first blocks
 _TAIL_BLOCKS = 24  # the signature and recipients within the last
 _SHORT_WORDS = 22  # a form line is short; a body paragraph is not
 _TITLE_LINES = 6
+_SUMMARY_WORDS = 30  # a summary line in sentence case is one phrase
 
 # "Số 12-BC/CB", "Số: 125 -NQ/ĐU", "Số -/ĐU" (blank number of a template).
 _NUMBER = re.compile(r"^\s*(?:số|so)\s*[:.]?\s*(?P<code>[^\s,;]*(?:\s*[-–]\s*[\w/.Đđ-]+)?)", re.I)
 _CODE = re.compile(r"^\d+[A-Za-z]?\s*[-–/]\s*[\w/.\-–Đđ]+$")
 _DATELINE = re.compile(
-    r"(?P<place>[^\d,;:()]{2,40}?)\s*,\s*(?i:ngày|ngay)\s+(?P<date>" + DATE_PATTERN + ")")
+    r"(?P<place>[^\d,;:()]{2,40}?(?:\s\d{1,3})?)\s*,\s*(?i:ngày|ngay)\s+(?P<date>" + DATE_PATTERN
+    + "|" + r"(?:[.…_]+\s*)?(?i:tháng|thang)\s*(?:[.…_]+|\d{1,2})?\s*(?i:năm|nam)\s*\d{4}" + ")")
+# A place may end with its number ("Quận 12, ngày 20 tháng 12 năm 1997"); a draft leaves the day
+# (or the month) blank until it is signed ("Mỹ Hưng, ngày   tháng 01 năm 2015"): still the date
+# line, its date unreadable (a warning, never a guess).
+_BLANK_DAY = re.compile(r"(?i:ngày|ngay)[\s.…_]{2,}(?i:tháng|thang)(?:[\s.…_]{2,}(?i:năm|nam))?")
 _DATE_START = re.compile(r",\s*(?i:ngày|ngay)\s+\d")
 _PAREN_SUMMARY = re.compile(r"nhiem ky|trinh|khoa|lan thu|du thao")
 _STARS = re.compile(r"^[\s*\-–—_=.·•~]+$")
@@ -135,6 +142,8 @@ def parse_form(document: Document) -> DocumentForm:
     title_at = _find_title(texts)
     head_end = title_at if title_at is not None else _letterhead_run_end(texts)
     _letterhead(texts, head_end, form)
+    if title_at is None and form.letterhead_blocks:
+        title_at = _title_under_letterhead(texts, max(form.letterhead_blocks) + 1)
     tail = _title_after_date(texts, form.letterhead_blocks) if title_at is None else None
     if tail is not None:
         # A plain-text reader joined the date line and the type name ("Hà Nội, ngày ... 2025
@@ -181,6 +190,22 @@ def _find_title(texts: list[str]) -> int | None:
     return None
 
 
+def _title_under_letterhead(texts: list[str], start: int) -> int | None:
+    """Under a letterhead, the first line is the title when it begins with a type name, in
+    whatever case ("Báo cáo kiểm điểm của Ban Chấp hành ... (Từ 1/4/1997 đến tháng 12/1997)"):
+    the letterhead already shows a document, not an article, follows."""
+    i = next((k for k in range(start, min(len(texts), start + 3)) if texts[k]), None)
+    if i is None:
+        return None
+    text = texts[i]
+    folded = _f(text)
+    if not text[:1].isupper() or _words(text) > _SUMMARY_WORDS or \
+            text.rstrip().endswith((".", ":", ";", ",")):
+        return None
+    words = [e["words"] for e in _vocab()["_types"]]
+    return i if any(folded == w or folded.startswith(w + " ") for w in words) else None
+
+
 def _sentence_title(texts: list[str], i: int) -> bool:
     """A title in sentence case on the first line ("Quyết định về việc ...", "Kế hoạch tổ chức
     Đại hội ..."), as databases and web pages print it, when a document follows."""
@@ -192,6 +217,8 @@ def _sentence_title(texts: list[str], i: int) -> bool:
         return False
     if _starts(folded, vocab["title_alone"]) is not None:
         return True
+    if any(f" {m} " in f" {folded} " for m in vocab.get("title_markers", [])):
+        return True  # "Chỉ thị của Chủ tịch UBND tỉnh về việc ...": a document's summary
     for t in [t for t in texts[i + 1:i + 6] if t][:4]:
         if (_starts(_f(t).lstrip("-+ "), vocab["document_openings"]) is not None
                 or (_issuer_head(t) and _words(t) <= 12) or _type_of(t) is not None
@@ -200,6 +227,14 @@ def _sentence_title(texts: list[str], i: int) -> bool:
         if _words(t) > 25 and t.rstrip()[-1:] in ".:;!?":
             return False  # a prose lead: an article follows its headline
     return False
+
+
+def is_form_line(text: str) -> bool:
+    """The national motto ("ĐẢNG CỘNG SẢN VIỆT NAM", "Độc lập - Tự do - Hạnh phúc") or a place
+    and date line ("Hà Nội, ngày 5 tháng 6 năm 2025"): form lines, never a heading, wherever
+    they stand."""
+    text = " ".join(text.split())
+    return _words(text) <= 15 and (_is_motto(text) or _DATELINE.match(text) is not None)
 
 
 def _is_letterhead_line(text: str) -> bool:
@@ -215,15 +250,33 @@ def _is_letterhead_line(text: str) -> bool:
 def _letterhead_run_end(texts: list[str]) -> int:
     """Without a type name: the run of letterhead lines the document opens with."""
     end = 0
+    dated = False
     for i, text in enumerate(texts[:_HEAD_BLOCKS]):
         if not text:
             continue
+        if dated and not (_NUMBER.match(text) or _STARS.match(text)
+                          or _left_column_rest(texts, i)):
+            break  # the place and date close the letterhead: a capital line after it is a title
         if _is_letterhead_line(text) or (end == i and i > 0 and is_caps(text)
                                          and _words(text) <= 8 and _continues_issuer(texts, i)):
             end = i + 1
+            dated = dated or (len(_columns(text)) == 1 and _DATELINE.search(text) is not None)
         else:
             break
-    return end
+    # Capital names alone open web pages and headlines too ("ĐẠI HỘI CHI BỘ TRƯỜNG ..."): a
+    # letterhead shows the motto, the place and date, its "*" or its number.
+    anchored = any(_is_motto(t) or _DATELINE.search(t) or _STARS.match(t) or _NUMBER.match(t)
+                   or len(_columns(t)) > 1 for t in texts[:end] if t)
+    return end if anchored else 0
+
+
+def _left_column_rest(texts: list[str], i: int) -> bool:
+    """After the date line, the rest of a taller left column a PDF reader put row by row: the
+    body's name, then its "*" or its number within two lines ("QUẬN ỦY QUẬN 12" / "*")."""
+    if not (_issuer_head(texts[i]) and is_caps(texts[i]) and _words(texts[i]) <= 14):
+        return False
+    after = [t for t in texts[i + 1:i + 4] if t][:2]
+    return any(_STARS.match(t) or _NUMBER.match(t) for t in after)
 
 
 def _continues_issuer(texts: list[str], i: int) -> bool:
@@ -260,6 +313,8 @@ def _columns(text: str) -> list[str]:
     tab), the party's name, and organisation names a reader joined ("ĐẢNG BỘ PHƯỜNG X CHI BỘ
     KHU PHỐ 3": a new name starts at a two-word head such as "CHI BỘ", "ĐẢNG ỦY")."""
     out = []
+    # A date left blank to be filled in by hand ("ngày      tháng 02 năm 2025") is no column gap.
+    text = _BLANK_DAY.sub(lambda m: " ".join(m.group().split()), text)
     for col in re.split(r"\s{3,}|\t", text):
         for part in _split_motto(col):
             out.extend(_split_names(part) if is_caps(part) else [part])
@@ -362,6 +417,7 @@ def _title(texts: list[str], at: int, form: DocumentForm, first: str | None = No
         form.draft = True
     lines = [first]
     form.title_blocks.append(at)
+    bare_name = _f(first).strip(" :") == entry["words"]  # "KẾ HOẠCH" alone: its summary follows
     i = at + 1
     while i < len(texts) and len(lines) < _TITLE_LINES:
         text = " ".join(texts[i].split())
@@ -387,7 +443,9 @@ def _title(texts: list[str], at: int, form: DocumentForm, first: str | None = No
                 or "*" in text or text.startswith("(") and not _PAREN_SUMMARY.search(f)):
             break  # letterhead lines set under the title, a note "(TÀI LIỆU ... NỘI BỘ)"
         lower_start = text[:1].islower() or text[:1] in "(["
-        if not (is_caps(text) or _starts(f, vocab["summary_starts"]) and lower_start):
+        if not (is_caps(text) or _starts(f, vocab["summary_starts"]) and lower_start
+                or len(lines) == 1 and bare_name and _summary_line(text)
+                or is_term_line(text)):
             break
         if not is_caps(text) and text.endswith(","):
             break  # a preamble sentence ("Đại hội ... họp từ ngày ..., sau khi thảo luận,")
@@ -395,6 +453,17 @@ def _title(texts: list[str], at: int, form: DocumentForm, first: str | None = No
         form.title_blocks.append(i)
         i += 1
     form.title = " ".join(lines)
+
+
+def _summary_line(text: str) -> bool:
+    """The summary line (trích yếu) right under the type name, printed in sentence case ("KẾ
+    HOẠCH" / "Thông tin, tuyên truyền cuộc bầu cử ...", "NGHỊ QUYẾT" / "Đại hội đại biểu Đảng bộ
+    huyện ... nhiệm kỳ 2020 - 2025", "HƯỚNG DẪN" / "nội dung kiểm điểm ..."): one phrase, no
+    sentence punctuation at its end, not a greeting ("Kính thưa ..." is caught by `body_starts`
+    before this is asked)."""
+    return (text[:1].isalpha() and _words(text) <= _SUMMARY_WORDS
+            and not text.rstrip().endswith((".", ":", ";", ",", "!", "?"))
+            and _DATELINE.search(text) is None)
 
 
 # -- signature and recipients -----------------------------------------------------------------

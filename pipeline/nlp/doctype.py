@@ -130,7 +130,7 @@ def decide(blocks: Sequence[str], headings: Sequence[tuple[str, str | None]],
     `blocks`: its body paragraphs (form lines excluded); `headings`: (text, numbering scheme);
     `form_type`, `type_name`, `title`: what its printed form says (pipeline.extract.form);
     `model_proba`: the model's probabilities. `source` says which evidence decided: "form",
-    "greeting", "model", "article"."""
+    "greeting", "carried" (a page printing a document in full), "model", "article"."""
     cfg = _decision()
     if form_type is not None:
         if _folded(type_name or "") == "bao cao":
@@ -139,12 +139,40 @@ def decide(blocks: Sequence[str], headings: Sequence[tuple[str, str | None]],
     for text in blocks[:cfg["greeting_blocks"]]:
         if cfg["greeting"].match(_folded(text)) and len(text.split()) <= 30:
             return "speech", cfg["rule_confidence"], "greeting"
+    carried = carried_type(blocks)
+    if carried is not None:
+        return carried, cfg["carried_confidence"], "carried"
     best = max(model_proba, key=lambda k: model_proba[k]) if model_proba else "news"
     confidence = model_proba.get(best, 0.0)
     if best in ("political_report", "review_report", "resolution"):
         if confidence >= cfg["certain"] or _report_shaped(blocks, headings):
             return best, confidence, "model"
     return _article(blocks), cfg["article_confidence"], "article"
+
+
+@cache
+def _carried() -> tuple[list[re.Pattern[str]], dict[str, str]]:
+    from pipeline.data import load_yaml as _load
+
+    names = sorted(_load("form.yaml")["type_names"], key=lambda t: len(t["words"]), reverse=True)
+    alternatives = "|".join(re.escape(t["words"]) for t in names)
+    patterns = [re.compile(p.replace("{name}", alternatives))
+                for p in templates()["decision"].get("carried", [])]
+    return patterns, {t["words"]: t["doc_type"] for t in names}
+
+
+def carried_type(blocks: Sequence[str]) -> str | None:
+    """The type of a document a page carries in full under its headline and lead ("... giới
+    thiệu toàn văn Nghị quyết", "Nội dung Chỉ thị như sau:"), from the first blocks; None when
+    the page says no such thing."""
+    patterns, doc_type_of = _carried()
+    for text in blocks[:_decision()["carried_blocks"]]:
+        folded = _folded(text)
+        for pattern in patterns:
+            m = pattern.search(folded)
+            if m is not None:
+                return doc_type_of[m.group("name")]
+    return None
 
 
 def _bare_report(folded_title: str, model_proba: dict[str, float]) -> tuple[str, float, str]:

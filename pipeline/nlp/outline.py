@@ -141,7 +141,11 @@ def heading_score(
         # Plain text has no bold to tell: a numbered line is a heading if it is short, or
         # longer when its scheme ("2.1.", "II.", "B.") is one body lists rarely use.
         long_ok = scheme in cfg["heading_schemes"] and words <= 60
-        if not style.formatted and (words <= 25 or long_ok):
+        # Roman numerals head a document's main sections; a resolution's "I- Tán thành những
+        # nội dung ... trình Đại hội." runs to 60 words and more, and plain text cannot show
+        # its bold.
+        roman_long = not style.formatted and scheme in cfg.get("long_heading_schemes", [])
+        if not style.formatted and (words <= 25 or long_ok or roman_long):
             score += w["no_formatting_numbered"]
     if first and not _FINAL_PUNCT.search(text):
         # Where formatting is missing, standing first is the title's only sign.
@@ -152,7 +156,9 @@ def heading_score(
     score += w["short"] if words <= 15 else 0
     if words > 25:
         score += w["long"]
-    if words > 40 and not block.bold and not caps:
+    if words > 40 and not block.bold and not caps and not (
+            scheme is not None and not style.formatted
+            and scheme in cfg.get("long_heading_schemes", [])):
         score += w["very_long"]
     if block.bold and scheme is not None:
         score += w["bold_numbered"]
@@ -185,6 +191,8 @@ def _strip_number(text: str) -> str:
 def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Heading]:
     """The headings of `doc`. With its `form` (pipeline.extract.form): no letterhead,
     signature or recipient line is a heading, and the title is one level-1 heading."""
+    from pipeline.extract.form import is_form_line  # the form module imports this one
+
     cfg = _config()
     blocks = doc.blocks
     offsets = doc.block_offsets()
@@ -208,8 +216,8 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
         if i > 0 and i - 1 not in skip and _bare_number(blocks[i - 1].text):
             number_line[i] = blocks[i - 1].text.strip()
             block = replace(block, text=f"{number_line[i]} {block.text}")
-        if _furniture(block.text):
-            continue
+        if _furniture(block.text) or is_form_line(block.text):
+            continue  # a motto or a place-and-date line the form did not place is no heading
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         first = i == first_body and not title
         score, scheme = heading_score(block, style, first=first, next_block=nxt)
@@ -223,6 +231,7 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
             score += cfg["weights"]["title_continued"]  # a long title set over two paragraphs
         if score >= cfg["threshold"]:
             candidates.append((i, score, scheme))
+    candidates = _with_continuations(candidates, blocks, skip)
     # A heading heads something: an unnumbered last paragraph with nothing after it (a
     # signature "Người báo cáo", a byline "P.V") is not one; an appendix title before its
     # table is.
@@ -247,7 +256,8 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
             headings.append(Heading(block=i - 1, text=text, level=0, start=offsets[i - 1][0],
                                     end=end, scheme=scheme, score=score, last_block=i))
             continue
-        if prev is not None and _part_subtitle(prev, blocks, i, scheme):
+        if prev is not None and (_part_subtitle(prev, blocks, i, scheme)
+                                 or _term_line(prev, blocks, i, scheme)):
             # "Phần thứ hai" / "PHƯƠNG HƯỚNG, NHIỆM VỤ ..." / "NHIỆM KỲ 2025 - 2027": one heading
             # printed over several lines, whatever the format.
             prev.text = f"{prev.text} {text}"
@@ -316,17 +326,72 @@ _NUMBER_ONLY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVXL]{1,6}|[A-Za-zĐ�
 _TOC_PAGE = re.compile(r"[\s.…_·-]*\d{1,3}\s*$")
 
 
+def _bare_part(block: Block) -> bool:
+    """A part or chapter label on a line of its own ("PHẦN THỨ NHẤT", "Phần I", "Chương 3"):
+    its title follows (an appendix's next line is its table's caption, not its title)."""
+    scheme = numbering_scheme(block.text)
+    return (scheme in _config()["titled_schemes"]
+            and len(_strip_number(block.text).split()) <= 2)
+
+
+def _subtitle_line(text: str) -> bool:
+    """A line that can be a part's title: one phrase, in capitals or in sentence case ("PHẦN
+    THỨ NHẤT" / "Đánh giá kết quả lãnh đạo ... năm 2017"), never a sentence or a list item."""
+    text = text.strip()
+    return (bool(text) and len(text.split()) <= 25 and numbering_scheme(text) is None
+            and not is_bullet(text) and not text.endswith((".", ":", ";", ",", "!", "?"))
+            and text[:1].isupper())
+
+
+def is_term_line(text: str) -> bool:
+    """Only a term, session or period ("NHIỆM KỲ 2022-2025", "(Khóa XX)", "LẦN THỨ XXV, NHIỆM KỲ
+    2025 - 2030", "Năm học 2022 - 2023"): the end of the heading above, never one of its own."""
+    return bool(_term_pattern().match(" ".join(text.split()))) and len(text.split()) <= 12
+
+
+@cache
+def _term_pattern() -> re.Pattern[str]:
+    return re.compile(_config()["term_line"], re.IGNORECASE)
+
+
+def _with_continuations(candidates: list[tuple[int, int, str | None]], blocks: list[Block],
+                        skip: set[int]) -> list[tuple[int, int, str | None]]:
+    """The line after a bare part label, and a term line right after any heading, belong to
+    that heading even where they alone would not score as one (a part title in sentence case,
+    "nhiệm kỳ 2020 - 2025" in plain type): add them so the merge below can join them."""
+    have = {i for i, _s, _sc in candidates}
+    out = list(candidates)
+    for i, score, _scheme in candidates:
+        j = i + 1
+        if j >= len(blocks) or j in have or j in skip:
+            continue
+        text = blocks[j].text
+        if (_bare_part(blocks[i]) and _subtitle_line(text)) or is_term_line(text):
+            out.append((j, score, None))
+            have.add(j)
+    return sorted(out)
+
+
 def _part_subtitle(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:
-    """A capital line right under a bare part heading ("PHẦN THỨ HAI", "Phần I") or under its
-    first subtitle line: the rest of the part's title."""
+    """The line right under a bare part heading ("PHẦN THỨ HAI", "Phần I"; in capitals or in
+    sentence case), or a capital line under its first subtitle line: the rest of the part's
+    title."""
     if scheme is not None or prev.last_block != i - 1 or prev.is_title:
         return False
     if prev.scheme not in _config()["top_level"]:
         return False
     lines = prev.last_block - prev.block + 1
-    bare = len(_strip_number(blocks[prev.block].text).split()) <= 2
     text = blocks[i].text
+    if lines == 1 and _bare_part(blocks[prev.block]) and _subtitle_line(text):
+        return True
+    bare = len(_strip_number(blocks[prev.block].text).split()) <= 2
     return bare and lines < 3 and is_all_caps(text) and len(text.split()) <= 25
+
+
+def _term_line(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:
+    """A term line ("NHIỆM KỲ 2022-2025") right under a heading ends that heading."""
+    return (scheme is None and prev.last_block == i - 1 and not prev.is_title
+            and is_term_line(blocks[i].text))
 
 
 def _continues_heading(prev: Heading, blocks: list[Block], i: int, scheme: str | None) -> bool:
