@@ -110,6 +110,14 @@ def test_a_scanned_report_goes_through_the_layout_steps(
     for got, want in zip(notes, FOOTNOTE_TEXTS, strict=True):
         assert Levenshtein.normalized_distance(got, want) < 0.05
     assert not any(FOOTNOTE_TEXTS[0][:25] in b.text for b in doc.blocks)
+    # ... each linked to its marker (a small raised digit Tesseract reads as "!", "?", "ˆ"),
+    # which is cut out of the text: the paragraph it ends is the article's own.
+    for note in doc.footnotes:
+        assert note.block is not None and note.offset is not None
+        assert doc.blocks[note.block].text[:note.offset].rstrip()[-1:] in ".;,:)"
+    blocks = [n.block for n in doc.footnotes]
+    assert blocks == sorted(set(blocks))  # in order, one marker per paragraph
+    assert not any(b.text.endswith(("!", "?", "ˆ", "”")) for b in doc.blocks)
     # The ruled table from the bitmap, with rows and cells.
     assert len(doc.tables) == 1
     cells = [c for row in doc.tables[0].rows for c in row]

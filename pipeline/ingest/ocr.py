@@ -30,6 +30,7 @@ from statistics import median
 from typing import Any
 
 from pipeline.ingest.ocr_engine import command_env, get_engine, png
+from pipeline.ingest.ocr_markers import superscript_markers
 from pipeline.ingest.ocr_tables import erase_horizontal_rules, erase_rules, find_grid_tables
 from pipeline.ingest.pdf_layout import OCR_FONT, Char
 from pipeline.ingest.pdf_tables import PageTable
@@ -113,6 +114,7 @@ def read_image(image: Any, page: int, width: float, height: float, dpi: int = DP
                 result.rotation = turn
                 result.tables = find_grid_tables(image, page, dpi)
                 words, conf = _tesseract_words(_clean(image, result.tables, dpi), dpi)
+        words = superscript_markers(image, words, dpi)
         result.chars, result.confidence = _reread_page_number(image, words, width, dpi), conf
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 LANG = "vie"
 PSM_BLOCK = 6  # one uniform block of text: measured best on report pages
 PSM_LINE = 7
+PSM_WORD = 8
 DIGITS = "0123456789-"
 TSV_HEADER = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
               "height\tconf\ttext\n")
@@ -39,8 +40,9 @@ class Engine(Protocol):
     def page_tsv(self, image: Any, dpi: int, timeout_s: float) -> str:
         """Tesseract's TSV of a greyscale PIL image read as one block (psm 6)."""
 
-    def digits(self, image: Any, dpi: int, timeout_s: float) -> str:
-        """One line of digits and dashes (a page number) read alone (psm 7)."""
+    def digits(self, image: Any, dpi: int, timeout_s: float, psm: int = PSM_LINE) -> str:
+        """Digits and dashes read alone: a page number (psm 7, a line), a footnote marker
+        (psm 8, a word)."""
 
 
 def command_env() -> dict[str, str]:
@@ -66,9 +68,9 @@ class CommandEngine:
             check=True)
         return proc.stdout.decode("utf-8", "replace")
 
-    def digits(self, image: Any, dpi: int, timeout_s: float) -> str:
+    def digits(self, image: Any, dpi: int, timeout_s: float, psm: int = PSM_LINE) -> str:
         proc = subprocess.run(
-            ["tesseract", "stdin", "stdout", "--psm", str(PSM_LINE), "-c",
+            ["tesseract", "stdin", "stdout", "--psm", str(psm), "-c",
              f"tessedit_char_whitelist={DIGITS}", "--dpi", str(dpi)],
             input=png(image), capture_output=True, timeout=timeout_s, env=command_env(),
             check=False)
@@ -122,15 +124,20 @@ class LibraryEngine:
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self.lib = lib
-        self.pages = _Handles(lib, LANG.encode(), PSM_BLOCK, {})
-        # The page number is read with the default model, as the command does.
-        self.numbers = _Handles(lib, b"eng", PSM_LINE,
-                                {b"tessedit_char_whitelist": DIGITS.encode()})
+        # Tesseract's notes ("Image too small to scale!!" on a tiny crop) are not ours to
+        # print.
+        quiet = {b"debug_file": os.devnull.encode()}
+        self.pages = _Handles(lib, LANG.encode(), PSM_BLOCK, quiet)
+        # Numbers are read with the default model, as the command does.
+        self.numbers = {psm: _Handles(lib, b"eng", psm,
+                                      {**quiet, b"tessedit_char_whitelist": DIGITS.encode()})
+                        for psm in (PSM_LINE, PSM_WORD)}
         atexit.register(self.close)
 
     def close(self) -> None:
         self.pages.close()
-        self.numbers.close()
+        for handles in self.numbers.values():
+            handles.close()
 
     def _recognise(self, handles: _Handles, image: Any, dpi: int, timeout_s: float,
                    tsv: bool) -> str:
@@ -162,8 +169,8 @@ class LibraryEngine:
         # The command's TSV renderer writes the header line; the API gives only the rows.
         return TSV_HEADER + self._recognise(self.pages, image, dpi, timeout_s, tsv=True)
 
-    def digits(self, image: Any, dpi: int, timeout_s: float) -> str:
-        return self._recognise(self.numbers, image, dpi, timeout_s, tsv=False).strip()
+    def digits(self, image: Any, dpi: int, timeout_s: float, psm: int = PSM_LINE) -> str:
+        return self._recognise(self.numbers[psm], image, dpi, timeout_s, tsv=False).strip()
 
 
 def _declare(lib: ctypes.CDLL) -> None:

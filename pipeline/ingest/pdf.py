@@ -311,12 +311,29 @@ def _link_footnotes(doc: Document, paragraphs: list[Paragraph], tables: list[Pag
     sites = _marker_sites(paragraphs, tables)
     used: set[int] = set()
     chosen: list[tuple[_MarkerSite, Footnote]] = []
-    for note in notes:
+    linked: dict[int, int] = {}  # note index -> site index
+    for k, note in enumerate(notes):
         for i, site in enumerate(sites):
             if i in used or site.page > (note.page or 0):
                 continue
             if site.text == note.id:
                 used.add(i)
+                linked[k] = i
+                chosen.append((site, note))
+                break
+    # A marker read by OCR may have its digit misread ("1" as "7"): notes still unlinked take
+    # the unused OCR markers in order, between the markers of the notes before and after.
+    for k, note in enumerate(notes):
+        if k in linked:
+            continue
+        after = max((i for j, i in linked.items() if j < k), default=-1)
+        before = min((i for j, i in linked.items() if j > k), default=len(sites))
+        for i in range(after + 1, before):
+            site = sites[i]
+            if i not in used and site.marker is not None and site.marker.ocr \
+                    and site.page <= (note.page or 0):
+                used.add(i)
+                linked[k] = i
                 chosen.append((site, note))
                 break
     # Cut from the end of each text backwards so earlier offsets stay valid.

@@ -456,7 +456,7 @@ def _make_line(segment: list[Char], glyphs: list[Char], page_no: int,
         if decoder is not None:
             run_text = decoder(run_text, font)
         if superscript:
-            markers.append(Marker(pos, pos + len(run_text), run_text))
+            markers.append(Marker(pos, pos + len(run_text), run_text, font == OCR_FONT))
         text_parts.append(run_text)
         pos += len(run_text)
     normal = [c for c in glyphs if c.size > 0] or glyphs

@@ -227,5 +227,5 @@ def _glue_row(first: PageTable, second: PageTable, index: int) -> None:
         shift = len(joined) - len(text.lstrip())
         for m in second.markers.get((index, c), []):
             first.markers.setdefault((last, c), []).append(
-                Marker(m.start + shift, m.end + shift, m.text))
+                Marker(m.start + shift, m.end + shift, m.text, m.ocr))
         first.rows[last][c] = joined

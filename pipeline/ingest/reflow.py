@@ -40,6 +40,8 @@ class Marker:
     start: int
     end: int
     text: str
+    # Read by OCR: its digits may be misread, so it may be linked by order (pdf._link_footnotes).
+    ocr: bool = False
 
 
 @dataclass
@@ -254,7 +256,7 @@ def join_paragraph(lines: list[Line]) -> Paragraph:
         base = len(joined) - len(piece)
         for m in line.markers:
             start = base + m.start - lead
-            markers.append(Marker(start, start + (m.end - m.start), m.text))
+            markers.append(Marker(start, start + (m.end - m.start), m.text, m.ocr))
         text = joined
     return Paragraph(lines=lines, text=text, markers=markers)
 
