@@ -34,9 +34,11 @@ from pipeline.analysis import analyze
 start = time.perf_counter()
 report = analyze(sys.argv[1])
 seconds = time.perf_counter() - start
+vm_peak = [int(line.split()[1]) / 1024 for line in open("/proc/self/status")
+           if line.startswith("VmPeak:")]
 print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF)
-                  .ru_maxrss / 1024, "chars": len(report.document.text),
-                  "findings": len(report.findings)}))
+                  .ru_maxrss / 1024, "vm_peak_mb": vm_peak[0] if vm_peak else None,
+                  "chars": len(report.document.text), "findings": len(report.findings)}))
 """
 
 

@@ -20,6 +20,7 @@ ERROR_CODES = (
     "unreadable",
     "analysis_failed",
     "timeout",  # past the per-document time limit (`run --timeout`); the batch goes on
+    "out_of_memory",  # needed more than one analysis process may use; the batch goes on
 )
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections import defaultdict
+from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from pipeline.i18n import message
 from pipeline.ingest.normalize import match_form
 from pipeline.model import Finding
-from pipeline.textindex import candidate_pairs, rarest, shingles, winnow
+from pipeline.textindex import rarest, shingles, winnow
 
 MIN_WORDS = 6  # shorter sentences ("Cụ thể:", "Cộng") repeat by nature
 MIN_PASSAGE_WORDS = 10
@@ -115,16 +116,9 @@ def _earliest_matches(units: Sentences) -> dict[int, tuple[int, float]]:
     with the few earlier ones that could match, not with every sentence sharing a common
     phrase: near-linear in the document's length."""
     exact = _exact_repeats(units)
-    earlier = _near_candidates(units)
-    matches: dict[int, tuple[int, float]] = {}
-    grams: dict[int, set[int]] = {}
-    for k in sorted(exact.keys() | earlier.keys()):
-        if k in exact:
-            matches[k] = (exact[k], 1.0)
-            continue
-        best = _best_near(k, earlier[k], units, grams)
-        if best is not None:
-            matches[k] = best
+    matches = {k: (first, 1.0) for k, first in exact.items()}
+    for k, best in _near_repeats(units, skip=exact.keys()).items():
+        matches[k] = best
     return matches
 
 
@@ -178,41 +172,66 @@ def _positions(counts: np.ndarray) -> np.ndarray:
     return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _near_candidates(units: Sentences) -> dict[int, list[int]]:
-    """Sentence -> earlier sentences sharing one of its rarest bigrams (long sentences only)."""
+def _near_repeats(units: Sentences, skip: Collection[int]) -> dict[int, tuple[int, float]]:
+    """Sentence -> (the earlier sentence most like it, Jaccard of their word bigrams) when
+    that is >= NEAR (the earliest of equals), for long sentences not in `skip`.
+
+    Candidates are the sentences sharing one of their rarest bigrams, taken group by group of
+    the index (a group: the sentences holding one bigram, at most MAX_POSTINGS), each pair
+    compared as it comes: no table of every candidate pair, which for templated text (a list
+    of "Chi bộ thôn X ..." lines) would hold hundreds of pairs per sentence."""
     longs = np.flatnonzero(units.count >= NEAR_MIN_WORDS)
     if len(longs) < 2:
         return {}
     lengths = units.count[longs]
     ids = units.ids[np.repeat(units.first[longs], lengths) + _positions(lengths)]
     fp_hash, fp_unit = winnow(shingles(ids, lengths, 2), 1)  # every distinct bigram
+    del ids
     fp_hash, fp_unit = rarest(fp_hash, fp_unit, NEAR)
-    earlier: dict[int, list[int]] = defaultdict(list)
-    index = longs.tolist()
-    for a, b in candidate_pairs(fp_hash, fp_unit, max_units=MAX_POSTINGS):
-        earlier[index[b]].append(index[a])
-    return earlier
-
-
-def _best_near(
-    k: int, others: list[int], units: Sentences, grams: dict[int, set[int]],
-) -> tuple[int, float] | None:
-    g = _grams(k, units, grams)
-    best: tuple[int, float] | None = None
-    for other in sorted(others):
-        go = _grams(other, units, grams)
-        sim = len(g & go) / len(g | go)
-        if sim >= NEAR and (best is None or sim > best[1]):
-            best = (other, sim)
+    order = np.lexsort((fp_unit, fp_hash))
+    fp_hash, fp_unit = fp_hash[order], longs[fp_unit[order]]
+    del order
+    starts = np.flatnonzero(np.concatenate(([True], fp_hash[1:] != fp_hash[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(fp_hash)])))
+    grams = _GramCache(units)
+    best: dict[int, tuple[int, float]] = {}
+    for g in np.flatnonzero((sizes >= 2) & (sizes <= MAX_POSTINGS)):
+        members = fp_unit[starts[g]:starts[g] + sizes[g]].tolist()  # in text order
+        for j in range(1, len(members)):
+            later = members[j]
+            if later in skip:
+                continue
+            g_later = grams(later)
+            for earlier in members[:j]:
+                g_earlier = grams(earlier)
+                sim = len(g_later & g_earlier) / len(g_later | g_earlier)
+                if sim < NEAR:
+                    continue
+                known = best.get(later)
+                if known is None or sim > known[1] or (sim == known[1] and earlier < known[0]):
+                    best[later] = (earlier, sim)
     return best
 
 
-def _grams(k: int, units: Sentences, cache: dict[int, set[int]]) -> set[int]:
-    """The sentence's word bigrams, each as one integer."""
-    if k not in cache:
-        w = units.words(k).astype(np.int64)
-        cache[k] = set((w[:-1] * units.vocabulary + w[1:]).tolist())
-    return cache[k]
+class _GramCache:
+    """Each sentence's word bigrams as a set of integers, the most recent few kept (the
+    members of one index group are compared with each other, then rarely again)."""
+
+    def __init__(self, units: Sentences, size: int = 512) -> None:
+        self.units = units
+        self.size = size
+        self.cache: OrderedDict[int, set[int]] = OrderedDict()
+
+    def __call__(self, k: int) -> set[int]:
+        got = self.cache.get(k)
+        if got is not None:
+            self.cache.move_to_end(k)
+            return got
+        w = self.units.words(k).astype(np.int64)
+        got = self.cache[k] = set((w[:-1] * self.units.vocabulary + w[1:]).tolist())
+        if len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+        return got
 
 
 MAX_GAP = 3  # short sentences or headings a copied passage may step over

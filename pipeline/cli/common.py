@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.i18n import LANGS, default_lang, message
+from pipeline.ingest.limits import default_max_size_mb
 
 if TYPE_CHECKING:  # Rich is imported when something is printed, not for `daihoi --help`
     from rich.console import Console
 
 DEFAULT_DB = Path("corpus/daihoi.db")
-DEFAULT_MAX_SIZE_MB = 200.0  # pipeline.ingest.limits.Limits().max_file_bytes / MB (tested)
+# What the memory of one analysis process can hold (pipeline.ingest.limits; tested equal to
+# Limits().max_file_bytes / MB); DAIHOI_WORKER_MEMORY_MB or DAIHOI_MAX_SIZE_MB change it.
+DEFAULT_MAX_SIZE_MB = default_max_size_mb()
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class Parents:
         add_lang_option(common, lang)
         reading = argparse.ArgumentParser(add_help=False, parents=[common])
         reading.add_argument("--max-size", type=float, default=DEFAULT_MAX_SIZE_MB, metavar="MB",
-                             help=message("cli.opt.max_size", lang))
+                             help=message("cli.opt.max_size", lang,
+                                          default=DEFAULT_MAX_SIZE_MB))
         # `--ocr` alone means "always" (as it did before the modes existed).
         reading.add_argument("--ocr", nargs="?", const="always", default="auto",
                              choices=("auto", "never", "always"),

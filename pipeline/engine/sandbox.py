@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.engine import child
 from pipeline.engine.work import Outcome, crash_outcome, timeout_outcome
-from pipeline.ingest.limits import Limits
+from pipeline.ingest.limits import MIN_WORKER_MEMORY_MB, Limits, worker_memory_mb
 
 STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
@@ -29,15 +29,12 @@ _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipe
 def default_memory_mb(workers: int | None = None) -> int:
     """The address-space cap of one analysis process: the machine's memory shared by the
     workers (os.cpu_count() of them by default), never under MIN_MEMORY_MB (the models alone
-    map about 700 MB of address space). Override with DAIHOI_WORKER_MEMORY_MB (0: no cap)."""
-    given = os.environ.get("DAIHOI_WORKER_MEMORY_MB")
-    if given is not None:
-        return int(given)
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
-    return max(MIN_MEMORY_MB, int(total * 0.8) // max(1, workers or os.cpu_count() or 1))
+    map about 700 MB of address space). Override with DAIHOI_WORKER_MEMORY_MB (0: no cap).
+    One piece of code with the `--max-size` default (`pipeline.ingest.limits`)."""
+    return worker_memory_mb(workers)
 
 
-MIN_MEMORY_MB = 2048
+MIN_MEMORY_MB = MIN_WORKER_MEMORY_MB
 
 
 class SandboxError(RuntimeError):
@@ -98,6 +95,10 @@ class Sandbox:
             return self._crashed(path)
         self.documents += 1
         answer.worker = self.name
+        if answer.code == "out_of_memory":
+            # The heap the failed document grew stays mapped in the child (counted by its
+            # address-space cap): the next document gets a fresh process and the whole cap.
+            self.close()
         return answer
 
     def _wait(self, timeout: float) -> Any:

@@ -76,7 +76,12 @@ def analyze_one(
     except DaihoiError as exc:
         return error_outcome(path, exc.code, dict(exc.params))
     except MemoryError:
-        return error_outcome(path, "unreadable", {"path": path, "detail": "out of memory"})
+        # Past the process's memory cap (`child._limit_memory`) in any stage: this file's
+        # error; what it allocated is freed with the exception, the next file goes on.
+        from pipeline.ingest.limits import memory_limit_mb
+
+        return error_outcome(path, "out_of_memory",
+                             {"path": path, "limit_mb": round(memory_limit_mb())})
     except Exception as exc:  # noqa: BLE001 - a bug in one stage must not stop the batch
         return error_outcome(path, "analysis_failed",
                              {"path": path, "detail": f"{type(exc).__name__}: {exc}"})

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline.errors import IngestError
-from pipeline.ingest.limits import MB, Limits
+from pipeline.ingest.limits import MB, Limits, memory_limit_mb
 from pipeline.ingest.sniff import CorruptZip, EncryptedOffice, UnknownFormat, sniff
 from pipeline.model import Document
 
@@ -64,8 +64,8 @@ def load(path: str | Path, limits: Limits | None = None) -> Document:
     except IngestError:
         raise
     except MemoryError as exc:
-        raise IngestError("too_large", path=shown, size_mb=size / MB,
-                          limit_mb=limits.max_file_bytes / MB) from exc
+        # Past the memory this process may use (the engine's cap): this file's error.
+        raise IngestError("out_of_memory", path=shown, limit_mb=memory_limit_mb()) from exc
     except Exception as exc:  # noqa: BLE001 - any parser crash on a bad file is "corrupt"
         raise IngestError("corrupt", path=shown, detail=f"{type(exc).__name__}: {exc}") from exc
 
