@@ -204,3 +204,13 @@ def test_the_own_number_in_a_title_in_capitals() -> None:
 def test_an_office_holder_head_of_sample_i() -> None:
     assert one("Căn cứ Quyết định số 12/QĐ-KTNN ngày 02/8/2011 của Tổng Kiểm toán Nhà nước quy "
                "định chức năng").body == "Tổng Kiểm toán Nhà nước"
+
+
+def test_deputies_and_the_holder_name_before_a_signing_verb() -> None:
+    assert one("Thực hiện ý kiến chỉ đạo của Phó Thủ tướng Thường trực Chính phủ tại công văn số "
+               "1021/VPCP-KTTH ngày 2/3/2011,").body == "Phó Thủ tướng Thường trực Chính phủ"
+    assert one("Ngày 12-4, Chủ tịch UBND tỉnh Trần Văn Bình đã ký ban hành Chỉ thị 07/CT-UBND về "
+               "kỷ cương").body == "Chủ tịch UBND tỉnh"
+    # a place that starts like a person's name stays in the body
+    assert one("Chủ tịch Uỷ ban nhân dân thành phố Hồ Chí Minh đã ký ban hành Quyết định số "
+               "120/QĐ-UBND ngày 2/1/2009").body == "Chủ tịch Uỷ ban nhân dân thành phố Hồ Chí Minh"

@@ -85,6 +85,7 @@ class Grammar:
     issued_on: re.Pattern[str]
     list_gap: re.Pattern[str]
     bodies_by_code: dict[str, str]
+    holder_name: re.Pattern[str]  # an office holder's body, then the holder's name
     type_codes: dict[str, str]  # folded spelling -> code
     party_issuers: dict[str, str]
     state_issuers: dict[str, str]
@@ -472,6 +473,11 @@ def build(data: dict[str, Any]) -> Grammar:
         issued_on=issued_on,
         list_gap=list_gap,
         bodies_by_code=dict(data["bodies_by_code"]),
+        holder_name=re.compile(
+            rf"(?P<office>(?:{_alternation(data.get('office_heads') or ['(?!)'])})(?![\w]).*?)"
+            rf"\s+(?!(?:{_alternation(data.get('places_like_names') or ['(?!)'])})(?![\w]))"
+            rf"(?:{_alternation(data.get('person_surnames') or ['(?!)'])})"
+            rf"(?:\s+[{CAPS}][^\s,]*){{1,3}}"),
         type_codes=type_codes,
         party_issuers=party_issuers,
         state_issuers=state_issuers,

@@ -536,8 +536,11 @@ class _Extraction:
                  if self.g.body_before_end.search(text, max(start, end - _VERB_TAIL), end)
                  else None)
             if m is not None:
-                ref.body = self._canonical_body(
-                    m.group("body") or m.group("body2") or m.group("body3"))
+                body = _clean(m.group("body") or m.group("body2") or m.group("body3"))
+                if (holder := self.g.holder_name.fullmatch(body)) is not None:
+                    # "Chủ tịch UBND TP Nguyễn Thế Thảo đã ký ban hành": the holder's name
+                    body = holder.group("office")
+                ref.body = self._canonical_body(body)
                 self.body_before_ids.add(id(ref))
 
     def _described(self, text: str, at: int) -> tuple[str | None, str, str | None] | None:
