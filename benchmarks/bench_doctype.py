@@ -100,6 +100,8 @@ def main() -> int:
                 "sample_c"),
                ("devdata news, sample D (confirmation)", labels["devdata_news"].get("sample_d")
                 or {}, NEWS, "sample_d"),
+               ("devdata news, sample E (confirmation of the pages B fixes)",
+                labels["devdata_news"].get("sample_e") or {}, NEWS, "sample_e"),
                ("real web pages (pages corpus)", labels.get("pages") or {}, PAGE_DIRS, "pages"),
                ("real web pages, sample B (pages corpus; every type)", labels.get("pages_b")
                 or {}, PAGE_DIRS, "pages_b")]

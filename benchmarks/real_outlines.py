@@ -72,7 +72,7 @@ def spec_of(doc_id: str, label: dict, text: str) -> Spec:
                 body=body, gold=gold, **extra)
 
 
-def specs(samples: tuple[str, ...] = ("a", "b", "c")) -> list[Spec]:
+def specs(samples: tuple[str, ...] = ("a", "b", "c", "d")) -> list[Spec]:
     data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     out = []
     for doc_id, label in data["docs"].items():
@@ -129,7 +129,8 @@ def rows(tmp: Path) -> list[str]:
     firsts = first_runs()
     out = []
     for sample, what in (("a", "sample a"), ("b", "sample b, first confirmation"),
-                         ("c", "sample c, second confirmation")):
+                         ("c", "sample c, second confirmation"),
+                         ("d", "sample d, last confirmation")):
         spec_list = specs((sample,))
         if not spec_list:
             out.append(f"| real pages, {what} | 0 | - | - | - | skipped: page texts absent | - |")
@@ -147,7 +148,7 @@ def rows(tmp: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    samples = tuple(argv) or ("a", "b", "c")
+    samples = tuple(argv) or ("a", "b", "c", "d")
     spec_list = specs(samples)
     if not spec_list:
         print("no page texts found (set DAIHOI_PAGES_DIR)")
