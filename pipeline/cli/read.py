@@ -82,8 +82,7 @@ def cmd_analyze(
             failed = True
         if as_json:
             record = result.error_record if result.error else report_record(result.report)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            _write_line(json.dumps(record, ensure_ascii=False))
             if result.error is not None:
                 err.print(f"[red]{shown(result.error.message(lang))}[/red]")
         elif result.error is not None:
@@ -94,9 +93,19 @@ def cmd_analyze(
     return 1 if failed else 0
 
 
+def _write_line(line: str, piece: int = 1 << 20) -> None:
+    """One JSON line, written a piece at a time: a long document's line is never copied
+    whole again (with its newline, or encoded to bytes at once; issue 16)."""
+    for start in range(0, len(line), piece):
+        sys.stdout.write(line[start:start + piece])
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
 def _print_summary(out: Console, result: FileResult, lang: str) -> None:
     doc = result.report.document
-    words = len(doc.text.split())
+    # Block by block: no list of every word of a long document at once.
+    words = sum(len(b.text.split()) for b in doc.blocks)
     out.print(f"[bold]{shown(doc.source)}[/bold]  ({doc.format}, sha256 {doc.sha256[:12]}…)")
     facts = [
         (message("cli.col.pages", lang), doc.pages if doc.pages is not None else "-"),
