@@ -292,8 +292,11 @@ def build(data: dict[str, Any]) -> Grammar:
     # Hand-written case-insensitivity of the pieces above keeps capitals significant where they
     # matter (an unknown issuer code must be in capitals); the words below are matched in any
     # case ("NGHỊ QUYẾT SỐ 57-NQ/TW" in a title).
+    # First letters of the type words (the search tries the rest only where one starts).
+    type_initials = "".join(sorted({c for n in all_names for c in (n[0].lower(), n[0].upper())}))
     type_before = re.compile(
-        rf"{WORD_START}(?P<word>{type_word})(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
+        rf"(?=[{type_initials}]){WORD_START}(?P<word>{type_word})"
+        rf"(?:{WS}(?:(?:của|do)\s[^\n,.;]{{2,60}}?{WS})?"
         rf"(?:số|so|No\.?))?\s*[:.]?\s*\Z", re.I
     )
     # A number a type word announces, with letters in it ("Thông tư số 45/2006/TT"): what the
