@@ -47,6 +47,7 @@ class PeakSampler:
         self.peak_worker = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._kind: dict[int, str] = {}  # pid -> "child" / "worker" / "" (read once per pid)
 
     def __enter__(self) -> PeakSampler:
         self._thread.start()
@@ -62,55 +63,87 @@ class PeakSampler:
             try:
                 for p in me.children(recursive=True):
                     try:
-                        cmd = " ".join(p.cmdline())
-                        rss = p.memory_info().rss
+                        kind = self._kind.get(p.pid)
+                        if kind is None:
+                            cmd = " ".join(p.cmdline())
+                            kind = self._kind[p.pid] = (
+                                "child" if "pipeline.engine.child" in cmd else
+                                "worker" if "multiprocessing" in cmd or "distributed" in cmd
+                                else "")
+                        if kind:
+                            rss = p.memory_info().rss
                     except psutil.Error:
                         continue
-                    if "pipeline.engine.child" in cmd:
+                    if kind == "child":
                         self.peak_child = max(self.peak_child, rss)
-                    elif "multiprocessing" in cmd or "distributed" in cmd:
+                    elif kind == "worker":
                         self.peak_worker = max(self.peak_worker, rss)
             except psutil.Error:
                 pass
             time.sleep(0.2)
 
 
-def run_executor(engine: str, workers: int, files: list[Path], work: Path) -> dict:
+def run_executor(engine: str, workers: int, files: list[Path], work: Path,
+                 warm: bool = False) -> dict:
+    """One run of `files` through `engine` on `workers`, each result stored as it arrives
+    (as `daihoi run` does; the Dask executor also writes its Parquet files). `warm`: the
+    workers are started (models loaded) before the clock starts, and their start-up is
+    reported apart."""
     from pipeline.batch import analyze_files
     from pipeline.contract import report_record
+    from pipeline.engine.executors import make_executor
     from pipeline.ingest.limits import Limits
     from pipeline.store.database import Store
     from pipeline.store.parquet_load import load_parquet
 
-    db = work / f"{engine}{workers}.db"
-    parquet = work / f"{engine}{workers}.parquet"
-    for p in (db, parquet):
+    tag = f"{engine}{workers}{'w' if warm else ''}"
+    db, parquet = work / f"{tag}.db", work / f"{tag}.parquet"
+    for p in (db, parquet, work / f"{tag}-load.db"):
         if p.is_dir():
             shutil.rmtree(p)
         elif p.exists():
             p.unlink()
     pages = errors = 0
-    start = time.perf_counter()
+    executor = None
+    startup = 0.0
     with PeakSampler() as sampler, Store(db) as store:
-        stream = analyze_files(files, Limits(), jobs=workers, engine=engine, ordered=False,
-                               parquet_dir=parquet if engine == "dask" else None)
-        for r in stream:
-            if r.report is None:
-                errors += 1
-                continue
-            pages += r.report.document.pages or max(1, len(r.report.document.text) // 1800)
-            if engine != "dask":
+        if warm:
+            t = time.perf_counter()
+            executor = make_executor(engine, workers)
+            if engine == "dask":
+                executor.parquet_dir = parquet  # type: ignore[attr-defined]
+            getattr(executor, "warm", lambda: None)()
+            getattr(executor, "wait_warm", lambda: None)()
+            startup = time.perf_counter() - t
+        start = time.perf_counter()
+        try:
+            stream = analyze_files(files, Limits(), jobs=workers, engine=engine, ordered=False,
+                                   parquet_dir=parquet if engine == "dask" else None,
+                                   executor=executor)
+            for r in stream:
+                if r.report is None:
+                    errors += 1
+                    continue
+                pages += r.report.document.pages or max(1, len(r.report.document.text) // 1800)
                 store.save(r.report, report_record(r.report))
-        if engine == "dask":
-            load_parquet(parquet, store)
-    seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - start
+        finally:
+            if executor is not None:
+                executor.close()
+    load_seconds = 0.0
+    if engine == "dask":  # `daihoi load` of the run's Parquet into another store, timed apart
+        t = time.perf_counter()
+        with Store(work / f"{tag}-load.db") as other:
+            load_parquet(parquet, other)
+        load_seconds = time.perf_counter() - t
     parquet_bytes = sum(p.stat().st_size for p in parquet.glob("*.parquet")) if parquet.is_dir() \
         else 0
-    return {"engine": engine, "workers": workers, "seconds": seconds, "docs": len(files),
-            "pages": pages, "errors": errors, "docs_s": len(files) / seconds,
-            "pages_s": pages / seconds, "peak_child_mb": sampler.peak_child / MB,
-            "peak_worker_mb": sampler.peak_worker / MB, "db_bytes": db.stat().st_size,
-            "parquet_bytes": parquet_bytes}
+    return {"engine": engine, "workers": workers, "warm": warm, "seconds": seconds,
+            "startup_s": startup, "docs": len(files), "pages": pages, "errors": errors,
+            "docs_s": len(files) / seconds, "pages_s": pages / seconds,
+            "peak_child_mb": sampler.peak_child / MB, "peak_worker_mb": sampler.peak_worker / MB,
+            "db_bytes": db.stat().st_size, "parquet_bytes": parquet_bytes,
+            "load_s": load_seconds}
 
 
 def _text_chunk(span: tuple[int, int]) -> list[tuple[int, list[str]]]:
@@ -170,7 +203,9 @@ def copies_once(n: int, mode: str) -> dict:
     db = text_store(n)
     docs = pd.DataFrame({"doc_id": range(1, n + 1), "source": [f"d{i}.txt" for i in range(n)],
                          "unit": [f"Chi bộ {i}" for i in range(n)], "term": "2020-2025"})
-    start, cpu = time.perf_counter(), time.process_time()
+    start = time.perf_counter()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = me.ru_utime + me.ru_stime
     if mode == "memory":
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         paragraphs = pd.read_sql_query(
@@ -178,18 +213,26 @@ def copies_once(n: int, mode: str) -> dict:
             "ORDER BY doc_id, idx", con)
         con.close()
         found = detect_copies(paragraphs, docs)
-    else:
+    elif mode == "chunks":
         found = copies_out_of_core(db, docs)
+    else:  # "chunks-2": the same tasks on 2 worker processes
+        found = copies_out_of_core(db, docs, engine="process", workers=2)
     seconds = time.perf_counter() - start
-    use = resource.getrusage(resource.RUSAGE_SELF)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"docs": n, "mode": mode, "seconds": seconds, "pairs": len(found),
-            "cpu_s": time.process_time() - cpu, "peak_mb": use.ru_maxrss * 1024 / MB,
-            "load": os.getloadavg()[0]}
+            "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+            - cpu, "peak_mb": me.ru_maxrss * 1024 / MB,
+            "peak_worker_mb": kids.ru_maxrss * 1024 / MB, "load": os.getloadavg()[0]}
 
 
 def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:
     try:
-        proc = subprocess.run([sys.executable, __file__, "--copies-once", str(n), mode],
+        # Never more than 6 GB of address space (a shared machine); the store of n text
+        # documents is made first, outside the timing.
+        text_store(n)
+        proc = subprocess.run(["prlimit", f"--as={6 * 1024 ** 3}", sys.executable, __file__,
+                               "--copies-once", str(n), mode],
                               capture_output=True, text=True, timeout=limit_s, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {"docs": n, "mode": mode, "failed": f"not finished in {limit_s / 60:.0f} min"}
@@ -202,18 +245,29 @@ def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:
 def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> str:
     lines = ["## Scale: executors and copy detection", "",
              f"{n_docs} generated reports (corpus/make_large.py: DOCX and text PDFs of ~20 "
-             "pages, real text), analysed end to end and stored, worker start-up included. "
+             "pages, real text), analysed and stored as each finishes (as `daihoi run` does; "
+             "the Dask runs also write their Parquet). `cold`: timed from the call, the "
+             "workers' start-up (loading the models) included; `warm`: the workers started "
+             "first (their start-up in its own column), the throughput a long run sees. "
              f"Machine load while measuring: {load}.", "",
-             "| executor | workers | seconds | docs/s | pages/s | speed-up vs 1 worker | "
-             "peak RSS per analysis process | peak RSS per Dask worker |",
-             "|---|---|---|---|---|---|---|---|"]
-    base = {r["engine"]: r["seconds"] for r in runs if r["workers"] == 1}
+             "| executor | workers | mode | seconds | docs/s | pages/s | speed-up vs 1 worker | "
+             "start-up s | peak RSS per analysis process | peak RSS per Dask worker |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    base = {(r["engine"], r.get("warm", False)): r["seconds"] for r in runs
+            if r["workers"] == 1}
     for r in runs:
-        speed = base.get(r["engine"], r["seconds"]) / r["seconds"]
+        warm = r.get("warm", False)
+        speed = base.get((r["engine"], warm), r["seconds"]) / r["seconds"]
         worker = f"{r['peak_worker_mb']:.0f} MB" if r["engine"] == "dask" else "–"
-        lines.append(f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | "
-                     f"{r['docs_s']:.2f} | {r['pages_s']:.1f} | {speed:.2f}× | "
-                     f"{r['peak_child_mb']:.0f} MB | {worker} |")
+        startup = f"{r['startup_s']:.1f}" if warm else "–"
+        lines.append(f"| {r['engine']} | {r['workers']} | {'warm' if warm else 'cold'} | "
+                     f"{r['seconds']:.1f} | {r['docs_s']:.2f} | {r['pages_s']:.1f} | "
+                     f"{speed:.2f}× | {startup} | {r['peak_child_mb']:.0f} MB | {worker} |")
+    loads = [r for r in runs if r.get("load_s")]
+    if loads:
+        r = loads[0]
+        lines += ["", f"`daihoi load` of a Dask run's Parquet ({r['docs']} documents) into a "
+                  f"new store: {r['load_s']:.1f} s ({r['docs'] / r['load_s']:.1f} docs/s)."]
     best = max(runs, key=lambda r: r["docs_s"])
     lines += ["", f"10,000 documents at the best measured rate ({best['engine']}, "
               f"{best['workers']} workers, {best['docs_s']:.2f} docs/s): "
@@ -227,24 +281,35 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
         r = pq[0]
         lines.append(f"Parquet (zstd): {r['parquet_bytes'] / MB / r['pages'] * 1000:.1f} MB "
                      "per 1,000 pages.")
-    lines += ["", "Copy detection (text only, 2-page documents; `memory` = the in-memory "
-              "detector over all paragraphs, the baseline; `chunks` = out of core, "
-              "pipeline/compare/copies_scale.py, 2,000 documents a chunk, 32 hash buckets; "
-              "each in a fresh process):", "",
-              "| documents | mode | seconds | peak RSS | copied pairs |", "|---|---|---|---|---|"]
+    lines += ["", "Copy detection (text only, 2-page documents read from a real store, "
+              "`text_store`; `memory` = the in-memory detector over all paragraphs, the "
+              "baseline; `chunks` = out of core, pipeline/compare/copies_scale.py, 2,000 "
+              "documents a chunk, 32 hash buckets, in this process; `chunks-2` = the same "
+              "tasks on 2 worker processes (`engine=\"process\"`); each in a fresh process, "
+              "under `prlimit --as` 6 GB; CPU = user + system seconds of all its processes, "
+              "the figure that does not depend on the machine's load):", "",
+              "| documents | mode | seconds | CPU s | peak RSS (main) | peak RSS (worker) | "
+              "copied pairs | load avg |", "|---|---|---|---|---|---|---|---|"]
     for c in copies:
         if "failed" in c:
-            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['failed']} | – | – |")
+            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['failed']} | – | – | – | – | – |")
         else:
-            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['seconds']:.1f} | "
-                         f"{c['peak_mb']:.0f} MB | {c['pairs']:,} |")
-    for mode in ("chunks", "memory"):
+            worker = f"{c['peak_worker_mb']:.0f} MB" if c.get("peak_worker_mb") else "–"
+            cpu = f"{c['cpu_s']:.0f}" if "cpu_s" in c else "–"
+            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['seconds']:.1f} | {cpu} | "
+                         f"{c['peak_mb']:.0f} MB | {worker} | {c['pairs']:,} | "
+                         f"{c.get('load', 0):.1f} |")
+    for mode in ("chunks", "chunks-2", "memory"):
         ok = [c for c in copies if c.get("mode") == mode and "failed" not in c]
         if len(ok) >= 2:
             a, b = ok[0], ok[-1]
             k = math.log(b["seconds"] / a["seconds"]) / math.log(b["docs"] / a["docs"])
             line = (f"Growth exponent of `{mode}` (time ∝ documents^k) from {a['docs']:,} to "
-                    f"{b['docs']:,}: **k = {k:.2f}**.")
+                    f"{b['docs']:,}: **k = {k:.2f}**")
+            if "cpu_s" in a and "cpu_s" in b:
+                kc = math.log(b["cpu_s"] / a["cpu_s"]) / math.log(b["docs"] / a["docs"])
+                line += f" (CPU time: k = {kc:.2f})"
+            line += "."
             if b["docs"] < 100_000:
                 est = b["seconds"] * (100_000 / b["docs"]) ** k
                 line += f" 100,000 documents extrapolated with k: {est / 60:.1f} min."
@@ -259,6 +324,8 @@ def main() -> int:
     ap.add_argument("--engines", default="serial,process,dask")
     ap.add_argument("--copies", default="1000,10000,100000")
     ap.add_argument("--copies-limit-min", type=float, default=30.0)
+    ap.add_argument("--copies-modes", default="chunks,chunks-2",
+                    help="out-of-core modes to run at every size (chunks, chunks-2)")
     ap.add_argument("--copies-memory", default="1000,10000",
                     help="sizes also run with the in-memory detector (the baseline)")
     ap.add_argument("--copies-once", nargs=2, default=None, help=argparse.SUPPRESS)
@@ -284,10 +351,11 @@ def main() -> int:
             runs = [json.loads(line) for line in Path(args.runs_json).read_text()
                     .splitlines() if line.startswith('{"engine"')]
         for engine in [e for e in args.engines.split(",") if e and not args.runs_json]:
-            for workers in ((1,) if engine == "serial" else (1, 2)):
-                r = run_executor(engine, workers, files, work)
-                print(json.dumps(r), flush=True)
-                runs.append(r)
+            for warm in (False, True) if engine != "serial" else (False,):
+                for workers in ((1,) if engine == "serial" else (1, 2)):
+                    r = run_executor(engine, workers, files, work, warm=warm)
+                    print(json.dumps(r), flush=True)
+                    runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"
         if args.load_note:
             load = args.load_note
@@ -297,7 +365,8 @@ def main() -> int:
             copies = [json.loads(line) for line in Path(args.copies_json).read_text()
                       .splitlines() if line.startswith("{")]
         for n in (int(x) for x in args.copies.split(",") if x and not args.copies_json):
-            for mode in ("memory", "chunks") if n in baseline else ("chunks",):
+            modes = [m for m in args.copies_modes.split(",") if m]
+            for mode in (["memory"] if n in baseline else []) + modes:
                 c = copies_in_subprocess(n, mode, args.copies_limit_min * 60)
                 print(json.dumps(c), flush=True)
                 copies.append(c)

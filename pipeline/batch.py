@@ -160,21 +160,37 @@ def analyze_files(
     else process). `timeout`: seconds per document (None: grows with the file's size).
     `ordered=False` yields each result as soon as it is ready (what `run` stores), True in
     input order (what `analyze` prints). `executor`: one the caller made (and closes)."""
-    done = _parquet_done(parquet_dir) if engine == "dask" else {}
-    todo: list[Job] = []
-    ready: dict[int, FileResult] = {}
-    for i, path in enumerate(paths):
-        digest = _sha_or_none(path) if (skip is not None or done) else None
-        if digest is not None and (
-            (skip is not None and skip(str(path), digest)) or done.get(str(path)) == digest
-        ):
-            ready[i] = FileResult(str(path), unchanged=True, lang=lang)
-        else:
-            todo.append(Job(i, str(path), default_timeout(path, limits, timeout)))
+    owned = executor is None
+    wanted = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    if executor is None and paths and (
+            engine == "process" or (engine == "auto" and wanted > 1)):
+        # The analysis processes load their models while the files are hashed below.
+        executor = make_executor("process", wanted)
+    warm = getattr(executor, "warm", None)
+    if warm is not None:
+        warm()
+    try:
+        done = _parquet_done(parquet_dir) if engine == "dask" else {}
+        todo: list[Job] = []
+        ready: dict[int, FileResult] = {}
+        for i, path in enumerate(paths):
+            digest = _sha_or_none(path) if (skip is not None or done) else None
+            if digest is not None and (
+                (skip is not None and skip(str(path), digest)) or done.get(str(path)) == digest
+            ):
+                ready[i] = FileResult(str(path), unchanged=True, lang=lang)
+            else:
+                todo.append(Job(i, str(path), default_timeout(path, limits, timeout)))
+    except BaseException:
+        if owned and executor is not None:
+            executor.close()
+        raise
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if engine == "auto":
         engine = "serial" if workers == 1 else "process"
-    owned = executor is None
+    if owned and executor is not None and (engine != "process" or not todo):
+        executor.close()  # warmed for nothing: every file was already stored
+        executor = None
     if executor is None:
         executor = make_executor(engine, workers, scheduler=scheduler, batch_size=batch_size)
         if engine == "dask":

@@ -68,11 +68,32 @@ class DaskExecutor:
                 raise EngineError("engine.scheduler_unreachable", address=self.scheduler,
                                   detail=f"{type(exc).__name__}: {exc}") from exc
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+            self.warm()
             return
         self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                     processes=True, dashboard_address=None,
                                     silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
+        self.warm()
+
+    def warm(self) -> None:
+        """Have every worker start its analysis process now (models loaded in the background
+        while the batches are planned), not when its first batch arrives."""
+        if self.client is None:
+            return
+        from pipeline.engine.dask_tasks import warm_worker
+
+        try:
+            self.client.run(warm_worker)
+        except Exception:  # noqa: BLE001, S110 - an optimisation only: batches start them anyway
+            pass
+
+    def wait_warm(self) -> None:
+        """Block until every worker's analysis process is ready."""
+        from pipeline.engine.dask_tasks import worker_ready
+
+        self.connect()
+        self.client.run(worker_ready)
 
     def run(
         self, jobs: Sequence[Job], limits: Limits, overrides: dict[str, Any] | None

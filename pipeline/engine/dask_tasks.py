@@ -16,23 +16,68 @@ from pipeline.engine.sandbox import Sandbox
 from pipeline.engine.work import Job
 from pipeline.ingest.limits import Limits
 
-_local = threading.local()
+# Idle sandboxes of this worker process. A task takes one (or starts one) and gives it back,
+# so a worker running several threads gets one analysis process per busy thread, and the one
+# `warm_worker` started before any task is the first task's.
+_idle: list[Sandbox] = []
+_lock = threading.Lock()
 
 
-def _sandbox() -> Sandbox:
-    box = getattr(_local, "sandbox", None)
-    if box is None:
-        box = _local.sandbox = Sandbox(f"dask-{os.getpid()}-{threading.get_ident() % 10000}")
-    return box
+_warming: list[threading.Thread] = []
+
+
+def _take() -> Sandbox:
+    for t in list(_warming):  # the warm-up's process is this worker's first: wait for it
+        t.join()
+    with _lock:
+        if _idle:
+            return _idle.pop()
+    return Sandbox(f"dask-{os.getpid()}-{threading.get_ident() % 10000}")
+
+
+def _give_back(box: Sandbox) -> None:
+    with _lock:
+        _idle.append(box)
+
+
+def warm_worker() -> bool:
+    """Start this worker's analysis process (models loaded) before its first batch arrives:
+    run on every worker by the executor right after connecting, while the batches are planned
+    and submitted. Started in a thread, so the worker's event loop is not held up."""
+    def start(box: Sandbox) -> None:
+        try:
+            box.start()
+        except Exception:  # noqa: BLE001, S110 - the first batch will start it and say why
+            pass
+        _give_back(box)
+
+    with _lock:
+        if _idle or _warming:
+            return False
+        t = threading.Thread(target=start, args=(Sandbox(f"dask-{os.getpid()}-warm"),),
+                             daemon=True, name="daihoi-warm")
+        _warming.append(t)
+    t.start()
+    return True
+
+
+def worker_ready() -> bool:
+    """Wait for this worker's warm-up (benchmarks time a warm run with it)."""
+    for t in list(_warming):
+        t.join()
+    return True
 
 
 def run_batch(
     batch: int, jobs: list[Job], limits: Limits, overrides: dict[str, Any] | None,
     hashes: dict[str, str],
 ) -> list[dict[str, Any]]:
-    box = _sandbox()
-    rows = []
-    for job in jobs:
-        outcome = box.run(job.path, limits, overrides, job.timeout)
-        rows.append(outcome_row(outcome, hashes.get(job.path), "dask", batch))
-    return rows
+    box = _take()
+    try:
+        rows = []
+        for job in jobs:
+            outcome = box.run(job.path, limits, overrides, job.timeout)
+            rows.append(outcome_row(outcome, hashes.get(job.path), "dask", batch))
+        return rows
+    finally:
+        _give_back(box)

@@ -98,6 +98,24 @@ class ProcessExecutor:
         self.sandboxes = [Sandbox(f"process-{i}") for i in range(self.workers)]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._warming: dict[str, threading.Thread] = {}
+
+    def warm(self, workers: int | None = None) -> None:
+        """Start the analysis processes now, in the background (each loads its models for a
+        few seconds): the caller hashes and plans its files meanwhile, so that start-up is
+        not added to the run. Returns at once; `run` waits for a process still starting."""
+        for box in self.sandboxes[: workers or self.workers]:
+            if box.name not in self._warming and box.proc is None:
+                t = threading.Thread(target=_start_quietly, args=(box,), daemon=True,
+                                     name=f"warm-{box.name}")
+                self._warming[box.name] = t
+                t.start()
+
+    def wait_warm(self) -> None:
+        """Block until every process started by `warm` is ready (benchmarks time a warm
+        run with it)."""
+        for t in list(self._warming.values()):
+            t.join()
 
     def run(
         self, jobs: Sequence[Job], limits: Limits, overrides: dict[str, Any] | None
@@ -138,6 +156,9 @@ class ProcessExecutor:
         limits: Limits, overrides: dict[str, Any] | None, stop: threading.Event,
     ) -> None:
         try:
+            warming = self._warming.pop(box.name, None)
+            if warming is not None:  # started by warm(): one process per sandbox
+                warming.join()
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
@@ -151,11 +172,25 @@ class ProcessExecutor:
     def close(self) -> None:
         """Stop now: kill every analysis process (a document in progress is abandoned)."""
         self._stop.set()
-        for box in self.sandboxes:
+        for box in self.sandboxes:  # a process still loading its models is killed too
+            box.close()
+        for t in list(self._warming.values()):
+            t.join()
+        self._warming = {}
+        for box in self.sandboxes:  # one a warm-up thread started while we were closing
             box.close()
         for t in self._threads:
             t.join(timeout=5)
         self._threads = []
+
+
+def _start_quietly(box: Sandbox) -> None:
+    # A process that fails to start here is started again (and its error reported) by the
+    # first document sent to it.
+    try:
+        box.start()
+    except Exception:  # noqa: BLE001, S110
+        pass
 
 
 def _get(q: queue.Queue[Any]) -> Any:
