@@ -61,7 +61,10 @@ def _index() -> dict[str, set[tuple[str, str]]]:
         return index
 
     def add(kind: str, short: str, era: str, province: str) -> None:
-        key = re.sub(r"\s+", " ", fold(f"{kind} {short}")).strip()
+        # Numbered districts and wards carry their kind in the short name ("Quận 3").
+        name = fold(str(short)).strip()
+        key = name if name.startswith(f"{fold(str(kind))} ") else fold(f"{kind} {short}")
+        key = re.sub(r"\s+", " ", key).strip()
         index.setdefault(key, set()).add((era, province))
 
     legacy = json.loads((folder / "parser_legacy.json").read_text(encoding="utf-8"))
@@ -88,8 +91,32 @@ def _merged(province: str) -> str:
     return merged_into(province) or province
 
 
-def province_for(texts: list[str], min_places: int = 1, strict: bool = False
-                 ) -> GazetteerHit | None:
+_LIST_SEP = re.compile(r"\s*,\s*|\s+va\s+")
+
+
+def _listed(text: str, folded: str, kind: str, start: int,
+            index: dict[str, set[tuple[str, str]]], written: str
+            ) -> list[tuple[str, set[tuple[str, str]]]]:
+    """The places listed after the first one of a kind word: each a capitalised name the
+    gazetteer knows as that kind, separated by commas or "và", up to punctuation."""
+    stop = re.search(r"[.;:()\n]", folded[start:start + 160])
+    segment = folded[start:start + (stop.start() if stop else 160)]
+    out: list[tuple[str, set[tuple[str, str]]]] = []
+    parts = list(_LIST_SEP.finditer(segment))
+    for i, sep in enumerate(parts):
+        at = start + sep.end()
+        if at >= len(text) or not text[at].isupper():
+            break
+        words = segment[sep.end():parts[i + 1].start() if i + 1 < len(parts) else None].split()
+        if not words or len(words) > 4 or f"{kind} {' '.join(words)}" not in index:
+            break
+        key = f"{kind} {' '.join(words)}"
+        out.append((f"{written} {text[at:at + len(key) - len(kind) - 1]}", index[key]))
+    return out
+
+
+def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
+                 after_2025: bool = False) -> GazetteerHit | None:
     """The one province every administrative name in `texts` can be in, else None; None too
     when fewer than `min_places` names are found, and, when `strict`, when any name cannot be
     in that province."""
@@ -101,15 +128,26 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False
     for text in texts:
         folded = fold(text)
         for m in _PLACE.finditer(folded):
-            if not text[m.start("name")].isupper():
+            first = text[m.start("name")]
+            if first.isdigit():
+                # "quận 3", "phường 12": numbered, spelled with tone marks ("bình quân 1,41%"
+                # is an average).
+                if not re.match(r"(?i:quận|phường)\s+\d+(?![\d.,]*\d)(?![.,]\d)",
+                                text[m.start():m.start() + 20]):
+                    continue
+            elif not first.isupper():
                 continue  # "xã hội" (society), "huyện nào": a proper name is capitalised
+            kind = m.group("kind")
             words = m.group("name").split()
             # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
             for n in range(len(words), 0, -1):
-                key = f"{m.group('kind')} {' '.join(words[:n])}"
+                key = f"{kind} {' '.join(words[:n])}"
                 if key in index:
                     hits.append((text[m.start():m.start() + len(key)], index[key]))
                     break
+            # "3 xã Hợp Lý, Quang Sơn và Ngọc Mỹ": the names listed after one kind word.
+            hits.extend(_listed(text, folded, kind, m.start("name"), index,
+                                text[m.start():m.start("kind") + len(kind)]))
     if len(hits) < min_places:
         return None
     # Provinces named outright ("tỉnh Lâm Đồng", "Thành ủy Hà Nội") narrow the choice first.
@@ -129,9 +167,21 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False
     target = next(iter(common))
     if strict and any(target not in {_merged(p) for _e, p in options} for _pl, options in hits):
         return None  # the names point to several provinces: an article about a region
-    # Report the province of the era the names belong to: the most specific name's.
+    # Report the province of the era the names belong to: the most specific name's. A document
+    # written after the merger of 2025 ("nhiệm kỳ 2025-2030") is of the new province; names of
+    # the old era that fit several old provinces merged into one (xã Ngọc Mỹ of Hòa Bình or
+    # of Vĩnh Phúc, both now Phú Thọ) give the one the names agree on, else the new one.
     place, options = min((h for h in hits if any(_merged(p) == target for _e, p in h[1])),
                          key=lambda h: len(h[1]))
-    era, province = next(((e, p) for e, p in sorted(options) if _merged(p) == target),
-                         ("2025", target))
+    if after_2025:
+        return GazetteerHit(province=target, era="2025", place=place)
+    old: set[str] | None = None
+    for _pl, opts in hits:
+        olds = {p for e, p in opts if e == "before 2025" and _merged(p) == target}
+        if olds:
+            old = olds if old is None else old & olds
+    if old is not None and len(old) == 1:
+        return GazetteerHit(province=next(iter(old)), era="before 2025", place=place)
+    era, province = next(((e, p) for e, p in sorted(options) if _merged(p) == target
+                          and e == "2025"), ("2025", target))
     return GazetteerHit(province=province, era=era, place=place)

@@ -95,14 +95,26 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
     meta.date, place = _date(title, blocks, doc_type)
     if form is not None and form.place:
         place = form.place
-    meta.province, meta.evidence["province"] = _province(place, meta, title, text)
-    if meta.province is None:
-        del meta.evidence["province"]
     meta.reviewed_term, meta.term = _terms(title, blocks)
     if meta.date:
         meta.year = int(meta.date[:4])
     elif meta.term and meta.reviewed_term:
         meta.year = int(meta.term[:4])  # the congress is held as its term begins
+    national = None if meta.unit else _national_issuer(title, form)
+    if national:
+        # "Bộ trưởng Bộ Công Thương", "Thủ tướng Chính phủ": a national body's document is
+        # no province's, whatever its date line ("Hà Nội, ngày ...") or the places it names,
+        # unless its title is about one ("... thành lập thị xã Chí Linh, tỉnh Hải Dương"; not
+        # "Tổng công ty Điện lực thành phố Hà Nội", a company's name).
+        about = re.search(r"(?:(?<!\w)tinh\s|,\s*thanh pho\s)", fold(title[0])) if title else None
+        named = provinces_named(title[0][about.start():]) if about else []
+        meta.province = named[0] if named else None
+        if named:
+            meta.evidence["province"] = f"title of a national body's document: {title[0]}"
+    else:
+        meta.province, meta.evidence["province"] = _province(place, meta, title, text)
+        if meta.province is None:
+            del meta.evidence["province"]
     meta.draft = _draft(doc, title)
     return meta
 
@@ -195,7 +207,9 @@ def _frequent_unit(text: str) -> Name | None:
     tỉnh Vĩnh Phúc có 261 Đảng bộ cơ sở") weighs more. Several names used alike: None, not a
     guess."""
     # "Đảng ủy X" names a committee, mostly of other bodies ("Đảng ủy Cục Viễn thông").
-    names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"]
+    # A bloc's committee ("Đảng ủy Khối các cơ quan tỉnh") is the bloc's own.
+    names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
+             or re.match(r"(?:khoi|cac co quan)\b", fold(n.org))]
     names = [n for n in names if n.org and not _generic_org(n)]
     if not names:
         return None
@@ -361,6 +375,32 @@ def _spaces(text: str, pos: int) -> int:
     return len(text[pos:]) - len(text[pos:].lstrip())
 
 
+# The issuer line of a national body (folded): ministries, the government, the National
+# Assembly, the central party bodies, national courts and agencies.
+_NATIONAL = re.compile(
+    r"^\W*(?:bo truong\s+)?bo\s+(?!doi\b|phan\b|chi huy\b|tu lenh\b|phan\b)[a-z]"
+    r"|^\W*(?:thu tuong|chinh phu|quoc hoi|uy ban thuong vu quoc hoi|van phong chinh phu"
+    r"|ban chap hanh trung uong|ban bi thu|bo chinh tri|tong lien doan|toa an nhan dan toi cao"
+    r"|vien kiem sat nhan dan toi cao|kiem toan nha nuoc|ngan hang nha nuoc)\b")
+# A title issued in a minister's name: "Thông báo kết luận của Bộ trưởng ... tại hội nghị".
+_NATIONAL_TITLE = re.compile(r"\bcua (?:bo truong|thu tuong)\b")
+_NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
+# A local government's issuer line names its place ("Ủy ban nhân dân quận 3").
+_LOCAL_ISSUER = re.compile(r"^\W*(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd)\s")
+
+
+def _national_issuer(title: list[str], form: DocumentForm | None) -> str | None:
+    """The national body that issued the document, from its letterhead or title block."""
+    if title and _NATIONAL_TITLE.search(fold(title[0])):
+        return title[0]
+    lines = ([form.issuer] if form is not None and form.issuer else []) + title[:4]
+    for line in lines:
+        folded = fold(line or "")
+        if line and not _NOT_ISSUER.match(folded) and _NATIONAL.search(folded):
+            return line
+    return None
+
+
 def _province(place: str | None, meta: Meta, title: list[str], text: str
               ) -> tuple[str | None, str]:
     """(province, evidence): the place of the date line, a province in the unit's or parent's
@@ -384,12 +424,15 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         if found:
             return found, f"name: {meta.unit}"
     texts = [t for t in (meta.unit, meta.parent) if t]
+    texts += [line for line in title if _LOCAL_ISSUER.match(fold(line))]
     if place:
         # "Điện Bàn, ngày ...": the date line names a place without saying what it is.
         texts += [place] if re.match(r"(?i)(?:xã|phường|huyện|quận|thị|thành)\s", place) else [
             f"{kind} {place}" for kind in ("huyện", "thị xã", "thành phố", "quận")
             if province_for([f"{kind} {place}"])]
-    hit = province_for(texts) if texts else None
+    # After the merger of 1 July 2025 a place is in its new province.
+    after_2025 = bool(meta.year and meta.year >= 2025 or meta.term and int(meta.term[:4]) >= 2025)
+    hit = province_for(texts, after_2025=after_2025) if texts else None
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}): {hit.place}"
     counts = Counter(provinces_named(text))
@@ -399,7 +442,7 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
             return province, f"body names tỉnh/thành phố {province} {n} times"
     # The body's districts and communes, when at least three mentions agree on one province
     # ("huyện Hàm Thuận Nam, huyện Phú Quý, huyện Tánh Linh").
-    hit = province_for([text[:20000]], min_places=3, strict=True)
+    hit = province_for([text[:20000]], min_places=3, strict=True, after_2025=after_2025)
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
     return None, ""

@@ -36,13 +36,21 @@ _STOP = {
 _ADMIN_WORDS = {"tinh", "huyen", "xa", "phuong", "quan", "thanh", "thi"}
 _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
 _KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc",
-              "la", "gom", "hien", "chiu", "se", "thi", "luon"}
+              "la", "gom", "hien", "chiu", "se", "thi", "luon", "nhiem", "khoa", "lan", "nam",
+              "ngay", "ket", "xay", "to", "tien", "thuc"}
 # Words that end a name written in capitals (a title line).
 _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "NĂM", "GIAI",
               "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
               "ĐÃ", "LÀ", "CÓ"}
 # "ĐẠI HỘI", "ĐẠI BIỂU" end a name in capitals; "ĐẠI THẮNG", "ĐẠI LỘC" are names.
 _CAPS_STOP_BEFORE = {"ĐẠI": ("HỘI", "BIỂU")}
+# After these a bloc's name ends ("Đảng bộ Khối các cơ quan tỉnh xây dựng kế hoạch"): the
+# place it serves, then only a capitalised place name may follow ("... tỉnh Lâm Đồng").
+_KHOI_END = {"tinh", "uong", "pho"}
+# A comma then these starts the place, not the rest of the name ("Đảng bộ phường Chợ Lớn,
+# TP.HCM", "Đảng bộ xã Hợp Lý, tỉnh Phú Thọ").
+_PLACE_AFTER_COMMA = {"tp", "tx", "tt", "q", "h", "tinh", "thanh", "huyen", "quan", "thi", "xa",
+                      "phuong"}
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
@@ -96,6 +104,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     first_lower_end = head_end
     titled = False  # the last capitalised syllable was "Xxx" (a word may continue in lower case)
     prev_admin = False
+    khoi_closed = False
     for m in _SYLLABLE.finditer(text, head_end):
         gap = text[pos:m.start()]
         if "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
@@ -105,16 +114,25 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         f = fold(word)
         if pending is not None and f in _HEAD_WORDS:
             break  # "Đảng ủy Cục Viễn thông, Đảng ủy Bộ ...": a list of names, not one name
+        if pending is not None and text[pending] == "," and f in _PLACE_AFTER_COMMA:
+            break
         if word in ",&–-" or f == "va":
             if pending is not None or count == 0:
                 break
             pending = m.start()
             continue
         if word[0].isdigit():
+            if count == 0 and re.match(r"\s+(?:xã|phường|huyện|quận|tỉnh|thị|chi|đảng|tổ)\b",
+                                       text[m.end():m.end() + 8]):
+                break  # "sáp nhập Đảng bộ 3 xã Hợp Lý, ...": a count of units, not a name
             end, count, lower_run, pending, titled = m.end(), count + 1, 0, None, False
             continue
-        if count == 0 and f == "khoi":
+        if count == 0 and (f == "khoi" or f == "cac" and re.match(
+                r"\s+cơ\s+quan(?!\w)", text[m.end():], re.IGNORECASE)):
+            # "Đảng bộ Khối ...", "Đảng bộ các cơ quan Đảng TPHCM": a bloc, named in lower case.
             folded_khoi = True
+        if khoi_closed and not word[0].isupper():
+            break
         if caps:
             if not word.isupper() or word in _CAPS_STOP:
                 break
@@ -134,12 +152,17 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             if f in _KHOI_STOP or count >= 8:
                 break
             end, count = m.end(), count + 1
+            khoi_closed = f in _KHOI_END
             continue
         if count == 0 and pending is None and (f in _ADMIN_WORDS or f in ("pho", "xa", "tran")
                                                and prev_admin):
             # "Đảng bộ tỉnh Vĩnh Phúc", "Đảng bộ thị xã Điện Bàn": the kind of place, then
             # its name in capitals.
             prev_admin = True
+            continue
+        if f == "dang" and pending is None and fold(text[head_end:end]).endswith("dan chinh"):
+            # "Đảng bộ Dân chính đảng": the bloc of party, state and mass bodies.
+            end, count = m.end(), count + 1
             continue
         if pending is not None or count == 0 or f in _STOP or not titled and lower_run == 0:
             break
@@ -228,7 +251,8 @@ def province_of(text: str) -> str | None:
 def province_pattern() -> re.Pattern[str]:
     """Folded "tỉnh X" / "thành phố X" / "TP X" for every province X."""
     alts = "|".join(sorted((re.escape(k) for k in _provinces()), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:tinh|thanh pho|tp\.?)\s+(?P<p>{alts})(?!\w)")
+    # "TP.HCM", "TPHCM": the abbreviation is written against the name.
+    return re.compile(rf"(?<!\w)(?:tinh\s+|thanh pho\s+|tp\.?\s*)(?P<p>{alts})(?!\w)")
 
 
 def provinces_named(text: str) -> list[str]:
