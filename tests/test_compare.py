@@ -233,3 +233,37 @@ def test_compare_command_formats(tmp_path: Path) -> None:
     assert status == 2 and "--out" in err
     status, _, err = daihoi("compare", "keyness", "--db", db, "--lang", "en")
     assert status == 2 and "--unit" in err
+
+
+def test_features_similarity_and_keyness_from_the_store_in_chunks_equal_the_in_memory_ones(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of core (issue 15, part 3): read from the store a few documents at a time, the
+    feature matrix, the similarities and keyness are exactly the in-memory results."""
+    import numpy as np
+
+    from pipeline.compare import similarity
+    from pipeline.compare.keyness import keyness, keyness_from_store
+    from pipeline.store.features import document_features, store_document_features
+
+    db, paragraphs, documents = corpus.path, corpus.paragraphs, corpus.documents
+    for min_df in (1, 2):
+        whole = document_features(paragraphs, min_df=min_df)
+        chunked = store_document_features(db, min_df=min_df, chunk_docs=3)
+        assert chunked.doc_ids == whole.doc_ids and chunked.features == whole.features
+        assert (chunked.counts != whole.counts).nnz == 0 and whole.counts.nnz > 1000
+    runs = [(None, 3), ("assessment", 2)]
+    for big in (False, True):  # the settings of a big corpus (min_df, max_df, syllables only)
+        monkeypatch.setattr(similarity, "BIG_CORPUS", 3 if big else 1000)
+        for section, top in runs:
+            memory = similarity.section_similarity(paragraphs, documents, section, top)
+            stored = similarity.section_similarity_from_store(db, documents, section, top,
+                                                              chunk_docs=4)
+            assert len(memory) >= 10
+            assert stored.equals(memory), (big, section)
+    for unit in ("Điện Hòa", "Điện Thắng Bắc"):
+        memory = keyness(paragraphs, documents, unit, top=20)
+        assert not memory.empty
+        stored = keyness_from_store(db, documents, unit, top=20)
+        assert stored.equals(memory)
+        assert np.isfinite(stored["g2"]).all()

@@ -44,7 +44,7 @@ def register(sub: Any, parents: Parents, lang: str) -> None:
     p.add_argument("--format", choices=("table", "csv", "xlsx", "parquet"), default="table",
                    help=h("format"))
     p.add_argument("--out", type=Path, help=h("out"))
-    p.add_argument("--engine", choices=("memory", "serial", "dask"), default="memory",
+    p.add_argument("--engine", choices=("memory", "serial", "process", "dask"), default="memory",
                    help=h("engine"))
     p.add_argument("--scheduler", metavar="ADDRESS", help=h("scheduler"))
     p.add_argument("--jobs", "-j", type=int, default=2, help=h("jobs"))
@@ -87,9 +87,10 @@ def run(args: argparse.Namespace) -> int:
         say("cli.compare.needs_out", args.lang, stderr=True, format=args.format)
         return 2
     with Corpus(args.db) as corpus:
-        if args.engine != "memory":  # copies out of core, in chunks (pipeline.compare.copies_scale)
+        if args.engine != "memory":  # out of core, in chunks (pipeline.compare.copies_scale)
             corpus.copies_engine = {"engine": args.engine, "workers": args.jobs,
                                     "scheduler": args.scheduler}
+            corpus.out_of_core = True
         try:
             if args.format == "table":
                 from pipeline.cli.compare_screen import show

@@ -30,6 +30,9 @@ class Corpus:
         # Copies out of core (`compare copies --engine serial|dask`): keyword arguments of
         # `copies_scale.copies_out_of_core` (engine, workers, scheduler); None: in memory.
         self.copies_engine: dict[str, object] | None = None
+        # Similarity, keyness and the feature matrix read from the store in chunks of
+        # documents instead of from the whole paragraphs table (`compare --engine`).
+        self.out_of_core = False
 
     def close(self) -> None:
         self.store.close()
@@ -71,6 +74,11 @@ class Corpus:
 
     @cached_property
     def features(self) -> FeatureMatrix:
+        if self.out_of_core:
+            from pipeline.store.features import store_document_features
+
+            with store_errors(self.path):
+                return store_document_features(self.path)
         return document_features(self.paragraphs)
 
     # -- comparisons ---------------------------------------------------------------------
@@ -130,10 +138,20 @@ class Corpus:
         return reference_table(self.reference_matrix(term, doc_type, min_units), top)
 
     def section_similarity(self, section: str | None = None, top: int = 5) -> pd.DataFrame:
+        if self.out_of_core:
+            from pipeline.compare.similarity import section_similarity_from_store
+
+            with store_errors(self.path):
+                return section_similarity_from_store(self.path, self.documents, section, top)
         return section_similarity(self.paragraphs, self.documents, section, top)
 
     def keyness(self, unit: str, top: int = 30) -> pd.DataFrame:
         """Words one unit over-uses against its peers (signed G², p-value)."""
+        if self.out_of_core:
+            from pipeline.compare.keyness import keyness_from_store
+
+            with store_errors(self.path):
+                return keyness_from_store(self.path, self.documents, unit, top)
         return keyness(self.paragraphs, self.documents, unit, top)
 
     # -- search --------------------------------------------------------------------------

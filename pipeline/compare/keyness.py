@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,9 +29,10 @@ from scipy.stats import chi2 as chi2_dist
 
 from pipeline.compare.units import label_documents
 from pipeline.data import load_yaml
-from pipeline.store.features import document_texts
+from pipeline.store.features import document_texts, read_document_texts, text_document_ids
 from pipeline.store.folding import fold
 
+T = TypeVar("T")
 MAX_WORD = 4  # syllables in the longest word looked for
 # Bounds that keep keyness within seconds on a 10,000-document store: underthesea reads at most
 # this many syllables of the target to learn its words, and each side is counted on at most
@@ -63,7 +66,7 @@ def _segment(texts: list[str]) -> set[tuple[str, ...]]:
     return found
 
 
-def _sample(texts: list[str]) -> list[str]:
+def _sample(texts: list[T]) -> list[T]:
     if len(texts) <= MAX_DOCUMENTS:
         return texts
     step = len(texts) / MAX_DOCUMENTS
@@ -106,13 +109,35 @@ def keyness(
     """Words over-used by one unit (its documents, matched by folded name) against all the
     other documents, most key first (COLUMNS)."""
     texts = document_texts(paragraphs)
-    docs = label_documents(documents).set_index("doc_id")
-    want = " ".join(fold(unit).split())
-    target = np.asarray([want in docs.loc[d, "unit_key"] for d in texts.index], dtype=bool)
+    target = _is_target(texts.index, documents, unit)
     if not target.any() or target.all():
         return pd.DataFrame(columns=COLUMNS)
     target_texts = _sample([t for t, x in zip(texts, target, strict=True) if x])
     reference_texts = _sample([t for t, x in zip(texts, target, strict=True) if not x])
+    return _keyness(target_texts, reference_texts, top)
+
+
+def keyness_from_store(db: str | Path, documents: pd.DataFrame, unit: str,
+                       top: int = 30) -> pd.DataFrame:
+    """`keyness` of the store `db` reading only the texts it counts (each side's even sample
+    of at most MAX_DOCUMENTS documents), never the whole corpus: the same rows."""
+    ids = pd.Index(text_document_ids(db), name="doc_id")
+    target = _is_target(ids, documents, unit)
+    if not target.any() or target.all():
+        return pd.DataFrame(columns=COLUMNS)
+    chosen_t = _sample([int(d) for d, x in zip(ids, target, strict=True) if x])
+    chosen_r = _sample([int(d) for d, x in zip(ids, target, strict=True) if not x])
+    texts = read_document_texts(db, sorted(set(chosen_t) | set(chosen_r)))
+    return _keyness([texts[d] for d in chosen_t], [texts[d] for d in chosen_r], top)
+
+
+def _is_target(ids: pd.Index, documents: pd.DataFrame, unit: str) -> np.ndarray:
+    docs = label_documents(documents).set_index("doc_id")
+    want = " ".join(fold(unit).split())
+    return np.asarray([want in docs.loc[d, "unit_key"] for d in ids], dtype=bool)
+
+
+def _keyness(target_texts: list[str], reference_texts: list[str], top: int) -> pd.DataFrame:
     lexicon = _segment(_first_syllables(target_texts, MAX_SEGMENTED_SYLLABLES))
     counts_t: Counter[str] = Counter()
     counts_r: Counter[str] = Counter()

@@ -9,15 +9,21 @@ one to four syllables, and syllables are what every tool can split without a dic
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from pipeline.compare.units import label_documents
-from pipeline.store.features import TOKEN_PATTERN
+from pipeline.store.features import CHUNK_DOCS, TOKEN_PATTERN, iter_document_texts
 from pipeline.store.features import document_texts as _document_texts
 
-__all__ = ["section_similarity", "similarity_matrix"]
+__all__ = ["section_similarity", "section_similarity_from_store", "similarity_matrix"]
 
 BIG_CORPUS = 1000  # documents: from here on, similarity drops features in most documents
 
@@ -36,21 +42,34 @@ def section_similarity(
                "source_a", "source_b"]
     if len(texts) < 2:
         return pd.DataFrame(columns=columns)
-    # On a big corpus, features in more than half of the documents (their idf is near zero
-    # anyway) are left out: they would make every row of the product dense.
-    big = len(texts) >= BIG_CORPUS
-    # Whole documents of a big corpus: syllables only (pairs of syllables double the work and
-    # change little over a whole text).
-    ngrams = (1, 1) if big and section is None else (1, 2)
-    vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=ngrams, sublinear_tf=True,
-                          min_df=2 if big else 1, max_df=0.5 if big else 1.0)
+    vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, sublinear_tf=True,
+                          **_settings(len(texts), section))  # type: ignore[arg-type]
     x = vec.fit_transform(texts.tolist()).tocsr()
+    return _nearest(lambda lo, hi: x[lo:hi], x.T, texts.index.to_numpy(), documents, section,
+                    top, columns)
+
+
+def _settings(n_docs: int, section: str | None) -> dict[str, object]:
+    # On a big corpus, features in more than half of the documents (their idf is near zero
+    # anyway) are left out: they would make every row of the product dense. Whole documents
+    # of a big corpus: syllables only (pairs of syllables double the work and change little
+    # over a whole text).
+    big = n_docs >= BIG_CORPUS
+    return {"ngram_range": (1, 1) if big and section is None else (1, 2),
+            "min_df": 2 if big else 1, "max_df": 0.5 if big else 1.0}
+
+
+def _nearest(rows, x_t, ids: np.ndarray, documents: pd.DataFrame,  # noqa: ANN001
+             section: str | None, top: int, columns: list[str]) -> pd.DataFrame:
+    """Each row's `top` most similar other rows (cosine of L2-normed TF-IDF rows), computed a
+    block of rows at a time: `rows(lo, hi)` gives the block, `x_t` (the transposed matrix, or a
+    callable multiplying a block by it) the products."""
     docs = label_documents(documents).set_index("doc_id")
-    ids = texts.index.to_numpy()
     k = min(top, len(ids) - 1)
     best_of: dict[tuple[int, int], float] = {}
     for lo in range(0, len(ids), 1000):
-        sims = (x[lo:lo + 1000] @ x.T).toarray()
+        block = rows(lo, min(lo + 1000, len(ids)))
+        sims = x_t(block) if callable(x_t) else (block @ x_t).toarray()
         for r in range(sims.shape[0]):
             sims[r, lo + r] = -1.0  # not itself
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -59,13 +78,82 @@ def section_similarity(
                 # (a, b) and (b, a) are one pair: the older document (lower id) first.
                 pair = (min(lo + r, int(c)), max(lo + r, int(c)))
                 best_of[pair] = float(sims[r, c])
-    rows = []
+    rows_out = []
     for (i, j), sim in sorted(best_of.items(), key=lambda kv: (-kv[1], kv[0])):
         a, b = docs.loc[ids[i]], docs.loc[ids[j]]
-        rows.append([section or "", a["unit_label"], a["term_label"], b["unit_label"],
-                     b["term_label"], round(sim, 4), a["unit_key"] == b["unit_key"],
-                     a["source"], b["source"]])
-    return pd.DataFrame(rows, columns=columns)
+        rows_out.append([section or "", a["unit_label"], a["term_label"], b["unit_label"],
+                         b["term_label"], round(sim, 4), a["unit_key"] == b["unit_key"],
+                         a["source"], b["source"]])
+    return pd.DataFrame(rows_out, columns=columns)
+
+
+def section_similarity_from_store(
+    db: str | Path, documents: pd.DataFrame, section: str | None = None, top: int = 5,
+    chunk_docs: int = CHUNK_DOCS, work_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """`section_similarity` of the store `db` without its text in memory: one pass over the
+    store in chunks counts document frequencies, a second writes each chunk's TF-IDF rows
+    (sklearn's own transformer, the corpus-wide idf) to disk, and the similarities are
+    computed a block of rows at a time against the blocks on disk. Same rows as the
+    in-memory function (tests/test_compare.py)."""
+    columns = ["section", "unit_a", "term_a", "unit_b", "term_b", "similarity", "same_unit",
+               "source_a", "source_b"]
+    ids: list[int] = []
+    df: Counter[str] = Counter()
+    probe = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2))
+    # The settings depend on the number of documents: count them first (ids only).
+    from pipeline.store.features import text_document_ids
+
+    n = len(text_document_ids(db, section))
+    if n < 2:
+        return pd.DataFrame(columns=columns)
+    settings = _settings(n, section)
+    probe.set_params(ngram_range=settings["ngram_range"])
+    analyze = probe.build_analyzer()
+    for texts in iter_document_texts(db, section, chunk_docs):
+        ids.extend(int(d) for d in texts.index)
+        for text in texts:
+            df.update(set(analyze(text)))
+    # TfidfVectorizer's vocabulary: names sorted, document frequency within [min_df, max_df].
+    high = settings["max_df"] * n if isinstance(settings["max_df"], float) else settings["max_df"]
+    vocabulary = {w: i for i, w in enumerate(sorted(
+        w for w, c in df.items() if settings["min_df"] <= c <= high))}  # type: ignore[operator]
+    if not vocabulary:
+        return pd.DataFrame(columns=columns)
+    freq = np.asarray([df[w] for w in vocabulary], dtype=np.float64)
+    del df
+    counter = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=settings["ngram_range"],
+                              vocabulary=vocabulary, dtype=np.float64)
+    weigh = TfidfTransformer(sublinear_tf=True).fit(sparse.csr_matrix((1, len(vocabulary))))
+    # TfidfTransformer.fit's smoothed idf, from the counts of the first pass.
+    idf = np.full_like(freq, fill_value=n + 1, dtype=np.float64)
+    idf /= freq + 1.0
+    np.log(idf, out=idf)
+    idf += 1.0
+    weigh.idf_ = idf
+    work = Path(tempfile.mkdtemp(prefix="daihoi_similarity_", dir=work_dir))
+    try:
+        sizes = []
+        for number, texts in enumerate(iter_document_texts(db, section, chunk_docs)):
+            block = weigh.transform(counter.transform(texts.tolist())).tocsr()
+            sparse.save_npz(work / f"x{number:06d}.npz", block, compressed=False)
+            sizes.append(block.shape[0])
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+
+        def rows(lo: int, hi: int) -> sparse.csr_matrix:
+            first = int(np.searchsorted(starts, lo, side="right")) - 1
+            last = int(np.searchsorted(starts, hi - 1, side="right")) - 1
+            parts = [sparse.load_npz(work / f"x{c:06d}.npz") for c in range(first, last + 1)]
+            stacked = sparse.vstack(parts).tocsr() if len(parts) > 1 else parts[0]
+            return stacked[lo - int(starts[first]):hi - int(starts[first])]
+
+        def times_all(block: sparse.csr_matrix) -> np.ndarray:
+            return np.hstack([(block @ sparse.load_npz(work / f"x{c:06d}.npz").T).toarray()
+                              for c in range(len(sizes))])
+
+        return _nearest(rows, times_all, np.asarray(ids), documents, section, top, columns)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def similarity_matrix(

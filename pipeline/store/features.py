@@ -7,7 +7,11 @@ every tool can split without a dictionary, so the matrix reads the same in R and
 
 from __future__ import annotations
 
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +19,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 TOKEN_PATTERN = r"(?u)\b\w+\b"
+CHUNK_DOCS = 2000  # documents read from the store at a time (out of core)
 
 
 @dataclass
@@ -54,3 +59,97 @@ def document_features(paragraphs: pd.DataFrame, min_df: int = 1) -> FeatureMatri
     counts = vec.fit_transform(texts.tolist())
     return FeatureMatrix(counts.tocsr(), [int(d) for d in texts.index],
                          vec.get_feature_names_out().tolist())
+
+
+# -- out of core: the same results read from the store a chunk of documents at a time --------
+
+def _body_filter(section: str | None) -> tuple[str, list[object]]:
+    """SQL for `document_texts`' selection: body paragraphs, optionally of one section and its
+    descendants (compared exactly: LIKE would ignore case)."""
+    sql = "coalesce(is_heading, 0) <> 1"
+    params: list[object] = []
+    if section is not None:
+        sql += (" AND (coalesce(section, '') = ? OR substr(coalesce(section, ''), 1, ?) = ?)")
+        params += [section, len(section) + 1, section + "."]
+    return sql, params
+
+
+def text_document_ids(db: str | Path, section: str | None = None) -> list[int]:
+    """The documents `document_texts` would return, in its order (by doc_id)."""
+    where, params = _body_filter(section)
+    with _readonly(db) as con:
+        return [int(r[0]) for r in con.execute(
+            f"SELECT DISTINCT doc_id FROM paragraphs WHERE {where} ORDER BY doc_id",  # noqa: S608
+            params)]
+
+
+def read_document_texts(db: str | Path, doc_ids: list[int],
+                        section: str | None = None) -> pd.Series:
+    """`document_texts` of these documents only, read from the store `db`."""
+    where, params = _body_filter(section)
+    rows: list[tuple[int, str]] = []
+    with _readonly(db) as con:
+        for i in range(0, len(doc_ids), 900):  # SQLite's limit on parameters
+            part = doc_ids[i:i + 900]
+            rows.extend(con.execute(
+                f"SELECT doc_id, text FROM paragraphs WHERE {where} AND doc_id IN "  # noqa: S608
+                f"({','.join('?' * len(part))}) ORDER BY doc_id, idx", [*params, *part]))
+    texts: dict[int, list[str]] = {}
+    for doc_id, text in rows:
+        texts.setdefault(int(doc_id), []).append(text)
+    keys = sorted(texts)
+    return pd.Series(["\n".join(texts[k]) for k in keys], index=pd.Index(keys, name="doc_id"),
+                     name="text", dtype=object)
+
+
+def iter_document_texts(db: str | Path, section: str | None = None,
+                        chunk_docs: int = CHUNK_DOCS) -> Iterator[pd.Series]:
+    """`document_texts` of the store, `chunk_docs` documents at a time, in doc_id order."""
+    ids = text_document_ids(db, section)
+    for i in range(0, len(ids), chunk_docs):
+        yield read_document_texts(db, ids[i:i + chunk_docs], section)
+
+
+class _readonly:  # noqa: N801 - a context manager used like a function
+    def __init__(self, db: str | Path) -> None:
+        self.con = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.con
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+
+def store_document_features(db: str | Path, min_df: int = 1,
+                            chunk_docs: int = CHUNK_DOCS) -> FeatureMatrix:
+    """`document_features` of the whole store, read `chunk_docs` documents at a time: only
+    the sparse counts grow with the corpus, never its text (the same matrix, tests/
+    test_compare.py)."""
+    analyze = CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True).build_analyzer()
+    vocabulary: dict[str, int] = {}
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    lengths: list[int] = []
+    doc_ids: list[int] = []
+    for texts in iter_document_texts(db, chunk_docs=chunk_docs):
+        for doc_id, text in texts.items():
+            counts = Counter(analyze(text))
+            cols = [vocabulary.setdefault(w, len(vocabulary)) for w in counts]
+            indices.append(np.asarray(cols, dtype=np.int64))
+            data.append(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+            lengths.append(len(counts))
+            doc_ids.append(int(doc_id))
+    if not doc_ids:
+        return FeatureMatrix(sparse.csr_matrix((0, 0), dtype=np.int64), [], [])
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    counts = sparse.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
+                               shape=(len(doc_ids), len(vocabulary)))
+    names = np.asarray(list(vocabulary), dtype=object)
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
+    # CountVectorizer's order: features sorted by name, those in fewer than min_df dropped.
+    keep = np.flatnonzero(df >= min_df)
+    keep = keep[np.argsort(names[keep], kind="stable")]
+    counts = counts[:, keep].tocsr()
+    counts.sort_indices()
+    return FeatureMatrix(counts, doc_ids, names[keep].tolist())
