@@ -281,3 +281,26 @@ def test_the_motto_and_a_date_line_are_never_headings() -> None:
     texts = [t for _, t in _outline(doc)]
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in texts
     assert not any("ngày 5 tháng 6" in t for t in texts)
+
+
+def test_real_outline_specs_are_built_from_the_labels_and_skip_without_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/real_outlines.py lays a page out from its labels (text written here)."""
+    import real_outlines as ro
+
+    page = "\n".join(["Trang chủ > Tin tức", "KẾ HOẠCH", "Tổ chức đại hội chi bộ", PROSE_LINE,
+                      "I. MỤC ĐÍCH, YÊU CẦU", BODY, "Không có bình luận"])
+    label = {"left": ["CHI BỘ THÔN TRUNG", "*"], "right": ["ĐẢNG CỘNG SẢN VIỆT NAM"],
+             "title": ["KẾ HOẠCH", "Tổ chức đại hội chi bộ"], "start": "Căn cứ Điều lệ",
+             "end": "Trong nhiệm kỳ qua", "headings": ["I. MỤC ĐÍCH, YÊU CẦU"]}
+    spec = ro.spec_of("x", label, page)
+    assert spec.body == [("p", PROSE_LINE), ("h", "I. MỤC ĐÍCH, YÊU CẦU"), ("p", BODY)]
+    assert spec.gold == ["KẾ HOẠCH Tổ chức đại hội chi bộ", "I. MỤC ĐÍCH, YÊU CẦU"]
+    counts = ro.score([spec], "txt", tmp_path)
+    assert counts == (2, 0, 0)
+    monkeypatch.setattr(ro, "page_dirs", lambda: [])
+    assert "skipped" in ro.rows(tmp_path)[0]
+
+
+PROSE_LINE = ("Căn cứ Điều lệ Đảng và hướng dẫn của Đảng ủy xã, Chi bộ thôn Trung xây dựng kế "
+              "hoạch tổ chức đại hội như sau:")
