@@ -267,3 +267,25 @@ def test_features_similarity_and_keyness_from_the_store_in_chunks_equal_the_in_m
         stored = keyness_from_store(db, documents, unit, top=20)
         assert stored.equals(memory)
         assert np.isfinite(stored["g2"]).all()
+
+
+def test_indicator_matrices_from_the_store_in_chunks_equal_the_in_memory_ones(
+    corpus: Corpus,
+) -> None:
+    from pipeline.compare.indicators import indicator_table, store_indicators
+
+    documents, indicators = corpus.documents, corpus.indicators
+    terms = sorted(t for t in documents["term"].dropna().unique())
+    assert len(terms) >= 2
+    for kind in ("actual", None):
+        for term in (None, *terms):
+            rows = store_indicators(corpus.path, documents, [term], kind, chunk_docs=3)
+            assert len(rows) < len(indicators)  # only what the matrix reads
+            memory = indicator_matrix(documents, indicators, term, kind)
+            assert indicator_matrix(documents, rows, term, kind).equals(memory)
+            assert indicator_table(documents, rows, term, kind).equals(
+                indicator_table(documents, indicators, term, kind))
+        both = store_indicators(corpus.path, documents, terms[:2], kind)
+        change = indicator_change(documents, indicators, terms[0], terms[1], kind)
+        assert not change.empty
+        assert indicator_change(documents, both, terms[0], terms[1], kind).equals(change)

@@ -82,14 +82,26 @@ class Corpus:
         return document_features(self.paragraphs)
 
     # -- comparisons ---------------------------------------------------------------------
+    def _indicators_for(self, terms: list[str | None], kind: str | None,
+                        doc_type: str | None) -> pd.DataFrame:
+        """The indicators table, or out of core only the rows these terms' matrices read."""
+        if not self.out_of_core:
+            return self.indicators
+        from pipeline.compare.indicators import store_indicators
+
+        with store_errors(self.path):
+            return store_indicators(self.path, self.documents, terms, kind, doc_type)
+
     def indicator_matrix(self, term: str | None = None, kind: str | None = "actual",
                          doc_type: str | None = "political_report") -> pd.DataFrame:
-        return indicator_matrix(self.documents, self.indicators, term, kind, doc_type)
+        return indicator_matrix(self.documents, self._indicators_for([term], kind, doc_type),
+                                term, kind, doc_type)
 
     def indicator_change(self, term_from: str, term_to: str, kind: str | None = "actual",
                          doc_type: str | None = "political_report") -> pd.DataFrame:
-        return indicator_change(self.documents, self.indicators, term_from, term_to, kind,
-                                doc_type)
+        return indicator_change(self.documents,
+                                self._indicators_for([term_from, term_to], kind, doc_type),
+                                term_from, term_to, kind, doc_type)
 
     def reference_matrix(self, term: str | None = None, doc_type: str | None = None,
                          min_units: int = 1) -> pd.DataFrame:
@@ -130,7 +142,8 @@ class Corpus:
     def indicator_table(self, term: str | None = None, kind: str | None = "actual",
                         doc_type: str | None = "political_report") -> pd.DataFrame:
         """Indicators long: unit, term, key, measure, value, value_max, surface."""
-        return indicator_table(self.documents, self.indicators, term, kind, doc_type)
+        return indicator_table(self.documents, self._indicators_for([term], kind, doc_type),
+                               term, kind, doc_type)
 
     def reference_table(self, term: str | None = None, doc_type: str | None = None,
                         min_units: int = 1, top: int | None = None) -> pd.DataFrame:

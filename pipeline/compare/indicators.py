@@ -3,6 +3,10 @@ two terms for the units present in both."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
 import pandas as pd
 
 from pipeline.compare.units import one_per_unit_term
@@ -84,3 +88,40 @@ def indicator_table(
         return pd.DataFrame(columns=columns)
     return values[columns].sort_values(["unit", "term", "key"], kind="stable") \
         .reset_index(drop=True)
+
+
+def store_indicators(
+    db: str | Path, documents: pd.DataFrame, terms: Iterable[str | None],
+    kind: str | None = "actual", doc_type: str | None = "political_report",
+    chunk_docs: int = 2000,
+) -> pd.DataFrame:
+    """The rows of the store's indicators table the matrices above can use for these terms
+    (keyed, of this kind, of the one document per unit and term they read), read a chunk of
+    documents at a time: passed as `indicators`, the results are those of the whole table
+    (tests/test_compare.py), without the whole table in memory."""
+    from pipeline.store.frames import typed_frame
+
+    ids = sorted({int(d) for term in terms
+                  for d in one_per_unit_term(documents, doc_type=doc_type, term=term)["doc_id"]})
+    where = "key IS NOT NULL" + (" AND kind = ?" if kind is not None else "")
+    parts = []
+    con = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
+    try:
+        for i in range(0, len(ids), min(chunk_docs, 900)):  # SQLite's limit on parameters
+            part = ids[i:i + min(chunk_docs, 900)]
+            params = ([kind] if kind is not None else []) + part
+            parts.append(typed_frame(con.execute(
+                f"SELECT * FROM indicators WHERE {where} AND doc_id IN "  # noqa: S608
+                f"({','.join('?' * len(part))}) ORDER BY doc_id, idx", params)))
+        if not parts:
+            parts.append(typed_frame(con.execute("SELECT * FROM indicators LIMIT 0")))
+        declared = {r[1]: str(r[2]).upper() for r in con.execute("PRAGMA table_info(indicators)")}
+    finally:
+        con.close()
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    # A REAL column holding no value in these rows only (value_max of plain counts) is still
+    # a float column, as in the whole table.
+    for name, sql_type in declared.items():
+        if sql_type == "REAL" and rows[name].dtype == object:
+            rows[name] = rows[name].astype("float64")
+    return rows
