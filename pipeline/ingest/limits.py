@@ -18,12 +18,13 @@ from typing import Any
 
 MB = 1024 * 1024
 
-# Measured (benchmarks/results/memory.md): peak growth of an analysis process per MB of
-# plain-text file (Vietnamese UTF-8, ~0.85 M characters per MB), rounded up.
+# Measured (benchmarks/results/memory.md): growth of an analysis process's peak address space
+# per MB of plain-text file (Vietnamese UTF-8, ~0.85 M characters per MB): ~18 at 10 MB of text;
+# rounded up for the JSON line `analyze --json` writes and for text that costs more.
 MEMORY_MB_PER_FILE_MB = 25
-# Address space of an analysis process with its models loaded, before its first document:
-# RLIMIT_AS counts it (libraries, model files, thread stacks), so it comes off the cap first.
-PROCESS_BASE_MB = 1200
+# Address space of an analysis process with its models loaded, before its first document (660
+# MB measured): RLIMIT_AS counts it (libraries, model files, thread stacks) before any document.
+PROCESS_BASE_MB = 700
 # Never refuse a document under this size for want of memory (the cap then decides), and never
 # accept more than this by default: a political report is rarely over 20 MB; scans can be larger.
 MAX_SIZE_FLOOR_MB = 5
