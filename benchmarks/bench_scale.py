@@ -281,7 +281,12 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
         r = pq[0]
         lines.append(f"Parquet (zstd): {r['parquet_bytes'] / MB / r['pages'] * 1000:.1f} MB "
                      "per 1,000 pages.")
-    lines += ["", "Copy detection (text only, 2-page documents read from a real store, "
+    return "\n".join(lines)
+
+
+def markdown_copies(copies: list[dict]) -> str:
+    lines = ["## Scale: copy detection at 1k / 10k / 100k documents", ""]
+    lines += ["Copy detection (text only, 2-page documents read from a real store, "
               "`text_store`; `memory` = the in-memory detector over all paragraphs, the "
               "baseline; `chunks` = out of core, pipeline/compare/copies_scale.py, 2,000 "
               "documents a chunk, 32 hash buckets, in this process; `chunks-2` = the same "
@@ -343,8 +348,9 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="daihoi_scale_"))
     try:
+        wanted = [e for e in args.engines.split(",") if e]
         files = generate(Path(tempfile.gettempdir()) / f"daihoi_large_{args.docs}", args.docs,
-                         20, args.pdf_share)
+                         20, args.pdf_share) if wanted or args.runs_json else []
         load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at start"
         runs = []
         if args.runs_json:  # measured earlier by this benchmark (its printed JSON lines)
@@ -370,8 +376,13 @@ def main() -> int:
                 c = copies_in_subprocess(n, mode, args.copies_limit_min * 60)
                 print(json.dumps(c), flush=True)
                 copies.append(c)
-        cmd = "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:])
-        print(write_section("scale", markdown(runs, copies, len(files), load), cmd.strip()))
+        cmd = ("python benchmarks/bench_scale.py " + " ".join(sys.argv[1:])).strip()
+        # Two result files, so either half can be re-measured alone (`--engines ""` or
+        # `--copies ""`) without losing the other.
+        if runs:
+            print(write_section("scale", markdown(runs, copies, len(files), load), cmd))
+        if copies:
+            print(write_section("scale_copies", markdown_copies(copies), cmd))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

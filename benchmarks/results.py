@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
 ORDER = ("cli", "ingest", "ingest_layouts_first_run", "ingest_layouts", "fuzz", "outline",
-         "sections", "doctype", "references", "indicators", "corpus", "web", "memory", "scale")
+         "sections", "doctype", "references", "indicators", "corpus", "web", "memory", "scale",
+         "scale_copies")
 
 
 def machine() -> str:
