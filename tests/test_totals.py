@@ -162,3 +162,20 @@ def test_totals_in_running_text(text: str, expected: list[tuple[float, float]]) 
     assert [(f.details["stated"], f.details["computed"]) for f in found] == expected
     for f in found:  # each finding names its parts
         assert len(f.details["part_mentions"]) == len(f.details["parts"]) >= 2
+
+
+def test_a_bracket_of_labelled_counts_is_a_whole() -> None:
+    """Sample E: "63 đảng viên (Khiển trách 15, cảnh cáo 20, cách chức 10, khai trừ 18)"; the
+    labelled parts are indicators of the total's measure and must add up to it."""
+    def check(text: str) -> list[str]:
+        inds = extract_indicators(text, Context())
+        return [f.message for f in text_totals(text, inds)]
+
+    ok = ("Ủy ban Kiểm tra thi hành kỷ luật 63 đảng viên (khiển trách 15, cảnh cáo 20, cách "
+          "chức 10, khai trừ 18) và 13 tổ chức đảng (khiển trách 1, cảnh cáo 12).")
+    assert check(ok) == []
+    parts = [(i.surface, i.unit) for i in extract_indicators(ok, Context())]
+    assert ("18", "person") in parts and ("12", "organisation") in parts
+    assert len(check(ok.replace("63 đảng viên", "64 đảng viên"))) == 1
+    # An aside of change is no list: "787 tổ chức (tăng 11, giảm 2)".
+    assert check("Toàn Đảng bộ có 787 tổ chức cơ sở đảng (tăng 11, giảm 2).") == []

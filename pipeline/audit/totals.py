@@ -191,7 +191,9 @@ _COUNTED = ("person", "organisation", "times", "count", "VND", "area", "USD")
 # ", bao gồm", or a bracket holding numbers ("722 tổ chức ... (589 ở xã, 77 ở phường ...)").
 _OPEN = re.compile(
     r"[^\d.;!?]{0,60}?(?P<mark>\(\s*(?:trong (?:so )?do(?: co)?|(?:bao )?gom)\s*:?"
-    r"|\((?=\s*\d)|(?<!\w)trong (?:so )?do(?: co)?|(?<!\w)(?:bao )?gom(?!\w))\s*:?")
+    r"|\((?=\s*\d)|(?<!\w)trong (?:so )?do(?: co)?|(?<!\w)(?:bao )?gom(?!\w)"
+    # "63 đảng viên (khiển trách 15, cảnh cáo 20, cách chức 10, khai trừ 18)": labelled counts
+    r"|\((?=\s*(?!(?:trong|gom|bao|tang|giam|con)\b)[a-z]+(?: [a-z]+)?\s+\d+\s*[,;)]))\s*:?")
 # What ends it: a sub-level ("với 3.069 chi bộ trực thuộc"), another breakdown ("trong đó"),
 # an aside in brackets ("(giảm 3 chi bộ ...)"), the end of the sentence.
 _BREAK = re.compile(r"(?<!so )(?<!\w)voi(?!\w)|(?<!\w)trong (?:so )?do(?!\w)|[.!?](?:\s|$)|\n|\(")

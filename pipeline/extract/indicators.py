@@ -113,8 +113,10 @@ _PLANNED = ("political_report", "review_report", "speech")
 _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
 # Words that open the list of a total's parts.
 _LIST_MARK = re.compile(
-    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d))"
+    # "63 đảng viên (Khiển trách 15, cảnh cáo 20, ...)": a bracket of labelled counts.
+    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d|[a-z]+(?: [a-z]+)?\s+\d+\s*[,;)]))"
     r"|(?<!\w)(?:trong do|trong so do|gom|bao gom|(?<!so )voi|cu the)(?!\w))")
+_LABELLED_COUNTS = re.compile(r"\s*(?!(?:trong|gom|bao|co)\b)[a-z]+(?: [a-z]+)?\s+\d")
 _FULFILMENT = re.compile(r"\s*so voi (?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu|nghi quyet)")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
@@ -659,8 +661,10 @@ class _Paragraph:
             # "787 tổ chức cơ sở đảng (tăng 11 so với năm 2011), trong đó, có 269 ...": an
             # aside in brackets between the total and its list does not end it.
             mark = _LIST_MARK.match(self.folded, e.unit_end)
-            if mark and mark.end() <= c.start:
-                return True
+            if mark and mark.end() <= c.start and not (
+                    mark.group().endswith("(") and ")" in self.folded[mark.end():c.start]
+                    and _LABELLED_COUNTS.match(self.folded, mark.end())):
+                return True  # a bracket of labelled counts ends with the bracket
             between = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()),
                                           self.folded[e.unit_end:c.start])
             mark = _LIST_MARK.match(between)
