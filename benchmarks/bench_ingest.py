@@ -157,21 +157,44 @@ LAYOUT_TARGET = 0.005
 OCR_TARGET = 0.02
 
 
-def layout_rows(per_layout: int = 2) -> list[str]:
+def tesseract_cli_seconds(pdf: Path) -> float:
+    """Plain `tesseract page.png stdout -l vie --psm 6` (its default threads) on each page of
+    `pdf` rendered at the DPI load() reads at: the baseline for OCR speed, same run, same
+    images. Rendering is not timed."""
+    import tempfile
+
+    from pipeline.ingest import ocr
+
+    with tempfile.TemporaryDirectory(prefix="daihoi_cli_") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(ocr.DPI), "-gray", "-png", str(pdf), f"{tmp}/p"],
+                       check=True, capture_output=True)
+        total = 0.0
+        for png in sorted(Path(tmp).glob("p*.png")):
+            start = time.perf_counter()
+            subprocess.run(["tesseract", str(png), "stdout", "-l", "vie", "--psm", "6"],
+                           check=True, capture_output=True)
+            total += time.perf_counter() - start
+    return total
+
+
+def layout_rows(per_layout: int = 2, offset: int = 0) -> list[str]:
     """CER per generated layout: real articles rendered by corpus/layouts.py (read at run time
-    from ../shared/devdata/news, never committed), read back by load()."""
+    from ../shared/devdata/news, never committed), read back by load(). `offset` > 0 draws
+    another sample (articles nobody measured before)."""
     sys.path.insert(0, str(ROOT))
     from corpus.layouts import generate
 
     articles = sorted(NEWS.glob("*.txt"))
     # Every 7th article, from the end: a fixed, spread-out sample nobody tuned on.
-    articles = articles[::-7]
+    articles = articles[len(articles) - 1 - offset::-7]
     out = OUT / "layouts"
     if out.exists():
         shutil.rmtree(out)
     generated = generate(articles, out, per_layout=per_layout)
     rows = []
     by_layout: dict[str, list[tuple[Fidelity, int, float, int]]] = {}
+    cli: dict[str, float] = {}
+    linked: dict[str, int] = {}
     for g in generated:
         start = time.perf_counter()
         try:
@@ -180,6 +203,10 @@ def layout_rows(per_layout: int = 2) -> list[str]:
             rows.append(f"| {g.layout.name} | {g.source} | error: {exc} | | | | | |")
             continue
         elapsed = time.perf_counter() - start
+        if g.layout.scan_dpi:
+            cli[g.layout.name] = cli.get(g.layout.name, 0.0) + tesseract_cli_seconds(g.pdf)
+        linked[g.layout.name] = linked.get(g.layout.name, 0) + sum(
+            n.block is not None or n.table is not None for n in doc.footnotes)
         f = score(g.pdf.name, g.gold.paragraphs, g.gold.tables, g.gold.footnotes,
                   g.gold.running_header, doc)
         by_layout.setdefault(g.layout.name, []).append(
@@ -198,8 +225,12 @@ def layout_rows(per_layout: int = 2) -> list[str]:
             f"{sum(f.paragraphs_exact for f, *_ in results)}/"
             f"{sum(f.paragraphs_truth for f, *_ in results)} | {cells} | {notes} | "
             f"{'yes' if any(f.header_in_body for f, *_ in results) else 'no'} | "
-            f"{sum(n for _, n, _, _ in results)} | {seconds / max(pages, 1):.2f} |"
+            f"{sum(n for _, n, _, _ in results)} | {seconds / max(pages, 1):.2f} | "
+            + (f"{cli[name] / max(pages, 1):.2f} | {seconds / cli[name]:.2f} |"
+               if name in cli else "- | - |")
         )
+        rows[-1] = rows[-1].replace(f"| {notes} |", f"| {notes} (linked {linked[name]}) |", 1) \
+            if linked.get(name) else rows[-1]
     return rows
 
 
@@ -213,8 +244,8 @@ LAYOUT_HEADER = [
     "<= 0.5%, scans <= 2%.",
     "",
     "| layout | docs | worst CER | paragraphs exact | table cells | footnotes | header in body "
-    "| page numbers in body | s/page |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| page numbers in body | s/page | plain `tesseract` s/page | load() ÷ `tesseract` time |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 
 
@@ -222,10 +253,115 @@ def layouts_main() -> int:
     if not NEWS.is_dir():
         print(f"{NEWS} is absent: the layout benchmark needs real articles; skipped")
         return 0
-    rows = layout_rows()
-    lines = [*LAYOUT_HEADER, *rows, ""]
-    write_section("ingest_layouts", "\n".join(lines),
-                  "python benchmarks/bench_ingest.py --layouts")
+    # --fresh N: the articles N places further on (a confirmation sample).
+    offset = int(sys.argv[sys.argv.index("--fresh") + 1]) if "--fresh" in sys.argv else 0
+    rows = layout_rows(offset=offset)
+    header = LAYOUT_HEADER
+    if offset:
+        header = [f"{LAYOUT_HEADER[0]}: fresh sample (every 7th article from the "
+                  f"{offset + 1}th from the end)", *LAYOUT_HEADER[1:]]
+    lines = [*header, *rows, ""]
+    name = f"ingest_layouts_fresh{offset}" if offset else "ingest_layouts"
+    write_section(name, "\n".join(lines),
+                  "python benchmarks/bench_ingest.py --layouts"
+                  + (f" --fresh {offset}" if offset else ""))
+    print("\n".join(lines))
+    return 0
+
+
+# --- OCR memory: a long scan ----------------------------------------------------------------
+
+OCR_MEMORY_PAGE = [
+    "Báo cáo kết quả thực hiện Chỉ thị số 10-CT/TW năm 2024",
+    "Thực hiện Chỉ thị số 10-CT/TW ngày 30-3-2007 của Ban Bí thư, Đảng uỷ đã ban hành kế "
+    "hoạch triển khai tới 42 chi bộ trực thuộc; năm 2024 kết nạp 95 đảng viên mới, nâng tổng "
+    "số đảng viên lên 3.828 đồng chí, tăng 5,6% so với năm 2023.",
+]
+# Run in a fresh process: resident memory sampled every second while load() reads the scan.
+MEMORY_PROBE = """
+import json, resource, sys, threading, time
+from pipeline.ingest import load
+def rss():
+    with open('/proc/self/status') as f:
+        return next(int(l.split()[1]) / 1024 for l in f if l.startswith('VmRSS'))
+samples, done, t0 = [], [], time.perf_counter()
+def sample():
+    while not done:
+        samples.append((time.perf_counter() - t0, rss()))
+        time.sleep(1)
+threading.Thread(target=sample, daemon=True).start()
+doc = load(sys.argv[1])
+done.append(1)
+print(json.dumps({"pages": doc.pages, "seconds": time.perf_counter() - t0,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "samples": samples, "chars": len(doc.text)}))
+"""
+
+
+def build_long_scan(pages: int) -> Path:
+    """A `pages`-page image-only PDF: one scanned report page (300 dpi, header, a paragraph,
+    page number) repeated with qpdf (the image is stored once; every page is rendered and
+    read by OCR)."""
+    sys.path.insert(0, str(ROOT))
+    from corpus.layouts import Layout, build_docx, scan, to_pdf
+
+    out = OUT / "ocr_memory"
+    out.mkdir(parents=True, exist_ok=True)
+    page = out / "page_scan.pdf"
+    if not page.exists():
+        build_docx(Layout("page", running=True), OCR_MEMORY_PAGE, out / "page.docx")
+        to_pdf([out / "page.docx"], out)
+        scan(out / "page.pdf", page, 300)
+    target = out / f"scan_{pages}.pdf"
+    if not target.exists():
+        subprocess.run(["qpdf", "--empty", "--pages", *[str(page)] * pages, "--", str(target)],
+                       check=True)
+    return target
+
+
+def ocr_memory_rows(sizes: list[int]) -> list[str]:
+    import json
+
+    rows = []
+    for pages in sizes:
+        scan_pdf = build_long_scan(pages)
+        out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(scan_pdf)], check=True,
+                             capture_output=True, text=True, cwd=ROOT).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        samples = r["samples"] or [(0.0, r["peak"])]
+        # Resident memory at a tenth, half and the end of the run: flat if bounded.
+        at = [max(m for t, m in samples if t <= f * r["seconds"]) if any(
+            t <= f * r["seconds"] for t, _ in samples) else samples[0][1] for f in (0.1, 0.5, 1)]
+        rows.append(f"| {r['pages']} | {r['seconds'] / r['pages']:.2f} | {at[0]:.0f} | "
+                    f"{at[1]:.0f} | {at[2]:.0f} | {r['peak']:.0f} | "
+                    f"{1024 * r['peak'] / r['pages']:.0f} KB |")
+    return rows
+
+
+def ocr_memory_main() -> int:
+    from pipeline.ingest import ocr
+
+    if not ocr.ocr_available():
+        print("Tesseract (vie) is missing: the OCR memory benchmark is skipped")
+        return 0
+    k = sys.argv.index("--ocr-memory")
+    sizes = [int(n) for n in sys.argv[k + 1].split(",")] if len(sys.argv) > k + 1 else [20, 200]
+    lines = [
+        "## Ingest: OCR memory on a long scan",
+        "",
+        "A scanned report page (300 dpi: running header, a paragraph, page number) repeated "
+        "into an image-only PDF of N pages, read by `load()` (--ocr auto) in a fresh process; "
+        "resident memory sampled every second. Bounded memory: the same peak whatever N.",
+        "",
+        "| pages | s/page | RSS at 10% (MB) | at 50% | at the end | peak RSS (MB) | "
+        "peak per page |",
+        "|---|---|---|---|---|---|---|",
+        *ocr_memory_rows(sizes),
+        "",
+    ]
+    write_section("ingest_ocr_memory", "\n".join(lines),
+                  f"nice -n 10 python benchmarks/bench_ingest.py --ocr-memory "
+                  f"{','.join(map(str, sizes))}")
     print("\n".join(lines))
     return 0
 
@@ -233,6 +369,8 @@ def layouts_main() -> int:
 def main() -> int:
     if "--layouts" in sys.argv:
         return layouts_main()
+    if "--ocr-memory" in sys.argv:
+        return ocr_memory_main()
     for tool in ("pdftotext", "qpdf"):
         if shutil.which(tool) is None:
             print(f"{tool} is missing: run `make bench` (it installs system packages)")

@@ -320,3 +320,43 @@ def test_corpus_pdf_matches_truth(corpus_docs, stem: str) -> None:  # noqa: ANN0
         # Linked to a body paragraph, or to the table cell holding its marker.
         assert note.block is not None or (note.table is not None and note.row is not None)
         assert note.text[:30] not in body
+
+
+def test_a_page_without_gutter_is_read_in_the_columns_other_pages_show() -> None:
+    """Page 2 of a two-column document holds a full left column and one line left over in
+    the right one (no gutter to find): both get their column's frame, read left then right."""
+    from pipeline.ingest.pdf_columns import adopt_column_frames
+
+    left, right = (90.0, 292.0), (320.0, 522.0)
+    page1 = [Line(f"{side} {i}", 1, f[0], f[1], 70.0 + 14 * i, 82.0 + 14 * i, 11.0, frame=f)
+             for side, f in (("a", left), ("b", right)) for i in range(6)]
+    lines = [Line(f"left {i}", 2, 90.5, 291.0, 72.0 + 14 * i, 84.0 + 14 * i, 11.0)
+             for i in range(6)]
+    tail = Line("định này.", 2, 342.0, 377.0, 73.0, 85.0, 11.0)
+    page2 = [lines[0], tail, *lines[1:]]  # rows by height: the right line sits in row one
+    pages = [page1, page2]
+    adopt_column_frames(pages)
+    assert [ln.text for ln in pages[1]] == [f"left {i}" for i in range(6)] + ["định này."]
+    assert {ln.frame for ln in lines} == {left} and tail.frame == right
+    # A one-column page (full-width lines) is left alone.
+    full = [Line(f"full {i}", 3, 90.0, 521.0, 72.0 + 14 * i, 84.0 + 14 * i, 11.0)
+            for i in range(6)]
+    adopt_column_frames([page1, full])
+    assert all(ln.frame is None for ln in full)
+
+
+def test_a_list_item_ending_two_pages_is_not_a_running_footer() -> None:
+    """Four pages; "1. Mã cơ quan lưu trữ" ends pages 1 and 3 at one height (masked digits
+    make them one text): body text. A footer on every page still goes."""
+    from pipeline.ingest.pdf_furniture import strip_running_lines
+
+    pages = []
+    for p in range(1, 5):
+        lines = [line(f"đoạn văn bản {p}.{i}", bottom=100.0 + 20 * i, page=p) for i in range(5)]
+        if p in (1, 3):
+            lines.append(line("1. Mã cơ quan lưu trữ", x1=300.0, bottom=760.0, page=p))
+        lines.append(line("Văn phòng Đảng uỷ", x1=300.0, bottom=800.0, page=p))
+        pages.append(lines)
+    headers, footers = strip_running_lines(pages, [842.0] * 4)
+    assert footers == ["Văn phòng Đảng uỷ"]
+    assert sum(ln.text == "1. Mã cơ quan lưu trữ" for lines in pages for ln in lines) == 2

@@ -225,41 +225,59 @@ _NARROW = 0.2
 
 
 def adopt_column_frames(pages: list[list[FramedLine]]) -> None:
-    """Give the column's frame to the lines of a page that fills one column only (in place).
+    """Measure the lines of a page that has no gutter against the column they stand in (in
+    place); read such a page's columns one after the other.
 
-    A page whose text runs down one column and leaves the others empty (the section before a
-    one-column page, a short document in two columns, a last page that is not balanced) has
-    no gutter to find, so its lines would be measured against the full page, and every line
-    of a half-width column would look short: a paragraph per line. Such a page's lines are
-    measured against the column they fit in: one the document's other pages show, or one its
-    own justified lines show (most of them end flush on one edge, far left of the widest
-    text of the document).
+    A page whose text runs down one column and leaves the others empty or nearly so (the
+    section before a one-column page, a short two-column document, a last page that is not
+    balanced, with one line left in the next column) has no gutter to find, so its lines
+    would be measured against the full page, and every line of a half-width column would look
+    short: a paragraph per line. When each of its lines (but a title above them) fits one of
+    the columns the document's other pages show, it gets that column's frame, and the page is
+    read column by column; without such pages, the edge its own justified lines end flush on
+    (far left of the document's widest text) is its column.
     """
+    known = _column_frames(pages)
+    texts = [[ln for ln in lines if ln.kind == "text"] for lines in pages]
+    widest = max((_right_edge(text) for text in texts if text), default=0.0)
+    for p, text in enumerate(texts):
+        if len(text) < _ADOPT_MIN_LINES or any(ln.frame is not None for ln in text):
+            continue
+        own = _flush_frame(text)
+        frames = known or ([own] if own and widest - own[1] > _NARROW * (widest - own[0])
+                           else [])
+        home = {id(ln): f for ln in text if (f := next((f for f in frames if _fits(ln, f)),
+                                                       None))}
+        inside = [ln for ln in text if id(ln) in home]
+        if not inside or len(inside) < max(_ADOPT_MIN_LINES, _ADOPT_SHARE * len(text)):
+            continue
+        first = min(ln.top for ln in inside)
+        if any(ln.top >= first for ln in text if id(ln) not in home):
+            continue
+        for ln in inside:
+            ln.frame = home[id(ln)]
+        if len(set(home.values())) > 1 and len(text) == len(pages[p]):
+            above = [ln for ln in pages[p] if ln.frame is None]
+            by_column = sorted(inside, key=lambda ln: (ln.frame[0] if ln.frame else 0.0))
+            pages[p][:] = above + by_column  # sorted() is stable: each column keeps its order
+
+
+def _column_frames(pages: list[list[FramedLine]]) -> list[tuple[float, float]]:
+    """The columns the document's multi-column pages show, one frame per column (the most
+    used of those that agree to within a tolerance), left to right."""
     counts: dict[tuple[float, float], int] = {}
     for lines in pages:
         for ln in lines:
             if ln.frame is not None:
                 counts[ln.frame] = counts.get(ln.frame, 0) + 1
-    known = [f for f, n in counts.items() if n >= _ADOPT_MIN_LINES]
-    texts = [[ln for ln in lines if ln.kind == "text"] for lines in pages]
-    candidates = [text for text in texts if len(text) >= _ADOPT_MIN_LINES
-                  and all(ln.frame is None for ln in text)]
-    if not candidates:
-        return
-    widest = max(_right_edge(text) for text in texts if text)
-    for text in candidates:
-        own = _flush_frame(text)
-        frames = known + ([own] if own and widest - own[1] > _NARROW * (widest - own[0])
-                          else [])
-        for frame in frames:
-            inside = [ln for ln in text if _fits(ln, frame)]
-            if len(inside) < max(_ADOPT_MIN_LINES, _ADOPT_SHARE * len(text)):
-                continue
-            first = min(ln.top for ln in inside)
-            if all(ln.top < first for ln in text if not _fits(ln, frame)):
-                for ln in inside:
-                    ln.frame = frame
-                break
+    frames: list[tuple[float, float]] = []
+    for frame, n in sorted(counts.items(), key=lambda fn: -fn[1]):
+        if n < _ADOPT_MIN_LINES:
+            break
+        if not any(abs(frame[0] - f[0]) <= 3 * _FRAME_TOLERANCE
+                   and abs(frame[1] - f[1]) <= 3 * _FRAME_TOLERANCE for f in frames):
+            frames.append(frame)
+    return sorted(frames)
 
 
 def _right_edge(text: list[FramedLine]) -> float:

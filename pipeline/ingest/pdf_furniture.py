@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipeline.ingest.numbering import join_wrapped
+from pipeline.ingest.numbering import is_bullet, join_wrapped, numbering_scheme
 from pipeline.ingest.reflow import Column, Line
 from pipeline.model import Footnote
 
@@ -79,7 +79,12 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float]
     needed = max(2, math.ceil(MIN_SHARE * len(pages)))
     drop: set[int] = set()
     for group in by_key.values():
-        drop.update(id(c.line) for c in _running_members(group, needed))
+        text = group[0].line.text.lstrip()
+        # A list item that happens to end two pages of a short document ("1. Mã cơ quan")
+        # is body text: such a line must come back on three pages at least.
+        listed = is_bullet(text) or numbering_scheme(text) is not None
+        drop.update(id(c.line) for c in _running_members(group, max(needed, 3) if listed
+                                                         else needed))
     for c in candidates:
         if _is_page_number(c.line.text, len(pages)):
             drop.add(id(c.line))
