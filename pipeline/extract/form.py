@@ -30,7 +30,7 @@ from pipeline.ingest.numbering import is_bullet, numbering_scheme
 from pipeline.model import Document, Meta, Table
 from pipeline.nlp.outline import is_term_line
 
-__all__ = ["DocumentForm", "apply_form", "is_form_line", "parse_form"]
+__all__ = ["DocumentForm", "apply_form", "parse_form"]
 
 _HEAD_BLOCKS = 24  # the letterhead and title are within the first blocks
 _TAIL_BLOCKS = 24  # the signature and recipients within the last
@@ -227,14 +227,6 @@ def _sentence_title(texts: list[str], i: int) -> bool:
         if _words(t) > 25 and t.rstrip()[-1:] in ".:;!?":
             return False  # a prose lead: an article follows its headline
     return False
-
-
-def is_form_line(text: str) -> bool:
-    """The national motto ("ĐẢNG CỘNG SẢN VIỆT NAM", "Độc lập - Tự do - Hạnh phúc") or a place
-    and date line ("Hà Nội, ngày 5 tháng 6 năm 2025"): form lines, never a heading, wherever
-    they stand."""
-    text = " ".join(text.split())
-    return _words(text) <= 15 and (_is_motto(text) or _DATELINE.match(text) is not None)
 
 
 def _is_letterhead_line(text: str) -> bool:

@@ -191,8 +191,6 @@ def _strip_number(text: str) -> str:
 def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Heading]:
     """The headings of `doc`. With its `form` (pipeline.extract.form): no letterhead,
     signature or recipient line is a heading, and the title is one level-1 heading."""
-    from pipeline.extract.form import is_form_line  # the form module imports this one
-
     cfg = _config()
     blocks = doc.blocks
     offsets = doc.block_offsets()
@@ -216,7 +214,7 @@ def find_headings(doc: Document, form: DocumentForm | None = None) -> list[Headi
         if i > 0 and i - 1 not in skip and _bare_number(blocks[i - 1].text):
             number_line[i] = blocks[i - 1].text.strip()
             block = replace(block, text=f"{number_line[i]} {block.text}")
-        if _furniture(block.text) or is_form_line(block.text):
+        if _furniture(block.text) or _form_line(block.text):
             continue  # a motto or a place-and-date line the form did not place is no heading
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         first = i == first_body and not title
@@ -290,6 +288,19 @@ def _bare_number(text: str) -> bool:
 def _furniture_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in _config().get("furniture", [])) or r"(?!)",
                       re.IGNORECASE)
+
+
+@cache
+def _form_line_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _config().get("form_lines", [])) or r"(?!)",
+                      re.IGNORECASE)
+
+
+def _form_line(text: str) -> bool:
+    """The national motto or a place-and-date line (data/outline.yaml `form_lines`): never a
+    heading, even where the form parser could not read the letterhead around it."""
+    text = " ".join(text.split())
+    return len(text.split()) <= 15 and bool(_form_line_pattern().search(text))
 
 
 def _furniture(text: str) -> bool:
