@@ -289,3 +289,17 @@ def test_indicator_matrices_from_the_store_in_chunks_equal_the_in_memory_ones(
         change = indicator_change(documents, indicators, terms[0], terms[1], kind)
         assert not change.empty
         assert indicator_change(documents, both, terms[0], terms[1], kind).equals(change)
+
+
+def test_compare_engine_out_of_core_prints_the_same_tables() -> None:
+    """`daihoi compare … --engine serial` (out of core) prints what the default in-memory
+    engine prints (the functions behind it are compared in depth above)."""
+    db = corpus_store()
+    for args in (["similarity"], ["keyness", "--unit", "Điện Hòa"],
+                 ["indicators", "--term", "2025-2030", "--from", "2020-2025"]):
+        status, memory, err = daihoi("compare", *args, "--db", db, "--format", "csv")
+        assert status == 0, err
+        status, chunked, err = daihoi("compare", *args, "--engine", "serial", "--db", db,
+                                      "--format", "csv")
+        assert status == 0, err
+        assert chunked == memory and len(memory.splitlines()) > 5, args
