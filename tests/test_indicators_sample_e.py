@@ -145,3 +145,32 @@ def test_the_executive_committee_named_with_its_term() -> None:
     k = keys("Ban Chấp hành Đảng bộ phường Tân An nhiệm kỳ 2025 - 2030 gồm 31 người, Ban "
              "Thường vụ gồm 9 người.")
     assert (k["31 người"], k["9 người"]) == ("executive_committee", None)
+
+
+# -- classes the confirmation sample F showed ---------------------------------------------------
+
+def test_individuals_and_rewards_count_persons() -> None:
+    text = ("Huyện khen thưởng 30 tập thể và 64 cá nhân; 80 lượt cá nhân được tặng Bằng khen, "
+            "60 lượt tập thể đạt danh hiệu.")
+    assert [(v, u) for _s, v, u, _k in found(text)] == [
+        (30, "organisation"), (64, "person"), (80, "person"), (60, "organisation")]
+
+
+def test_a_congress_adopting_its_targets_sets_targets() -> None:
+    text = ("Đại hội thông qua nghị quyết nhiệm kỳ mới với một số chỉ tiêu chủ yếu: thu ngân "
+            "sách tăng bình quân hằng năm 6-9%; hộ gia đình văn hóa đạt 88% trở lên.")
+    assert [(v, k) for _s, v, _u, k in found(text)] == [(6, "target"), (88, "target")]
+
+
+def test_a_rule_on_a_quorum_is_no_indicator() -> None:
+    assert found("Kết quả hợp lệ khi có 2/3 số thành viên Hội đồng tham gia chấm điểm.") == []
+
+
+def test_changes_and_list_ends_decide_keys() -> None:
+    k = keys("Hộ nghèo chiếm 3,1%, giảm 2,4% tỷ lệ hộ nghèo so với năm 2020.")
+    assert (k["3,1%"], k["2,4%"]) == ("poverty_rate", None)
+    k = keys("Đã kết nạp 510 đảng viên mới, trong đó: đảng viên nữ là 240 đồng chí, đưa tổng "
+             "số đảng viên trong toàn Đảng bộ đạt 61.020 đảng viên.")
+    assert k["61.020 đảng viên"] == "members_total"
+    k = keys("Công nhận đảng viên chính thức đối với 131 đồng chí.")
+    assert k["131 đồng chí"] == "reserve_to_official"

@@ -76,3 +76,8 @@ def test_communes_listed_after_one_kind_word_place_a_document_after_2025() -> No
         "Đảng bộ xã Hợp Lý được thành lập trên cơ sở sáp nhập Đảng bộ 3 xã Hợp Lý, Quang Sơn "
         "và Ngọc Mỹ. Hiện Đảng bộ có 45 chi bộ."))
     assert (meta.unit, meta.province) == ("Đảng bộ xã Hợp Lý", "Phú Thọ")
+
+
+def test_a_place_name_is_capitalised_throughout() -> None:
+    assert find_names("Đại hội Đảng bộ xã Hòa Thạnh bước vào phiên khai mạc")[0].text == \
+        "Đảng bộ xã Hòa Thạnh"

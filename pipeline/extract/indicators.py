@@ -633,8 +633,11 @@ class _Paragraph:
                                           clause_end.start() if clause_end else self.end)]
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
                                rest)
-        if c.unit == "%" and _FULFILMENT.match(self.folded, c.unit_end):
-            key = None  # "đạt 102,91% so với chỉ tiêu": how much of the target, not the rate
+        if c.unit == "%" and (_FULFILMENT.match(self.folded, c.unit_end)
+                              or counted == "#growth"):
+            # "đạt 102,91% so với chỉ tiêu": how much of the target; "giảm 2,24% tỷ lệ hộ
+            # nghèo": a change. Neither is the key's rate.
+            key = None
         return Indicator(
             subject=subject,
             value=c.value,
@@ -660,6 +663,8 @@ class _Paragraph:
                 continue
             # "787 tổ chức cơ sở đảng (tăng 11 so với năm 2011), trong đó, có 269 ...": an
             # aside in brackets between the total and its list does not end it.
+            if re.search(r"(?<!\w)tong so(?!\w)", self.folded[e.unit_end:c.start]):
+                continue  # "..., đưa tổng số đảng viên ... đạt 74.108": the list has ended
             mark = _LIST_MARK.match(self.folded, e.unit_end)
             if mark and mark.end() <= c.start and not (
                     mark.group().endswith("(") and ")" in self.folded[mark.end():c.start]

@@ -166,6 +166,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             continue
         if pending is not None or count == 0 or f in _STOP or not titled and lower_run == 0:
             break
+        if prev_admin:
+            break  # a place's name is capitalised throughout: "xã Hòa Thạnh bước vào ..."
         lower_run += 1
         if lower_run > 3:
             break
