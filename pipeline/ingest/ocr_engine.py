@@ -20,6 +20,7 @@ import ctypes
 import ctypes.util
 import io
 import os
+import re
 import subprocess
 import threading
 from functools import cache
@@ -199,9 +200,11 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 
 def _gomp_loaded() -> bool:
+    """The system's libgomp (the one libtesseract uses) is mapped already. A wheel's own copy
+    (scikit-learn's "libgomp-<hash>.so") is another library with its own settings."""
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            return any("libgomp" in line for line in maps)
+            return any(_SYSTEM_GOMP.search(line.rstrip()) for line in maps)
     except OSError:
         return False
 
@@ -226,6 +229,7 @@ def _load_library() -> ctypes.CDLL | None:
 
 
 _LOCK = threading.Lock()
+_SYSTEM_GOMP = re.compile(r"/libgomp\.so\.1(?:\.\d+)*$")
 
 
 @cache
