@@ -633,9 +633,11 @@ class _Paragraph:
                                           clause_end.start() if clause_end else self.end)]
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
                                rest)
-        if c.unit == "%" and (_FULFILMENT.match(self.folded, c.unit_end)
+        reached = re.search(r"(?<!\w)dat\s*$", self.folded[max(self.start, c.start - 8):c.start])
+        if c.unit == "%" and (reached and _FULFILMENT.match(self.folded, c.unit_end)
                               or counted == "#growth"):
-            # "đạt 102,91% so với chỉ tiêu": how much of the target; "giảm 2,24% tỷ lệ hộ
+            # "đạt 102,91% so với chỉ tiêu": how much of the target ("vượt 30% so với chỉ
+            # tiêu" stays the key's: by how much it beat it); "giảm 2,24% tỷ lệ hộ
             # nghèo": a change. Neither is the key's rate.
             key = None
         return Indicator(

@@ -385,6 +385,8 @@ _NATIONAL = re.compile(
 # A title issued in a minister's name: "Thông báo kết luận của Bộ trưởng ... tại hội nghị".
 _NATIONAL_TITLE = re.compile(r"\bcua (?:bo truong|thu tuong)\b")
 _NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
+_MERGER = re.compile(r"(?i:sáp nhập|sắp xếp đơn vị hành chính|\(cũ\)|chính quyền địa phương "
+                     r"2 cấp|hai cấp)")
 # A local government's issuer line names its place ("Ủy ban nhân dân quận 3").
 _LOCAL_ISSUER = re.compile(r"^\W*(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd)\s")
 
@@ -430,8 +432,10 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         texts += [place] if re.match(r"(?i)(?:xã|phường|huyện|quận|thị|thành)\s", place) else [
             f"{kind} {place}" for kind in ("huyện", "thị xã", "thành phố", "quận")
             if province_for([f"{kind} {place}"])]
-    # After the merger of 1 July 2025 a place is in its new province.
-    after_2025 = bool(meta.year and meta.year >= 2025 or meta.term and int(meta.term[:4]) >= 2025)
+    # After the merger of 1 July 2025 a place is in its new province: a date after it, or a
+    # text of the 2025 term that speaks of the merger ("sáp nhập", "xã X (cũ)").
+    after_2025 = bool(meta.date and meta.date >= "2025-07-01" or (
+        meta.term and int(meta.term[:4]) >= 2025 and _MERGER.search(text[:20000])))
     hit = province_for(texts, after_2025=after_2025) if texts else None
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}): {hit.place}"
