@@ -312,7 +312,10 @@ def _rows(work: Path, source: Any, docs: pd.DataFrame,
     local = {int(pid): i for i, pid in enumerate(frame["paragraph_id"].tolist())}
     cols = {c: frame[c].tolist() for c in ("doc_id", "idx", "text")}
     spans = [_token_spans(t) for t in cols["text"]]
-    info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
+    # Only the documents of these pairs: a dict per document of a 100,000-document corpus
+    # would be a few hundred MB.
+    involved = docs[docs["doc_id"].isin(set(cols["doc_id"]))]
+    info = {int(r["doc_id"]): r for r in involved.to_dict("records")}
     rows = []
     for a, b, cov_a, cov_b, sim in hits:
         la, lb = local[int(pids[a])], local[int(pids[b])]
