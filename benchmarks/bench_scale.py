@@ -284,8 +284,10 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
     return "\n".join(lines)
 
 
-def markdown_copies(copies: list[dict]) -> str:
+def markdown_copies(copies: list[dict], note: str | None = None) -> str:
     lines = ["## Scale: copy detection at 1k / 10k / 100k documents", ""]
+    if note:
+        lines += [note, ""]
     lines += ["Copy detection (text only, 2-page documents read from a real store, "
               "`text_store`; `memory` = the in-memory detector over all paragraphs, the "
               "baseline; `chunks` = out of core, pipeline/compare/copies_scale.py, 2,000 "
@@ -336,6 +338,8 @@ def main() -> int:
     ap.add_argument("--copies-once", nargs=2, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--load-note", default=None,
                     help="the machine load to print (when the rows come from files)")
+    ap.add_argument("--copies-note", default=None,
+                    help="a sentence on how the copy-detection rows were measured")
     ap.add_argument("--runs-json", default=None,
                     help="take the executor rows from this file (the JSON lines it printed)")
     ap.add_argument("--copies-json", default=None,
@@ -382,7 +386,7 @@ def main() -> int:
         if runs:
             print(write_section("scale", markdown(runs, copies, len(files), load), cmd))
         if copies:
-            print(write_section("scale_copies", markdown_copies(copies), cmd))
+            print(write_section("scale_copies", markdown_copies(copies, args.copies_note), cmd))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
