@@ -311,15 +311,17 @@ def _rows(work: Path, source: Any, docs: pd.DataFrame,
     frame = source.by_id(pids[wanted].tolist())
     local = {int(pid): i for i, pid in enumerate(frame["paragraph_id"].tolist())}
     cols = {c: frame[c].tolist() for c in ("doc_id", "idx", "text")}
-    spans = [_token_spans(t) for t in cols["text"]]
     # Only the documents of these pairs: a dict per document of a 100,000-document corpus
     # would be a few hundred MB.
     involved = docs[docs["doc_id"].isin(set(cols["doc_id"]))]
     info = {int(r["doc_id"]): r for r in involved.to_dict("records")}
     rows = []
     for a, b, cov_a, cov_b, sim in hits:
+        # Token offsets are made per row, not kept for every text: a (start, end) tuple per
+        # syllable of 150,000 paragraphs was most of this step's memory at 100,000 documents.
         la, lb = local[int(pids[a])], local[int(pids[b])]
-        rows.append(_row(cols, info, la, lb, cov_a, cov_b, sim, spans[la], spans[lb]))
+        rows.append(_row(cols, info, la, lb, cov_a, cov_b, sim, _token_spans(cols["text"][la]),
+                         _token_spans(cols["text"][lb])))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
