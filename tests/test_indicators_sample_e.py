@@ -174,3 +174,13 @@ def test_changes_and_list_ends_decide_keys() -> None:
     assert k["61.020 đảng viên"] == "members_total"
     k = keys("Công nhận đảng viên chính thức đối với 131 đồng chí.")
     assert k["131 đồng chí"] == "reserve_to_official"
+
+
+def test_numbers_in_a_cited_documents_title_are_not_counted() -> None:
+    assert found("Căn cứ Quyết định số 12/2021/QĐ-UBND ngày 03/4/2021 của UBND tỉnh về việc "
+                 "phê duyệt 18 dự án trọng điểm;") == []
+    text = ("Thực hiện Nghị quyết số 07-NQ/TU về việc kết nạp 400 đảng viên mới, Đảng bộ đã "
+            "kết nạp 415 đảng viên.")
+    assert [v for _s, v, _u, _k in found(text)] == [415]
+    assert [v for _s, v, _u, _k in found("Thực hiện Nghị quyết về phát triển đảng viên, kết "
+                                          "nạp 95 đảng viên.")] == [95]

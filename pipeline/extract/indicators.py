@@ -117,6 +117,14 @@ _LIST_MARK = re.compile(
     r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d|[a-z]+(?: [a-z]+)?\s+\d+\s*[,;)]))"
     r"|(?<!\w)(?:trong do|trong so do|gom|bao gom|(?<!so )voi|cu the)(?!\w))")
 _LABELLED_COUNTS = re.compile(r"\s*(?!(?:trong|gom|bao|co)\b)[a-z]+(?: [a-z]+)?\s+\d")
+# A cited document and the start of its title: "Quyết định số 10/2020/QĐ-UBND ngày 05/3/2020
+# của UBND tỉnh về việc ...".
+_CITED_TITLE = re.compile(
+    r"(?i:quyết định|nghị quyết|chỉ thị|thông tư|nghị định|kế hoạch|kết luận|quy định|hướng dẫn"
+    r"|công văn|luật|pháp lệnh|đề án|chương trình)\s+(?:(?i:liên tịch)\s+)?(?:(?i:số)\s*:?\s*)?"
+    r"\d+[\w./-]*\d*[\w./-]*(?:\s*,?\s*(?i:ngày)\s+[\d/.-]+(?:\s+(?i:tháng)\s+\d+\s+(?i:năm)\s+\d+)?)?"
+    r"(?:\s*(?i:của)\s+[^,;:]{0,80}?)?\s+(?i:về)\s+(?:(?i:việc)\s+)?")
+_CITING_LINE = re.compile(r"\W*(?i:căn cứ|xét|theo)\b")
 _FULFILMENT = re.compile(r"\s*so voi (?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu|nghi quyet)")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
@@ -328,9 +336,25 @@ class _Paragraph:
             cand = self._read(m)
             if cand is None:
                 cand = self._bare(m, out)
-            if cand is not None and not self._condition(cand) and not self._opinion(cand):
+            if cand is not None and not self._condition(cand) and not self._opinion(cand) \
+                    and not self._in_cited_title(cand):
                 out.append(cand)
         return out
+
+    def _in_cited_title(self, c: _Candidate) -> bool:
+        """"Căn cứ Quyết định số 10/2020/QĐ-UBND ... về việc phê duyệt 15 dự án ...;",
+        "Thực hiện Nghị quyết số 05-NQ/TU về việc kết nạp 500 đảng viên mới, ...": the number
+        is in the title of a cited document, not something the unit counted."""
+        # At most 400 characters back: a title is not longer, and a long paragraph without
+        # punctuation must not make this quadratic.
+        sentence = self.text[max(self._sentence_start(c.start), c.start - 400):c.start]
+        clause = re.split(r"[;:]", sentence)[-1]
+        m = _CITED_TITLE.search(clause)
+        if m is None:
+            return False
+        # In a "Căn cứ" line the title runs to the end of the clause; elsewhere a comma ends it
+        # (", Đảng bộ đã kết nạp 520 đảng viên").
+        return bool(_CITING_LINE.match(clause) or "," not in clause[m.end():])
 
     def _bare(self, m: re.Match[str], earlier: list[_Candidate]) -> _Candidate | None:
         """A number printed without its noun that still counts something: a part in the list
