@@ -184,3 +184,15 @@ def test_numbers_in_a_cited_documents_title_are_not_counted() -> None:
     assert [v for _s, v, _u, _k in found(text)] == [415]
     assert [v for _s, v, _u, _k in found("Thực hiện Nghị quyết về phát triển đảng viên, kết "
                                           "nạp 95 đảng viên.")] == [95]
+
+
+def test_kinds_of_new_members_are_not_the_units_and_per_mille_is_a_rate() -> None:
+    k = keys("Toàn tỉnh kết nạp được 480 đảng viên mới, trong đó: đảng viên nữ là 250 đồng chí, "
+             "đảng viên người dân tộc 12 đồng chí.")
+    assert (k["480 đảng viên mới"], k["250 đồng chí"]) == ("new_members", None)
+    k = keys("Đảng bộ có 2.100 đảng viên, trong đó 820 đảng viên nữ.")
+    assert k["820 đảng viên nữ"] == "members_female"
+    k = keys("Kết nạp 300 đảng viên mới, nâng tổng số đảng viên lên 9.100 đảng viên (trong "
+             "đó có 3.050 đảng viên nữ).")
+    assert k["3.050 đảng viên nữ"] == "members_female"
+    assert found("Giảm tỷ suất sinh thô 0,25%0/năm.")[0][1:3] == (0.25, "rate")

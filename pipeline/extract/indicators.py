@@ -125,6 +125,8 @@ _CITED_TITLE = re.compile(
     r"\d+[\w./-]*\d*[\w./-]*(?:\s*,?\s*(?i:ngày)\s+[\d/.-]+(?:\s+(?i:tháng)\s+\d+\s+(?i:năm)\s+\d+)?)?"
     r"(?:\s*(?i:của)\s+[^,;:]{0,80}?)?\s+(?i:về)\s+(?:(?i:việc)\s+)?")
 _CITING_LINE = re.compile(r"\W*(?i:căn cứ|xét|theo)\b")
+_MEMBER_KINDS = ("members_female", "members_male", "members_reserve", "members_official")
+_ADMITTED = re.compile(r"(?<!\w)(?:ket nap|dang vien moi)(?!\w)")
 _FULFILMENT = re.compile(r"\s*so voi (?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu|nghi quyet)")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
@@ -552,6 +554,9 @@ class _Paragraph:
             if read_measure(self.text, self.folded, after).end == after:
                 return None  # "4G", "5GHz", "3D": a name, not a quantity ("790nghìn" is one)
         if m.group("pct"):
+            if self.text[end:end + 1] == "0" or self.text[end:end + 1] == "o":
+                # "0,30%0/năm": per mille, written "%0" for "‰" - a rate per 1.000
+                return _Candidate(start, end + 1, end + 1, a, value_max, "rate", "‰")
             return _Candidate(start, end, end, a, value_max, "%", "%")
         if m.group("den"):
             den = parse_number(m.group("den"))
@@ -657,6 +662,13 @@ class _Paragraph:
                                           clause_end.start() if clause_end else self.end)]
         key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
                                rest)
+        # ... unless the list is of a later total: "kết nạp 2.270 đảng viên mới, nâng tổng số
+        # đảng viên lên 78.047 (trong đó có 29.373 đảng viên nữ)".
+        since = max(sentence_start, self.folded.rfind("tong so", sentence_start, c.start))
+        if part and key in _MEMBER_KINDS and _ADMITTED.search(self.folded, since, c.start):
+            # "kết nạp được 603 đảng viên mới, trong đó: đảng viên nữ là 359 đồng chí": kinds
+            # of the new members, not the unit's female members.
+            key = None
         reached = re.search(r"(?<!\w)dat\s*$", self.folded[max(self.start, c.start - 8):c.start])
         if c.unit == "%" and (reached and _FULFILMENT.match(self.folded, c.unit_end)
                               or counted == "#growth"):
