@@ -81,3 +81,14 @@ def test_communes_listed_after_one_kind_word_place_a_document_after_2025() -> No
 def test_a_place_name_is_capitalised_throughout() -> None:
     assert find_names("Đại hội Đảng bộ xã Hòa Thạnh bước vào phiên khai mạc")[0].text == \
         "Đảng bộ xã Hòa Thạnh"
+
+
+def test_a_headline_on_several_units_names_none() -> None:
+    meta = extract_metadata(_doc(
+        "Khai mạc Đại hội Đảng bộ xã Tân Lợi, phường Tân Hòa và Phường 7",
+        "Đại hội Đảng bộ xã Tân Lợi có 120 đại biểu. Đảng bộ xã Tân Lợi đạt 16/17 chỉ tiêu.",
+        "Đảng bộ phường Tân Hòa đạt 19/19 chỉ tiêu."))
+    assert meta.unit is None
+    one = extract_metadata(_doc("Đại hội Đảng bộ xã Tân Lợi, huyện Hàm Thuận Bắc",
+                                "Đảng bộ xã Tân Lợi có 120 đại biểu."))
+    assert one.unit == "Đảng bộ xã Tân Lợi"

@@ -164,6 +164,10 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         titles = [form.title] if form is not None and form.title else []
         unit = _titled_unit(titles + blocks)
         source = "title"
+        if unit is None and blocks and _SEVERAL_UNITS.search(blocks[0]):
+            # "Khai mạc Đại hội Đảng bộ xã Hòa Thạnh, phường Tân Hội và Phường 4": a headline
+            # on several units speaks for none of them.
+            return None, None, source
         if unit is None:
             unit, source = _frequent_unit(text), "body"
     if unit is None:
@@ -385,6 +389,11 @@ _NATIONAL = re.compile(
 # A title issued in a minister's name: "Thông báo kết luận của Bộ trưởng ... tại hội nghị".
 _NATIONAL_TITLE = re.compile(r"\bcua (?:bo truong|thu tuong)\b")
 _NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
+# Two places of the same level ("xã A, phường B"; not "xã A, huyện B", where it lies).
+_NAMED = r"\s+(?:\d+|[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*)\s*(?:,|và)\s*"
+_SEVERAL_UNITS = re.compile(
+    rf"(?i:đảng bộ|chi bộ)\s+(?:(?:xã|phường|thị trấn){_NAMED}(?i:xã|phường|thị trấn)"
+    rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã))\s+(?:\d|[A-ZĐÀ-Ỹ])")
 _MERGER = re.compile(r"(?i:sáp nhập|sắp xếp đơn vị hành chính|\(cũ\)|chính quyền địa phương "
                      r"2 cấp|hai cấp)")
 # A local government's issuer line names its place ("Ủy ban nhân dân quận 3").
