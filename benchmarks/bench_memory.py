@@ -144,20 +144,29 @@ def write_docx(path: Path, paras: list[str]) -> None:
 def write(rows: list, base: dict) -> None:
     lines = ["## Memory and time against document size", "",
              "One document per fresh process (`analyze`), real text (see the benchmark's "
-             "docstring). Peak = the process's own maximum resident set.", "",
-             "| input | file | text | seconds | peak RSS | peak − baseline per MB of text |",
-             "|---|---|---|---|---|---|"]
+             "docstring). Peak RSS = the process's own maximum resident set; peak address "
+             "space = its VmPeak, what the engine's per-process cap (RLIMIT_AS) counts and "
+             "what the `--max-size` default is derived from (MB per MB of file).", "",
+             "| input | file | text | seconds | peak RSS | RSS − baseline per M chars | "
+             "peak address space | address space − baseline per MB of file |",
+             "|---|---|---|---|---|---|---|---|"]
     base_peak = base.get("peak_mb", 0.0)
+    base_vm = base.get("vm_peak_mb") or 0.0
     for name, size, r in rows:
         if "failed" in r:
-            lines.append(f"| {name} | {size / MB:.1f} MB | – | {r['failed']} | – | – |")
+            lines.append(f"| {name} | {size / MB:.1f} MB | – | {r['failed']} | – | – | – | – |")
             continue
-        per_mb = (r["peak_mb"] - base_peak) / max(r["chars"] / 1e6, 1e-9)
+        vm = r.get("vm_peak_mb")
+        vm_cell = f"{vm:.0f} MB" if vm else "–"
+        if r["chars"] <= 1e5:
+            lines.append(f"| {name} | {size / MB:.3f} MB | {r['chars']:,} chars | "
+                         f"{r['seconds']:.2f} | {r['peak_mb']:.0f} MB | – | {vm_cell} | – |")
+            continue
+        per_mchar = (r["peak_mb"] - base_peak) / (r["chars"] / 1e6)
+        per_file_mb = f"{(vm - base_vm) / (size / MB):.1f} MB" if vm and base_vm else "–"
         lines.append(f"| {name} | {size / MB:.1f} MB | {r['chars'] / 1e6:.1f} M chars | "
-                     f"{r['seconds']:.1f} | {r['peak_mb']:.0f} MB | "
-                     f"{per_mb:.0f} MB |" if r["chars"] > 1e5 else
-                     f"| {name} | {size / MB:.3f} MB | {r['chars']:,} chars | "
-                     f"{r['seconds']:.2f} | {r['peak_mb']:.0f} MB | – |")
+                     f"{r['seconds']:.1f} | {r['peak_mb']:.0f} MB | {per_mchar:.0f} MB | "
+                     f"{vm_cell} | {per_file_mb} |")
     lines += ["", "Targets (issue 16): 5 MB ordinary DOCX < 60 s and < 1 GB; 50 MB of text "
               "< 1.5 GB."]
     cmd = "python benchmarks/bench_memory.py " + " ".join(sys.argv[1:])
