@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
-ORDER = ("cli", "ingest", "ingest_layouts_first_run", "ingest_layouts", "fuzz", "outline",
+ORDER = ("cli", "ingest", "ingest_layouts_first_run", "ingest_layouts", "ingest_layouts_fresh3",
+         "ingest_ocr_memory", "fuzz", "outline",
          "sections", "doctype", "references", "indicators", "corpus", "web", "memory", "scale",
          "scale_copies")
 
