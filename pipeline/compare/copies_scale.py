@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -59,6 +58,7 @@ from pipeline.compare.copies import (
 )
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
+from pipeline.store.readonly import readonly_connection, select_in
 from pipeline.textindex import encode, pair_array, pair_keys, shingles, token_keys, winnow
 
 _DIGITS = re.compile(r"\d+")
@@ -79,29 +79,21 @@ class StoreParagraphs:
 
     def chunk(self, doc_ids: list[int]) -> list[tuple[int, int, str]]:
         """(paragraph id, doc id, text) of the non-heading paragraphs of these documents."""
-        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
-        try:
+        with readonly_connection(self.db) as con:
             rows = con.execute(
                 "SELECT id, doc_id, text FROM paragraphs WHERE doc_id BETWEEN ? AND ?"
                 " AND coalesce(is_heading, 0) <> 1 AND text <> '' ORDER BY doc_id, idx",
                 (min(doc_ids), max(doc_ids))).fetchall()
-        finally:
-            con.close()
         wanted = set(doc_ids)
         return [r for r in rows if r[1] in wanted]
 
     def by_id(self, ids: list[int]) -> pd.DataFrame:
         """paragraph_id, doc_id, idx, is_heading, text of these paragraphs."""
         rows: list[tuple[Any, ...]] = []
-        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
-        try:
-            for i in range(0, len(ids), 900):  # SQLite's limit on parameters
-                part = ids[i:i + 900]
-                rows.extend(con.execute(
-                    "SELECT id, doc_id, idx, is_heading, text FROM paragraphs WHERE id IN "  # noqa: S608
-                    f"({','.join('?' * len(part))})", part).fetchall())
-        finally:
-            con.close()
+        with readonly_connection(self.db) as con:
+            for cursor in select_in(con, "SELECT id, doc_id, idx, is_heading, text"
+                                    " FROM paragraphs WHERE id IN ({ids})", ids):
+                rows.extend(cursor)
         frame = pd.DataFrame(rows, columns=["paragraph_id", "doc_id", "idx", "is_heading",
                                             "text"])
         return frame.sort_values(["doc_id", "idx"]).reset_index(drop=True)

@@ -3,13 +3,13 @@ two terms for the units present in both."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.compare.units import one_per_unit_term
+from pipeline.store.readonly import readonly_connection, select_in
 
 
 def _chosen_values(documents: pd.DataFrame, indicators: pd.DataFrame, term: str | None,
@@ -104,20 +104,13 @@ def store_indicators(
     ids = sorted({int(d) for term in terms
                   for d in one_per_unit_term(documents, doc_type=doc_type, term=term)["doc_id"]})
     where = "key IS NOT NULL" + (" AND kind = ?" if kind is not None else "")
-    parts = []
-    con = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
-    try:
-        for i in range(0, len(ids), min(chunk_docs, 900)):  # SQLite's limit on parameters
-            part = ids[i:i + min(chunk_docs, 900)]
-            params = ([kind] if kind is not None else []) + part
-            parts.append(typed_frame(con.execute(
-                f"SELECT * FROM indicators WHERE {where} AND doc_id IN "  # noqa: S608
-                f"({','.join('?' * len(part))}) ORDER BY doc_id, idx", params)))
+    sql = f"SELECT * FROM indicators WHERE {where} AND doc_id IN ({{ids}}) ORDER BY doc_id, idx"
+    with readonly_connection(db) as con:
+        parts = [typed_frame(cursor) for cursor in select_in(
+            con, sql, ids, [kind] if kind is not None else [], chunk=chunk_docs)]
         if not parts:
             parts.append(typed_frame(con.execute("SELECT * FROM indicators LIMIT 0")))
         declared = {r[1]: str(r[2]).upper() for r in con.execute("PRAGMA table_info(indicators)")}
-    finally:
-        con.close()
     rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     # A REAL column holding no value in these rows only (value_max of plain counts) is still
     # a float column, as in the whole table.

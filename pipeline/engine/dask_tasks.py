@@ -45,10 +45,7 @@ def warm_worker() -> bool:
     run on every worker by the executor right after connecting, while the batches are planned
     and submitted. Started in a thread, so the worker's event loop is not held up."""
     def start(box: Sandbox) -> None:
-        try:
-            box.start()
-        except Exception:  # noqa: BLE001, S110 - the first batch will start it and say why
-            pass
+        box.try_start()
         _give_back(box)
 
     with _lock:

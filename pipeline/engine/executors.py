@@ -106,7 +106,7 @@ class ProcessExecutor:
         not added to the run. Returns at once; `run` waits for a process still starting."""
         for box in self.sandboxes[: workers or self.workers]:
             if box.name not in self._warming and box.proc is None:
-                t = threading.Thread(target=_start_quietly, args=(box,), daemon=True,
+                t = threading.Thread(target=box.try_start, daemon=True,
                                      name=f"warm-{box.name}")
                 self._warming[box.name] = t
                 t.start()
@@ -182,15 +182,6 @@ class ProcessExecutor:
         for t in self._threads:
             t.join(timeout=5)
         self._threads = []
-
-
-def _start_quietly(box: Sandbox) -> None:
-    # A process that fails to start here is started again (and its error reported) by the
-    # first document sent to it.
-    try:
-        box.start()
-    except Exception:  # noqa: BLE001, S110
-        pass
 
 
 def _get(q: queue.Queue[Any]) -> Any:

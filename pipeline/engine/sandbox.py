@@ -20,21 +20,10 @@ from typing import Any
 
 from pipeline.engine import child
 from pipeline.engine.work import Outcome, crash_outcome, timeout_outcome
-from pipeline.ingest.limits import MIN_WORKER_MEMORY_MB, Limits, worker_memory_mb
+from pipeline.ingest.limits import Limits, worker_memory_mb
 
 STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
-
-
-def default_memory_mb(workers: int | None = None) -> int:
-    """The address-space cap of one analysis process: the machine's memory shared by the
-    workers (os.cpu_count() of them by default), never under MIN_MEMORY_MB (the models alone
-    map about 700 MB of address space). Override with DAIHOI_WORKER_MEMORY_MB (0: no cap).
-    One piece of code with the `--max-size` default (`pipeline.ingest.limits`)."""
-    return worker_memory_mb(workers)
-
-
-MIN_MEMORY_MB = MIN_WORKER_MEMORY_MB
 
 
 class SandboxError(RuntimeError):
@@ -46,7 +35,8 @@ class Sandbox:
 
     def __init__(self, name: str = "", memory_mb: int | None = None) -> None:
         self.name = name
-        self.memory_mb = default_memory_mb() if memory_mb is None else memory_mb
+        # The address-space cap: the same figure the `--max-size` default is derived from.
+        self.memory_mb = worker_memory_mb() if memory_mb is None else memory_mb
         self.proc: subprocess.Popen[bytes] | None = None
         self.documents = 0
         self.busy_with: str | None = None  # the document the child is working on
@@ -68,6 +58,14 @@ class Sandbox:
         if self._wait(STARTUP_SECONDS) != child.READY:
             self.close()
             raise SandboxError("the analysis process did not start")
+
+    def try_start(self) -> None:
+        """`start` ahead of need (warming a pool): a process that fails here is started
+        again, and its error reported, by the first document sent to it."""
+        try:
+            self.start()
+        except Exception:  # noqa: BLE001, S110
+            pass
 
     def run(
         self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float

@@ -7,7 +7,6 @@ every tool can split without a dictionary, so the matrix reads the same in R and
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
+
+from pipeline.store.readonly import readonly_connection, select_in
 
 TOKEN_PATTERN = r"(?u)\b\w+\b"
 CHUNK_DOCS = 2000  # documents read from the store at a time (out of core)
@@ -77,7 +78,7 @@ def _body_filter(section: str | None) -> tuple[str, list[object]]:
 def text_document_ids(db: str | Path, section: str | None = None) -> list[int]:
     """The documents `document_texts` would return, in its order (by doc_id)."""
     where, params = _body_filter(section)
-    with _readonly(db) as con:
+    with readonly_connection(db) as con:
         return [int(r[0]) for r in con.execute(
             f"SELECT DISTINCT doc_id FROM paragraphs WHERE {where} ORDER BY doc_id",  # noqa: S608
             params)]
@@ -88,12 +89,11 @@ def read_document_texts(db: str | Path, doc_ids: list[int],
     """`document_texts` of these documents only, read from the store `db`."""
     where, params = _body_filter(section)
     rows: list[tuple[int, str]] = []
-    with _readonly(db) as con:
-        for i in range(0, len(doc_ids), 900):  # SQLite's limit on parameters
-            part = doc_ids[i:i + 900]
-            rows.extend(con.execute(
-                f"SELECT doc_id, text FROM paragraphs WHERE {where} AND doc_id IN "  # noqa: S608
-                f"({','.join('?' * len(part))}) ORDER BY doc_id, idx", [*params, *part]))
+    sql = (f"SELECT doc_id, text FROM paragraphs WHERE {where} AND doc_id IN ({{ids}})"  # noqa: S608
+           " ORDER BY doc_id, idx")
+    with readonly_connection(db) as con:
+        for cursor in select_in(con, sql, doc_ids, params):
+            rows.extend(cursor)
     texts: dict[int, list[str]] = {}
     for doc_id, text in rows:
         texts.setdefault(int(doc_id), []).append(text)
@@ -108,17 +108,6 @@ def iter_document_texts(db: str | Path, section: str | None = None,
     ids = text_document_ids(db, section)
     for i in range(0, len(ids), chunk_docs):
         yield read_document_texts(db, ids[i:i + chunk_docs], section)
-
-
-class _readonly:  # noqa: N801 - a context manager used like a function
-    def __init__(self, db: str | Path) -> None:
-        self.con = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.con
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.close()
 
 
 def store_document_features(db: str | Path, min_df: int = 1,
