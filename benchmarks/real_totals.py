@@ -1,0 +1,151 @@
+"""Scoring of the blind totals samples (`benchmarks/data/totals_real_*.yaml`, issue 11 part 2).
+
+Each labelled total names its line in the page file and its surface ("36 TCCS đảng"). A
+`total_mismatch` finding in the body whose offset falls inside a labelled total's surface is
+that total's finding: found when the label says `mismatch: true`, false otherwise. A
+`total_mismatch` anywhere else in these texts is false too (every total of the excerpt is
+labelled). Page texts are read from `$DAIHOI_PAGES_DIR` (folders joined by ":"); a page not
+there is skipped and said so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.analysis import analyze_document
+from pipeline.extract.numbers import fold
+from pipeline.ingest import load
+
+
+@dataclass
+class TotalsScore:
+    docs: int = 0
+    totals: int = 0
+    mismatches: int = 0
+    found: int = 0
+    false: int = 0
+    skipped: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def cell(self) -> str:
+        return (f"{self.found}/{self.mismatches} found, {self.false} false "
+                f"({self.totals} totals, {self.docs} documents)")
+
+
+def pages_dirs() -> list[Path]:
+    return [Path(d) for d in os.environ.get("DAIHOI_PAGES_DIR", "").split(os.pathsep) if d]
+
+
+def page_path(name: str) -> Path | None:
+    return next((d / f"{name}.txt" for d in pages_dirs() if (d / f"{name}.txt").exists()), None)
+
+
+def _surface_spans(path: Path, text: str, totals: list[dict[str, Any]]
+                   ) -> list[tuple[int, int] | None]:
+    """Where each labelled total's surface is in the document's text."""
+    folded = fold(text)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    spans: list[tuple[int, int] | None] = []
+    used: dict[tuple[int, str], int] = {}
+    for t in totals:
+        line = " ".join(fold(lines[t["line"]]).split())
+        at_line = folded.find(line)
+        surface = " ".join(fold(t["total"]).split())
+        if at_line < 0:
+            spans.append(None)
+            continue
+        key = (t["line"], surface)
+        start = folded.find(surface, used.get(key, at_line), at_line + len(line))
+        if start < 0:
+            spans.append(None)
+            continue
+        used[key] = start + 1
+        spans.append((start, start + len(surface)))
+    return spans
+
+
+def score_totals(label_file: Path) -> TotalsScore:
+    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+    score = TotalsScore()
+    for name, page in (data.get("pages") or {}).items():
+        path = page_path(name)
+        if path is None:
+            score.skipped.append(name)
+            continue
+        report = analyze_document(load(path))
+        totals = page.get("totals") or []
+        spans = _surface_spans(path, report.document.text, totals)
+        score.docs += 1
+        score.totals += len(totals)
+        found: set[int] = set()
+        for f in report.findings:
+            if f.kind != "total_mismatch" or f.where != "body" or f.start is None:
+                continue
+            k = next((k for k, s in enumerate(spans) if s and s[0] <= f.start < s[1]), None)
+            if k is not None and totals[k]["mismatch"]:
+                found.add(k)
+                continue
+            score.false += 1
+            score.misses.append(f"  false {name}: {f.message} parts {f.details.get('parts')}")
+        for k, t in enumerate(totals):
+            if spans[k] is None:
+                score.misses.append(f"  (label not located) {name}:{t['line']} {t['total']!r}")
+            if t["mismatch"]:
+                score.mismatches += 1
+                if k in found:
+                    score.found += 1
+                else:
+                    score.misses.append(f"  missed {name}:{t['line']} {t['total']!r}")
+    return score
+
+
+def _raise_total(line: str, surface: str) -> str:
+    """The line with the first number of `surface` raised by one, written the same way."""
+    at = line.find(surface)
+    m = re.match(r"\d[\d.]*", surface)
+    if at < 0 or m is None:
+        return line
+    digits = m.group().replace(".", "")
+    value = str(int(digits) + 1).zfill(len(digits))
+    if "." in m.group():  # thousands grouped with "."
+        value = f"{int(value):,}".replace(",", ".")
+    return line[:at] + value + line[at + len(m.group()):]
+
+
+def score_injected(label_file: Path) -> tuple[int, int, list[str]]:
+    """(found, injected, misses): each labelled total whose parts claim the whole
+    (`complete: true`) raised by one in a copy of its page; found when a `total_mismatch`
+    then falls on it."""
+    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+    found = injected = 0
+    misses: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, page in (data.get("pages") or {}).items():
+            path = page_path(name)
+            if path is None:
+                continue
+            lines = path.read_text(encoding="utf-8").split("\n")
+            for k, t in enumerate(page.get("totals") or []):
+                if not t.get("complete"):
+                    continue
+                changed = list(lines)
+                changed[t["line"]] = _raise_total(lines[t["line"]], t["total"])
+                copy = Path(tmp) / f"{name}.txt"
+                copy.write_text("\n".join(changed), encoding="utf-8")
+                report = analyze_document(load(copy))
+                new = dict(t, total=_raise_total(t["total"], t["total"]))
+                span = _surface_spans(copy, report.document.text, [new])[0]
+                injected += 1
+                if span and any(f.kind == "total_mismatch" and f.start is not None
+                                and span[0] <= f.start < span[1] for f in report.findings):
+                    found += 1
+                else:
+                    misses.append(f"  injected not found {name}:{t['line']} {new['total']!r}")
+    return found, injected, misses
