@@ -36,6 +36,8 @@ class KeyRule:
     subject_not: re.Pattern[str] | None = None
 
 
+# One word after a number: one space (a line break ends the phrase), then letters only.
+_WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)(?![\w-])")
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
 _MEMBER_NOUN = re.compile(r"dang vien\b")
 
@@ -62,6 +64,9 @@ class Lexicon:
     index_words: re.Pattern[str]
     # (unit, pattern) of nouns matched with tone marks, case-insensitively ("quân", not "quận")
     marked_classes: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # First words after a number that are no counted noun (`not_counted`, `not_noun`,
+    # `not_after`), for the words the noun classes do not know (`unknown_noun_at`).
+    not_counted: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -80,6 +85,16 @@ class Lexicon:
             if m:
                 return unit, m.end()
         return None
+
+    def unknown_noun_at(self, text: str, folded: str, pos: int) -> tuple[str, int] | None:
+        """("count", end of the word) when one space and a lower-case word the noun classes do
+        not know follow `pos` ("8 chữ", "1300 từ", "20 con bò"): the thing counted is named,
+        only not listed. None for a verb, a function word or a measure that is no indicator
+        (`not_counted`), and for a capitalised word (a name goes on: "Quận 1 Thành phố")."""
+        m = _WORD_AFTER.match(text, pos)
+        if m is None or not m.group(1)[0].islower() or self.not_counted.match(folded, m.start(1)):
+            return None
+        return "count", m.end(1)
 
     def rule(self, key: str) -> KeyRule | None:
         for r in self.keys:
@@ -201,4 +216,7 @@ def lexicon() -> Lexicon:
         marked_classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)",
                                               re.IGNORECASE))
                              for cls, words in data.get("marked_nouns", {}).items()),
+        not_counted=re.compile(
+            rf"(?:{_alternation(data['not_counted'] + data['not_noun'] + data['not_after'])})"
+            r"(?!\w)"),
     )

@@ -85,6 +85,12 @@ _COMPARED = re.compile(r"(?:so voi|so cung ky|gap|bang)(?: cung ky)?(?: cuoi)?\s
 _TOLERANCE = re.compile(r"(?:±|\+/-|nhỏ hơn|lớn hơn|bé hơn|cao hơn|thấp hơn)(?:\s+hoặc bằng)?"
                         r"(?:\s+(?:là|mức))?\s*$")
 # The comparison words of a condition ("dưới 30% ... thì", "từ 30% đến dưới 50% ... thì").
+# An amount written in words right before its number in brackets, folded: "bốn mươi lăm mét
+# vuông (45m2)", "mười (10)".
+_SPELLED_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty"
+    r"|linh|le)\s+)*(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan)"
+    r"(?:\s+[a-z]+){0,2}\s*\(\s*$")
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
 _GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: them)?\s*$")
 # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... chiếm 65%": a target cue after a verb of
@@ -425,6 +431,11 @@ class _Paragraph:
         """"không quá 4 người", "(có) từ 300 đảng viên trở lên": a threshold or a condition,
         not something counted (data/indicator_lexicon.yaml `conditions`)."""
         before = self.text[max(self.start, c.start - 20):c.start].lower()
+        spelled = _SPELLED_BEFORE.search(self.folded, max(self.start, c.start - 90), c.start)
+        if spelled:
+            # "lớn hơn hoặc bằng bốn mươi lăm mét vuông (45m2)": the number repeats the amount
+            # in words; the words before those say whether it is a threshold.
+            before = self.text[max(self.start, spelled.start() - 20):spelled.start()].lower()
         if self.lex.condition_before.search(before) or _TOLERANCE.search(before):
             return True
         if self._conditional_clause(c, before):
@@ -551,8 +562,11 @@ class _Paragraph:
             value_max = b
         after = m.end()
         if after < len(self.text) and self.text[after].isalpha() and not m.group("pct"):
-            if read_measure(self.text, self.folded, after).end == after:
-                return None  # "4G", "5GHz", "3D": a name, not a quantity ("790nghìn" is one)
+            if read_measure(self.text, self.folded, after).end == after and not (
+                    self.lex.noun_at(self.folded, after)):
+                # "4G", "5GHz", "3D": a name, not a quantity ("790nghìn", "20tỷ" and a noun
+                # of the lexicon glued to its number, "3.004tổ chức đảng", are one).
+                return None
         if m.group("pct"):
             if self.text[end:end + 1] == "0" or self.text[end:end + 1] == "o":
                 # "0,30%0/năm": per mille, written "%0" for "‰" - a rate per 1.000
@@ -611,6 +625,8 @@ class _Paragraph:
             noun = self._noun_of_range_end(after)
             if noun is not None:  # "từ 25 nghìn lên 40 nghìn người": the noun ends the span
                 return _Candidate(start, end, after, value * scale, top, noun, None, noun)
+        if noun is None and scale == 1:
+            noun = self._unknown_noun(start, printed, after)
         if noun is not None:
             cls, noun_end = noun
             if cls == "times" and self.folded[after:noun_end].strip() == "luot":
@@ -635,6 +651,30 @@ class _Paragraph:
             return _Candidate(start, end, after, value * scale, top, unit,
                               self.text[end:after].strip())
         return None
+
+    def _unknown_noun(self, start: int, printed: str, after: int) -> tuple[str, int] | None:
+        """A word the lexicon does not list after the number ("8 chữ", "1300 từ", "15 miền
+        núi"): a count of it (`Lexicon.unknown_noun_at`), unless the number is a year or names
+        something: a capitalised word before it that does not open its sentence ("Quận 1 tổ
+        chức", "Đại hội XII 5 năm"), a letter or digit glued to it."""
+        if _YEAR.fullmatch(printed) or start and (self.text[start - 1].isalnum()
+                                                  or self.text[start - 1] in "/-–"):
+            return None
+        head = self.text[max(self.start, start - 60):start]
+        # "khoản 1, 2, 3 nói trên", "Sư đoàn 312, 316, 304 trực thuộc": the last of a row of
+        # names; "Chiếu chỉ năm 1463 viết": a year.
+        row = re.sub(r"(?:\d+\s*(?:,|và)\s*)+$", "", head)
+        if row != head and self.lex.name_before.search(row[-30:].lower()) \
+                or re.search(r"(?<!\w)năm\s+$", head.lower()):
+            return None
+        if parse_number(printed) == 1 and re.search(
+                r"(?<!\w)(?:đối với|mỗi|của|trên|cho)\s+$", head.lower()):
+            return None  # "10 ngày đối với 01 xuất bản phẩm": per one, a rule's unit
+        word = re.search(r"(\S+)\s+$", self.text[max(self.start, start - 40):start])
+        if word and word.group(1)[0].isupper() and word.start(1) + max(self.start, start - 40) \
+                > self._sentence_start(start) and word.group(1) not in ("Có", "Gồm", "Với"):
+            return None
+        return self.lex.unknown_noun_at(self.text, self.folded, after)
 
     # -- one indicator --------------------------------------------------------------------------
 

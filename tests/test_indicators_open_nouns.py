@@ -1,0 +1,59 @@
+"""Indicators whose counted noun the lexicon does not list, numbers glued to their noun, and
+amounts repeated in words (issue 11, the recall classes of the blind first runs: "8 chữ",
+"4 bài học", "3.004tổ chức đảng", "bốn mươi lăm mét vuông (45m2)"). Sentences written for
+these tests in the shapes seen in real text."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.indicators import Context, extract_indicators
+
+
+def found(text: str) -> list[tuple[str, float, str]]:
+    return [(i.surface, i.value, i.unit) for i in extract_indicators(text, Context(year=2020))]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), [
+    # A noun nobody listed still names what is counted.
+    ("Trao 20 con bò và 3 giếng nước cho hộ nghèo.", "3 giếng", 3, "count"),
+    ("Trao 20 con bò và 3 giếng nước cho hộ nghèo.", "20 con", 20, "count"),
+    ("Đoàn đã thăm 7 bảo tàng trong tỉnh.", "7 bảo", 7, "count"),
+    ("Hội nghị rút ra 3 đột phá chiến lược.", "3 đột phá", 3, "count"),
+    # People by profession are persons.
+    ("Huyện có 120 bác sĩ và 300 ngư dân.", "120 bác sĩ", 120, "person"),
+    ("Huyện có 120 bác sĩ và 300 ngư dân.", "300 ngư dân", 300, "person"),
+    # Glued to the number.
+    ("Kiểm tra tài chính đảng đối với 3.004tổ chức đảng.", "3.004tổ chức đảng", 3004,
+     "organisation"),
+    ("Tổng vốn đạt 20tỷ đồng.", "20tỷ đồng", 2e10, "VND"),
+])
+def test_counted_noun_read(text: str, surface: str, value: float, unit: str) -> None:
+    assert any(s.startswith(surface) and v == value and u == unit
+               for s, v, u in found(text)), found(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Names, rows of section numbers, years, verbs and measures that are no indicators.
+    "Các dự án ngoài quy định tại các khoản 1, 2, 3 nói trên.",
+    "Chiếu chỉ năm 1463 viết rằng.",
+    "Những năm cuối thập niên 90 tuy có cải thiện.",
+    "Sửa đổi điểm 3 khoản 2 Điều 1 của Quyết định.",
+    "Thi công lưới điện đến cấp điện áp 500 kV.",
+    "Trải qua 4 nhiệm kỳ Đại hội, Đảng đã tổng kết.",
+    "Theo Mẫu TP-TVPL-06 kèm theo Thông tư này.",
+    "Thời gian thẩm định không quá 10 ngày đối với 01 xuất bản phẩm.",
+    "Các đơn vị thuộc Sư đoàn 312, 316, 304 trực thuộc Bộ.",
+    "Đội bóng xếp thứ 3, hơn đội thứ 4 đúng 2 điểm.",
+    "Kỹ thuật 4G và 5GHz.",
+])
+def test_not_counted(text: str) -> None:
+    assert found(text) == [], found(text)
+
+
+def test_amount_in_words_keeps_its_threshold() -> None:
+    # The bracketed number repeats the words; "lớn hơn hoặc bằng" before the words makes it a
+    # threshold of a rule, not something counted.
+    text = ("Diện tích tối thiểu được tách thửa lớn hơn hoặc bằng bốn mươi lăm mét vuông (45m2). "
+            "Hồ sơ gồm 03 bộ.")
+    assert [s for s, _v, _u in found(text)] == ["03 bộ"]
