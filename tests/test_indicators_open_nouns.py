@@ -57,3 +57,12 @@ def test_amount_in_words_keeps_its_threshold() -> None:
     text = ("Diện tích tối thiểu được tách thửa lớn hơn hoặc bằng bốn mươi lăm mét vuông (45m2). "
             "Hồ sơ gồm 03 bộ.")
     assert [s for s, _v, _u in found(text)] == ["03 bộ"]
+
+
+def test_numbered_lead_line_leads_its_list() -> None:
+    # The lead of a list of targets may itself be a numbered item ("2. ... các chỉ tiêu sau.").
+    text = ("2. Trước mắt, đến năm 2013 phấn đấu đạt được các chỉ tiêu sau.\n\n"
+            "- 100% cán bộ chuyên trách được bồi dưỡng.\n\n"
+            "- Ngân sách chi cho đào tạo đạt 15% tổng ngân sách.")
+    kinds = [(i.surface, i.kind) for i in extract_indicators(text, Context(year=2010))]
+    assert kinds == [("100%", "target"), ("15%", "target")]

@@ -32,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from pipeline.extract.dates import find_dates
@@ -305,11 +306,11 @@ class _Paragraph:
         candidates = self._candidates()
         if not candidates:
             return []
-        from pipeline.nlp.tokens import make_doc
+        from pipeline.nlp.tokens import word_tokens
 
-        doc = make_doc(self.text[self.start:self.end])
-        tokens = [(t.idx + self.start, t.idx + self.start + len(t.text), t.text) for t in doc
-                  if not t.is_space]
+        # The words of `make_doc` (underthesea's segmentation) without building a spaCy Doc.
+        tokens = [(s + self.start, e + self.start, w)
+                  for s, e, w in word_tokens(self.text[self.start:self.end])]
         # Sorted: a number's words are found by bisection, not by a walk over the paragraph.
         self.token_starts = [s for s, _e, _w in tokens]
         found: list[Indicator] = []
@@ -491,11 +492,12 @@ class _Paragraph:
             if not line.strip():
                 end = line_end
                 continue
-            if _LIST_ITEM.match(line):
-                end = line_start
-                continue
             folded = fold(line)
-            return bool(_LIST_LEAD.search(folded) and self.lex.target_cues.search(folded))
+            leads = bool(_LIST_LEAD.search(folded) and self.lex.target_cues.search(folded))
+            if _LIST_ITEM.match(line) and not leads:  # a numbered lead ("2. Trước mắt, ...
+                end = line_start  # phấn đấu đạt được các chỉ tiêu sau.") leads all the same
+                continue
+            return leads
         return False
 
     def _conditional_clause(self, c: _Candidate, before: str) -> bool:
@@ -957,11 +959,17 @@ def unreadable_numbers(text: str, excluded: Iterable[Span] = ()) -> list[tuple[i
     lex = lexicon()
     folded = fold(text)
     spans = sorted([(d.start, d.end) for d in find_dates(text)] + list(excluded))
+    # Overlap by bisection: the spans starting before a number's end, and the furthest any of
+    # them reaches (a scan of every span per number was quadratic on a long text).
+    starts = [s for s, _e in spans]
+    reach = list(accumulate((e for _s, e in spans), max))
     out = []
     for m in _ODD_NUMBER.finditer(text):
-        if parse_number(m.group().rstrip(".,")) is not None or any(
-                s < m.end() and m.start() < e for s, e in spans):
-            continue  # a number, or "42." at a sentence end
+        if parse_number(m.group().rstrip(".,")) is not None:
+            continue  # a number
+        i = bisect_left(starts, m.end())
+        if i and reach[i - 1] > m.start():
+            continue  # "42." at a sentence end
         noun = lex.noun_at(folded, m.end())
         pct = re.match(r"\s*%", text[m.end():])
         if noun is not None or pct:
