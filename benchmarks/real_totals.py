@@ -62,7 +62,13 @@ def _surface_spans(path: Path, text: str, totals: list[dict[str, Any]]
             spans.append(None)
             continue
         key = (t["line"], surface)
-        start = folded.find(surface, used.get(key, at_line), at_line + len(line))
+        start = used.get(key, at_line)
+        for _ in range(t.get("nth", 1)):  # the n-th time the surface is printed on its line
+            start = folded.find(surface, start, at_line + len(line))
+            if start < 0:
+                break
+            start += 1
+        start -= 1
         if start < 0:
             spans.append(None)
             continue
@@ -106,9 +112,12 @@ def score_totals(label_file: Path) -> TotalsScore:
     return score
 
 
-def _raise_total(line: str, surface: str) -> str:
-    """The line with the first number of `surface` raised by one, written the same way."""
-    at = line.find(surface)
+def _raise_total(line: str, surface: str, nth: int = 1) -> str:
+    """The line with the number of `surface` (its `nth` print on the line) raised by one,
+    written the same way."""
+    at = -1
+    for _ in range(nth):
+        at = line.find(surface, at + 1)
     m = re.match(r"\d[\d.]*", surface)
     if at < 0 or m is None:
         return line
@@ -132,15 +141,20 @@ def score_injected(label_file: Path) -> tuple[int, int, list[str]]:
             if path is None:
                 continue
             lines = path.read_text(encoding="utf-8").split("\n")
-            for k, t in enumerate(page.get("totals") or []):
+            for t in page.get("totals") or []:
                 if not t.get("complete"):
                     continue
                 changed = list(lines)
-                changed[t["line"]] = _raise_total(lines[t["line"]], t["total"])
+                changed[t["line"]] = _raise_total(lines[t["line"]], t["total"], t.get("nth", 1))
                 copy = Path(tmp) / f"{name}.txt"
                 copy.write_text("\n".join(changed), encoding="utf-8")
                 report = analyze_document(load(copy))
-                new = dict(t, total=_raise_total(t["total"], t["total"]))
+                raised = _raise_total(t["total"], t["total"])
+                at = -1
+                for _ in range(t.get("nth", 1)):
+                    at = lines[t["line"]].find(t["total"], at + 1)
+                new = dict(t, total=raised,
+                           nth=changed[t["line"]][:at].count(raised) + 1)
                 span = _surface_spans(copy, report.document.text, [new])[0]
                 injected += 1
                 if span and any(f.kind == "total_mismatch" and f.start is not None

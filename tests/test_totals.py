@@ -179,3 +179,57 @@ def test_a_bracket_of_labelled_counts_is_a_whole() -> None:
     assert len(check(ok.replace("63 đảng viên", "64 đảng viên"))) == 1
     # An aside of change is no list: "787 tổ chức (tăng 11, giảm 2)".
     assert check("Toàn Đảng bộ có 787 tổ chức cơ sở đảng (tăng 11, giảm 2).") == []
+
+
+# Blind totals sample T1 (benchmarks/data/totals_real_t1.yaml): the shapes real news pages give
+# a total and its parts, each written here with other numbers. (stated, computed) expected.
+@pytest.mark.parametrize(("text", "expected"), [
+    # An aside in brackets between the total and its list.
+    ("Toàn Đảng bộ có 41 TCCS đảng (giảm 2 đảng bộ, do Đảng bộ xã A sáp nhập vào Đảng bộ xã "
+     "B) gồm: 15 đảng bộ cơ sở và 27 chi bộ cơ sở; có 130 chi bộ trực thuộc.", [(41, 42)]),
+    ("Toàn Đảng bộ có 41 TCCS đảng (giảm 2 đảng bộ, do Đảng bộ xã A sáp nhập vào Đảng bộ xã "
+     "B) gồm: 14 đảng bộ cơ sở và 27 chi bộ cơ sở; có 130 chi bộ trực thuộc.", []),
+    # "; trong đó" naming every kind of a partition.
+    ("Đảng viên sinh hoạt trong 31 tổ chức cơ sở đảng (giảm 1 tổ chức cơ sở đảng so với năm "
+     "trước); trong đó, có 20 chi bộ cơ sở và 10 đảng bộ trực thuộc.", [(31, 30)]),
+    # "với hình thức:" lists every form; bare and labelled parts count what the total counts.
+    ("Đã thi hành kỷ luật 31 tổ chức đảng, với hình thức: khiển trách 27, cảnh cáo 03; kỷ luật "
+     "1.100 đảng viên, với hình thức: khiển trách 790 đảng viên, cảnh cáo 210 đảng viên, cách "
+     "chức 30 đảng viên, khai trừ 70 đảng viên.", [(31, 30)]),
+    ("Đã thi hành kỷ luật 81 tổ chức đảng (khiển trách 57, cảnh cáo 24) và 2.870 đảng viên "
+     "(khiển trách 1.170, cảnh cáo 550, cách chức 19, khai trừ 1.130).", [(2870, 2869)]),
+    ("Cấp ủy đã xử lý kỷ luật 21 đảng viên (với các hình thức: 18 khiển trách; 2 cảnh cáo và "
+     "khai trừ 1 trường hợp).", []),
+    ("Cấp ủy đã xử lý kỷ luật 22 đảng viên (với các hình thức: 18 khiển trách; 2 cảnh cáo và "
+     "khai trừ 1 trường hợp).", [(22, 21)]),
+    ("Có 25 đảng viên vi phạm (đã kỷ luật 4 đảng viên, không thi hành kỷ luật 20 đảng viên do "
+     "hết thời hiệu).", [(25, 24)]),
+    # Generic nouns of people; a bracket inside a colon list, followed by ";", is an aside.
+    ("Số đại biểu là 1.600 đồng chí, gồm: 170 đại biểu là ủy viên Ban Chấp hành; 360 đồng chí "
+     "là đại biểu bầu (tại 12 đảng bộ tỉnh); 1.080 đại biểu chỉ định (tại 22 đảng bộ).",
+     [(1600, 1610)]),
+    # Kinds of administrative units.
+    ("Sau sắp xếp, tỉnh còn 60 đơn vị hành chính cấp xã (gồm 11 phường và 48 xã).", [(60, 59)]),
+    # The list after a count of another measure in the same clause.
+    ("Đảng bộ có 35 tổ chức cơ sở đảng trực thuộc với tổng số 1.500 đảng viên (gồm: 16 đảng "
+     "bộ cơ sở với 150 chi bộ trực thuộc và 18 chi bộ cơ sở).", [(35, 34)]),
+    # "Cụ thể," naming every form of discipline.
+    ("Cấp ủy các cấp đã thi hành kỷ luật 100 tổ chức đảng và 7.000 đảng viên. Cụ thể, có "
+     "5.400 đảng viên bị khiển trách; 1.100 đảng viên bị cảnh cáo; 150 đảng viên bị cách "
+     "chức và 360 đảng viên bị khai trừ.", [(7000, 7010)]),
+    # No finding: overlapping qualities after "gồm"; a chain of subsets; a new whole after the
+    # parts; "trong độ tuổi" is not "trong đó"; "Cụ thể" naming some kinds only.
+    ("Năm nay kết nạp 60 đảng viên (gồm 30 đảng viên người dân tộc thiểu số, 31 đảng viên "
+     "trong độ tuổi Đoàn, 29 đảng viên nữ), nâng tổng số đảng viên lên 1.100 đồng chí.", []),
+    ("Ủy ban Kiểm tra đã kiểm tra 40 đảng viên (có vi phạm 40 đồng chí, phải thi hành kỷ luật "
+     "12 đồng chí); kiểm tra 4 tổ chức đảng.", []),
+    ("Toàn tỉnh kết nạp 600 đảng viên mới, trong đó: đảng viên nữ là 350 đồng chí, đảng viên "
+     "khối doanh nghiệp 20 đồng chí, đưa tổng số đảng viên toàn Đảng bộ đạt 74.000 đảng viên.",
+     []),
+    ("Kết nạp 50 đảng viên, 35 đảng viên trong độ tuổi Đoàn, 30 đảng viên nữ.", []),
+    ("Đã kỷ luật 90 tổ chức đảng và 2.900 đảng viên. Cụ thể, có 1.200 đảng viên bị khiển "
+     "trách và 500 đảng viên bị cảnh cáo.", []),
+])
+def test_totals_of_real_shapes(text: str, expected: list[tuple[float, float]]) -> None:
+    found = text_totals(text, extract_indicators(text, Context()))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == expected

@@ -182,21 +182,120 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
         if whole and abs(computed - total.value) > tol + _EPS:
             findings.append(_text_finding(total, computed, parts, tol))
     flagged = {f.start for f in findings}
+    findings.extend(f for f in _specified(folded, inds) if f.start not in flagged)
+    flagged = {f.start for f in findings}
     findings.extend(f for f in _partitions(inds) if f.start not in flagged)
     return findings
 
 
+_SPECIFIED = re.compile(r"(?:^|(?<=[.!?:]\s))\s*(?:-\s*)?cu the\s*[,:]\s*")
+
+
+def _specified(folded: str, inds: list[Indicator]) -> list[Finding]:
+    """A sentence opening "Cụ thể," whose counts name every kind of a partition by their
+    subjects (`kinds_by_subject`) against the last count of their measure in the sentence
+    before ("... kỷ luật 7.056 đảng viên. Cụ thể, có 5.486 đảng viên bị khiển trách; ...")."""
+    findings = []
+    for m in _SPECIFIED.finditer(folded):
+        end_m = _CLAUSE_SENTENCE.search(folded, m.end())
+        end = end_m.start() if end_m else len(folded)
+        inside = [i for i in inds if m.end() <= i.start < end and i.kind == "actual"]
+        if len(inside) < 2 or inside[0].unit not in _COUNTED:
+            continue
+        unit = inside[0].unit
+        parts = [i for i in inside if i.unit == unit]
+        head = folded[:m.start()].rstrip(" \n.!?:-")
+        before = max(head.rfind(". "), head.rfind("\n"), head.rfind("! "), head.rfind("? "))
+        earlier = [i for i in inds if before < i.start < m.start() and i.unit == unit
+                   and i.kind == "actual"]
+        if not earlier or len(parts) != len(inside):
+            continue
+        total = earlier[-1]
+        if not _kinds_covered(total, parts):
+            continue
+        computed = sum(p.value for p in parts)
+        tol = _text_tolerance(total, parts)
+        if abs(computed - total.value) > tol + _EPS:
+            findings.append(_text_finding(total, computed, parts, tol))
+    return findings
+
+
+def _kinds_covered(total: Indicator, parts: list[Indicator]) -> bool:
+    whole = fold(total.unit_text or total.subject or "")
+    subjects = [fold(p.subject or "") for p in parts]
+    for rule in _totals_data().get("kinds_by_subject", []):
+        if not re.search(rule["whole"], whole):
+            continue
+        kinds = [next((k for k, pat in enumerate(rule["parts"]) if re.search(pat, s)), None)
+                 for s in subjects]
+        if None not in kinds and sorted(kinds) == list(range(len(rule["parts"]))):
+            return True
+    return False
+
+
 _COUNTED = ("person", "organisation", "times", "count", "VND", "area", "USD")
-# What opens a total's list of parts, right after it: "(trong đó có", ", trong đó", "gồm:",
-# ", bao gồm", or a bracket holding numbers ("722 tổ chức ... (589 ở xã, 77 ở phường ...)").
+# What opens a total's list of parts, right after it: "(trong đó có", ", trong đó", "; trong
+# đó", "gồm:", ", bao gồm", ", với hình thức:", or a bracket holding numbers ("722 tổ chức ...
+# (589 ở xã, 77 ở phường ...)").
 _OPEN = re.compile(
-    r"[^\d.;!?]{0,60}?(?P<mark>\(\s*(?:trong (?:so )?do(?: co)?|(?:bao )?gom)\s*:?"
-    r"|\((?=\s*\d)|(?<!\w)trong (?:so )?do(?: co)?|(?<!\w)(?:bao )?gom(?!\w)"
-    # "63 đảng viên (khiển trách 15, cảnh cáo 20, cách chức 10, khai trừ 18)": labelled counts
-    r"|\((?=\s*(?!(?:trong|gom|bao|tang|giam|con)\b)[a-z]+(?: [a-z]+)?\s+\d+\s*[,;)]))\s*:?")
+    r"[^\d.;!?]{0,60}?(?P<mark>\(\s*(?:trong (?:so )?do(?! tuoi)(?: co)?|(?:bao )?gom"
+    r"|voi (?:cac )?hinh thuc)\s*:?|\((?=\s*\d)|(?<!\w)trong (?:so )?do(?! tuoi)(?: co)?"
+    r"|(?<!\w)(?:bao )?gom(?!\w)"
+    r"|(?<!\w)voi (?:cac )?hinh thuc(?!\w)"
+    # "63 đảng viên (khiển trách 15, cảnh cáo 20, cách chức 10, khai trừ 18)", "(đã kỷ luật 3
+    # đảng viên, không thi hành kỷ luật 20 đảng viên ...)": labelled counts
+    r"|\((?=\s*(?!(?:trong|gom|bao|tang|giam|con)\b)[a-z]+(?: [a-z]+){0,3}\s+\d[\d.,]*"
+    r"(?:\s+[a-z]+){0,3}\s*[,;)]))\s*:?"
+    r"|\s*;\s*(?P<semi>trong (?:so )?do(?! tuoi)(?: co)?)(?!\w)\s*:?")
+# An aside in brackets between a total and its list: "36 TCCS đảng (giảm 1 đảng bộ, do ...) gồm:
+# 12 đảng bộ cơ sở và 24 chi bộ cơ sở".
+_ASIDE = re.compile(r"[^\d.;!?()]{0,60}?\((?!\s*(?:trong|gom|bao gom|voi (?:cac )?hinh thuc)\b)"
+                    r"[^()]{0,240}\)")
 # What ends it: a sub-level ("với 3.069 chi bộ trực thuộc"), another breakdown ("trong đó"),
 # an aside in brackets ("(giảm 3 chi bộ ...)"), the end of the sentence.
-_BREAK = re.compile(r"(?<!so )(?<!\w)voi(?!\w)|(?<!\w)trong (?:so )?do(?!\w)|[.!?](?:\s|$)|\n|\(")
+_BREAK = re.compile(r"(?<!so )(?<!\w)voi(?!\w)|(?<!\w)trong (?:so )?do(?!\w)(?! tuoi)"
+                    r"|[.!?](?:\s|$)|\n|[()]")
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+
+
+def _open_list(folded: str, inds: list[Indicator], n: int) -> re.Match[str] | None:
+    """The mark that opens the list of parts of `inds[n]`, if any: right after the total, after
+    one aside in brackets, or after a count of another measure in the same clause ("33 tổ chức
+    cơ sở Đảng trực thuộc với tổng số 1.480 đảng viên (gồm: 15 Đảng bộ cơ sở ... và 18 Chi bộ
+    cơ sở)") when the list's first part is of the total's measure."""
+    total = inds[n]
+
+    def opened(at: int) -> re.Match[str] | None:
+        m = _OPEN.match(folded, at)
+        if m is None:
+            aside = _ASIDE.match(folded, at)
+            m = _OPEN.match(folded, aside.end()) if aside else None
+        return m
+
+    m = opened(total.end)
+    if m is not None:
+        # The words between the total and the list belong to the total ("tổ chức cơ sở đảng ở
+        # xã, phường, thị trấn"); a number there (outside an aside) means the list is not its.
+        start = m.start("mark") if m.group("mark") else m.start("semi")
+        between = [i for i in inds[n + 1:] if total.end <= i.start < start]
+        aside = _ASIDE.match(folded, total.end)
+        if not between or (aside and all(i.end <= aside.end() for i in between)):
+            return m
+        return None
+    end = _CLAUSE_END.search(folded, total.end)
+    limit = min(end.start() if end else len(folded), total.end + 120)
+    for k in range(n + 1, len(inds)):
+        other = inds[k]
+        if other.start >= limit or other.unit == total.unit:
+            return None
+        m = opened(other.end)
+        if m is None:
+            continue
+        first = next((i for i in inds[k + 1:] if i.start >= m.end()), None)
+        if first is not None and first.unit == total.unit and first.unit_text:
+            return m
+        return None
+    return None
 
 
 def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
@@ -204,30 +303,38 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
     """(whether the list claims to be complete, its parts) for the total `inds[n]`, or None
     when no list of at least two parts of the same measure follows it."""
     total = inds[n]
-    m = _OPEN.match(folded, total.end)
+    m = _open_list(folded, inds, n)
     if m is None:
         return None
-    # The words between the total and the list belong to the total ("tổ chức cơ sở đảng ở
-    # xã, phường, thị trấn"); a number there means the list is not this total's.
-    if any(total.end <= i.start < m.start("mark") for i in inds[n + 1:]):
-        return None
-    mark = m.group("mark")
+    mark = m.group("mark") or m.group("semi")
     bracket = mark.startswith("(")
     complete = "trong" not in mark  # "gồm", "bao gồm", a bare bracket: all the parts
+    colon = ":" in m.group()
     pos = m.end()
     parts: list[Indicator] = []
+    asides = _asides(folded, pos, colon)
     for i in inds[n + 1:]:
-        if i.start < pos:
+        if i.start < pos or any(a <= i.start < b for a, b in asides):
             continue
-        gap = folded[pos:i.start]
+        gap = _without(folded, pos, i.start, asides)
         if _BREAK.search(gap) or (bracket and ")" in gap) or len(gap) > 90:
             break
-        if i.unit != total.unit or i.kind != total.kind:
+        labelled = _labelled(folded, i)
+        if (i.unit != total.unit and not labelled) or i.kind != total.kind:
+            break
+        if ";" in gap and i.key and i.key != total.key and not colon:
+            break  # "...; kiểm tra 40 tổ chức đảng": a count of its own
+        if i.value >= total.value > 0:
+            # Not a part but another whole: "..., đưa tổng số đảng viên ... đạt 74.108 đảng
+            # viên"; or a chain of subsets: "kiểm tra 48 đảng viên (có vi phạm 48 đồng chí,
+            # phải thi hành kỷ luật 14 đồng chí)".
             break
         parts.append(i)
         pos = i.end
-    if any(not _same_kind(total, p) for p in parts):
+    if any(not _same_kind(total, p, folded) for p in parts):
         return None  # "248 đảng bộ cơ sở (14 đảng bộ bộ phận và 2.370 chi bộ trực thuộc)"
+    if _cross_cutting(parts):
+        return None  # "(gồm 32 đảng viên người dân tộc thiểu số, ..., 33 đảng viên nữ)"
     if len(parts) < 2 and not (len(parts) == 1 and not complete):
         return None
     if len(parts) == 1:
@@ -235,16 +342,79 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
     return complete, parts
 
 
-def _same_kind(total: Indicator, part: Indicator) -> bool:
+def _asides(folded: str, start: int, colon: bool) -> list[tuple[int, int]]:
+    """Spans inside a list that are no parts, after which the list goes on: in a colon list a
+    bracket followed by ";" ("353 đồng chí là đại biểu bầu theo quy định (tại 11 đảng bộ ...);
+    1.070 đại biểu ..."); in any list the sub-level of one part followed by the next part ("15
+    Đảng bộ cơ sở với 146 chi bộ trực thuộc và 18 Chi bộ cơ sở", not "... với 02 đảng bộ bộ
+    phận và 289 chi bộ trực thuộc", sub-levels both)."""
+    end = _CLAUSE_SENTENCE.search(folded, start)
+    stop = end.start() if end else len(folded)
+    spans = []
+    if colon:
+        for m in re.finditer(r"\([^()]{0,240}\)(?=\s*;)", folded[start:stop]):
+            spans.append((start + m.start(), start + m.end()))
+    for m in _SUB_LEVEL.finditer(folded[start:stop]):
+        spans.append((start + m.start(), start + m.end()))
+    return sorted(spans)
+
+
+_SUB_LEVEL = re.compile(r"(?<!\w)voi \d[\d.]* (?:chi bo|dang bo|to dang)[^,;.()\d]{0,30}?"
+                        r"(?=\s*(?:,|;|va)\s*\d[\d.]* (?:chi bo|dang bo)(?! bo phan| truc thuoc))")
+
+
+_CLAUSE_SENTENCE = re.compile(r"[.!?](?:\s|$)|\n")
+
+
+def _without(folded: str, start: int, end: int, asides: list[tuple[int, int]]) -> str:
+    gap = folded[start:end]
+    for a, b in reversed(asides):
+        if start <= a and b <= end:
+            gap = gap[:a - start] + gap[b - start:]
+    return gap
+
+
+def _labelled(folded: str, part: Indicator) -> bool:
+    """A bare number ("khiển trách 26") or one followed by a label ("17 khiển trách") counts
+    what its total counts."""
+    if not part.unit_text:
+        return True
+    after = folded[part.start:part.start + len(part.surface) + 20]
+    after = re.sub(r"^[\d.,\s]+", "", after)
+    return any(after.startswith(label) for label in _totals_data()["part_labels"])
+
+
+def _same_kind(total: Indicator, part: Indicator, folded: str = "") -> bool:
     """A part with its own noun names the same thing as the total ("215 cửa hàng" - "135 cửa
     hàng"), or one of the kinds the total is made of (`partitions`); a bare part ("314")
-    takes the total's noun."""
-    if not part.unit_text or not total.unit_text:
+    takes the total's noun; among people a generic noun ("đồng chí", "người") names no kind."""
+    if not part.unit_text or not total.unit_text or (folded and _labelled(folded, part)):
         return True
     head = fold(total.unit_text).split()[:2]
     if fold(part.unit_text).split()[:2] == head:
         return True
+    if total.unit == "person" == part.unit:
+        generic = _totals_data()["generic_person"]
+        if fold(total.unit_text) in generic or fold(part.unit_text) in generic:
+            return True
     return _known_partition(total, [part], cover=False)
+
+
+def _cross_cutting(parts: list[Indicator]) -> bool:
+    """Whether the parts are named by two or more qualities of people that overlap
+    (`cross_cutting`: sex, ethnicity, religion, age, education ...)."""
+    qualities = set()
+    for p in parts:
+        subject = fold(p.subject or "")
+        for k, pattern in enumerate(_totals_data().get("cross_cutting", [])):
+            if re.search(pattern, subject):
+                qualities.add(k)
+    return len(qualities) >= 2
+
+
+@cache
+def _totals_data() -> dict:
+    return load_yaml("totals.yaml")
 
 
 def _text_tolerance(total: Indicator, parts: list[Indicator]) -> float:
@@ -288,7 +458,8 @@ def _known_partition(total: Indicator, parts: list[Indicator], cover: bool = Tru
 
 @cache
 def _partition_rules() -> list[dict]:
-    data = load_yaml("indicator_lexicon.yaml").get("partitions", [])
+    data = [*load_yaml("indicator_lexicon.yaml").get("partitions", []),
+            *_totals_data().get("partitions", [])]
     return [{"whole": re.compile(r["whole"]), "parts": [re.compile(p) for p in r["parts"]]}
             for r in data]
 
