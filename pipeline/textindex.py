@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Shingled", "encode", "token_keys", "shingles", "winnow", "spread",
+__all__ = ["Shingled", "encode", "token_keys", "shingles", "winnow", "sorted_unique", "spread",
            "candidate_pairs", "pair_array", "pair_keys", "rarest"]
 
 
@@ -106,7 +106,7 @@ def winnow(sh: Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
         short = np.flatnonzero((sh.count > 0) & (sh.count < window))
         extra = [sh.first[p] + int(np.argmin(sh.hashes[sh.first[p]:sh.first[p] + sh.count[p]]))
                  for p in short]
-        picked = _sorted_unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
+        picked = sorted_unique(np.concatenate((picked, np.asarray(extra, dtype=np.int64))))
     h, par = sh.hashes[picked], sh.para_ids[picked]
     # One fingerprint per (hash, unit): a phrase repeated inside a unit counts once.
     order = np.lexsort((par, h))
@@ -115,7 +115,7 @@ def winnow(sh: Shingled, window: int) -> tuple[np.ndarray, np.ndarray]:
     return h[first], par[first]
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray) -> np.ndarray:
     # np.unique's hash path is slow on millions of integers that are nearly sorted already
     # (window minima come in order): a sort and a mask are several times faster.
     if len(values) == 0:
@@ -207,7 +207,10 @@ def pair_keys(
         return none
     base = int(hi.max()) + 1
     if base < 3_000_000_000:  # one int64 key per pair: a plain sort, much faster than axis=0
-        key, shared = np.unique(lo * base + hi, return_counts=True)
+        key = np.sort(lo * base + hi)
+        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        shared = np.diff(np.concatenate((first, [len(key)])))
+        key = key[first]
         return np.stack((key // base, key % base), axis=1), shared
     pairs, shared = np.unique(np.stack((lo, hi), axis=1), axis=0, return_counts=True)
     return pairs, shared

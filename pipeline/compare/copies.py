@@ -32,9 +32,8 @@ import pandas as pd
 
 from pipeline.compare.units import label_documents
 from pipeline.store.folding import WORD_RE, fold
-from pipeline.textindex import pair_array, token_keys
+from pipeline.textindex import Shingled, pair_array, pair_keys, sorted_unique, token_keys
 from pipeline.textindex import shingles as _shingle
-from pipeline.textindex import spread as _spread
 from pipeline.textindex import winnow as _winnow
 
 COLUMNS = ["signal", "similarity", "shared_words", "source_a", "unit_a", "term_a", "paragraph_a",
@@ -59,21 +58,42 @@ class CopyParams:
 
 
 _DIGITS = re.compile(r"\d+")
+# Candidate pairs aligned at once (numpy arrays of their tokens): bounds the memory of that step.
+ALIGN_BATCH = 20_000
 
 
-def _tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Token ids of all paragraphs, flat; each paragraph's token count; the vocabulary."""
-    flat: list[str] = []
-    lengths = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        # Numbers are one token: a copy with its counts changed is still a copy, and a
-        # template filled with different counts is still the template.
-        toks = WORD_RE.findall(_DIGITS.sub("0", fold(text)))
-        lengths[i] = len(toks)
-        flat.extend(toks)
-    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+def tokens_of(texts: Sequence[str]) -> list[list[str]]:
+    """The copy detector's tokens of each text: folded syllables, every number one token "0"
+    (a copy with its counts changed is still a copy, and a template filled with different
+    counts is still the template). All texts are folded in one call: the per-call cost of
+    folding dominates for paragraphs; texts holding the separator are done one by one."""
+    if not texts:
+        return []
+    if any("\n" in t for t in texts):
+        return [WORD_RE.findall(_DIGITS.sub("0", fold(t))) for t in texts]
+    joined = _DIGITS.sub("0", fold("\n".join(texts)))
+    return [WORD_RE.findall(part) for part in joined.split("\n")]
+
+
+def encode_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """`textindex.encode(tokens_of(texts))` in a few calls for the whole corpus: token ids,
+    flat; each text's token count; the vocabulary (ids in order of first appearance). The
+    texts are joined by a marker token "1", which no text can hold once every number is "0";
+    one regex pass and one pandas factorize then replace a Python step per token."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
+    # A line break inside a text is a space to the tokenizer.
+    joined = _DIGITS.sub("0", fold("\n".join(t.replace("\n", " ") for t in texts)))
+    tokens = WORD_RE.findall(joined.replace("\n", " 1 ") + " 1")
+    codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), sort=False)
+    del tokens
     vocab = {t: i for i, t in enumerate(uniques.tolist())}
-    return codes.astype(np.int64), lengths, vocab
+    marker = codes == vocab["1"]
+    ends = np.flatnonzero(marker)
+    lengths = np.diff(np.concatenate(([-1], ends))) - 1
+    ids = codes[~marker].astype(np.int64)
+    # The marker keeps an id of its own: ids stay ids of `vocab`, and no text holds it.
+    return ids, lengths.astype(np.int64), vocab
 
 
 def detect_copies(
@@ -86,6 +106,12 @@ def detect_copies(
     unit (None: the file name stands for the unit), term. `generic_hashes`: the sorted
     hashes of generic shingles when counted over a larger corpus than `paragraphs`
     (`pipeline.compare.copies_scale`, out of core); default: counted here.
+
+    Every step works on numpy arrays of the whole corpus, not pair by pair in Python: the
+    candidates (paragraphs sharing a winnowed fingerprint) and the aligner's cheap bound (the
+    number of evidence shingles two paragraphs share) both come from the shared fingerprint
+    index (`textindex.pair_keys`, as out of core), and the pairs that pass are aligned in
+    batches (`_Alignment`, the arithmetic of `align_pair`).
     """
     p = params or CopyParams()
     paras = paragraphs
@@ -96,66 +122,96 @@ def detect_copies(
     if paras.empty:
         return pd.DataFrame(columns=COLUMNS)
     texts = paras["text"].tolist()
-    ids, lengths, vocab = _tokenize(texts)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    ids, lengths, vocab = encode_texts(texts)
+    tok_at = np.concatenate(([0], np.cumsum(lengths)))
     keep = lengths >= p.min_words
     sh = _shingle(ids, lengths, p.k, token_keys(list(vocab)))  # hashes stable across runs
-    doc_of_para = paras["doc_id"].to_numpy()
+    doc_of_para = paras["doc_id"].to_numpy(dtype=np.int64)
     unit_index = docs["unit_key"].astype("category").cat.codes
     unit_of_doc = dict(zip(docs["doc_id"], unit_index, strict=True))
-    unit_of_para = np.asarray([unit_of_doc.get(d, -1) for d in doc_of_para], dtype=np.int64)
+    unit_of_para = np.asarray([unit_of_doc.get(d, -1) for d in doc_of_para.tolist()],
+                              dtype=np.int64)
     n_units = int(unit_index.max()) + 1 if len(unit_index) else 0
+
+    # Each distinct shingle hash as a dense number (its run in hash order): the generic
+    # counts, the evidence postings and their look-ups all index by it.
+    order = np.argsort(sh.hashes, kind="stable")
+    sorted_h = sh.hashes[order]
+    new_run = np.concatenate(([len(order) > 0], sorted_h[1:] != sorted_h[:-1]))[:len(order)]
+    run_sorted = np.cumsum(new_run) - 1
+    n_runs = max(1, int(run_sorted[-1]) + 1 if len(run_sorted) else 0)
+    run_of = np.empty(len(order), dtype=np.int64)
+    run_of[order] = run_sorted
+    run_hash = sorted_h[new_run]
 
     # Generic text is no evidence that one report copied another: boilerplate (shingles most
     # units share) and common phrasing (shingles in more than max_docs documents). Counted over
     # all shingles, not only the winnowed ones: which shingle winnowing keeps depends on its
     # neighbours, so a common phrase is a fingerprint in only some of the documents having it.
     if generic_hashes is None:
-        hashes, n_units_with = _spread(sh.hashes, unit_of_para[sh.para_ids])
-        _, n_docs_with = _spread(sh.hashes, doc_of_para[sh.para_ids])
+        para_sorted = sh.para_ids[order]
+        doc_sorted = doc_of_para[para_sorted]
+        if len(doc_of_para) and (doc_of_para[1:] >= doc_of_para[:-1]).all():
+            # Paragraphs in document order (the store's order): within a run of one hash the
+            # stable sort keeps them in that order, so a new document is a change of doc.
+            new_doc = np.concatenate(([True], (run_sorted[1:] != run_sorted[:-1])
+                                      | (doc_sorted[1:] != doc_sorted[:-1])))[:len(doc_sorted)]
+            n_docs_with = np.bincount(run_sorted[new_doc], minlength=n_runs)
+        else:
+            n_docs_with = _distinct_per_run(run_sorted, doc_sorted, n_runs)
+        n_units_with = _distinct_per_run(run_sorted, unit_of_para[para_sorted], n_runs)
         limit = max(p.boilerplate_min_units, p.boilerplate_share * n_units)
-        generic_hashes = np.sort(hashes[(n_units_with > limit) | (n_docs_with > p.max_docs)])
+        generic_run = (n_units_with > limit) | (n_docs_with > p.max_docs)
+        generic_hashes = run_hash[generic_run[:len(run_hash)]]  # sorted: runs in hash order
+    else:
+        generic_run = _is_in(run_hash, generic_hashes)
+    del order, sorted_h, new_run, run_sorted
+    generic_shingle = generic_run[run_of]
 
     fp_hash, fp_para = _winnow(sh, p.window)
     ok = keep[fp_para] & np.isin(fp_hash, generic_hashes, invert=True)
     fp_hash, fp_para = fp_hash[ok], fp_para[ok]
     # Candidate pairs from the shared fingerprint index (pipeline.textindex).
-    candidates = pair_array(fp_hash, fp_para, doc_of_para).tolist()
+    candidates = pair_array(fp_hash, fp_para, doc_of_para)
+    del fp_hash, fp_para
+
+    # Evidence: each long paragraph's distinct non-generic shingles, as sorted keys
+    # paragraph * n_runs + run (a look-up table: "does paragraph b hold this shingle?").
+    evident = ~generic_shingle & keep[sh.para_ids]
+    evidence = sorted_unique(sh.para_ids[evident] * n_runs + run_of[evident])
+    # The cheap bound of `align_pair` for every pair at once: covering min_shared_words
+    # syllables takes this many shared evidence shingles; most candidates share a stray
+    # phrase or two and stop here.
+    need = p.min_shared_words - p.k + 1
+    ev_para, ev_run = evidence // n_runs, evidence % n_runs
+    shared = np.bincount(ev_run, minlength=n_runs)[ev_run] > 1
+    bound_pairs, n_shared = pair_keys(ev_run[shared], ev_para[shared], doc_of_para)
+    del ev_para, ev_run, shared
+    passing = _intersect_pairs(candidates, bound_pairs[n_shared >= need])
+    del candidates, bound_pairs, n_shared
+
+    # Per token: covered by a generic shingle, or spelling its document's own unit name;
+    # neither is evidence of copying.
+    para_of_token = np.repeat(np.arange(len(lengths)), lengths)
+    shingle_pos = tok_at[sh.para_ids] + (np.arange(len(sh.para_ids)) - sh.first[sh.para_ids])
+    generic_tok = _dilate_flat(shingle_pos, generic_shingle, len(ids), p.k)
+    unit_ids = {d: [vocab.get(w, -1) for w in WORD_RE.findall(_DIGITS.sub("0", u))]
+                for d, u in zip(docs["doc_id"], docs["unit_key"], strict=True)}
+    name_tok = _own_names(ids, para_of_token, tok_at, lengths, doc_of_para, unit_ids)
+    del para_of_token, shingle_pos
+    not_evidence = generic_tok | name_tok
+    effective = lengths - _segment_sums(not_evidence, tok_at)
+    del generic_tok, name_tok
 
     info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
     cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
-    unit_ids = {d: [vocab.get(w, -1) for w in WORD_RE.findall(_DIGITS.sub("0", u))]
-                for d, u in zip(docs["doc_id"], docs["unit_key"], strict=True)}
-    names_cache: dict[int, np.ndarray] = {}
-
-    def own_name(i: int) -> np.ndarray:
-        """Which syllables of paragraph i spell its document's unit name."""
-        if (mask := names_cache.get(i)) is None:
-            toks = ids[starts[i]:starts[i] + lengths[i]]
-            mask = names_cache[i] = _find_sequence(toks, unit_ids.get(doc_of_para[i], []))
-        return mask
-
-    generic_shingle = _is_in(sh.hashes, generic_hashes)
-    sets_cache: dict[int, set[int]] = {}
-
-    def shingle_set(i: int) -> set[int]:
-        """The paragraph's shingles that are evidence (not generic)."""
-        if (found := sets_cache.get(i)) is None:
-            part = slice(sh.first[i], sh.first[i] + sh.count[i])
-            found = sets_cache[i] = set(sh.hashes[part][~generic_shingle[part]].tolist())
-        return found
-
+    align = _Alignment(sh, run_of, generic_shingle, evidence, n_runs, tok_at, not_evidence,
+                       effective, p)
     rows = []
-    for a, b in candidates:
-        found = align_pair(sh.hashes[sh.first[a]:sh.first[a] + sh.count[a]],
-                           sh.hashes[sh.first[b]:sh.first[b] + sh.count[b]],
-                           shingle_set(a), shingle_set(b), own_name(a), own_name(b),
-                           generic_hashes, p)
-        if found is None:
-            continue
-        cov_a, cov_b, sim = found
-        rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, _token_spans(texts[a]),
-                         _token_spans(texts[b])))
+    for lo in range(0, len(passing), ALIGN_BATCH):
+        for a, b, cov_a, cov_b, sim in align.batch(passing[lo:lo + ALIGN_BATCH]):
+            rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, _token_spans(texts[a]),
+                             _token_spans(texts[b])))
     out = pd.DataFrame(rows, columns=COLUMNS)
     # What an auditor reads first: text shared between units, then reuse across terms, then
     # two versions of one report; the most similar first within each.
@@ -163,6 +219,132 @@ def detect_copies(
     return out.assign(_rank=rank).sort_values(
         ["_rank", "similarity", "shared_words"], ascending=[True, False, False], kind="stable"
     ).drop(columns="_rank").reset_index(drop=True)
+
+
+def _distinct_per_run(run: np.ndarray, group: np.ndarray, n_runs: int) -> np.ndarray:
+    """How many distinct `group` values each run holds (`run`: a dense number per row)."""
+    if len(run) == 0:
+        return np.zeros(n_runs, dtype=np.int64)
+    low = int(group.min())
+    span = int(group.max()) - low + 1
+    key = np.sort(run * span + (group - low))  # one int64 key: a plain sort
+    first = np.concatenate(([True], key[1:] != key[:-1]))
+    return np.bincount(key[first] // span, minlength=n_runs)
+
+
+def _segment_sums(mask: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The number of True values of `mask` in each segment [at[i], at[i + 1])."""
+    total = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    return total[at[1:]] - total[at[:-1]]
+
+
+def _intersect_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The (a, b) rows in both sorted pair arrays, sorted by a then b."""
+    if len(x) == 0 or len(y) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    base = int(max(x.max(), y.max())) + 1
+    key = np.intersect1d(x[:, 0] * base + x[:, 1], y[:, 0] * base + y[:, 1],
+                         assume_unique=True)
+    return np.stack((key // base, key % base), axis=1)
+
+
+def _dilate_flat(pos: np.ndarray, flags: np.ndarray, n_tokens: int, k: int) -> np.ndarray:
+    """`_dilate` over many paragraphs laid end to end: tokens covered by the flagged
+    shingles, a shingle starting at token `pos`. A shingle ends inside its own paragraph,
+    so covering k - 1 tokens onward never crosses into the next one."""
+    start = np.zeros(n_tokens, dtype=bool)
+    start[pos[flags]] = True
+    covered = start.copy()
+    for j in range(1, min(k, n_tokens)):
+        covered[j:] |= start[:-j]
+    return covered
+
+
+def _own_names(ids: np.ndarray, para_of_token: np.ndarray, tok_at: np.ndarray,
+               lengths: np.ndarray, doc_of_para: np.ndarray,
+               unit_ids: dict[int, list[int]]) -> np.ndarray:
+    """Per token: part of an occurrence, inside its paragraph, of its document's unit name
+    (`_find_sequence` for every paragraph at once)."""
+    mask = np.zeros(len(ids), dtype=bool)
+    usable = {d: seq for d, seq in unit_ids.items() if seq and -1 not in seq}
+    if not usable or len(ids) == 0:
+        return mask
+    width = max(len(seq) for seq in usable.values())
+    para_seq = np.full((len(lengths), width), -2, dtype=np.int64)
+    para_len = np.zeros(len(lengths), dtype=np.int64)
+    for i, d in enumerate(doc_of_para.tolist()):
+        seq = usable.get(d)
+        if seq is not None:
+            para_seq[i, :len(seq)] = seq
+            para_len[i] = len(seq)
+    # Starts: the name's first syllable, the whole name fitting in its paragraph.
+    at = np.flatnonzero(ids == para_seq[para_of_token, 0])
+    par = para_of_token[at]
+    n = para_len[par]
+    ok = (n > 0) & (at + n <= tok_at[par + 1])
+    at, par, n = at[ok], par[ok], n[ok]
+    for j in range(1, width):
+        nxt = np.minimum(at + j, len(ids) - 1)
+        ok = (j >= n) | (ids[nxt] == para_seq[par, j])
+        at, par, n = at[ok], par[ok], n[ok]
+    for j in range(width):
+        mask[at[j < n] + j] = True
+    return mask
+
+
+class _Alignment:
+    """`align_pair` for a batch of candidate pairs at once, on flat numpy arrays: the same
+    covered tokens, the same similarity, the same decisions."""
+
+    def __init__(self, sh: Shingled, run_of: np.ndarray, generic_shingle: np.ndarray,
+                 evidence: np.ndarray, n_runs: int, tok_at: np.ndarray,
+                 not_evidence: np.ndarray, effective: np.ndarray, p: CopyParams) -> None:
+        self.sh, self.run_of, self.generic = sh, run_of, generic_shingle
+        self.evidence, self.n_runs, self.tok_at = evidence, n_runs, tok_at
+        self.not_evidence, self.effective, self.p = not_evidence, effective, p
+
+    def _covered(self, side: np.ndarray, other: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each pair, the tokens of `side` covered by its shingles that the `other`
+        paragraph holds as evidence (the shared evidence shingles), generic and own-name
+        tokens left out: the flat mask, where each pair's part starts, and its count."""
+        sh, k = self.sh, self.p.k
+        n_tok = self.tok_at[side + 1] - self.tok_at[side]
+        seg_at = np.concatenate(([0], np.cumsum(n_tok)))
+        count = sh.count[side]
+        # Every shingle of `side`, with its pair, as one flat array.
+        pair_of = np.repeat(np.arange(len(side)), count)
+        offset = np.arange(len(pair_of)) - np.repeat(np.cumsum(count) - count, count)
+        shingle = sh.first[side][pair_of] + offset
+        key = other[pair_of] * self.n_runs + self.run_of[shingle]
+        at = np.minimum(np.searchsorted(self.evidence, key), len(self.evidence) - 1)
+        held = (self.evidence[at] == key) & ~self.generic[shingle]
+        total = int(seg_at[-1])
+        covered = _dilate_flat(seg_at[pair_of] + offset, held, total, k)
+        token = np.repeat(self.tok_at[side] - seg_at[:-1], n_tok) + np.arange(total)
+        covered &= ~self.not_evidence[token]
+        return covered, seg_at, _segment_sums(covered, seg_at)
+
+    def batch(self, pairs: np.ndarray) -> list[tuple[int, int, np.ndarray, np.ndarray, float]]:
+        """(a, b, covered tokens of a, of b, similarity) of the pairs that are copies, in
+        the order given."""
+        if len(pairs) == 0 or len(self.evidence) == 0:
+            return []
+        p = self.p
+        a, b = pairs[:, 0], pairs[:, 1]
+        cov_a, at_a, n_a = self._covered(a, b)
+        cov_b, at_b, n_b = self._covered(b, a)
+        eff = self.effective[a] + self.effective[b]
+        sim = (n_a + n_b) / np.maximum(1, eff)
+        low = np.minimum(n_a, n_b)
+        copy = (low >= p.min_shared_words) & ((sim >= p.min_similarity)
+                                              | (low >= p.long_shared_words))
+        out = []
+        for i in np.flatnonzero(copy).tolist():
+            value = (int(n_a[i]) + int(n_b[i])) / max(1, int(eff[i]))
+            out.append((int(a[i]), int(b[i]), cov_a[at_a[i]:at_a[i + 1]].copy(),
+                        cov_b[at_b[i]:at_b[i + 1]].copy(), round(min(1.0, value), 3)))
+        return out
 
 
 def _find_sequence(tokens: np.ndarray, sequence: list[int]) -> np.ndarray:
