@@ -66,3 +66,24 @@ def test_numbered_lead_line_leads_its_list() -> None:
             "- Ngân sách chi cho đào tạo đạt 15% tổng ngân sách.")
     kinds = [(i.surface, i.kind) for i in extract_indicators(text, Context(year=2010))]
     assert kinds == [("100%", "target"), ("15%", "target")]
+
+
+@pytest.mark.parametrize(("text", "surface", "kind"), [
+    # What must or should be reached is a target ...
+    ("Các Vụ phải đơn giản hoá tối thiểu 30% các quy định, đồng thời cắt giảm 25% chi phí.",
+     "30%", "target"),
+    ("Các Vụ phải đơn giản hoá tối thiểu 30% các quy định, đồng thời cắt giảm 25% chi phí.",
+     "25%", "target"),
+    ("Thời lượng phim nước ngoài chỉ nên dưới 10% tổng thời lượng.", "10%", "target"),
+    ("Mỗi xã nên lựa chọn 3 sản phẩm có thế mạnh.", "3 sản phẩm", "target"),
+    # ... a modal stating a fact, "therefore" and "tạo nên" are not.
+    ("Đảng ủy phải thi hành kỷ luật 14 đồng chí vi phạm.", "14 đồng chí", "actual"),
+    ("Các linh kiện phải nhập khẩu 100% từ nước ngoài.", "100%", "actual"),
+    ("Do thời tiết thuận lợi nên sản lượng đạt 50 tấn.", "50 tấn", "actual"),
+    ("Số người lao động lớn tạo nên sức ép, lao động nông thôn chiếm 24,4%.", "24,4%", "actual"),
+    ("Bộ Y tế nên xem lại việc đầu tư 200 tỷ đồng cho dự án.", "200 tỷ đồng", "actual"),
+    ("Năm trước đã phải cắt giảm 30% chi phí.", "30%", "actual"),
+])
+def test_obligations_are_targets(text: str, surface: str, kind: str) -> None:
+    got = [i.kind for i in extract_indicators(text, Context(year=2020)) if i.surface == surface]
+    assert got == [kind]

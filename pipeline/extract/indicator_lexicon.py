@@ -67,6 +67,11 @@ class Lexicon:
     # First words after a number that are no counted noun (`not_counted`, `not_noun`,
     # `not_after`), for the words the noun classes do not know (`unknown_noun_at`).
     not_counted: re.Pattern[str] = re.compile(r"(?!)")
+    # `obligations` of the lexicon, on lower-cased text (see `obligation`).
+    must: re.Pattern[str] = re.compile(r"(?!)")
+    should: re.Pattern[str] = re.compile(r"(?!)")
+    therefore: re.Pattern[str] = re.compile(r"(?!)")
+    bound: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -95,6 +100,23 @@ class Lexicon:
         if m is None or not m.group(1)[0].islower() or self.not_counted.match(folded, m.start(1)):
             return None
         return "count", m.end(1)
+
+    def obligation(self, before: str) -> bool:
+        """Whether the lower-cased sentence text `before` a number makes it what must or should
+        be reached ("phải đơn giản hoá tối thiểu 30%", "chỉ nên dưới 10%")."""
+        musts = list(self.must.finditer(before))
+        # Within the clause: "phải đơn giản hoá tối thiểu 30% ..., đồng thời cắt giảm 30%".
+        if musts and len(before) - musts[-1].end() <= 150 and ";" not in before[
+                musts[-1].end():] and self.bound.search(before, musts[-1].end()):
+            return True
+        for m in self.should.finditer(before):
+            # "Do thời tiết thuận lợi nên sản lượng đạt ...", "..., nên": therefore, not should.
+            if (len(before) - m.end() > 60 or len(before) - m.end() > 15
+                    and not self.bound.search(before, m.end())
+                    or self.therefore.search(before, 0, m.start())):
+                continue
+            return True
+        return False
 
     def rule(self, key: str) -> KeyRule | None:
         for r in self.keys:
@@ -216,6 +238,14 @@ def lexicon() -> Lexicon:
         marked_classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)",
                                               re.IGNORECASE))
                              for cls, words in data.get("marked_nouns", {}).items()),
+        must=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['must'])})(?!\w)"),
+        should=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['should'])})(?!\w)"),
+        # "therefore" words anywhere before "nên" in its sentence, or a comma right before it.
+        therefore=re.compile(
+            rf"(?:(?<!\w)(?:{_alternation(data['obligations']['therefore'])})(?!\w)|,)\s*$"
+            rf"|(?<!\w)(?:do|vì|nhờ|bởi)(?!\w)"),
+        bound=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['bounds'])})"
+                         r"(?:\s+(?:mức|khoảng|là|trên|dưới|từ))?\s*$"),
         not_counted=re.compile(
             rf"(?:{_alternation(data['not_counted'] + data['not_noun'] + data['not_after'])})"
             r"(?!\w)"),

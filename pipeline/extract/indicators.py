@@ -781,6 +781,9 @@ class _Paragraph:
         in_plan = self._in_plan(c.start) if c is not None else False
         if in_plan or self.ctx.plan_document:
             return "actual" if result else "target"
+        if not result and self.lex.obligation(_CLOSED_BRACKET.sub(
+                lambda m: " " * len(m.group()), raw_before)):
+            return "target"  # "phải đơn giản hoá tối thiểu 30%", "chỉ nên dưới 10%"
         # "Nhiệm kỳ 2025-2030, Đảng bộ ... có 42 Đảng viên" states what the unit has.
         targets_set = _TARGETS_SET.search(before) if c is not None and c.unit == "count" \
             else None
