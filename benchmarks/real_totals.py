@@ -163,3 +163,49 @@ def score_injected(label_file: Path) -> tuple[int, int, list[str]]:
                 else:
                     misses.append(f"  injected not found {name}:{t['line']} {new['total']!r}")
     return found, injected, misses
+
+
+# -- metadata samples (benchmarks/data/metadata_real_*.yaml) -------------------------------------
+
+META_FIELDS = ("unit", "unit_level", "province")
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(fold(value).replace("–", "-").split()).strip(" ,.")
+    return value
+
+
+@dataclass
+class MetaScore:
+    docs: int = 0
+    right: dict[str, int] = field(default_factory=lambda: {f: 0 for f in META_FIELDS})
+    skipped: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def cells(self) -> dict[str, str]:
+        return {f: (f"{self.right[f] / self.docs:.3f}" if self.docs else "–")
+                for f in META_FIELDS}
+
+
+def score_metadata_sample(label_file: Path) -> MetaScore:
+    """unit, unit_level and province of each labelled page (case, tone marks and the dash
+    ignored; a list label gives names equally right)."""
+    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+    score = MetaScore()
+    for name, page in (data.get("pages") or {}).items():
+        path = page_path(name)
+        if path is None:
+            score.skipped.append(name)
+            continue
+        meta = analyze_document(load(path)).meta
+        score.docs += 1
+        for f in META_FIELDS:
+            want = page["meta"].get(f)
+            wants = want if isinstance(want, list) else [want]
+            got = getattr(meta, f)
+            if any(_norm(got) == _norm(w) for w in wants):
+                score.right[f] += 1
+            else:
+                score.misses.append(f"  {name}: {f} = {got!r}, want {want!r}")
+    return score
