@@ -87,3 +87,22 @@ def test_numbered_lead_line_leads_its_list() -> None:
 def test_obligations_are_targets(text: str, surface: str, kind: str) -> None:
     got = [i.kind for i in extract_indicators(text, Context(year=2020)) if i.surface == surface]
     assert got == [kind]
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    # Short lines after a lead of targets ending in ":" are its items, bullets or not.
+    ("Các chỉ tiêu chủ yếu:\n\nTốc độ tăng trưởng kinh tế bình quân 8%/năm.\n\n"
+     "Thu nhập bình quân đầu người đạt 60 triệu đồng.", ["target", "target"]),
+    ("Kết quả cụ thể:\n\nTốc độ tăng trưởng kinh tế bình quân 8%/năm.\n\n"
+     "Thu nhập bình quân đầu người đạt 60 triệu đồng.", ["actual", "actual"]),
+    # A congress's targets continued in the next sentence without a cue of their own ...
+    ("Đại hội thông qua nghị quyết với một số chỉ tiêu chủ yếu: thu ngân sách tăng 5-10%. "
+     "Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trên 80%, phát triển từ 10 đảng viên trở lên/năm.",
+     ["target", "target", "target"]),
+    # ... not a sentence about the past term.
+    ("Đại hội đề ra 15 chỉ tiêu chủ yếu: tăng trưởng 8%. Nhiệm kỳ qua, Đảng bộ kết nạp "
+     "120 đảng viên, hằng năm tăng 5%.", ["target", "target", "actual", "actual"]),
+])
+def test_targets_continued(text: str, kinds: list[str]) -> None:
+    ctx = Context(year=2020, term="2020-2025", reviewed_term="2015-2020")
+    assert [i.kind for i in extract_indicators(text, ctx)] == kinds

@@ -72,6 +72,9 @@ class Lexicon:
     should: re.Pattern[str] = re.compile(r"(?!)")
     therefore: re.Pattern[str] = re.compile(r"(?!)")
     bound: re.Pattern[str] = re.compile(r"(?!)")
+    # `continued_targets` of the lexicon, on lower-cased text.
+    continued_markers: re.Pattern[str] = re.compile(r"(?!)")
+    continued_past: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -246,6 +249,10 @@ def lexicon() -> Lexicon:
             rf"|(?<!\w)(?:do|vì|nhờ|bởi)(?!\w)"),
         bound=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['bounds'])})"
                          r"(?:\s+(?:mức|khoảng|là|trên|dưới|từ))?\s*$"),
+        continued_markers=re.compile(
+            rf"(?:{_alternation(data['continued_targets']['markers'])})(?!\w)"),
+        continued_past=re.compile(
+            rf"(?<!\w)(?:{_alternation(data['continued_targets']['past'])})(?!\w)"),
         not_counted=re.compile(
             rf"(?:{_alternation(data['not_counted'] + data['not_noun'] + data['not_after'])})"
             r"(?!\w)"),

@@ -451,7 +451,7 @@ class _Paragraph:
         if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
                 self.folded[self._sentence_start(c.start):c.start]):
             return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
-        if self._annual_minimum(c):
+        if self._annual_minimum(c) or self._continues_targets(c):
             return False  # "Hàng năm kết nạp mới từ 25 đảng viên trở lên": a target
         return bool(self.lex.condition_after.match(self.lower, c.unit_end))
 
@@ -481,7 +481,11 @@ class _Paragraph:
         """The line at `pos` is an item of a list led by a line of targets ("... phấn đấu đạt
         được các chỉ tiêu sau." then "- 100% cán bộ ...")."""
         end = self.text.rfind("\n", 0, pos) + 1
-        if not _LIST_ITEM.match(self.text, end):
+        # Items are bulleted ("- 100% cán bộ ..."), or short lines after a lead ending in ":"
+        # ("Các chỉ tiêu chủ yếu:" then "Tốc độ tăng trưởng bình quân 8%/năm.").
+        line_end = self.text.find("\n", pos)
+        bulleted = bool(_LIST_ITEM.match(self.text, end))
+        if not bulleted and (line_end if line_end >= 0 else len(self.text)) - end > 250:
             return False
         for _ in range(12):  # walk back over the list's earlier items to its lead line
             line_end = self.text.rfind("\n", 0, end)
@@ -494,10 +498,18 @@ class _Paragraph:
                 continue
             folded = fold(line)
             leads = bool(_LIST_LEAD.search(folded) and self.lex.target_cues.search(folded))
-            if _LIST_ITEM.match(line) and not leads:  # a numbered lead ("2. Trước mắt, ...
+            if leads and not bulleted:
+                return folded.rstrip().endswith(":")
+            if leads:
+                return True
+            if _LIST_ITEM.match(line) and bulleted:  # a numbered lead ("2. Trước mắt, ...
                 end = line_start  # phấn đấu đạt được các chỉ tiêu sau.") leads all the same
                 continue
-            return leads
+            if not bulleted and len(line) <= 250 and re.search(r"\d", line) \
+                    and not self.lex.result_cues.search(line.lower()):
+                end = line_start  # an earlier short item
+                continue
+            return False
         return False
 
     def _conditional_clause(self, c: _Candidate, before: str) -> bool:
@@ -816,9 +828,30 @@ class _Paragraph:
                 elif result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
                     continue
             return "target"
-        if not result and c is not None and self._under_target_lead(c.start):
+        if not result and c is not None and (self._under_target_lead(c.start)
+                                             or self._continues_targets(c)):
             return "target"
         return "actual"
+
+    def _continues_targets(self, c: _Candidate) -> bool:
+        """The sentence continues the list of targets of the sentence before it, which has a
+        target cue and a number ("... với một số chỉ tiêu chủ yếu ... 78% trở lên." then
+        "Đảng bộ hoàn thành tốt nhiệm vụ, ... phát triển từ 10 đảng viên trở lên/năm."), and
+        speaks like a plan: a minimum or a yearly rate, no past, no result."""
+        start = self._sentence_start(c.start)
+        end_m = _SENTENCE_END.search(self.text, c.unit_end, self.end)
+        sentence = self.lower[start:end_m.start() if end_m else self.end]
+        if (not self.lex.continued_markers.search(sentence)
+                or self.lex.continued_past.search(sentence)
+                or self.lex.result_cues.search(sentence)):
+            return False
+        window = self.text[max(0, start - 600):start].rstrip()
+        previous = fold(re.split(r"[.!?](?:\s|$)|\n", window.rstrip(".!?"))[-1])
+        for m in self.lex.target_cues.finditer(previous):
+            if m.groupdict().get("year") is None and re.search(r"\d", previous[m.end():]) \
+                    and not _REACHED.search(previous, 0, m.start()):
+                return True
+        return False
 
     def _period(self, before: str, section: str | None, kind: str,
                 c: _Candidate | None = None) -> str | None:
