@@ -106,3 +106,19 @@ def test_obligations_are_targets(text: str, surface: str, kind: str) -> None:
 def test_targets_continued(text: str, kinds: list[str]) -> None:
     ctx = Context(year=2020, term="2020-2025", reviewed_term="2015-2020")
     assert [i.kind for i in extract_indicators(text, ctx)] == kinds
+
+
+@pytest.mark.parametrize(("text", "surface", "unit"), [
+    ("Vốn đầu tư của Singapore đạt 2,5 tỷ đô la Singapore.", "2,5 tỷ đô la Singapore", "SGD"),
+    ("Kim ngạch đạt 300 triệu NDT.", "300 triệu NDT", "CNY"),
+    ("Dự án vay 40 triệu đô la Mỹ.", "40 triệu đô la Mỹ", "USD"),
+])
+def test_other_currencies(text: str, surface: str, unit: str) -> None:
+    assert (surface, unit) in [(i.surface, i.unit) for i in extract_indicators(text, Context())]
+
+
+def test_share_of_the_target_has_no_key() -> None:
+    text = ("Toàn Đảng bộ kết nạp được 1.669 đảng viên, chiếm tỷ lệ 83,45% so với chỉ tiêu "
+            "Nghị quyết; năm trước kết nạp vượt 30% so với chỉ tiêu.")
+    keys = {i.surface: i.key for i in extract_indicators(text, Context(year=2020))}
+    assert keys["83,45%"] is None and keys["30%"] == "new_members"

@@ -723,7 +723,10 @@ class _Paragraph:
             # "kết nạp được 603 đảng viên mới, trong đó: đảng viên nữ là 359 đồng chí": kinds
             # of the new members, not the unit's female members.
             key = None
-        reached = re.search(r"(?<!\w)dat\s*$", self.folded[max(self.start, c.start - 8):c.start])
+        # "đạt 102,91%", "chiếm tỷ lệ 83,45%", "đạt trên 100%" so với chỉ tiêu: any share of the
+        # target but what beat it ("vượt 30% so với chỉ tiêu").
+        reached = not re.search(r"(?<!\w)vuot(?: (?:tren|hon|khoang|gan))?\s*$",
+                                self.folded[max(self.start, c.start - 16):c.start])
         if c.unit == "%" and (reached and _FULFILMENT.match(self.folded, c.unit_end)
                               or counted == "#growth"):
             # "đạt 102,91% so với chỉ tiêu": how much of the target ("vượt 30% so với chỉ
