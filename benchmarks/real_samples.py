@@ -87,6 +87,7 @@ def _norm(value: Any) -> Any:
 
 
 _REPORTS: dict[Path, Report] = {}
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 
 def _report(path: Path) -> Report:
@@ -101,7 +102,9 @@ def _line_spans(path: Path, text: str) -> list[tuple[int, int] | None]:
     spans: list[tuple[int, int] | None] = []
     pos = 0
     for line in path.read_text(encoding="utf-8").split("\n"):
-        line = line.strip()
+        # The reader drops invisible characters (a left-to-right mark inside "đăng ký hoạt
+        # động"): the line is looked for without them.
+        line = _INVISIBLE.sub("", line).strip()
         if not line:
             spans.append(None)
             continue
