@@ -122,3 +122,10 @@ def test_share_of_the_target_has_no_key() -> None:
             "Nghị quyết; năm trước kết nạp vượt 30% so với chỉ tiêu.")
     keys = {i.surface: i.key for i in extract_indicators(text, Context(year=2020))}
     assert keys["83,45%"] is None and keys["30%"] == "new_members"
+
+
+def test_target_quoted_from_its_resolution() -> None:
+    text = ("Thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIII “Bình quân hằng năm phát "
+            "triển 2.000 đảng viên”; theo đó, năm 2019 toàn Đảng bộ kết nạp 1.669 đảng viên.")
+    kinds = [(i.surface, i.kind) for i in extract_indicators(text, Context(year=2019))]
+    assert kinds == [("2.000 đảng viên", "target"), ("1.669 đảng viên", "actual")]

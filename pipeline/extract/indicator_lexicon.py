@@ -74,6 +74,7 @@ class Lexicon:
     bound: re.Pattern[str] = re.compile(r"(?!)")
     # `continued_targets` of the lexicon, on lower-cased text.
     continued_markers: re.Pattern[str] = re.compile(r"(?!)")
+    quoted_source: re.Pattern[str] = re.compile(r"(?!)")
     continued_past: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
@@ -249,6 +250,8 @@ def lexicon() -> Lexicon:
             rf"|(?<!\w)(?:do|vì|nhờ|bởi)(?!\w)"),
         bound=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['bounds'])})"
                          r"(?:\s+(?:mức|khoảng|là|trên|dưới|từ))?\s*$"),
+        quoted_source=re.compile(
+            rf"(?<!\w)(?:{_alternation(data['quoted_target_sources'])})(?!\w)"),
         continued_markers=re.compile(
             rf"(?:{_alternation(data['continued_targets']['markers'])})(?!\w)"),
         continued_past=re.compile(

@@ -141,6 +141,7 @@ _PER = re.compile(r"/\s*$")
 _CATEGORY_START = re.compile(r"\s*(?:[-+•]\s*|[a-zđ\d]{1,2}[.)]\s*)?(?:các|những)\s",
                              re.IGNORECASE)
 _RANGE_END = re.compile(rf"\s*(?:lên|xuống|đến|tới)\s+(?:{NUMBER})", re.IGNORECASE)
+_PCT_AFTER = re.compile(r"\s*%")
 _RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
@@ -614,9 +615,9 @@ class _Paragraph:
     def _read_single(self, m: re.Match[str], a: float, start: int) -> _Candidate | None:
         # A range that is not one ("2024-2025" handled as terms; "12-3"): keep the first number.
         end = m.start() + len(m.group("a"))
-        pct = re.match(r"\s*%", self.text[end:])
+        pct = _PCT_AFTER.match(self.text, end)  # not a slice: a copy of the rest per number
         if pct:
-            return _Candidate(start, end + pct.end(), end + pct.end(), a, None, "%", "%")
+            return _Candidate(start, pct.end(), pct.end(), a, None, "%", "%")
         return self._with_unit(start, end, a, None, m.group("a"))
 
     def _with_unit(self, start: int, end: int, value: float, value_max: float | None,
@@ -832,9 +833,20 @@ class _Paragraph:
                     continue
             return "target"
         if not result and c is not None and (self._under_target_lead(c.start)
-                                             or self._continues_targets(c)):
+                                             or self._continues_targets(c)
+                                             or self._quoted_target(before)):
             return "target"
         return "actual"
+
+    def _quoted_target(self, before: str) -> bool:
+        """The number is inside a quotation of the document that set it ('Nghị quyết Đại hội
+        ... "Bình quân hằng năm phát triển 2.000 đảng viên"'): `before` is the folded sentence
+        up to the number."""
+        opened = max(before.rfind("“"), before.rfind('"'))
+        if opened < 0 or "”" in before[opened:] or before.count('"') % 2 == 0 and \
+                before[opened] == '"':
+            return False
+        return bool(self.lex.quoted_source.search(before, max(0, opened - 120), opened))
 
     def _continues_targets(self, c: _Candidate) -> bool:
         """The sentence continues the list of targets of the sentence before it, which has a
@@ -1010,9 +1022,9 @@ def unreadable_numbers(text: str, excluded: Iterable[Span] = ()) -> list[tuple[i
         if i and reach[i - 1] > m.start():
             continue  # "42." at a sentence end
         noun = lex.noun_at(folded, m.end())
-        pct = re.match(r"\s*%", text[m.end():])
+        pct = _PCT_AFTER.match(text, m.end())
         if noun is not None or pct:
-            end = noun[1] if noun is not None else m.end() + pct.end()  # type: ignore[union-attr]
+            end = noun[1] if noun is not None else pct.end()  # type: ignore[union-attr]
             out.append((m.start(), text[m.start():end]))
     return out
 
