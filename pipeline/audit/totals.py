@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import takewhile
 
 from pipeline.data import load_yaml
 from pipeline.extract.indicator_lexicon import lexicon
@@ -258,6 +259,11 @@ _BREAK = re.compile(r"(?<!so )(?<!\w)voi(?!\w)|(?<!\w)trong (?:so )?do(?!\w)(?! 
 _CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
 
 
+def _after(inds: list[Indicator], n: int) -> Iterator[Indicator]:
+    """inds[n + 1:] without copying the rest of the list."""
+    return (inds[k] for k in range(n + 1, len(inds)))
+
+
 def _open_list(folded: str, inds: list[Indicator], n: int) -> re.Match[str] | None:
     """The mark that opens the list of parts of `inds[n]`, if any: right after the total, after
     one aside in brackets, or after a count of another measure in the same clause ("33 tổ chức
@@ -277,7 +283,10 @@ def _open_list(folded: str, inds: list[Indicator], n: int) -> re.Match[str] | No
         # The words between the total and the list belong to the total ("tổ chức cơ sở đảng ở
         # xã, phường, thị trấn"); a number there (outside an aside) means the list is not its.
         start = m.start("mark") if m.group("mark") else m.start("semi")
-        between = [i for i in inds[n + 1:] if total.end <= i.start < start]
+        # `inds` is sorted by start: walk only up to `start` (a list of all the later
+        # mentions per total was quadratic on a long document).
+        between = [i for i in takewhile(lambda i: i.start < start, _after(inds, n))
+                   if total.end <= i.start]
         aside = _ASIDE.match(folded, total.end)
         if not between or (aside and all(i.end <= aside.end() for i in between)):
             return m
@@ -313,7 +322,7 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
     pos = m.end()
     parts: list[Indicator] = []
     asides = _asides(folded, pos, colon)
-    for i in inds[n + 1:]:
+    for i in _after(inds, n):
         if i.start < pos or any(a <= i.start < b for a, b in asides):
             continue
         gap = _without(folded, pos, i.start, asides)

@@ -10,6 +10,7 @@ list number that follows it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -60,15 +61,28 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
         yield start, end
 
 
+# "underthesea": every paragraph through underthesea.word_tokenize (the reference the faster
+# decoder of `segmenter.py` is checked against); anything else: that decoder.
+SEGMENTER = os.environ.get("DAIHOI_SEGMENTER", "fast")
+
+
 def word_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Word spans of text[start:end], as offsets into `text`."""
     end = len(text) if end is None else end
     segment = text[start:end]
     # The verbatim text, not its matching form: underthesea segments "Uỷ ban nhân dân" and
     # "Hoà Bình" as one word each, but splits "Ủy | ban nhân dân" and "Hòa | Bình".
-    word_tokenize, _ = _underthesea()
-    words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
-    spans = _align(segment, words, start)
+    fast = None
+    if SEGMENTER != "underthesea":
+        from pipeline.nlp.segmenter import segmenter
+
+        fast = segmenter().word_spans(text, start, end)
+    if fast is not None:
+        spans = fast
+    else:
+        word_tokenize, _ = _underthesea()
+        words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
+        spans = _align(segment, words, start)
     return _protect(segment, spans, start)
 
 
