@@ -230,13 +230,23 @@ def _sentence_title(texts: list[str], i: int) -> bool:
 
 
 def _is_letterhead_line(text: str) -> bool:
+    if is_caps(text) and _headline(text):
+        return False
     parts = _columns(text)
     if len(parts) > 1:
         return all(_is_letterhead_line(p) for p in parts)
     f = _f(text)
     return (_is_motto(text) or bool(_STARS.match(text)) or _NUMBER.match(text) is not None
             or _DATELINE.search(text) is not None or f.strip("() ") == "du thao"
-            or (_issuer_head(text) and is_caps(text) and _words(text) <= 14))
+            or (_issuer_head(text) and is_caps(text) and _words(text) <= 14
+                and not _headline(text)))
+
+
+def _headline(text: str) -> bool:
+    """A line in capitals that reports an event ("... TỔ CHỨC ĐẠI HỘI ..."): a headline."""
+    f = _f(text)
+    return any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", f)
+               for v in _vocab().get("headline_verbs", []))
 
 
 def _letterhead_run_end(texts: list[str]) -> int:

@@ -25,9 +25,11 @@ from pipeline.extract.unit_names import provinces_named
 __all__ = ["GazetteerHit", "province_for", "available"]
 
 _KINDS = ("thanh pho", "thi xa", "thi tran", "huyen", "quan", "phuong", "xa", "dac khu")
-# An administrative name in folded text: its kind, then one to four syllables.
+# An administrative name in folded text: its kind, then one to four syllables. A lookahead, so
+# that a kind word inside another word group ("cơ quan Đảng xã Quảng Chính": "quan dang xa
+# ...") does not swallow the real place after it.
 _PLACE = re.compile(
-    rf"(?<!\w)(?P<kind>{'|'.join(_KINDS)})\s+(?P<name>[a-z0-9]+(?:\s+[a-z0-9]+){{0,3}})")
+    rf"(?<!\w)(?=(?P<kind>{'|'.join(_KINDS)})\s+(?P<name>[a-z0-9]+(?:\s+[a-z0-9]+){{0,3}}))")
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,12 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
                                 text[m.start():m.start("kind") + len(kind)]))
     if len(hits) < min_places:
         return None
+    if after_2025:
+        # A document of the new era names the communes of the new era: "xã Quảng Chính" in a
+        # text of July 2025 is Thanh Hóa's, not the old one of Quảng Ninh. Names only the old
+        # era knows (the communes merged into it) keep their old provinces.
+        hits = [(place, {o for o in options if o[0] == "2025"} or options)
+                for place, options in hits]
     # Provinces named outright ("tỉnh Lâm Đồng", "Thành ủy Hà Nội") narrow the choice first.
     for text in texts:
         for name in provinces_named(text):

@@ -89,6 +89,13 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
         meta.unit_level = _level(unit, text)
         meta.evidence["unit"] = f"{source}: {unit.text}"
         meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
+    else:
+        # "Đại hội đại biểu Đảng bộ tỉnh lần thứ XIX" with no name: the level, not a unit.
+        kinds = {m.group("kind").lower() for m in _NAMELESS_CONGRESS.finditer(text)}
+        if len(kinds) == 1:
+            meta.unit_level = level_of(f"Đảng bộ {kinds.pop()} X")
+            meta.evidence["unit_level"] = "a congress of a unit not named: " + \
+                _NAMELESS_CONGRESS.search(text).group()
     if parent is not None:
         meta.parent = _display(parent, text)
         meta.evidence["parent"] = f"{source if source == 'letterhead' else 'body'}: {parent.text}"
@@ -215,6 +222,8 @@ def _frequent_unit(text: str) -> Name | None:
     names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
              or re.match(r"(?:khoi|cac co quan)\b", fold(n.org))]
     names = [n for n in names if n.org and not _generic_org(n)]
+    held = _congress_holders(text, names)
+    names += [n for n in held if n not in names]
     if not names:
         return None
     scored: dict[str, tuple[int, int, Name]] = {}
@@ -222,7 +231,7 @@ def _frequent_unit(text: str) -> Name | None:
         key = _full_key(name)
         # Short forms ("Đảng bộ bộ phận Trung tâm") count for the full name they begin.
         score = sum(1 for other in names if key.startswith(_full_key(other)))
-        counted = bool(_COUNTS_AFTER.match(text, name.end))
+        counted = bool(_COUNTS_AFTER.match(text, name.end)) or name in held
         best = scored.get(key)
         cand = (score + 2 * counted, len(key), name)
         if best is None or cand[:2] > best[:2]:
@@ -231,8 +240,10 @@ def _frequent_unit(text: str) -> Name | None:
     # its name counts for the one named unit of that kind.
     for m in _SELF_MENTION.finditer(text):
         kind = fold(m.group("kind") or "")
-        fits = [k for k, c in scored.items() if re.search(rf"(?<!\w){kind}(?!\w)",
-                                                          fold(c[2].text))]
+        # The kind of the unit, right after its head ("Đảng bộ tỉnh X"; not the "tỉnh" that
+        # ends "Đảng bộ Khối cơ quan và doanh nghiệp tỉnh").
+        fits = [k for k, c in scored.items()
+                if re.match(rf"\S+\s+\S+\s+{kind}(?!\w)", fold(c[2].text))]
         if len(fits) == 1:
             score, length, name = scored[fits[0]]
             scored[fits[0]] = (score + 1, length, name)
@@ -243,6 +254,38 @@ def _frequent_unit(text: str) -> Name | None:
     if runner is not None and runner[0] >= top[0]:
         return None
     return top[2]
+
+
+def _congress_holders(text: str, names: list[Name]) -> list[Name]:
+    """The names whose congress the text reports ("Đại hội Chi bộ trường Tiểu học X nhiệm kỳ",
+    "Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ VIII"). A holder named by its kind alone
+    ("Đại hội đại biểu Đảng bộ Trường lần thứ XXXI") stands for the one body of that kind the
+    text names in full, its committee included ("Đảng ủy Trường Đại học GTVT")."""
+    held = []
+    for name in names:
+        if _HELD_BEFORE.search(text, max(0, name.start - 30), name.start) or \
+                _HELD_AFTER.match(text, name.end):
+            held.append(name)
+    for m in _HELD_BARE.finditer(text):
+        kind = m.group("kind")
+        full = {n.key: n for n in find_names(text)
+                if n.org.startswith(kind + " ") and n.org[len(kind) + 1:][:1].isupper()}
+        if len(full) == 1:
+            held.append(committee_unit(next(iter(full.values()))))
+    return held
+
+
+_NAMELESS_CONGRESS = re.compile(
+    # Not a cited resolution's congress ("Thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh").
+    r"(?<!Nghị quyết )(?<!Nghị Quyết )(?<!nghị quyết )Đại hội\s+(?:đại biểu\s+)?(?i:Đảng bộ)"
+    r"\s+(?P<kind>tỉnh|huyện|xã|phường|thị trấn|quận|thị xã)"
+    r"(?=\s+(?:lần thứ|khóa|khoá|nhiệm kỳ)\b)")
+_HELD_BEFORE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đảng viên)\s+)?$")
+_HELD_AFTER = re.compile(r"\s*(?:(?:đã|sẽ|long trọng|tổ chức|tiến hành|thành công|điểm)\s+)*"
+                         r"Đại hội(?!\w)")
+_HELD_BARE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đảng viên)\s+)?(?i:Đảng bộ|Chi bộ)"
+                        r"\s+(?P<kind>Trường|Công ty|Viện|Bệnh viện|Trung tâm)"
+                        r"(?=\s+(?:lần|nhiệm|khóa|khoá)\b)")
 
 
 _SELF_MENTION = re.compile(
@@ -395,7 +438,10 @@ _SEVERAL_UNITS = re.compile(
     rf"(?i:đảng bộ|chi bộ)\s+(?:(?:xã|phường|thị trấn){_NAMED}(?i:xã|phường|thị trấn)"
     rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã))\s+(?:\d|[A-ZĐÀ-Ỹ])")
 _MERGER = re.compile(r"(?i:sáp nhập|sắp xếp đơn vị hành chính|\(cũ\)|chính quyền địa phương "
-                     r"2 cấp|hai cấp)")
+                     r"2 cấp|hai cấp)"
+                     # The first congress of a unit in the 2025 term: a commune or ward the
+                     # merger made ("Đảng bộ phường Đông Mai ... Đại hội đại biểu lần thứ I").
+                     r"|(?<!\w)(?i:lần thứ) (?:I|(?i:nhất))(?![\w])")
 # A local government's issuer line names its place ("Ủy ban nhân dân quận 3").
 _LOCAL_ISSUER = re.compile(r"^\W*(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd)\s")
 
@@ -434,6 +480,13 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         found = province_of(re.sub(r"^\S+\s+\S+\s+", "", meta.unit))
         if found:
             return found, f"name: {meta.unit}"
+    for name in (meta.unit, meta.parent):
+        # A body named after its province: "Trường Đại học Bình Dương", "Khối các trường Đại
+        # học, Cao đẳng Hà Nội" (not "Học viện Chính trị quốc gia Hồ Chí Minh", a person),
+        # when the text speaks of it more than once (not a photo caption).
+        found = _province_ending(name)
+        if found and name and fold(text).count(fold(name.split(None, 2)[-1])) >= 2:
+            return found, f"name: {name}"
     texts = [t for t in (meta.unit, meta.parent) if t]
     texts += [line for line in title if _LOCAL_ISSUER.match(fold(line))]
     if place:
@@ -459,6 +512,20 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
     return None, ""
+
+
+def _province_ending(name: str | None) -> str | None:
+    if not name:
+        return None
+    words = name.split()
+    for n in (3, 2):
+        if len(words) > n + 2 and all(w[:1].isupper() for w in words[-n:]):
+            tail = " ".join(words[-n:])
+            found = province_of(tail)
+            # Tone marks must agree: "Kiến Giang" (a commune) is not "Kiên Giang".
+            if found and found != "Hồ Chí Minh" and tail.lower() == found.lower():
+                return found
+    return None
 
 
 def _terms(title: list[str], blocks: list[str]) -> tuple[str | None, str | None]:

@@ -43,7 +43,11 @@ _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "
               "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
               "ĐÃ", "LÀ", "CÓ"}
 # "ĐẠI HỘI", "ĐẠI BIỂU" end a name in capitals; "ĐẠI THẮNG", "ĐẠI LỘC" are names.
-_CAPS_STOP_BEFORE = {"ĐẠI": ("HỘI", "BIỂU")}
+# "TỔ CHỨC ĐẠI HỘI", "TIẾN HÀNH", "LONG TRỌNG": verbs of a headline ("CHI BỘ TRƯỜNG THCS
+# KIẾN GIANG TỔ CHỨC ĐẠI HỘI"); "BAN TỔ CHỨC" is a name.
+_CAPS_STOP_BEFORE = {"ĐẠI": ("HỘI", "BIỂU"),
+                     "TỔ": ("CHỨC ĐẠI", "CHỨC THÀNH", "CHỨC LỄ", "CHỨC HỘI"),
+                     "TIẾN": ("HÀNH",), "LONG": ("TRỌNG",)}
 # After these a bloc's name ends ("Đảng bộ Khối các cơ quan tỉnh xây dựng kế hoạch"): the
 # place it serves, then only a capitalised place name may follow ("... tỉnh Lâm Đồng").
 _KHOI_END = {"tinh", "uong", "pho"}
@@ -51,6 +55,15 @@ _KHOI_END = {"tinh", "uong", "pho"}
 # TP.HCM", "Đảng bộ xã Hợp Lý, tỉnh Phú Thọ").
 _PLACE_AFTER_COMMA = {"tp", "tx", "tt", "q", "h", "tinh", "thanh", "huyen", "quan", "thi", "xa",
                       "phuong"}
+# Syllables that fold to a stop word but, with their tone marks, finish a name ("Quân đội").
+_NAME_SYLLABLES = {"đội"}
+# After a comma these start a person's post, not the rest of the name.
+_TITLE_AFTER_COMMA = {"bi", "pho", "chu", "uy", "giam", "hieu", "tong", "truong", "thu"}
+# A government body's acronym takes the kind of place after it ("Văn phòng UBND tỉnh").
+_GOVERNMENT_ACRONYMS = {"UBND", "HĐND", "MTTQ", "UBMTTQ"}
+# A kind of body written in lower case before its capitalised name.
+_LOWER_KIND = re.compile(r"\s+(?:trường|công ty|bệnh viện|trung tâm|viện|ngân hàng)\s+"
+                         r"(?=[A-ZĐÀ-Ỹ])")
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
@@ -105,13 +118,29 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     titled = False  # the last capitalised syllable was "Xxx" (a word may continue in lower case)
     prev_admin = False
     khoi_closed = False
+    kind = _LOWER_KIND.match(text, head_end)
+    kind_end = kind.end() if kind else head_end
+    prev_word = ""
     for m in _SYLLABLE.finditer(text, head_end):
+        if m.start() < kind_end:
+            # "Chi bộ trường Tiểu học Nguyễn Đình Chính": a kind of body in lower case before
+            # its capitalised name belongs to the name.
+            pos = m.end()
+            continue
         gap = text[pos:m.start()]
         if "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
             break
         word = m.group()
         pos = m.end()
         f = fold(word)
+        after_acronym, prev_word = prev_word in _GOVERNMENT_ACRONYMS, word
+        if pending is not None and text[pending] == "," and f in _TITLE_AFTER_COMMA:
+            break  # "Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội, Bí thư ...": a post
+        if word == "Đại" and re.match(r"\s+(?:hội|biểu)(?!\w)", text[m.end():]):
+            break  # "Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ VIII"
+        if after_acronym and f in _ADMIN_WORDS and count and not caps:
+            end, count, prev_admin = m.end(), count + 1, True  # "Văn phòng UBND tỉnh"
+            continue
         if pending is not None and f in _HEAD_WORDS:
             break  # "Đảng ủy Cục Viễn thông, Đảng ủy Bộ ...": a list of names, not one name
         if pending is not None and text[pending] == "," and f in _PLACE_AFTER_COMMA:
@@ -149,9 +178,10 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         # A lower-case syllable continues a word begun with a capital ("Trung tâm"), or names
         # the bloc ("Đảng ủy khối các cơ quan trung ương").
         if folded_khoi:
-            if f in _KHOI_STOP or count >= 8:
-                break
-            end, count = m.end(), count + 1
+            if f in _KHOI_STOP or count >= 8 or pending is not None and count < 3:
+                break  # "Đảng ủy Khối và cấp ủy cơ sở": two bodies, not one name
+            # "Khối các cơ quan và doanh nghiệp tỉnh": the joiner was inside the bloc's name.
+            end, count, pending = m.end(), count + 1, None
             khoi_closed = f in _KHOI_END
             continue
         if count == 0 and pending is None and (f in _ADMIN_WORDS or f in ("pho", "xa", "tran")
@@ -164,7 +194,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             # "Đảng bộ Dân chính đảng": the bloc of party, state and mass bodies.
             end, count = m.end(), count + 1
             continue
-        if pending is not None or count == 0 or f in _STOP or not titled and lower_run == 0:
+        if (pending is not None or count == 0 or f in _STOP and word not in _NAME_SYLLABLES
+                or not titled and lower_run == 0):
             break
         if prev_admin:
             break  # a place's name is capitalised throughout: "xã Hòa Thạnh bước vào ..."

@@ -1,0 +1,117 @@
+"""Metadata classes the blind sample MT1 (benchmarks/data/metadata_real_t1.yaml) showed, each in
+short lines written for this test: names that end at a headline's verb, at "Đại hội" or before a
+post after a comma; a lower-case kind of body before its name; a bloc's name with "và"; the
+unit whose congress the text reports; the levels of police, army and offices; the level of a
+congress whose unit is not named; places read in the era of the document; a body named after
+its province."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import gazetteer
+from pipeline.extract.form import parse_form
+from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.unit_names import find_names, level_of
+from pipeline.model import Block, Document
+
+
+def _doc(*lines: str) -> Document:
+    return Document(source="x.txt", format="txt", sha256="",
+                    blocks=[Block(text=t) for t in lines])
+
+
+def _meta(*lines: str) -> tuple[str | None, str | None, str | None]:
+    doc = _doc(*lines)
+    meta = extract_metadata(doc, "news", parse_form(doc))
+    return meta.unit, meta.unit_level, meta.province
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("CHI BỘ TRƯỜNG THCS AN HÒA TỔ CHỨC ĐẠI HỘI NHIỆM KỲ 2025-2027",
+     "CHI BỘ TRƯỜNG THCS AN HÒA"),
+    ("Ngày 12-3, Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ IX.",
+     "Đảng bộ Văn phòng UBND tỉnh"),
+    ("toàn Đảng bộ Quân đội đã lãnh đạo", "Đảng bộ Quân đội"),
+    ("Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh, niềm tin và khát vọng",
+     "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh"),
+    ("Ban Thường vụ Đảng ủy Khối và cấp ủy cơ sở đã", "Đảng ủy Khối"),
+    ("đồng chí A - Ủy viên Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội, Bí thư Đảng ủy",
+     "Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội"),
+    ("Đại hội Chi bộ trường Tiểu học Lê Lợi nhiệm kỳ 2025-2027",
+     "Chi bộ trường Tiểu học Lê Lợi"),
+])
+def test_where_a_name_ends(text: str, name: str) -> None:
+    assert find_names(text)[0].text == name
+
+
+def test_a_headline_in_capitals_is_no_letterhead() -> None:
+    unit, level, _ = _meta("CHI BỘ TRƯỜNG THCS AN HÒA TỔ CHỨC ĐẠI HỘI NHIỆM KỲ 2025-2027",
+                           "Sinh thời Chủ tịch Hồ Chí Minh đã khẳng định chi bộ là nền móng.")
+    assert (unit, level) == ("Chi bộ Trường THCS An Hòa", "chi_bo")
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("Đảng bộ Quân đội", "cap_tinh"),
+    ("Đảng bộ Công an Trung ương", "cap_tinh"),
+    ("Đảng bộ Công an tỉnh Nam Định", "dang_bo_cap_tren_co_so"),
+    ("Đảng bộ Quân sự tỉnh Hà Tĩnh", "dang_bo_cap_tren_co_so"),
+    ("Đảng bộ Văn phòng UBND tỉnh", "dang_bo_co_so"),
+    ("Đảng bộ quận Ba Đình", "dang_bo_cap_tren_co_so"),
+])
+def test_levels_of_police_army_and_offices(name: str, level: str) -> None:
+    assert level_of(name) == level
+
+
+def test_the_unit_whose_congress_is_reported_beats_a_guest() -> None:
+    unit, level, _ = _meta(
+        "Ngày 10-2, Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ IX, nhiệm kỳ 2020-2025.",
+        "Dự có đồng chí B, Bí thư Đảng ủy khối các Cơ quan và Doanh nghiệp tỉnh.")
+    assert (unit, level) == ("Đảng bộ Văn phòng UBND tỉnh", "dang_bo_co_so")
+    unit, _, _ = _meta(
+        "Được sự chỉ đạo của Đảng ủy phường 7, Chi bộ trường Tiểu học Lê Lợi tổ chức điểm đại "
+        "hội. Đại hội Chi bộ trường Tiểu học Lê Lợi nhiệm kỳ 2025-2027 có sự hiện diện của "
+        "đồng chí C - Đảng ủy viên phụ trách Chi bộ phường 7.")
+    assert unit == "Chi bộ trường Tiểu học Lê Lợi"
+
+
+def test_a_holder_named_by_its_kind_is_the_body_named_in_full() -> None:
+    unit, level, province = _meta(
+        "Trường Đại học Thủy lợi tổ chức Đại hội đại biểu Đảng bộ Trường lần thứ XX.",
+        "Dự có đồng chí D, Bí thư Đảng ủy Khối các trường Đại học, Cao đẳng Hà Nội.",
+        "Về phía Đảng ủy Trường Đại học Thủy lợi có đồng chí E, Bí thư Đảng ủy.",
+        "Đồng chí F, Ủy viên Ban Thường vụ Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội.")
+    assert (unit, level, province) == ("Đảng bộ Trường Đại học Thủy lợi", "dang_bo_co_so",
+                                       "Hà Nội")
+
+
+def test_a_congress_whose_unit_is_not_named_gives_its_level_only() -> None:
+    assert _meta("Chiều nay, Đại hội đại biểu Đảng bộ tỉnh lần thứ XX tiến hành bầu Ban "
+                 "Chấp hành khóa mới.") == (None, "cap_tinh", None)
+    # A cited resolution's congress says nothing of the document's unit.
+    assert _meta("Thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XIII, toàn Đảng "
+                 "bộ kết nạp 1.600 đảng viên.")[1] is None
+
+
+@pytest.mark.skipif(not gazetteer.available(), reason="vietnamadminunits is not installed")
+def test_places_are_read_in_the_era_of_the_document() -> None:
+    # "xã Quảng Chính" was a commune of Quảng Ninh and of Thanh Hóa before 2025, of Thanh Hóa
+    # only after the merger.
+    lines = ("Ngày 25/7/2025, Chi bộ các cơ quan Đảng xã Quảng Chính tổ chức Đại hội lần thứ "
+             "nhất, nhiệm kỳ 2025-2030, sau khi thực hiện chính quyền địa phương hai cấp.",)
+    assert _meta(*lines)[2] == "Thanh Hóa"
+    assert _meta("Năm 2019, Đảng bộ xã Quảng Chính tổ chức hội nghị tổng kết, Đảng bộ xã "
+                 "Quảng Chính có 300 đảng viên.")[2] is None
+    # The first congress of the 2025 term: a ward the merger made.
+    assert _meta("Đảng bộ phường Đông Mai tổ chức Đại hội đại biểu lần thứ I, nhiệm kỳ "
+                 "2025-2030. Bí thư Đảng ủy phường Đông Mai phát biểu.")[2] == "Quảng Ninh"
+
+
+def test_a_body_named_after_its_province() -> None:
+    assert _meta("Đại hội Đảng bộ Trường Đại học Bình Dương lần VI diễn ra. Ba chi bộ trực "
+                 "thuộc Đảng bộ Trường Đại học Bình Dương đã đại hội.")[2] == "Bình Dương"
+    # Tone marks must agree ("Kiến Giang" is a commune, "Kiên Giang" a province); a person's
+    # name is no province.
+    assert _meta("CHI BỘ TRƯỜNG THCS KIẾN GIANG TỔ CHỨC ĐẠI HỘI NHIỆM KỲ 2025-2027")[2] is None
+    assert _meta("Đại hội Đảng bộ Học viện Chính trị quốc gia Hồ Chí Minh lần thứ XV. Đảng bộ "
+                 "Học viện Chính trị quốc gia Hồ Chí Minh có 1.000 đảng viên.")[2] is None
