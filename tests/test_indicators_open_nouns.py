@@ -129,3 +129,18 @@ def test_target_quoted_from_its_resolution() -> None:
             "triển 2.000 đảng viên”; theo đó, năm 2019 toàn Đảng bộ kết nạp 1.669 đảng viên.")
     kinds = [(i.surface, i.kind) for i in extract_indicators(text, Context(year=2019))]
     assert kinds == [("2.000 đảng viên", "target"), ("1.669 đảng viên", "actual")]
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    # An exclusive category listed after "xuất sắc" is no "good or better".
+    ("Trong đó gần 120 tổ chức cơ sở đảng 'Hoàn thành xuất sắc nhiệm vụ'; 451 tổ chức cơ sở "
+     "đảng 'Hoàn thành tốt nhiệm vụ'.", ["orgs_rated_excellent", None]),
+    # The exemplary subset; the whole keeps its key.
+    ("Tổ chức cơ sở đảng đạt trong sạch, vững mạnh chiếm 87,97% (trong đó, tổ chức cơ sở "
+     "đảng đạt trong sạch vững mạnh tiêu biểu chiếm 20,59%).", ["orgs_clean_strong", None]),
+    # Who attended a class.
+    ("Đảng bộ mở 1 lớp bồi dưỡng đối tượng kết nạp Đảng cho 103 quần chúng ưu tú; 2 lớp "
+     "bồi dưỡng lý luận chính trị dành cho 159 đảng viên dự bị.", [None, None, None, None]),
+])
+def test_keys_of_subsets(text: str, keys: list[str | None]) -> None:
+    assert [i.key for i in extract_indicators(text, Context(year=2020))] == keys

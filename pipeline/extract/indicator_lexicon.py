@@ -75,6 +75,9 @@ class Lexicon:
     # `continued_targets` of the lexicon, on lower-cased text.
     continued_markers: re.Pattern[str] = re.compile(r"(?!)")
     quoted_source: re.Pattern[str] = re.compile(r"(?!)")
+    # (keys, before, near, unless) of `key_not_when`.
+    key_not_when: tuple[tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None,
+                              re.Pattern[str] | None], ...] = ()
     continued_past: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
@@ -250,6 +253,10 @@ def lexicon() -> Lexicon:
             rf"|(?<!\w)(?:do|vì|nhờ|bởi)(?!\w)"),
         bound=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['bounds'])})"
                          r"(?:\s+(?:mức|khoảng|là|trên|dưới|từ))?\s*$"),
+        key_not_when=tuple(
+            (frozenset(r["keys"]), *(re.compile(r[f]) if r.get(f) else None
+                                     for f in ("before", "near", "unless")))
+            for r in data.get("key_not_when", [])),
         quoted_source=re.compile(
             rf"(?<!\w)(?:{_alternation(data['quoted_target_sources'])})(?!\w)"),
         continued_markers=re.compile(

@@ -734,6 +734,8 @@ class _Paragraph:
             # tiêu" stays the key's: by how much it beat it); "giảm 2,24% tỷ lệ hộ
             # nghèo": a change. Neither is the key's rate.
             key = None
+        if key is not None and self._key_not_wanted(key, c, sentence_start, earlier, later):
+            key = None
         return Indicator(
             subject=subject,
             value=c.value,
@@ -749,6 +751,28 @@ class _Paragraph:
             section=section,
             where=self.ctx.where,
         )
+
+    def _key_not_wanted(self, key: str, c: _Candidate, sentence_start: int,
+                        earlier: list[_Candidate], later: list[_Candidate]) -> bool:
+        """The words around the number make it a subset or a category beside the key's
+        population (data/indicator_lexicon.yaml `key_not_when`)."""
+        before = self.folded[sentence_start:c.start]
+        lo = max([sentence_start] + [e.unit_end for e in earlier if e.unit_end <= c.start])
+        lo = max(lo, self.folded.rfind(";", lo, c.start) + 1)
+        end_m = _CLAUSE_END.search(self.text, c.unit_end, self.end)
+        hi = min([end_m.start() if end_m else self.end] + [n.start for n in later])
+        # An aside after it speaks of a part: "chiếm 87,97% (trong đó, ... tiêu biểu ...)".
+        aside = re.search(r"\(|(?<!\w)trong do(?!\w)", self.folded[c.unit_end:hi])
+        if aside:
+            hi = c.unit_end + aside.start()
+        near = self.folded[lo:hi]
+        for keys, before_p, near_p, unless in self.lex.key_not_when:
+            if key not in keys or unless is not None and unless.search(near):
+                continue
+            if (before_p is not None and before_p.search(before)
+                    or near_p is not None and near_p.search(near)):
+                return True
+        return False
 
     def _is_part(self, c: _Candidate, earlier: list[_Candidate], sentence_start: int) -> bool:
         """Whether `c` is one of the parts listed after a total in its sentence: "944 tổ chức
