@@ -46,6 +46,9 @@ def test_counted_noun_read(text: str, surface: str, value: float, unit: str) -> 
     "Các đơn vị thuộc Sư đoàn 312, 316, 304 trực thuộc Bộ.",
     "Đội bóng xếp thứ 3, hơn đội thứ 4 đúng 2 điểm.",
     "Kỹ thuật 4G và 5GHz.",
+    # "per one" after a slash, and an item's number printed without its dot.
+    "Thời gian hỗ trợ không quá 30 ngày/01 lần điều trị.",
+    "2 Thị trấn thuộc các huyện Diên Khánh, Ninh Hoà.",
 ])
 def test_not_counted(text: str) -> None:
     assert found(text) == [], found(text)

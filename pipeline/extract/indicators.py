@@ -68,6 +68,9 @@ _PHONE = re.compile(r"(?<![\d.,])(?:\+84|0)(?:[ .]?\d){8,10}(?![\d.,])")
 _SECTION_NO = re.compile(r"\s*(?:(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)](?:\s|$)"
                          r"|\d{1,2}(?:\.\d{1,2})+\s+(?=[A-ZĐ]))")
 _LIST_NO = re.compile(r"\(\d{1,2}\)")
+# A line opened by a small number and a capitalised word: the item's number printed without
+# its dot ("2 Thị trấn thuộc các huyện ... tối đa 180 m2").
+_ITEM_NO = re.compile(r"\d{1,2} (?=[A-ZĐÀ-Ỹ][^\W\d_]*\s+[^\W\d_]+\s+[^\W\d_]+)(?!\S*\s*%)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _CLAUSE_END = re.compile(r"[;.!?](?:\s|$)|\n")
@@ -343,6 +346,9 @@ class _Paragraph:
             if m.start() > floor and self.text[m.start() - 1] == "\n" and _SECTION_NO.match(
                     self.text, m.start()):
                 continue  # a section number at the start of a line inside the paragraph
+            if (m.start() == self.start or self.text[m.start() - 1] == "\n") \
+                    and _ITEM_NO.match(self.text, m.start()):
+                continue  # "2 Thị trấn thuộc các huyện ...": an item's number, no dot
             cand = self._read(m)
             if cand is None:
                 cand = self._bare(m, out)
@@ -564,7 +570,7 @@ class _Paragraph:
             return None  # "Hiến pháp 1992 lần này", "Giơnevơ 1954": a name's year
         if _YEAR.fullmatch(m.group("a")) and _year_word_before(self.text, start):
             return None  # "năm 2017 Hội nghị ...": a year, whatever follows
-        if _PER.search(before) and m.group("a") == "1":  # "20 tr đồng/ 1 người/ 1 tháng"
+        if _PER.search(before) and m.group("a") in ("1", "01"):  # "20 tr đồng/ 1 người/ 1 tháng"
             return None
         a = parse_number(m.group("a"))
         if a is None:
