@@ -147,3 +147,11 @@ def test_target_quoted_from_its_resolution() -> None:
 ])
 def test_keys_of_subsets(text: str, keys: list[str | None]) -> None:
     assert [i.key for i in extract_indicators(text, Context(year=2020))] == keys
+
+
+def test_grassroots_organisations_listed_second_are_the_count() -> None:
+    text = ("Toàn Đảng bộ tỉnh có 18 đảng bộ trực thuộc Tỉnh ủy, 759 tổ chức cơ sở đảng "
+            "(trong đó, có 271 đảng bộ cơ sở, 488 chi bộ cơ sở).")
+    keys = {i.surface: i.key for i in extract_indicators(text, Context(year=2020))}
+    assert keys["18 đảng bộ trực thuộc"] is None
+    assert keys["759 tổ chức cơ sở đảng"] == "party_cells_total"
