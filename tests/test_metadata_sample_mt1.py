@@ -115,3 +115,69 @@ def test_a_body_named_after_its_province() -> None:
     assert _meta("CHI BỘ TRƯỜNG THCS KIẾN GIANG TỔ CHỨC ĐẠI HỘI NHIỆM KỲ 2025-2027")[2] is None
     assert _meta("Đại hội Đảng bộ Học viện Chính trị quốc gia Hồ Chí Minh lần thứ XV. Đảng bộ "
                  "Học viện Chính trị quốc gia Hồ Chí Minh có 1.000 đảng viên.")[2] is None
+
+
+# Classes the confirmation sample MT2 (benchmarks/data/metadata_real_t2.yaml) showed.
+@pytest.mark.parametrize(("text", "name"), [
+    ("Đảng bộ Bệnh viện Đa khoa tỉnh đã tổ chức Đại hội", "Đảng bộ Bệnh viện Đa khoa tỉnh"),
+    ("Đại hội Đảng bộ Bệnh viện Đa khoa huyện Yên Mô lần thứ IX",
+     "Đảng bộ Bệnh viện Đa khoa huyện Yên Mô"),
+    ("Đảng bộ Chính phủ theo mô hình mới", "Đảng bộ Chính phủ"),
+    ("Chi bộ ấp Tân Lợi 3, xã Tân Hòa tổ chức đại hội", "Chi bộ ấp Tân Lợi 3"),
+    ("Chi bộ thôn Đồng xã Minh Tiến tổ chức Đại hội", "Chi bộ thôn Đồng"),
+    ("Ban Thường vụ Huyện ủy Phong Điền chọn tổ chức đại hội điểm", "Huyện ủy Phong Điền"),
+])
+def test_where_a_name_ends_mt2(text: str, name: str) -> None:
+    assert find_names(text)[0].text == name
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("Đảng bộ Chính phủ", "cap_tinh"),
+    ("Đảng bộ Văn phòng Trung ương Đảng", "dang_bo_cap_tren_co_so"),
+    ("Đảng bộ Văn phòng Chính phủ", "dang_bo_cap_tren_co_so"),
+    ("Đảng bộ Văn phòng UBND tỉnh", "dang_bo_co_so"),
+])
+def test_levels_of_central_bodies(name: str, level: str) -> None:
+    assert level_of(name) == level
+
+
+def test_the_body_a_unit_works_toward_or_cites_is_not_the_unit() -> None:
+    # "tiến tới Đại hội ... tỉnh", "đi dự Đại hội ... huyện", "Kế hoạch số ... của Huyện ủy".
+    unit, _, _ = _meta(
+        "Kế hoạch số 119-KH/TU, ngày 05/11/2019 của Ban Chấp hành Đảng bộ Thành phố về tổ chức "
+        "Đại hội Đảng các cấp trong Đảng bộ thành phố Bến Cát, tiến tới đại hội đại biểu Đảng "
+        "bộ tỉnh Bình Dương lần thứ XI.")
+    assert unit == "Đảng bộ thành phố Bến Cát"
+    unit, level, _ = _meta(
+        "Chi ủy Chi bộ ấp Tân Lợi, nhiệm kỳ 2025 - 2027 ra mắt đại hội",
+        "Đại hội bầu đoàn đại biểu dự Đại hội Đảng bộ xã Tân Hòa, nhiệm kỳ 2025 - 2030. Đồng "
+        "chí A tái đắc cử Bí thư Chi bộ ấp Tân Lợi. Đoàn đại biểu dự Đại hội Đảng bộ xã Tân "
+        "Hòa gồm 10 đại biểu.")
+    assert (unit, level) == ("Chi bộ ấp Tân Lợi", "chi_bo")
+    unit, _, _ = _meta(
+        "Thực hiện Kế hoạch số 104-KH/HU, ngày 31/03/2022 của Ban Thường vụ Huyện uỷ Yên Định; "
+        "Đảng ủy Bệnh viện Đa khoa Yên Định có 06 chi bộ trực thuộc.",
+        "Đại hội các chi bộ trực thuộc Đảng bộ Bệnh viện Đa khoa Yên Định đã thành công.")
+    assert unit == "Đảng bộ Bệnh viện Đa khoa Yên Định"
+
+
+def test_a_headline_counting_units_names_none() -> None:
+    assert _meta("Huyện Vĩnh Tường: 5 xã, thị trấn đã tổ chức đại hội Đảng bộ nhiệm kỳ "
+                 "2020-2025", "Đảng bộ thị trấn Vĩnh Tường đã tổ chức Đại hội.")[0] is None
+
+
+def test_a_title_studying_another_bodys_resolution_does_not_name_the_unit() -> None:
+    unit, _, _ = _meta(
+        "HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT ĐẠI HỘI ĐẠI BIỂU ĐẢNG BỘ SỞ Y TẾ LẦN THỨ IX",
+        "Sáng 15/01/2021, Đảng bộ Bệnh viện Ung Bướu tổ chức học tập Nghị quyết Đại hội đại "
+        "biểu Đảng bộ Sở Y tế lần thứ IX. Dự có tất cả đảng viên Đảng bộ Bệnh viện.")
+    assert unit == "Đảng bộ Bệnh viện Ung Bướu"
+
+
+@pytest.mark.skipif(not gazetteer.available(), reason="vietnamadminunits is not installed")
+def test_a_committee_names_its_place() -> None:
+    # The parent "Huyện ủy Thoại Sơn" is "huyện Thoại Sơn" (An Giang); "Ðại hội" with a
+    # Latin eth is "Đại hội".
+    assert _meta("Đảng bộ xã Vĩnh Phú (Thoại Sơn) tiến hành Ðại hội đại biểu Đảng bộ xã Vĩnh "
+                 "Phú lần thứ XII. Đây là Đảng bộ được Ban Thường vụ Huyện ủy Thoại Sơn chọn "
+                 "làm điểm.")[2] == "An Giang"

@@ -79,9 +79,10 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
     """The metadata of one document (doc_type is the classifier's, kept as given). `form` is
     the document's printed form (`extract.form.parse_form`): its letterhead and title are read
     before the body. `meta.evidence` says where unit, level, parent and province came from."""
-    blocks = [b.text for b in doc.blocks if b.text]
+    # "Ð" (Latin eth) is typed for "Đ" on some sites ("Ðại hội", "huyện Phong Ðiền").
+    blocks = [b.text.translate(_ETH) for b in doc.blocks if b.text]
     title = _title_block(blocks)
-    text = doc.text
+    text = doc.text.translate(_ETH)
     meta = Meta(doc_type=doc_type)
     unit, parent, source = _unit_and_parent(title, blocks, text, form)
     if unit is not None:
@@ -171,7 +172,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         titles = [form.title] if form is not None and form.title else []
         unit = _titled_unit(titles + blocks)
         source = "title"
-        if unit is None and blocks and _SEVERAL_UNITS.search(blocks[0]):
+        if unit is None and blocks and (_SEVERAL_UNITS.search(blocks[0])
+                                        or _COUNTED_UNITS.search(blocks[0])):
             # "Khai mạc Đại hội Đảng bộ xã Hòa Thạnh, phường Tân Hội và Phường 4": a headline
             # on several units speaks for none of them.
             return None, None, source
@@ -205,6 +207,9 @@ def _titled_unit(blocks: list[str]) -> Name | None:
         if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
             continue
         for m in _TITLE_OF.finditer(text):
+            if re.search(r"nghi quyet\s*$", fold(text[:m.start()])) and \
+                    not re.match(r"\W*nghi quyet", fold(text)):
+                continue  # "HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT ĐẠI HỘI ... ĐẢNG BỘ SỞ Y TẾ": another's
             found = find_names(text[m.end():])
             if found and found[0].start == 0:
                 return committee_unit(found[0])
@@ -221,7 +226,7 @@ def _frequent_unit(text: str) -> Name | None:
     # A bloc's committee ("Đảng ủy Khối các cơ quan tỉnh") is the bloc's own.
     names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
              or re.match(r"(?:khoi|cac co quan)\b", fold(n.org))]
-    names = [n for n in names if n.org and not _generic_org(n)]
+    names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)]
     held = _congress_holders(text, names)
     names += [n for n in held if n not in names]
     if not names:
@@ -256,6 +261,24 @@ def _frequent_unit(text: str) -> Name | None:
     return top[2]
 
 
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
+def _elsewhere(text: str, name: Name) -> bool:
+    """A name the text mentions as another body: the congress the unit works toward or sends
+    delegates to ("tiến tới Đại hội đại biểu Đảng bộ tỉnh X", "đi dự Đại hội Đảng bộ huyện
+    Y"), or the issuer of a cited directive ("Kế hoạch số 104-KH/HU ... của Ban Thường vụ
+    Huyện ủy Z")."""
+    before = fold(text[max(0, name.start - 90):name.start])
+    return bool(_TOWARD.search(before) or _CITED_ISSUER.search(before))
+
+
+_TOWARD = re.compile(r"(?:tien toi|huong toi|(?<!\w)du)\s+dai hoi"
+                     r"(?:\s+(?:dai bieu|dang vien))?\s*$")
+_CITED_ISSUER = re.compile(r"(?<!\w)so\s*:?\s*\d[^;.]{0,70}?\s+cua\s+"
+                           r"(?:ban (?:thuong vu|chap hanh)\s+|btv\s+)?$")
+
+
 def _congress_holders(text: str, names: list[Name]) -> list[Name]:
     """The names whose congress the text reports ("Đại hội Chi bộ trường Tiểu học X nhiệm kỳ",
     "Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ VIII"). A holder named by its kind alone
@@ -263,8 +286,10 @@ def _congress_holders(text: str, names: list[Name]) -> list[Name]:
     text names in full, its committee included ("Đảng ủy Trường Đại học GTVT")."""
     held = []
     for name in names:
-        if _HELD_BEFORE.search(text, max(0, name.start - 30), name.start) or \
-                _HELD_AFTER.match(text, name.end):
+        before = _HELD_BEFORE.search(text, max(0, name.start - 30), name.start)
+        if before and _NOT_HELD.search(fold(text[max(0, before.start() - 25):before.start()])):
+            continue  # "tiến tới Đại hội ...", "Nghị quyết Đại hội ...": another congress
+        if before or _HELD_AFTER.match(text, name.end):
             held.append(name)
     for m in _HELD_BARE.finditer(text):
         kind = m.group("kind")
@@ -280,9 +305,16 @@ _NAMELESS_CONGRESS = re.compile(
     r"(?<!Nghị quyết )(?<!Nghị Quyết )(?<!nghị quyết )Đại hội\s+(?:đại biểu\s+)?(?i:Đảng bộ)"
     r"\s+(?P<kind>tỉnh|huyện|xã|phường|thị trấn|quận|thị xã)"
     r"(?=\s+(?:lần thứ|khóa|khoá|nhiệm kỳ)\b)")
+# Words before "Đại hội" that make it another body's congress: an upcoming one the unit works
+# toward, one it sends delegates to, a cited resolution of one.
+_NOT_HELD = re.compile(r"(?:tien toi|huong toi|chao mung|(?<!\w)di du|(?<!\w)du|nghi quyet|van kien"
+                       r"|trinh)\s*$")
 _HELD_BEFORE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đảng viên)\s+)?$")
 _HELD_AFTER = re.compile(r"\s*(?:(?:đã|sẽ|long trọng|tổ chức|tiến hành|thành công|điểm)\s+)*"
-                         r"Đại hội(?!\w)")
+                         r"Đại hội(?!\w)"
+                         # The body that holds the event the text reports ("Đảng bộ Bệnh viện
+                         # Ung Bướu tổ chức học tập, quán triệt ...").
+                         r"|\s+(?:đã\s+)?(?:long trọng\s+)?tổ chức(?!\w)")
 _HELD_BARE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đảng viên)\s+)?(?i:Đảng bộ|Chi bộ)"
                         r"\s+(?P<kind>Trường|Công ty|Viện|Bệnh viện|Trung tâm)"
                         r"(?=\s+(?:lần|nhiệm|khóa|khoá)\b)")
@@ -434,6 +466,11 @@ _NATIONAL_TITLE = re.compile(r"\bcua (?:bo truong|thu tuong)\b")
 _NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
 # Two places of the same level ("xã A, phường B"; not "xã A, huyện B", where it lies).
 _NAMED = r"\s+(?:\d+|[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*)\s*(?:,|và)\s*"
+# "Huyện Vĩnh Tường: 5 xã, thị trấn đã tổ chức đại hội": a headline counting units.
+_COUNTED_UNITS = re.compile(r"(?<![\d.,])\d+\s+(?:xã|phường|thị trấn|chi bộ|đảng bộ"
+                            r"|tổ chức cơ sở đảng)"
+                            r"(?:\s*,\s*(?:xã|phường|thị trấn))*\s+(?:đã\s+|đồng loạt\s+)?"
+                            r"(?:tổ chức|tiến hành|hoàn thành)", re.IGNORECASE)
 _SEVERAL_UNITS = re.compile(
     rf"(?i:đảng bộ|chi bộ)\s+(?:(?:xã|phường|thị trấn){_NAMED}(?i:xã|phường|thị trấn)"
     rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã))\s+(?:\d|[A-ZĐÀ-Ỹ])")
@@ -468,7 +505,8 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         found = province_of(place)
         if found:
             return found, f"date line: {place}"
-    for name in (meta.unit, meta.parent, *title):
+    places = [_place_form(n) for n in (meta.unit, meta.parent)]
+    for name in (*places, *title):
         if name:
             named = provinces_named(name)
             if named:
@@ -487,7 +525,7 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         found = _province_ending(name)
         if found and name and fold(text).count(fold(name.split(None, 2)[-1])) >= 2:
             return found, f"name: {name}"
-    texts = [t for t in (meta.unit, meta.parent) if t]
+    texts = [t for t in places if t]
     texts += [line for line in title if _LOCAL_ISSUER.match(fold(line))]
     if place:
         # "Điện Bàn, ngày ...": the date line names a place without saying what it is.
@@ -512,6 +550,17 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
     return None, ""
+
+
+def _place_form(name: str | None) -> str | None:
+    """A committee's name as the place it governs: "Huyện ủy Thoại Sơn" -> "huyện Thoại Sơn",
+    "Tỉnh ủy Thanh Hoá" -> "tỉnh Thanh Hoá"."""
+    if not name:
+        return name
+    kinds = {"huyện": "huyện", "quận": "quận", "tỉnh": "tỉnh", "thị": "thị xã",
+             "thành": "thành phố"}
+    return re.sub(r"^(?i:(huyện|quận|tỉnh|thị|thành))\s+(?i:ủy|uỷ)\s+",
+                  lambda m: kinds[m.group(1).lower()] + " ", name)
 
 
 def _province_ending(name: str | None) -> str | None:

@@ -31,7 +31,7 @@ _STOP = {
     "nen", "thi", "ma", "vi", "boi", "o", "ra", "vao", "len", "xuong", "doi", "tuong", "cap",
     # adverbs and verbs that follow a name in news prose ("Đảng bộ huyện Chư Sê rất quan tâm")
     "rat", "xem", "biet", "deu", "van", "con", "lai", "moi", "nhan", "tang", "giam", "phat",
-    "can", "phai", "hop", "quyet", "chu", "luu", "dong", "tich", "cuc",
+    "can", "phai", "hop", "quyet", "chu", "luu", "dong", "tich", "cuc", "chon",
 }
 _ADMIN_WORDS = {"tinh", "huyen", "xa", "phuong", "quan", "thanh", "thi"}
 _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
@@ -56,14 +56,17 @@ _KHOI_END = {"tinh", "uong", "pho"}
 _PLACE_AFTER_COMMA = {"tp", "tx", "tt", "q", "h", "tinh", "thanh", "huyen", "quan", "thi", "xa",
                       "phuong"}
 # Syllables that fold to a stop word but, with their tone marks, finish a name ("Quân đội").
-_NAME_SYLLABLES = {"đội"}
+_NAME_SYLLABLES = {"đội", "khoa", "phủ"}  # "Quân đội", "Bệnh viện Đa khoa", "Chính phủ"
 # After a comma these start a person's post, not the rest of the name.
 _TITLE_AFTER_COMMA = {"bi", "pho", "chu", "uy", "giam", "hieu", "tong", "truong", "thu"}
+_HAMLETS = {"ap", "thon", "khu", "to", "ban", "khom", "xom", "buon", "lang"}
+# A kind of place written after a body's name: the place it serves ("Bệnh viện Đa khoa tỉnh").
+_PLACE_AFTER_NAME = {"tinh", "huyen", "quan", "xa", "phuong"}
 # A government body's acronym takes the kind of place after it ("Văn phòng UBND tỉnh").
 _GOVERNMENT_ACRONYMS = {"UBND", "HĐND", "MTTQ", "UBMTTQ"}
 # A kind of body written in lower case before its capitalised name.
-_LOWER_KIND = re.compile(r"\s+(?:trường|công ty|bệnh viện|trung tâm|viện|ngân hàng)\s+"
-                         r"(?=[A-ZĐÀ-Ỹ])")
+_LOWER_KIND = re.compile(r"\s+(?:trường|công ty|bệnh viện|trung tâm|viện|ngân hàng|ấp|thôn|"
+                         r"khu phố|tổ dân phố|bản|khóm|xóm|buôn|làng)\s+(?=[A-ZĐÀ-Ỹ]|\d)")
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
@@ -120,6 +123,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     khoi_closed = False
     kind = _LOWER_KIND.match(text, head_end)
     kind_end = kind.end() if kind else head_end
+    # "Chi bộ thôn Chùa xã Minh Hòa": a hamlet's cell; the commune after it is where it is.
+    hamlet = bool(kind and fold(kind.group()).split()[0] in _HAMLETS)
     prev_word = ""
     for m in _SYLLABLE.finditer(text, head_end):
         if m.start() < kind_end:
@@ -133,13 +138,27 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         word = m.group()
         pos = m.end()
         f = fold(word)
-        after_acronym, prev_word = prev_word in _GOVERNMENT_ACRONYMS, word
+        after_acronym = prev_word in _GOVERNMENT_ACRONYMS
+        prev_cap = prev_word[:1].isupper()
+        prev_name_syllable = prev_word in _NAME_SYLLABLES
+        prev_word = word
         if pending is not None and text[pending] == "," and f in _TITLE_AFTER_COMMA:
             break  # "Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội, Bí thư ...": a post
         if word == "Đại" and re.match(r"\s+(?:hội|biểu)(?!\w)", text[m.end():]):
             break  # "Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ VIII"
         if after_acronym and f in _ADMIN_WORDS and count and not caps:
             end, count, prev_admin = m.end(), count + 1, True  # "Văn phòng UBND tỉnh"
+            continue
+        if hamlet and count and f in _ADMIN_WORDS:
+            break
+        if (f in _PLACE_AFTER_NAME and count and pending is None and not caps and not folded_khoi
+                and not hamlet
+                and not prev_admin
+                and (prev_cap and lower_run == 0 or after_acronym or prev_name_syllable)
+                and (f in ("tinh", "huyen") or re.match(r"\s+(?:[A-ZĐÀ-Ỹ]|\d)", text[m.end():]))):
+            # "Đảng bộ Bệnh viện Đa khoa tỉnh", "... Đa khoa huyện Kim Sơn": the place it serves;
+            # only a capitalised place name may follow.
+            end, count, prev_admin = m.end(), count + 1, True
             continue
         if pending is not None and f in _HEAD_WORDS:
             break  # "Đảng ủy Cục Viễn thông, Đảng ủy Bộ ...": a list of names, not one name
