@@ -155,3 +155,11 @@ def test_grassroots_organisations_listed_second_are_the_count() -> None:
     keys = {i.surface: i.key for i in extract_indicators(text, Context(year=2020))}
     assert keys["18 đảng bộ trực thuộc"] is None
     assert keys["759 tổ chức cơ sở đảng"] == "party_cells_total"
+
+
+def test_per_unit_then_year_and_share_of_target_without_so_voi() -> None:
+    text = ("Thu nhập bình quân đầu người đạt 45 triệu đồng/người/năm (năm 2019). Kết nạp 120 "
+            "đảng viên, đạt 120% chỉ tiêu.")
+    found = {i.surface: i for i in extract_indicators(text, Context(year=2020))}
+    assert found["45 triệu đồng"].period == "2019"
+    assert found["120%"].key is None and found["120 đảng viên"].key == "new_members"

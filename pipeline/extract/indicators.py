@@ -81,7 +81,8 @@ _PERIOD = re.compile(
 )
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
-    r"(?:\s*/\s*(?:nam|thang))?(?:\s*\(\s*(?:nam |giai doan )?|\s*(?:vao |trong |cua |tai |tu )?"
+    r"(?:\s*/\s*(?:nam|thang|nguoi|ho|dan)){0,3}"
+    r"(?:\s*\(\s*(?:nam |giai doan )?|\s*(?:vao |trong |cua |tai |tu )?"
     r"(?:nam|giai doan|thoi ky|nhiem ky)\s*)"
     r"(?P<a>(?:19|20)\d\d)(?![\d/])(?:\s*[-–]\s*(?P<b>(?:19|20)\d\d))?")
 _COMPARED = re.compile(r"(?:so voi|so cung ky|gap|bang)(?: cung ky)?(?: cuoi)?\s*$")
@@ -137,7 +138,8 @@ _CITED_TITLE = re.compile(
 _CITING_LINE = re.compile(r"\W*(?i:căn cứ|xét|theo)\b")
 _MEMBER_KINDS = ("members_female", "members_male", "members_reserve", "members_official")
 _ADMITTED = re.compile(r"(?<!\w)(?:ket nap|dang vien moi)(?!\w)")
-_FULFILMENT = re.compile(r"\s*so voi (?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu|nghi quyet)")
+_FULFILMENT = re.compile(r"\s*(?:so voi )?(?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu"
+                         r"|nghi quyet)")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
 # A sentence about a category of many: "b) Các công ty con ...", "- Những hộ ...".
