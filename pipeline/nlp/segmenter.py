@@ -33,7 +33,11 @@ from pathlib import Path
 import numpy as np
 
 Span = tuple[int, int]
-_CHUNK = re.compile(r"\S+")
+# A whitespace-separated chunk; "core" when it is letters (not starting like underthesea's
+# "Th.S" abbreviation, whose "." matches any character), with at most a bracket or quote
+# before and one mark after.
+_CHUNK = re.compile(r"(?P<pre>[(“\"])?(?P<core>(?!Th.[sS])[^\W\d_]+)(?P<post>[.,;)”\"])?(?!\S)"
+                    r"|\S+")
 _BOS, _EOS = "\x00BOS", "\x00EOS"
 _ALL_BOS = {f: "BOS" for f in ("", "lower", "isdigit", "istitle", "is_in_dict")}
 _ALL_EOS = {f: "EOS" for f in _ALL_BOS}
@@ -109,6 +113,7 @@ class Segmenter:
     # Caches are dropped past these sizes, so memory stays bounded on any text.
     MAX_SYLLABLES = 300_000
     MAX_PAIRS = 600_000
+    MAX_TRIPLES = 1_000_000
 
     def __init__(self) -> None:
         import joblib
@@ -121,8 +126,9 @@ class Segmenter:
         self.patterns: re.Pattern[str] = regex_tokenize.patterns
         self._featurizer = None
         self._plan()
-        self._tri_raw = {value for plan in self._tri_plan for weights, func in plan
-                         if func == "" for value in weights}
+        self._tri_raw = self._named(self._tri_plan, "")
+        self._bi_raw = self._named(self._bi_plan, "")
+        self._bi_lower = self._named(self._bi_plan, "lower")
         self._reset()
 
     def _reset(self) -> None:
@@ -136,7 +142,8 @@ class Segmenter:
         self._tri = _Rows(2 * len(self._tri_plan))
         self._pairs: dict[int, int] = {}
         self._tri_common: dict[str, int] = {}
-        self._triples: dict[int, int] = {}  # the triples with rows of their own
+        self._bi_common: dict[tuple[str, str], int] = {}
+        self._triples: dict[int, int] = {}  # triple of ids -> row
         self._new_ids([_BOS, _EOS], [_ALL_BOS, _ALL_EOS])
         # An n-gram that starts before the paragraph is "BOS" in every template, one that
         # ends after it "EOS": one row each.
@@ -169,6 +176,13 @@ class Segmenter:
         self._uni_plan = [plans[0][k] for k in self.uni_offsets]
         self._bi_plan = [plans[1][k] for k in self.bi_offsets]
         self._tri_plan = [plans[2][k] for k in self.tri_offsets]
+
+    @staticmethod
+    def _named(plan: list[list[tuple[dict[str, tuple[float, float]], str]]],
+               func: str) -> set[str]:
+        """The values that carry a weight in some template of `plan` with this function."""
+        return {value for lookups in plan for weights, f in lookups if f == func
+                for value in weights}
 
     @staticmethod
     def _row(plan: list[list[tuple[dict[str, tuple[float, float]], str]]],
@@ -218,11 +232,21 @@ class Segmenter:
             return self._bi_bos
         if b == 1:
             return self._bi_eos
+        raw = self._word[a] + " " + self._word[b]
         lower = self._lower[a] + " " + self._lower[b]
-        values = {"": self._word[a] + " " + self._word[b], "lower": lower,
+        values = {"": raw, "lower": lower,
                   "istitle": "True" if self._title[a] and self._title[b] else "False",
                   "is_in_dict": "True" if lower in self.dictionary else "False"}
-        r = self._pairs[a * _SHIFT + b] = self._bi.add(self._row(self._bi_plan, values))
+        if raw in self._bi_raw or lower in self._bi_lower:
+            r = self._bi.add(self._row(self._bi_plan, values))
+        else:
+            # A pair no bigram weight names: its row depends only on "is_in_dict" and
+            # "istitle", one shared row for each pair of values.
+            common = (values["is_in_dict"], values["istitle"])
+            r = self._bi_common.get(common)  # type: ignore[assignment]
+            if r is None:
+                r = self._bi_common[common] = self._bi.add(self._row(self._bi_plan, values))
+        self._pairs[a * _SHIFT + b] = r
         return r
 
     def _triple_row(self, a: int, b: int, c: int) -> int:
@@ -237,11 +261,7 @@ class Segmenter:
         values = {"": raw, "lower": lower, "istitle": title,
                   "is_in_dict": "True" if lower in self.dictionary else "False"}
         if raw in self._tri_raw or values["is_in_dict"] == "True":
-            key = (a * _SHIFT + b) * _SHIFT + c
-            r = self._triples.get(key)
-            if r is None:
-                r = self._triples[key] = self._tri.add(self._row(self._tri_plan, values))
-            return r
+            return self._tri.add(self._row(self._tri_plan, values))
         # Most triples are neither a weighted trigram nor a dictionary word: their row then
         # depends only on "istitle", one shared row for each value.
         r = self._tri_common.get(title)
@@ -257,7 +277,7 @@ class Segmenter:
         if not n:
             return []
         if len(self._word) > self.MAX_SYLLABLES or len(self._pairs) > self.MAX_PAIRS \
-                or self._tri.size > self.MAX_PAIRS:
+                or len(self._triples) > self.MAX_TRIPLES or self._tri.size > self.MAX_PAIRS:
             self._reset()
         ids = self._ids
         new = [w for w in dict.fromkeys(tokens) if w not in ids]
@@ -272,8 +292,15 @@ class Segmenter:
         for j, r in enumerate(bi_rows):
             if r is None:
                 bi_rows[j] = pair_row(padded[j], padded[j + 1])
-        triple_row = self._triple_row
-        tri_rows = [triple_row(padded[j], padded[j + 1], padded[j + 2]) for j in range(n + 2)]
+        triples_index = self._triples
+        triples = [p * shift + c for p, c in zip(
+            (a * shift + b for a, b in zip(padded, padded[1:], strict=False)), padded[2:],
+            strict=False)]
+        tri_rows = [triples_index.get(k) for k in triples]
+        for j, r in enumerate(tri_rows):
+            if r is None:
+                tri_rows[j] = triples_index[triples[j]] = self._triple_row(
+                    padded[j], padded[j + 1], padded[j + 2])
         e = np.zeros((n, 2))
         for rows, offsets in ((self._uni.array[padded], self.uni_offsets),
                               (self._bi.array[bi_rows], self.bi_offsets),
@@ -321,11 +348,21 @@ class Segmenter:
         spans: list[Span] = []
         finditer = self.patterns.finditer
         for chunk in _CHUNK.finditer(segment):
-            word = chunk.group()
-            if word.isalpha() and not (word.startswith("Th") and len(word) > 3
-                                       and word[3] in "sS"):
-                # A run of letters is one regex token ("Th.S" would match "ThạS...").
-                spans.append((start + chunk.start(), start + chunk.end()))
+            core = chunk.group("core")
+            if core is not None and (chunk.group("post") != "." or core.islower()):
+                # Letters are one regex token ("Th.S" would match "ThạS..."); a bracket or
+                # quote before them and one of ".,;)" or a quote after them are tokens of their
+                # own ("UBND." before a space would be one token: no capitals before a ".").
+                a = start + chunk.start()
+                if chunk.group("pre"):
+                    spans.append((a, a + 1))
+                    a += 1
+                b = start + chunk.end()
+                if chunk.group("post"):
+                    spans.append((a, b - 1))
+                    spans.append((b - 1, b))
+                else:
+                    spans.append((a, b))
                 continue
             # Anything else through underthesea's regex, scanning the whole segment from the
             # chunk on so look-arounds see what they saw ("UBND." before a space is one token).
