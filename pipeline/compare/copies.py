@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.compare.units import label_documents
-from pipeline.store.folding import WORD_RE, fold
+from pipeline.store.folding import WORD_RE, fold, fold_codes, from_codes
 from pipeline.textindex import Shingled, pair_array, pair_keys, sorted_unique, token_keys
 from pipeline.textindex import shingles as _shingle
 from pipeline.textindex import winnow as _winnow
@@ -83,7 +83,7 @@ def encode_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str
     if not texts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
     # A line break inside a text is a space to the tokenizer.
-    joined = _DIGITS.sub("0", fold("\n".join(t.replace("\n", " ") for t in texts)))
+    joined = _numbers_as_zero("\n".join(t.replace("\n", " ") for t in texts))
     tokens = WORD_RE.findall(joined.replace("\n", " 1 ") + " 1")
     codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), sort=False)
     del tokens
@@ -94,6 +94,26 @@ def encode_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, dict[str
     ids = codes[~marker].astype(np.int64)
     # The marker keeps an id of its own: ids stay ids of `vocab`, and no text holds it.
     return ids, lengths.astype(np.int64), vocab
+
+
+def _numbers_as_zero(text: str, piece: int = 1 << 22) -> str:
+    """`_DIGITS.sub("0", fold(text))` with numpy, a piece of the text at a time: fold every
+    character, then each run of digits becomes one "0"."""
+    out = []
+    after_digit = False  # a run of digits may continue over a piece's end
+    for lo in range(0, len(text), piece):
+        codes = fold_codes(text[lo:lo + piece])
+        if len(codes) == 0:
+            continue
+        distinct = np.flatnonzero(np.bincount(codes))
+        digit_of = np.zeros(int(distinct[-1]) + 1, dtype=bool)
+        digit_of[distinct] = [bool(_DIGITS.match(chr(c))) for c in distinct.tolist()]
+        digit = digit_of[codes]
+        previous = np.concatenate(([after_digit], digit[:-1]))
+        after_digit = bool(digit[-1])
+        codes = np.where(digit, np.uint32(ord("0")), codes)[~(digit & previous)]
+        out.append(from_codes(codes))
+    return "".join(out)
 
 
 def detect_copies(

@@ -132,9 +132,10 @@ def keyness_from_store(db: str | Path, documents: pd.DataFrame, unit: str,
 
 
 def _is_target(ids: pd.Index, documents: pd.DataFrame, unit: str) -> np.ndarray:
-    docs = label_documents(documents).set_index("doc_id")
+    keys = label_documents(documents).set_index("doc_id")["unit_key"]
     want = " ".join(fold(unit).split())
-    return np.asarray([want in docs.loc[d, "unit_key"] for d in ids], dtype=bool)
+    # One look-up for all ids (a `.loc` per document cost half a second at 10,000).
+    return np.asarray([want in key for key in keys.loc[list(ids)].tolist()], dtype=bool)
 
 
 def _keyness(target_texts: list[str], reference_texts: list[str], top: int) -> pd.DataFrame:

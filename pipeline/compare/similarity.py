@@ -45,8 +45,9 @@ def section_similarity(
     vec = TfidfVectorizer(token_pattern=TOKEN_PATTERN, sublinear_tf=True,
                           **_settings(len(texts), section))  # type: ignore[arg-type]
     x = vec.fit_transform(texts.tolist()).tocsr()
-    return _nearest(lambda lo, hi: x[lo:hi], x.T, texts.index.to_numpy(), documents, section,
-                    top, columns)
+    # The transposed matrix converted once, not by scipy at every block's product.
+    return _nearest(lambda lo, hi: x[lo:hi], x.T.tocsr(), texts.index.to_numpy(), documents,
+                    section, top, columns)
 
 
 def _settings(n_docs: int, section: str | None) -> dict[str, object]:

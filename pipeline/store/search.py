@@ -20,6 +20,7 @@ import pandas as pd
 from pipeline.ingest.normalize import clean_text
 from pipeline.store.folding import WORD_RE, fold, words
 from pipeline.store.folding import exact as exact_form
+from pipeline.store.readonly import select_in
 from pipeline.store.rows import normalize_term
 
 DEFAULT_LIMIT = 20
@@ -182,32 +183,63 @@ def search(
     if folded_q is None or exact_q is None:
         return []
     where, params = (filters or Filters()).sql()
-    # Exact matches are a subset of folded ones; two passes keep each one cheap.
-    sql = (
-        "SELECT b.id, b.doc_id, d.source, d.unit, d.term, d.doc_type, b.section, b.idx, b.text,"
-        " {score} AS score FROM paragraphs_fts"
-        " JOIN blocks b ON b.id = paragraphs_fts.rowid JOIN documents d ON d.id = b.doc_id"
-        f" WHERE paragraphs_fts MATCH ?{where} ORDER BY {{order}} LIMIT ?"
-    )
     hits: list[Hit] = []
     seen: set[int] = set()
     want = limit + offset
+    # Exact matches are a subset of folded ones; two passes keep each one cheap.
     for exact, fts_query in ((True, exact_q), (False, folded_q)):
         if len(hits) >= want:
             break
         ranked = _matches(conn, fts_query) <= RANK_LIMIT
-        query_sql = sql.format(score="bm25(paragraphs_fts)" if ranked else "0.0",
-                               order="score" if ranked else "paragraphs_fts.rowid DESC")
-        rows = conn.execute(query_sql, [fts_query, *params, want + len(seen)]).fetchall()
-        for row in rows:
+        for row, score in _ranked_rows(conn, fts_query, where, params, ranked, want + len(seen)):
             if row[0] in seen:
                 continue
             seen.add(row[0])
-            hits.append(Hit(*row[:9], exact=exact, score=float(row[9]),
+            hits.append(Hit(*row, exact=exact, score=score,
                             spans=match_spans(row[8], q, exact), ranked=ranked))
             if len(hits) >= want:
                 break
     return hits[offset:]
+
+
+def _ranked_rows(
+    conn: sqlite3.Connection, fts_query: str, where: str, params: list[object], ranked: bool,
+    n: int,
+) -> list[tuple[tuple[object, ...], float]]:
+    """The first `n` matching paragraphs (their Hit columns) with their scores, best first.
+
+    Ranking runs on the index alone (row ids and BM25 scores; the joins only when a filter
+    needs them): sorting every match with its text and its document's columns attached cost
+    up to 100 times the match itself. The rows of the `n` best are then read by id."""
+    best = _best_ids(conn, fts_query, where, params, ranked, n, join=bool(where))
+    rows = _rows_by_id(conn, [i for i, _ in best])
+    if len(rows) < len(best):
+        # An index entry without its paragraph (the store never leaves one): rank with the
+        # join, which skips such entries, as a single joined query would.
+        best = _best_ids(conn, fts_query, where, params, ranked, n, join=True)
+        rows = _rows_by_id(conn, [i for i, _ in best])
+    return [(rows[i], float(score)) for i, score in best if i in rows]
+
+
+def _best_ids(conn: sqlite3.Connection, fts_query: str, where: str, params: list[object],
+              ranked: bool, n: int, join: bool) -> list[tuple[int, float]]:
+    score, order = ("bm25(paragraphs_fts)", "score") if ranked else \
+        ("0.0", "paragraphs_fts.rowid DESC")
+    joins = (" JOIN blocks b ON b.id = paragraphs_fts.rowid JOIN documents d ON d.id = b.doc_id"
+             if join else "")
+    return conn.execute(
+        f"SELECT paragraphs_fts.rowid, {score} AS score FROM paragraphs_fts{joins}"  # noqa: S608
+        f" WHERE paragraphs_fts MATCH ?{where} ORDER BY {order} LIMIT ?",
+        [fts_query, *params, n]).fetchall()
+
+
+def _rows_by_id(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[object, ...]]:
+    rows: dict[int, tuple[object, ...]] = {}
+    for cursor in select_in(conn, "SELECT b.id, b.doc_id, d.source, d.unit, d.term, d.doc_type,"
+                            " b.section, b.idx, b.text FROM blocks b JOIN documents d"
+                            " ON d.id = b.doc_id WHERE b.id IN ({ids})", ids):
+        rows.update((r[0], r) for r in cursor)
+    return rows
 
 
 def _matches(conn: sqlite3.Connection, fts_query: str) -> int:
