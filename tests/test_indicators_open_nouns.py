@@ -163,3 +163,10 @@ def test_per_unit_then_year_and_share_of_target_without_so_voi() -> None:
     found = {i.surface: i for i in extract_indicators(text, Context(year=2020))}
     assert found["45 triệu đồng"].period == "2019"
     assert found["120%"].key is None and found["120 đảng viên"].key == "new_members"
+
+
+def test_bracket_of_labelled_grouped_counts() -> None:
+    text = ("Thi hành kỷ luật 2.870 đảng viên (khiển trách 1.170, cảnh cáo 550, cách chức 150, "
+            "khai trừ 1.000).")
+    assert [(i.value, i.unit) for i in extract_indicators(text, Context())] == [
+        (2870, "person"), (1170, "person"), (550, "person"), (150, "person"), (1000, "person")]

@@ -125,7 +125,8 @@ _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
 # Words that open the list of a total's parts.
 _LIST_MARK = re.compile(
     # "63 đảng viên (Khiển trách 15, cảnh cáo 20, ...)": a bracket of labelled counts.
-    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d|[a-z]+(?: [a-z]+)?\s+\d+\s*[,;)]))"
+    r"[^\d.;!?]{0,60}?(?:\((?=\s*(?:\d|trong|gom|bao|co\s+\d"
+    r"|[a-z]+(?: [a-z]+)?\s+\d[\d.]*\s*[,;)]))"
     r"|(?<!\w)(?:trong do|trong so do|gom|bao gom|(?<!so )voi|cu the)(?!\w))")
 _LABELLED_COUNTS = re.compile(r"\s*(?!(?:trong|gom|bao|co)\b)[a-z]+(?: [a-z]+)?\s+\d")
 # A cited document and the start of its title: "Quyết định số 10/2020/QĐ-UBND ngày 05/3/2020
