@@ -289,8 +289,9 @@ def _congress_holders(text: str, names: list[Name]) -> list[Name]:
         before = _HELD_BEFORE.search(text, max(0, name.start - 30), name.start)
         if before and _NOT_HELD.search(fold(text[max(0, before.start() - 25):before.start()])):
             continue  # "tiến tới Đại hội ...", "Nghị quyết Đại hội ...": another congress
-        if before or _HELD_AFTER.match(text, name.end):
-            held.append(name)
+        joined = re.search(r"\svà\s*$", text[max(0, name.start - 5):name.start])
+        if before or _HELD_AFTER.match(text, name.end) and not joined:
+            held.append(name)  # not "Đảng bộ huyện A và Đảng bộ huyện B đã tổ chức ..."
     for m in _HELD_BARE.finditer(text):
         kind = m.group("kind")
         full = {n.key: n for n in find_names(text)
