@@ -14,7 +14,8 @@ RESULTS_DIR = ROOT / "benchmarks" / "results"
 BENCHMARKS = ROOT / "benchmarks" / "BENCHMARKS.md"
 ORDER = ("cli", "ingest", "ingest_layouts_first_run", "ingest_layouts", "ingest_layouts_fresh3",
          "ingest_ocr_memory", "fuzz", "outline",
-         "sections", "doctype", "references", "indicators", "corpus", "web", "memory", "scale",
+         "sections", "doctype", "references", "indicators", "corpus", "web", "memory",
+         "memory_docx", "segmenter", "scale",
          "scale_copies")
 
 

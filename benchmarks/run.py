@@ -28,6 +28,7 @@ BENCHES = (
     ["bench_corpus.py"],
     ["bench_web.py"],
     ["bench_memory.py"],
+    ["check_segmenter.py"],
     ["bench_scale.py"],
 )
 
