@@ -233,3 +233,36 @@ def test_a_bracket_of_labelled_counts_is_a_whole() -> None:
 def test_totals_of_real_shapes(text: str, expected: list[tuple[float, float]]) -> None:
     found = text_totals(text, extract_indicators(text, Context()))
     assert [(f.details["stated"], f.details["computed"]) for f in found] == expected
+
+
+# Classes the confirmation sample T2 (benchmarks/data/totals_real_t2.yaml) showed, in sentences
+# written here. (stated, computed) expected.
+@pytest.mark.parametrize(("text", "expected"), [
+    # Delegates: full and alternate is a partition; labels before bare parts name the kinds.
+    ("Bầu Đoàn đại biểu đi dự Đại hội gồm 13 đồng chí (trong đó có 11 đại biểu chính thức và "
+     "1 đại biểu dự khuyết).", [(13, 12)]),
+    ("Tổng số đảng viên của chi bộ là 15 đồng chí, trong đó chính thức 13, dự bị 01 đồng chí.",
+     [(15, 14)]),
+    ("Tổng số đảng viên của chi bộ là 14 đồng chí, trong đó chính thức 13, dự bị 01 đồng chí.",
+     []),
+    # A sentence opening "Trong đó," naming every kind of delegate, against the count whose
+    # noun they fit (not the members the delegation represents).
+    ("Đại hội bầu đoàn đại biểu gồm 40 người, đại diện cho hơn 60.000 đảng viên. Trong đó, 4 "
+     "đại biểu đương nhiên, 33 đại biểu chính thức và 2 đại biểu dự khuyết.", [(40, 39)]),
+    # One kind printed after "gồm" and closing the sentence claims the whole.
+    ("Thành phố có 36 đơn vị hành chính cấp xã, gồm 31 phường. Tỉnh có 27 huyện.", [(36, 31)]),
+    ("Đơn vị có 04 chi bộ bao gồm: Chi bộ đo lường và 03 chi bộ kiểm định.", []),
+    # A count closing its line with ":" against its numbered lines.
+    ("Chi ủy gồm 4 đồng chí:\n1. Đồng chí A - Bí thư\n2. Đồng chí B - Phó Bí thư\n"
+     "3. Đồng chí C - Chi ủy viên\nNăm 2020 chi bộ kết nạp 2 đảng viên.", [(4, 3)]),
+    ("Chi ủy gồm 3 đồng chí:\n1. Đồng chí A - Bí thư\n2. Đồng chí B - Phó Bí thư\n"
+     "3. Đồng chí C - Chi ủy viên", []),
+    # No finding: a part of the list the reader could not read (a number left in the gap); a
+    # new clause after ";" with its own total.
+    ("Tỉnh có 12 đơn vị hành chính cấp huyện, gồm 8 huyện, 1 thị xã và 2 thành phố.", []),
+    ("Huyện có 10 đơn vị hành chính cấp xã, gồm 8 xã và 2 thị trấn; tỉnh có 9 đơn vị hành "
+     "chính cấp huyện, gồm 4 huyện và 5 thị xã.", []),
+])
+def test_totals_of_real_shapes_t2(text: str, expected: list[tuple[float, float]]) -> None:
+    found = text_totals(text, extract_indicators(text, Context()))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == expected

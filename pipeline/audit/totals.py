@@ -179,9 +179,10 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
         if computed > total.value + tol + _EPS:
             findings.append(_text_finding(total, computed, parts, tol))
             continue
-        whole = complete or _known_partition(total, parts)
+        whole = complete or _known_partition(total, parts, labels=_part_labels(folded, parts))
         if whole and abs(computed - total.value) > tol + _EPS:
             findings.append(_text_finding(total, computed, parts, tol))
+    findings.extend(_numbered_lists(text, inds))
     flagged = {f.start for f in findings}
     findings.extend(f for f in _specified(folded, inds) if f.start not in flagged)
     flagged = {f.start for f in findings}
@@ -189,7 +190,34 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
     return findings
 
 
-_SPECIFIED = re.compile(r"(?:^|(?<=[.!?:]\s))\s*(?:-\s*)?cu the\s*[,:]\s*")
+def _numbered_lists(text: str, inds: list[Indicator]) -> list[Finding]:
+    """A count that closes its line with ":" against the numbered lines after it ("Chi ủy gồm 3
+    đồng chí:" / "1. ..." / "2. ..."), like a footnote's list: the items must be as many."""
+    findings = []
+    for total in inds:
+        if total.unit not in _COUNTED or not float(total.value).is_integer():
+            continue
+        head = re.match(r"[ \t]*:[ \t]*\n", text[total.end:total.end + 40])
+        if head is None:
+            continue
+        items: list[tuple[str, str]] = []
+        for line in text[total.end + head.end():].split("\n"):
+            if not line.strip():
+                continue
+            m = re.match(r"\s*(\d{1,2})[.)]\s+(.*)", line)
+            if m is None or int(m.group(1)) != len(items) + 1:
+                break
+            items.append((m.group(1), m.group(2)))
+        if len(items) >= 2 and len(items) != total.value:
+            f = _text_finding(total, float(len(items)), [], 0.0)
+            f.details["listed"] = [n for n, _ in items]
+            f.details["part_mentions"] = [{"item": f"{n}.", "text": t[:120]} for n, t in items]
+            findings.append(f)
+    return findings
+
+
+_SPECIFIED = re.compile(r"(?:^|(?<=[.!?:]\s))\s*(?:-\s*)?(?:cu the|trong (?:so )?do)\s*[,:]\s*"
+                        r"(?:co\s*:?\s*)?")
 
 
 def _specified(folded: str, inds: list[Indicator]) -> list[Finding]:
@@ -211,8 +239,10 @@ def _specified(folded: str, inds: list[Indicator]) -> list[Finding]:
                    and i.kind == "actual"]
         if not earlier or len(parts) != len(inside):
             continue
-        total = earlier[-1]
-        if not _kinds_covered(total, parts):
+        # The last count before whose noun the kinds belong to ("... gồm 34 người, đại diện
+        # cho hơn 67.000 đảng viên ... . Trong đó, 3 đại biểu đương nhiên, ...": the 34).
+        total = next((e for e in reversed(earlier) if _kinds_covered(e, parts)), None)
+        if total is None:
             continue
         computed = sum(p.value for p in parts)
         tol = _text_tolerance(total, parts)
@@ -328,6 +358,12 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
         gap = _without(folded, pos, i.start, asides)
         if _BREAK.search(gap) or (bracket and ")" in gap) or len(gap) > 90:
             break
+        if ";" in gap and re.search(r"(?<!\w)(?:có|gồm|là|đạt)(?!\w)",
+                                    text[pos:i.start].rsplit(";", 1)[-1]):
+            break  # "...; tỉnh Bình Dương có 9 đơn vị ...": a new clause with its own total
+        if parts and re.search(r"\d", gap):
+            return None  # "gồm 8 huyện, 1 thị xã và 2 thành phố" with "1 thị xã" unread: a part
+            # of the list is missing, so its sum says nothing
         labelled = _labelled(folded, i)
         if (i.unit != total.unit and not labelled) or i.kind != total.kind:
             break
@@ -340,15 +376,45 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
             break
         parts.append(i)
         pos = i.end
-    if any(not _same_kind(total, p, folded) for p in parts):
+    if any(not _same_kind(total, p, folded, label)
+           for p, label in zip(parts, _part_labels(folded, parts), strict=True)):
         return None  # "248 đảng bộ cơ sở (14 đảng bộ bộ phận và 2.370 chi bộ trực thuộc)"
     if _cross_cutting(parts):
         return None  # "(gồm 32 đảng viên người dân tộc thiểu số, ..., 33 đảng viên nữ)"
+    if len(parts) == 1 and complete and _sole_kind(total, parts[0], folded, m):
+        return (True, parts)  # "34 đơn vị hành chính cấp xã, gồm 30 phường."
     if len(parts) < 2 and not (len(parts) == 1 and not complete):
         return None
     if len(parts) == 1:
         return (False, parts)  # "trong đó 15.264 ha": one part, never a whole
     return complete, parts
+
+
+def _sole_kind(total: Indicator, part: Indicator, folded: str, m: re.Match[str]) -> bool:
+    """"34 đơn vị hành chính cấp xã, gồm 30 phường.": the one part a "gồm" list names, right
+    after it and closing the sentence, of a kind the whole is made of (`partitions`) and named
+    by another noun, claims the whole."""
+    if "gom" not in (m.group("mark") or "") or folded[m.end():part.start].strip(" :"):
+        return False
+    if not re.match(r"\s*(?:[.;]|$)", folded[part.end:]):
+        return False
+    if not part.unit_text or not total.unit_text:
+        return False
+    if fold(part.unit_text).split()[:1] == fold(total.unit_text).split()[:1]:
+        return False
+    return _known_partition(total, [part], cover=False)
+
+
+def _part_labels(folded: str, parts: list[Indicator]) -> list[str]:
+    """The words printed with each part, from the end of the part before it to the next
+    separator: "chinh thuc 10", "01 dong chi"; "10 dai bieu chinh thuc"."""
+    labels = []
+    for k, p in enumerate(parts):
+        start = parts[k - 1].end if k else max(0, p.start - 40)
+        head = re.split(r"[,;:(]|\btrong (?:so )?do(?: co)?\b|\bgom\b", folded[start:p.start])[-1]
+        tail = re.split(r"[,;)(.]|\s+va\s+", folded[p.end:p.end + 60])[0]
+        labels.append(" ".join(f"{head} {folded[p.start:p.end]} {tail}".split()))
+    return labels
 
 
 def _asides(folded: str, start: int, colon: bool) -> list[tuple[int, int]]:
@@ -393,7 +459,7 @@ def _labelled(folded: str, part: Indicator) -> bool:
     return any(after.startswith(label) for label in _totals_data()["part_labels"])
 
 
-def _same_kind(total: Indicator, part: Indicator, folded: str = "") -> bool:
+def _same_kind(total: Indicator, part: Indicator, folded: str = "", label: str = "") -> bool:
     """A part with its own noun names the same thing as the total ("215 cửa hàng" - "135 cửa
     hàng"), or one of the kinds the total is made of (`partitions`); a bare part ("314")
     takes the total's noun; among people a generic noun ("đồng chí", "người") names no kind."""
@@ -406,7 +472,7 @@ def _same_kind(total: Indicator, part: Indicator, folded: str = "") -> bool:
         generic = _totals_data()["generic_person"]
         if fold(total.unit_text) in generic or fold(part.unit_text) in generic:
             return True
-    return _known_partition(total, [part], cover=False)
+    return _known_partition(total, [part], cover=False, labels=[label] if label else None)
 
 
 def _cross_cutting(parts: list[Indicator]) -> bool:
@@ -446,15 +512,17 @@ def parse_number_or_one(ind: Indicator) -> float:
     return value if value else 1.0
 
 
-def _known_partition(total: Indicator, parts: list[Indicator], cover: bool = True) -> bool:
+def _known_partition(total: Indicator, parts: list[Indicator], cover: bool = True,
+                     labels: list[str] | None = None) -> bool:
     """Whether the parts named after "trong đó" are all the kinds the whole has (data:
     indicator_lexicon.yaml `partitions`): "tổ chức cơ sở đảng" = đảng bộ cơ sở + chi bộ cơ
-    sở; "ủy viên" = chính thức + dự khuyết; members = full + reserve."""
+    sở; "ủy viên" = chính thức + dự khuyết; members = full + reserve. `labels`: the words
+    printed with each part ("chính thức 10", "10 đại biểu chính thức"), when known."""
     keys = {p.key for p in parts}
     if total.key == "members_total" and any(keys == {a, b} for a, b in _PARTITIONS):
         return True
     whole = fold(total.unit_text or total.subject or "")
-    named = [fold(p.unit_text or p.subject or "") for p in parts]
+    named = labels or [fold(p.unit_text or p.subject or "") for p in parts]
     for rule in _partition_rules():
         if not rule["whole"].search(whole):
             continue
