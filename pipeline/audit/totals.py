@@ -20,6 +20,7 @@ total may differ by up to (n + 1) / 2 units; percentages printed with d decimals
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -225,18 +226,20 @@ def _specified(folded: str, inds: list[Indicator]) -> list[Finding]:
     subjects (`kinds_by_subject`) against the last count of their measure in the sentence
     before ("... kỷ luật 7.056 đảng viên. Cụ thể, có 5.486 đảng viên bị khiển trách; ...")."""
     findings = []
+    starts = [i.start for i in inds]  # sorted: look up each sentence's counts, not all of them
     for m in _SPECIFIED.finditer(folded):
         end_m = _CLAUSE_SENTENCE.search(folded, m.end())
         end = end_m.start() if end_m else len(folded)
-        inside = [i for i in inds if m.end() <= i.start < end and i.kind == "actual"]
+        inside = [i for i in inds[bisect_left(starts, m.end()):bisect_left(starts, end)]
+                  if i.kind == "actual"]
         if len(inside) < 2 or inside[0].unit not in _COUNTED:
             continue
         unit = inside[0].unit
         parts = [i for i in inside if i.unit == unit]
         head = folded[:m.start()].rstrip(" \n.!?:-")
         before = max(head.rfind(". "), head.rfind("\n"), head.rfind("! "), head.rfind("? "))
-        earlier = [i for i in inds if before < i.start < m.start() and i.unit == unit
-                   and i.kind == "actual"]
+        earlier = [i for i in inds[bisect_left(starts, before + 1):bisect_left(starts, m.start())]
+                   if i.unit == unit and i.kind == "actual"]
         if not earlier or len(parts) != len(inside):
             continue
         # The last count before whose noun the kinds belong to ("... gồm 34 người, đại diện
