@@ -265,6 +265,54 @@ def real_text_section(groups: dict[str, dict[str, Any]],
     return out
 
 
+TOTALS_SAMPLES = (("T1", DATA / "totals_real_t1.yaml"), ("T2", DATA / "totals_real_t2.yaml"))
+METADATA_SAMPLES = (("MT1", DATA / "metadata_real_t1.yaml"),
+                    ("MT2", DATA / "metadata_real_t2.yaml"))
+
+
+def totals_metadata_section() -> list[str]:
+    """Blind samples of issue 11 parts 2 and 3 (helper T): totals in running text and who
+    reported a document, each with its first run (recorded in its label file) and the code as
+    it is now. Pages are read from `$DAIHOI_PAGES_DIR`; a page not there is skipped."""
+    import yaml
+    from real_totals import score_injected, score_metadata_sample, score_totals
+
+    out = ["### Totals in running text and who reported it: blind samples", "",
+           "T1 (16 real pages, 30 totals) and T2 (8 fresh pages, 18 totals, one real "
+           "disagreement) were labelled by hand before any run; T2 confirms the T1 fixes. "
+           "`injected`: each total whose parts claim the whole, raised by one in a copy of "
+           "its page, must then be found. MT1 (33 pages of every level and both eras) and MT2 "
+           "(21 fresh pages: hospitals, hamlet cells, central bodies) likewise for unit, "
+           "level and province.", "",
+           "| sample | run | totals | injected | unit | unit_level | province |",
+           "|---|---|---|---|---:|---:|---:|"]
+    for name, path in TOTALS_SAMPLES:
+        first = yaml.safe_load(path.read_text(encoding="utf-8")).get("first_run") or {}
+        injected_first = str(first.get("injected", "–")).split(" (")[0]
+        out.append(f"| {name} | first run | {first.get('totals', '–')} | "
+                   f"{injected_first} found | – | – | – |")
+        score = score_totals(path)
+        found, injected, _ = score_injected(path)
+        skipped = f" ({len(score.skipped)} pages absent)" if score.skipped else ""
+        out.append(f"| {name} | final | {score.cell()}{skipped} | {found}/{injected} found "
+                   f"| – | – | – |")
+    for name, path in METADATA_SAMPLES:
+        first = yaml.safe_load(path.read_text(encoding="utf-8")).get("first_run") or {}
+        fmt = {k: f"{v:.3f}" if isinstance(v, float) else str(v if v is not None else "–")
+               for k, v in first.items()}
+        out.append(f"| {name} ({fmt.get('docs', '–')} docs) | first run | – | – | "
+                   f"{fmt.get('unit', '–')} | {fmt.get('unit_level', '–')} | "
+                   f"{fmt.get('province', '–')} |")
+        meta = score_metadata_sample(path)
+        cells = meta.cells()
+        skipped = f" ({len(meta.skipped)} pages absent)" if meta.skipped else ""
+        out.append(f"| {name} ({meta.docs} docs){skipped} | final | – | – | {cells['unit']} | "
+                   f"{cells['unit_level']} | {cells['province']} |")
+        if "-v" in sys.argv:
+            out += meta.misses
+    return out
+
+
 def _pct(a: int, b: int) -> str:
     return f"{a / b:.3f}" if b else "–"
 
@@ -298,6 +346,7 @@ def main() -> None:
         lines.append(f"| {split} | " + " | ".join(cells) + f" | {_pct(right, total)} "
                      f"({right}/{total}) |")
     lines += ["", *real_text_section(groups, scores)]
+    lines += ["", *totals_metadata_section()]
     markdown = "\n".join(lines)
     print(markdown)
     if wrong and "-v" in sys.argv:
