@@ -290,7 +290,7 @@ def totals_metadata_section() -> list[str]:
         first = yaml.safe_load(path.read_text(encoding="utf-8")).get("first_run") or {}
         injected_first = str(first.get("injected", "–")).split(" (")[0]
         out.append(f"| {name} | first run | {first.get('totals', '–')} | "
-                   f"{injected_first} found | – | – | – |")
+                   f"{injected_first} | – | – | – |")
         score = score_totals(path)
         found, injected, _ = score_injected(path)
         skipped = f" ({len(score.skipped)} pages absent)" if score.skipped else ""
