@@ -39,8 +39,46 @@ from results import ROOT, write_section  # noqa: E402
 MB = 1024 * 1024
 
 
+def _status_kb(pid: int, field: str) -> int:
+    """A `/proc/<pid>/status` figure in kB (0 when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and all its descendants, in MB: each shared page
+    (a memory-mapped array read by several processes, the interpreter's own) counted once in
+    all, split between its sharers — the memory the tree really takes from the machine, where
+    adding each process's RSS counts shared pages once per process."""
+    try:
+        me = psutil.Process(pid)
+        pids = [pid, *(p.pid for p in me.children(recursive=True))]
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total / 1024
+
+
 class PeakSampler:
-    """Highest RSS of the analysis processes (and Dask workers) under this process."""
+    """Peak resident memory of the analysis processes (and Dask worker processes) under this
+    process, from the kernel's own high-water mark (VmHWM): exact however rarely it is read,
+    so reading once a second costs this process (whose CPU per document is measured) next to
+    nothing. `sample()` once more before the workers stop."""
 
     def __init__(self) -> None:
         self.peak_child = 0
@@ -58,45 +96,90 @@ class PeakSampler:
         self._thread.join()
 
     def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            try:
-                for p in me.children(recursive=True):
-                    try:
-                        kind = self._kind.get(p.pid)
-                        if kind is None:
-                            cmd = " ".join(p.cmdline())
-                            kind = self._kind[p.pid] = (
-                                "child" if "pipeline.engine.child" in cmd else
-                                "worker" if "multiprocessing" in cmd or "distributed" in cmd
-                                else "")
-                        if kind:
-                            rss = p.memory_info().rss
-                    except psutil.Error:
-                        continue
-                    if kind == "child":
-                        self.peak_child = max(self.peak_child, rss)
-                    elif kind == "worker":
-                        self.peak_worker = max(self.peak_worker, rss)
-            except psutil.Error:
-                pass
-            time.sleep(0.2)
+        while not self._stop.wait(1.0):
+            self.sample()
+
+    def sample(self) -> None:
+        try:
+            kids = psutil.Process().children(recursive=True)
+        except psutil.Error:
+            return
+        for p in kids:
+            kind = self._kind.get(p.pid)
+            if kind is None:
+                try:
+                    cmd = " ".join(p.cmdline())
+                except psutil.Error:
+                    continue
+                kind = self._kind[p.pid] = (
+                    "child" if "pipeline.engine.child" in cmd else
+                    "worker" if "multiprocessing" in cmd or "distributed" in cmd else "")
+            if kind:
+                peak = _status_kb(p.pid, "VmHWM") * 1024
+                if kind == "child":
+                    self.peak_child = max(self.peak_child, peak)
+                else:
+                    self.peak_worker = max(self.peak_worker, peak)
+
+
+class TreePssSampler:
+    """Peak PSS of this process and its descendants together (`tree_pss_mb`), sampled every
+    `interval` seconds in a thread: copy detection's workers share memory-mapped arrays, so
+    the sum of their peak RSS overstates what the run takes."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreePssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        pid = os.getpid()
+        while True:
+            self.peak_mb = max(self.peak_mb, tree_pss_mb(pid))
+            self.samples += 1
+            if self._stop.wait(self.interval):
+                return
+
+
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _pages(r: object) -> int:
+    """Pages of a stored result (a DOCX has none: one per 1,800 characters)."""
+    p = r.prepared  # type: ignore[attr-defined]
+    if p is not None:
+        return p.pages or max(1, len(p.text) // 1800)
+    doc = r.report.document  # type: ignore[attr-defined]
+    return doc.pages or max(1, len(doc.text) // 1800)
 
 
 def run_executor(engine: str, workers: int, files: list[Path], work: Path,
-                 warm: bool = False) -> dict:
+                 warm: bool = False, flow: str = "store") -> dict:
     """One run of `files` through `engine` on `workers`, each result stored as it arrives
     (as `daihoi run` does; the Dask executor also writes its Parquet files). `warm`: the
     workers are started (models loaded) before the clock starts, and their start-up is
-    reported apart."""
+    reported apart. `flow`: "store" (`daihoi run` today: the workers prepare each document's
+    store rows, this process only writes them) or "report" (the flow before: the whole report
+    sent here, its record, identity and rows made here, then written)."""
     from pipeline.batch import analyze_files
-    from pipeline.contract import report_record
     from pipeline.engine.executors import make_executor
     from pipeline.ingest.limits import Limits
     from pipeline.store.database import Store
     from pipeline.store.parquet_load import load_parquet
 
-    tag = f"{engine}{workers}{'w' if warm else ''}"
+    tag = f"{engine}{workers}{'w' if warm else ''}{flow}"
     db, parquet = work / f"{tag}.db", work / f"{tag}.parquet"
     for p in (db, parquet, work / f"{tag}-load.db"):
         if p.is_dir():
@@ -104,32 +187,39 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
         elif p.exists():
             p.unlink()
     pages = errors = 0
-    executor = None
-    startup = 0.0
+    startup = analysis_cpu = 0.0
+    # The executor is made here in both modes (a cold run does not wait for its start-up, as
+    # `analyze_files` would make it), so its processes' peak memory can be read before it
+    # closes.
+    executor = make_executor(engine, workers)
+    if engine == "dask":
+        executor.parquet_dir = parquet  # type: ignore[attr-defined]
     with PeakSampler() as sampler, Store(db) as store:
-        if warm:
-            t = time.perf_counter()
-            executor = make_executor(engine, workers)
-            if engine == "dask":
-                executor.parquet_dir = parquet  # type: ignore[attr-defined]
-            getattr(executor, "warm", lambda: None)()
-            getattr(executor, "wait_warm", lambda: None)()
-            startup = time.perf_counter() - t
-        start = time.perf_counter()
         try:
+            if warm:
+                t = time.perf_counter()
+                getattr(executor, "warm", lambda: None)()
+                getattr(executor, "wait_warm", lambda: None)()
+                startup = time.perf_counter() - t
+            start = time.perf_counter()
+            cpu = _cpu_self()
+            # Exactly what `daihoi run` does (flow "store"): the workers prepare each
+            # document's rows, this process writes them as each document finishes.
             stream = analyze_files(files, Limits(), jobs=workers, engine=engine, ordered=False,
                                    parquet_dir=parquet if engine == "dask" else None,
-                                   executor=executor)
+                                   executor=executor, want=flow)
             for r in stream:
-                if r.report is None:
+                r.save_to(store)
+                analysis_cpu += r.cpu
+                if r.error is not None:
                     errors += 1
                     continue
-                pages += r.report.document.pages or max(1, len(r.report.document.text) // 1800)
-                store.save(r.report, report_record(r.report))
+                pages += _pages(r)
             seconds = time.perf_counter() - start
+            parent_cpu = _cpu_self() - cpu
+            sampler.sample()
         finally:
-            if executor is not None:
-                executor.close()
+            executor.close()
     load_seconds = 0.0
     if engine == "dask":  # `daihoi load` of the run's Parquet into another store, timed apart
         t = time.perf_counter()
@@ -138,12 +228,14 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
         load_seconds = time.perf_counter() - t
     parquet_bytes = sum(p.stat().st_size for p in parquet.glob("*.parquet")) if parquet.is_dir() \
         else 0
-    return {"engine": engine, "workers": workers, "warm": warm, "seconds": seconds,
+    return {"engine": engine, "workers": workers, "warm": warm, "flow": flow, "seconds": seconds,
             "startup_s": startup, "docs": len(files), "pages": pages, "errors": errors,
             "docs_s": len(files) / seconds, "pages_s": pages / seconds,
             "peak_child_mb": sampler.peak_child / MB, "peak_worker_mb": sampler.peak_worker / MB,
             "db_bytes": db.stat().st_size, "parquet_bytes": parquet_bytes,
-            "load_s": load_seconds}
+            "load_s": load_seconds, "parent_cpu_s": parent_cpu,
+            "parent_ms_doc": parent_cpu / len(files) * 1000,
+            "analysis_ms_doc": analysis_cpu / len(files) * 1000, "load": os.getloadavg()[0]}
 
 
 def _text_chunk(span: tuple[int, int]) -> list[tuple[int, list[str]]]:
@@ -250,19 +342,34 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
              "workers' start-up (loading the models) included; `warm`: the workers started "
              "first (their start-up in its own column), the throughput a long run sees. "
              f"Machine load while measuring: {load}.", "",
+             "`parent CPU`: CPU seconds of the process that writes the store (and, for Dask, "
+             "runs the scheduler) per document, user + system: what it takes from the "
+             "workers' cores, a figure that does not depend on the machine's load; "
+             "`analysis CPU`: CPU seconds of an analysis process per document (its own "
+             "clock). Together they bound the speed-up 2 workers can give on 2 cores when "
+             "nothing else runs: 2·A / (A + P) (Amdahl; `bound`). Peak RSS: the kernel's "
+             "high-water mark (VmHWM) of each process.", "",
              "| executor | workers | mode | seconds | docs/s | pages/s | speed-up vs 1 worker | "
-             "start-up s | peak RSS per analysis process | peak RSS per Dask worker |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    base = {(r["engine"], r.get("warm", False)): r["seconds"] for r in runs
+             "start-up s | parent CPU ms/doc | analysis CPU ms/doc | bound | "
+             "peak RSS per analysis process | peak RSS per Dask worker | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    base = {(r["engine"], r.get("warm", False), r.get("flow", "store")): r["seconds"] for r in runs
             if r["workers"] == 1}
     for r in runs:
         warm = r.get("warm", False)
-        speed = base.get((r["engine"], warm), r["seconds"]) / r["seconds"]
+        flow = r.get("flow", "store")
+        speed = base.get((r["engine"], warm, flow), r["seconds"]) / r["seconds"]
         worker = f"{r['peak_worker_mb']:.0f} MB" if r["engine"] == "dask" else "–"
         startup = f"{r['startup_s']:.1f}" if warm else "–"
-        lines.append(f"| {r['engine']} | {r['workers']} | {'warm' if warm else 'cold'} | "
+        parent = f"{r['parent_ms_doc']:.1f}" if "parent_ms_doc" in r else "–"
+        a, p = r.get("analysis_ms_doc", 0.0), r.get("parent_ms_doc", 0.0)
+        analysis = f"{a:.0f}" if a else "–"
+        bound = f"{2 * a / (a + p):.2f}×" if a and r["workers"] == 2 else "–"
+        name = r["engine"] if flow == "store" else f"{r['engine']} (report flow)"
+        lines.append(f"| {name} | {r['workers']} | {'warm' if warm else 'cold'} | "
                      f"{r['seconds']:.1f} | {r['docs_s']:.2f} | {r['pages_s']:.1f} | "
-                     f"{speed:.2f}× | {startup} | {r['peak_child_mb']:.0f} MB | {worker} |")
+                     f"{speed:.2f}× | {startup} | {parent} | {analysis} | {bound} | "
+                     f"{r['peak_child_mb']:.0f} MB | {worker} | {r.get('load', 0):.1f} |")
     loads = [r for r in runs if r.get("load_s")]
     if loads:
         r = loads[0]
@@ -329,6 +436,10 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--pdf-share", type=float, default=0.25)
     ap.add_argument("--engines", default="serial,process,dask")
+    ap.add_argument("--flows", default="store",
+                    help="store (daihoi run: rows prepared in the workers), report (the flow "
+                         "before: report, identity and rows made in the writing process), or "
+                         "both: store,report")
     ap.add_argument("--copies", default="1000,10000,100000")
     ap.add_argument("--copies-limit-min", type=float, default=30.0)
     ap.add_argument("--copies-modes", default="chunks,chunks-2",
@@ -361,9 +472,10 @@ def main() -> int:
             runs = [json.loads(line) for line in Path(args.runs_json).read_text()
                     .splitlines() if line.startswith('{"engine"')]
         for engine in [e for e in args.engines.split(",") if e and not args.runs_json]:
-            for warm in (False, True) if engine != "serial" else (False,):
+            for warm, flow in [(w, f) for f in args.flows.split(",") if f
+                               for w in ((False, True) if engine != "serial" else (False,))]:
                 for workers in ((1,) if engine == "serial" else (1, 2)):
-                    r = run_executor(engine, workers, files, work, warm=warm)
+                    r = run_executor(engine, workers, files, work, warm=warm, flow=flow)
                     print(json.dumps(r), flush=True)
                     runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"

@@ -10,13 +10,17 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.engine.executors import Executor, make_executor
 from pipeline.engine.work import Job, Outcome, default_timeout
 from pipeline.errors import DaihoiError, IngestError
 from pipeline.ingest import SUPPORTED_SUFFIXES, Limits, file_sha256
 from pipeline.model import Block, Document, Footnote, Report, Table
+
+if TYPE_CHECKING:
+    from pipeline.store.database import Store
+    from pipeline.store.prepared import PreparedDocument
 
 IGNORE_FILE = ".daihoiignore"
 _EMPTY_BLOCK = Block("")
@@ -39,27 +43,52 @@ class EngineOptions:
 
 @dataclass
 class FileResult:
+    """One file's result: its `report` (or, with `want="store"`, only the store's rows
+    `prepared` in the worker), or its `error`, or `unchanged` (already stored)."""
+
     source: str
     report: Report | None = None
     error: DaihoiError | None = None
     unchanged: bool = False
     lang: str = "vi"
     seconds: float = 0.0  # analysis time (0 for an unchanged file)
+    prepared: PreparedDocument | None = None
+    cpu: float = 0.0  # CPU seconds the analysis took in its worker (when it says)
 
     def slim(self) -> FileResult:
         """This result without the document's content, only its counts (what a run's summary
         shows): a run over 10,000 files keeps a few bytes per file, not every report."""
-        if self.report is None:
+        if self.report is not None:
+            d = self.report.document
+            head = (d.source, d.format, d.sha256, d.pages, d.size)
+            counts = (len(d.blocks), len(d.tables), len(d.footnotes))
+            meta = self.report.meta
+        elif self.prepared is not None:
+            p = self.prepared
+            head = (p.source, p.format, p.sha256, p.pages, p.size)
+            counts = (p.n_blocks, p.n_tables, p.n_footnotes)
+            meta = p.meta
+        else:
             return self
-        doc = self.report.document
+        source, fmt, sha256, pages, size = head
         # Lists of one shared placeholder keep len() right at 8 bytes an item.
-        light = Document(source=doc.source, format=doc.format, sha256=doc.sha256,
-                         blocks=[_EMPTY_BLOCK] * len(doc.blocks),
-                         tables=[_EMPTY_TABLE] * len(doc.tables),
-                         footnotes=[_EMPTY_NOTE] * len(doc.footnotes), pages=doc.pages,
-                         size=doc.size)
-        return FileResult(self.source, report=Report(document=light, meta=self.report.meta),
+        light = Document(source=source, format=fmt, sha256=sha256,  # type: ignore[arg-type]
+                         blocks=[_EMPTY_BLOCK] * counts[0], tables=[_EMPTY_TABLE] * counts[1],
+                         footnotes=[_EMPTY_NOTE] * counts[2], pages=pages, size=size)
+        return FileResult(self.source, report=Report(document=light, meta=meta),
                           lang=self.lang, seconds=self.seconds)
+
+    def save_to(self, store: Store) -> None:
+        """Write this result into `store` (what `daihoi run` does with each one): the
+        prepared rows, or the report, or the error; an unchanged file writes nothing."""
+        if self.error is not None:
+            store.save_error(self.source, self.error.code, self.error.message("en"))
+        elif self.prepared is not None:
+            store.save_prepared(self.prepared)
+        elif self.report is not None:
+            from pipeline.contract import report_record
+
+            store.save(self.report, report_record(self.report))
 
     @property
     def error_record(self) -> dict[str, Any]:
@@ -149,6 +178,7 @@ def analyze_files(
     parquet_dir: Path | None = None,
     batch_size: int | None = None,
     executor: Executor | None = None,
+    want: str = "report",
 ) -> Iterator[FileResult]:
     """Results for `paths`. `skip(source, sha256)` says a file is already analysed (it is then
     reported as unchanged without being read); `overrides` are metadata the user gave for every
@@ -159,7 +189,10 @@ def analyze_files(
     `parquet_dir`, whose finished files are skipped), "auto" (serial for one job or one file,
     else process). `timeout`: seconds per document (None: grows with the file's size).
     `ordered=False` yields each result as soon as it is ready (what `run` stores), True in
-    input order (what `analyze` prints). `executor`: one the caller made (and closes)."""
+    input order (what `analyze` prints). `executor`: one the caller made (and closes).
+    `want="store"`: each result carries only the store's rows, prepared in the worker
+    (`FileResult.prepared`, written by `FileResult.save_to`), not the report: the process that
+    writes the store then does no per-document work beyond SQL (`daihoi run`)."""
     owned = executor is None
     wanted = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if executor is None and paths and (
@@ -180,7 +213,7 @@ def analyze_files(
             ):
                 ready[i] = FileResult(str(path), unchanged=True, lang=lang)
             else:
-                todo.append(Job(i, str(path), default_timeout(path, limits, timeout)))
+                todo.append(Job(i, str(path), default_timeout(path, limits, timeout), want))
     except BaseException:
         if owned and executor is not None:
             executor.close()
@@ -232,6 +265,7 @@ def _parquet_done(folder: Path | None) -> dict[str, str]:
 
 def _to_result(path: str, outcome: Outcome, lang: str) -> FileResult:
     if outcome.ok:
-        return FileResult(path, report=outcome.report, lang=lang, seconds=outcome.seconds)
+        return FileResult(path, report=outcome.report, lang=lang, seconds=outcome.seconds,
+                          prepared=outcome.prepared, cpu=outcome.cpu)
     return FileResult(path, error=IngestError(outcome.code or "analysis_failed", **outcome.params),
                       lang=lang, seconds=outcome.seconds)

@@ -1,11 +1,15 @@
-"""Executors: the process pool gives the serial records; a document past its time limit or
-one that kills its worker is that file's error while the batch goes on; results stream in
-completion order; symbolic links out of the input folder are not followed."""
+"""Executors: the process pool gives the serial records; a store written from rows prepared in
+the workers (`want="store"`, what `daihoi run` does) is the store of saving each report here; a
+document past its time limit or one that kills its worker is that file's error while the batch
+goes on; results stream in completion order; symbolic links out of the input folder are not
+followed."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -14,12 +18,16 @@ from pathlib import Path
 import pytest
 from corpus_fixtures import synthetic_files
 
-from conftest import SEEDS
+from conftest import SEEDS, STEMS, corpus_file
 from pipeline.batch import analyze_files, discover
 from pipeline.contract import report_record
 from pipeline.engine.executors import ProcessExecutor
 from pipeline.engine.work import Job
 from pipeline.ingest.limits import Limits
+from pipeline.store.database import Store
+
+# Columns that hold the time of writing: the only ones two stores of the same files differ in.
+_TIMES = {"analyzed_at", "at", "migrated_at", "created_at"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +58,63 @@ def test_the_process_pool_gives_exactly_the_serial_records(pool: ProcessExecutor
     assert all(r.report is not None for r in serial + pooled)
     for a, b in zip(serial, pooled, strict=True):
         assert report_record(a.report) == report_record(b.report)
+
+
+def store_rows(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of a store (times left out), and its full-text index's own
+    tables byte for byte."""
+    con = sqlite3.connect(db)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'paragraphs_fts'"
+            " AND name <> 'paragraphs_fts_config' ORDER BY name")]
+        out = {}
+        for name in names:
+            columns = [r[1] for r in con.execute(f"PRAGMA table_info({name})")]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in _TIMES)
+            rows = con.execute(f"SELECT {kept} FROM {name}").fetchall()  # noqa: S608
+            if name == "store_info":  # key-value rows: the times are rows, not columns
+                rows = [r for r in rows if r[0] not in _TIMES]
+            out[name] = sorted(rows, key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def test_rows_prepared_in_the_workers_make_the_store_of_saving_each_report_here(
+    pool: ProcessExecutor, tmp_path: Path,
+) -> None:
+    # A real report as DOCX and PDF (one document with two files: the merge path), two
+    # synthetic ones, and a file that fails (an error row).
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    files = [corpus_file("docx", STEMS[1]), corpus_file("pdf", STEMS[1]),
+             *synthetic_files()[:2], broken]
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    with Store(here) as store:
+        for r in analyze_files(files, Limits(), engine="serial"):
+            r.save_to(store)  # the report, or the error, saved in this process
+    prepared = list(analyze_files(files, Limits(), executor=pool, want="store"))
+    assert [r.report for r in prepared] == [None] * len(files)  # the reports never came here
+    assert [r.prepared is not None for r in prepared] == [True] * 4 + [False]
+    assert prepared[-1].error is not None
+    with Store(there) as store:
+        for r in prepared:
+            r.save_to(store)
+    assert store_rows(there) == store_rows(here)
+    with Store(there) as store:
+        assert store.counts()["documents"] == 3  # DOCX and PDF: one document, two files
+        # The full-text index finds the same paragraphs.
+        assert store.conn.execute(
+            "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'folded:dang'"
+        ).fetchone()[0] > 0
+    # What a run keeps per file: the counts of the report, not its content.
+    serial = list(analyze_files(files[:1], Limits(), engine="serial"))[0].slim()
+    slim = prepared[0].slim()
+    assert slim.prepared is None and len(pickle.dumps(slim)) < 2_000
+    doc, ref = slim.report.document, serial.report.document
+    assert (len(doc.blocks), len(doc.tables), len(doc.footnotes), doc.pages, doc.format) == (
+        len(ref.blocks), len(ref.tables), len(ref.footnotes), ref.pages, ref.format)
 
 
 def test_a_document_past_its_time_limit_fails_alone_and_does_not_hold_back_the_others(

@@ -18,8 +18,9 @@ from pipeline.compare import Corpus
 from pipeline.compare.copies import detect_copies
 from pipeline.compare.copies_scale import copies_out_of_core
 from pipeline.contract import report_record
-from pipeline.engine.dask_executor import DaskExecutor, EngineError
+from pipeline.engine.dask_executor import DaskExecutor, EngineError, batch_jobs
 from pipeline.engine.parquet import partitions
+from pipeline.engine.work import Job
 from pipeline.ingest.limits import Limits
 from pipeline.store.database import Store
 from pipeline.store.parquet_load import load_parquet
@@ -64,16 +65,25 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
 ) -> None:
     files = sorted(folder.glob("*.docx"))
     local_db, dask_db, parts = tmp_path / "local.db", tmp_path / "dask.db", tmp_path / "parts"
+    run_db = tmp_path / "run.db"
     with Store(local_db) as store:
         for r in analyze_files(files, Limits(), engine="serial"):
             store.save(r.report, report_record(r.report))
 
+    # As `daihoi run` does: each batch's Parquet file and each document's store rows made on
+    # the workers, the rows written here as each batch arrives.
     cluster.parquet_dir = parts
     results = list(analyze_files(files, Limits(), engine="dask", parquet_dir=parts,
-                                 ordered=False, executor=cluster))
+                                 ordered=False, executor=cluster, want="store"))
     assert sorted(r.source for r in results) == sorted(str(f) for f in files)
-    assert all(r.error is None for r in results)
+    assert all(r.error is None and r.prepared is not None for r in results)
+    assert all(r.prepared.document_json is None for r in results)  # sent once, in the Parquet
     assert len(partitions(parts)) == 3  # one file per batch of 2
+    with Store(run_db) as store:
+        for r in results:
+            r.save_to(store)
+    assert _records(run_db) == _records(local_db)
+    assert _table_counts(run_db) == _table_counts(local_db)
 
     with Store(dask_db) as store:
         first = load_parquet(parts, store)
@@ -99,6 +109,16 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
                                executor=cluster))
     assert all(r.unchanged for r in rerun)
     assert len(partitions(parts)) == 3
+
+
+def test_batches_shrink_towards_the_end_so_no_worker_waits_long_for_the_last_one() -> None:
+    jobs = [Job(i, f"f{i}.txt", 60.0) for i in range(120)]
+    batches = batch_jobs(jobs, workers=2)
+    assert [j for b in batches for j in b] == jobs  # every job once, in order
+    sizes = [len(b) for b in batches]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 15 and sizes[-1] == 1
+    assert max(len(b) for b in batch_jobs(jobs * 100, workers=2)) == 50
+    assert [len(b) for b in batch_jobs(jobs, workers=2, size=50)] == [50, 50, 20]
 
 
 def test_an_unreachable_scheduler_is_a_clear_error_before_any_work(

@@ -221,7 +221,6 @@ def _analyze_into_store(
     from contextlib import closing
 
     from pipeline.batch import analyze_files
-    from pipeline.contract import report_record
     from pipeline.engine.progress import run_progress
     from pipeline.engine.signals import stop_on_signals
 
@@ -232,19 +231,16 @@ def _analyze_into_store(
         task = progress.add_task("run", total=len(files), name="")
         skip = None if force else store.is_current
         # Each result is stored as soon as its document is done, not in input order; closing
-        # the stream on any exit (Ctrl-C, SIGTERM, an error) stops the workers.
+        # the stream on any exit (Ctrl-C, SIGTERM, an error) stops the workers. The workers
+        # prepare each document's rows (`want="store"`): this process only writes them.
         with closing(analyze_files(
             files, limits, lang, jobs=jobs, skip=skip, overrides=overrides,
             engine=options.engine, timeout=options.timeout, ordered=False,
             scheduler=options.scheduler, parquet_dir=options.parquet_dir,
-            batch_size=options.batch_size,
+            batch_size=options.batch_size, want="store",
         )) as stream:
             for result in stream:
-                if result.error is not None:
-                    store.save_error(result.source, result.error.code,
-                                     result.error.message("en"))
-                elif result.report is not None:
-                    store.save(result.report, report_record(result.report))
+                result.save_to(store)
                 results.append(result.slim())  # counts only: memory stays flat
                 progress.update(task, advance=1, name=visible(Path(result.source).name))
         return store.counts()

@@ -91,10 +91,11 @@ def main(argv: list[str]) -> int:
     send(answers, READY)
     jobs = sys.stdin.buffer
     while (job := receive(jobs)) is not None:
-        path, limits, overrides = job
-        start = time.perf_counter()
-        outcome = analyze_one(path, limits, overrides)
+        path, limits, overrides, want = job
+        start, cpu = time.perf_counter(), time.process_time()
+        outcome = analyze_one(path, limits, overrides, want)
         outcome.seconds = time.perf_counter() - start
+        outcome.cpu = time.process_time() - cpu
         send(answers, outcome)
     return 0
 

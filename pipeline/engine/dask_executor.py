@@ -8,7 +8,9 @@
   only its running batch: Dask retries it elsewhere; a batch that keeps killing workers is split
   into single documents, so only the guilty file ends as an error.
 - Each finished batch is written as one Parquet file into `parquet_dir` (when set) before its
-  documents are handed to the caller: a run stopped at any point resumes from those files.
+  documents are handed to the caller: a run stopped at any point resumes from those files. The
+  worker makes the file (rows, compression) and the outcomes (for `daihoi run`, each document's
+  store rows, `pipeline.store.prepared`); this process only writes them.
 """
 
 from __future__ import annotations
@@ -18,12 +20,26 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.rows import row_outcome
 from pipeline.engine.work import Job, Outcome, crash_outcome
 from pipeline.ingest import file_sha256
 from pipeline.ingest.limits import Limits
 
 CONNECT_SECONDS = 5
+# More documents per batch gain nothing (the per-task overhead is milliseconds) and make a
+# lost batch dearer.
+MAX_BATCH = 50
+# A LocalCluster without what only a dashboard uses: the workers' statistical profiler (a
+# stack sample every 10 ms), the 20 ms event-loop tick and the 0.5 s system monitor cost ~9%
+# of a core while idle (measured: 3% in this process, 2.9% in each worker), time taken from the
+# analysis on a machine whose cores the workers fill. The nannies (in this process) check their
+# worker's memory every second instead of ten times a second: each analysis process has its own
+# memory cap (`Sandbox`), this check only catches a runaway worker process.
+QUIET_LOCAL_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 class EngineError(Exception):
@@ -70,9 +86,12 @@ class DaskExecutor:
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
             self.warm()
             return
-        self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                    processes=True, dashboard_address=None,
-                                    silence_logs=logging.ERROR)
+        import dask
+
+        with dask.config.set(QUIET_LOCAL_CLUSTER):
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
         self.warm()
 
@@ -101,13 +120,12 @@ class DaskExecutor:
         from distributed import as_completed
 
         from pipeline.engine.dask_tasks import run_batch
-        from pipeline.engine.parquet import write_partition
+        from pipeline.engine.parquet import write_partition_bytes
 
         if not jobs:
             return
         self.connect()
-        size = self.batch_size or _batch_size(len(jobs), self.workers)
-        batches = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+        batches = batch_jobs(list(jobs), self.workers, self.batch_size)
         # Hashes are taken here, where the files are certain to be readable.
         hashes = {j.path: _sha(j.path) for j in jobs}
         first = _next_batch_number(self.parquet_dir)
@@ -116,7 +134,8 @@ class DaskExecutor:
         def submit(number: int, batch: list[Job]) -> Any:
             future = self.client.submit(
                 run_batch, number, batch, limits, overrides,
-                {j.path: hashes[j.path] for j in batch}, pure=False, retries=1,
+                {j.path: hashes[j.path] for j in batch}, self.parquet_dir is not None,
+                pure=False, retries=1,
                 key=f"daihoi-batch-{number}-{id(batch)}",
             )
             pending[future] = (number, batch)
@@ -127,21 +146,19 @@ class DaskExecutor:
         for future in queue:
             batch_no, batch = pending.pop(future)
             try:
-                rows = future.result()
+                data, outcomes = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker died on this batch, repeatedly
                 if len(batch) > 1:
                     for job in batch:  # one by one: only the guilty file will fail
                         queue.add(submit(number, [job]))
                         number += 1
                     continue
-                rows = None
                 outcome = crash_outcome(batch[0].path, f"the worker died ({type(exc).__name__})")
                 yield batch[0], outcome
                 continue
-            if self.parquet_dir is not None:
-                write_partition(self.parquet_dir, batch_no, rows)
-            for job, row in zip(batch, rows, strict=True):
-                yield job, row_outcome(row)
+            if self.parquet_dir is not None and data is not None:
+                write_partition_bytes(self.parquet_dir, batch_no, data)
+            yield from zip(batch, outcomes, strict=True)
 
     def close(self) -> None:
         if self.client is not None:
@@ -152,10 +169,22 @@ class DaskExecutor:
             self.cluster = None
 
 
-def _batch_size(n_jobs: int, workers: int) -> int:
-    # Several batches per worker keep the load balanced and make a lost batch cheap; more than
-    # 50 documents per batch gains nothing (the per-task overhead is milliseconds).
-    return max(1, min(50, n_jobs // (workers * 4) or 1))
+def batch_jobs(jobs: list[Job], workers: int, size: int | None = None) -> list[list[Job]]:
+    """`jobs` cut into batches: of `size` each when given (`--batch-size`); otherwise
+    shrinking ones (guided self-scheduling): each takes a quarter of what is left per worker,
+    at most 50 documents, so the run starts with big batches (few Parquet files, little
+    per-task overhead) and ends with small ones, and no worker waits long at the end for
+    another's last batch. Dask runs tasks in the order they are submitted, biggest first."""
+    if size:
+        return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    batches = []
+    start = 0
+    while start < len(jobs):
+        left = len(jobs) - start
+        take = max(1, min(MAX_BATCH, -(-left // (workers * 4))))
+        batches.append(jobs[start:start + take])
+        start += take
+    return batches
 
 
 def _sha(path: str) -> str | None:

@@ -1,8 +1,8 @@
 """What a Dask worker runs: one batch of documents through the worker's own `Sandbox`.
 
 The sandbox (and the models loaded in it) lives as long as the worker process, so every batch
-after the first one on a worker reuses it. A batch returns plain rows (`pipeline.engine.rows`):
-small, picklable, and exactly what goes into the Parquet file.
+after the first one on a worker reuses it. A batch returns its Parquet file's bytes (rows of
+`pipeline.engine.rows`, compressed here) and the outcomes, picklable plain data.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from pipeline.engine.rows import outcome_row
 from pipeline.engine.sandbox import Sandbox
-from pipeline.engine.work import Job
+from pipeline.engine.work import Job, Outcome
 from pipeline.ingest.limits import Limits
 
 # Idle sandboxes of this worker process. A task takes one (or starts one) and gives it back,
@@ -67,14 +67,26 @@ def worker_ready() -> bool:
 
 def run_batch(
     batch: int, jobs: list[Job], limits: Limits, overrides: dict[str, Any] | None,
-    hashes: dict[str, str],
-) -> list[dict[str, Any]]:
+    hashes: dict[str, str], parquet: bool = True,
+) -> tuple[bytes | None, list[Outcome]]:
+    """The batch's Parquet file (made here, when `parquet`: the client only writes its bytes)
+    and each document's outcome, carrying what its job wants (the store's prepared rows for
+    `daihoi run`: the client then only writes them)."""
+    from pipeline.engine.parquet import partition_bytes
+
     box = _take()
     try:
         rows = []
+        outcomes = []
         for job in jobs:
-            outcome = box.run(job.path, limits, overrides, job.timeout)
-            rows.append(outcome_row(outcome, hashes.get(job.path), "dask", batch))
-        return rows
+            # The Parquet row needs the Document as JSON: asked of the analysis process too.
+            want = "parquet" if parquet and job.want == "store" else job.want
+            outcome = box.run(job.path, limits, overrides, job.timeout, want)
+            if parquet:
+                rows.append(outcome_row(outcome, hashes.get(job.path), "dask", batch))
+            if outcome.prepared is not None:
+                outcome.prepared.document_json = None  # already in the Parquet bytes
+            outcomes.append(outcome)
+        return (partition_bytes(rows) if parquet else None), outcomes
     finally:
         _give_back(box)

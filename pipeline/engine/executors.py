@@ -48,7 +48,7 @@ class SerialExecutor:
             start = time.perf_counter()
             try:
                 with _alarm(job.timeout):
-                    outcome = analyze_one(job.path, limits, overrides)
+                    outcome = analyze_one(job.path, limits, overrides, job.want)
             except _Expired:
                 outcome = timeout_outcome(job.path, job.timeout)
             outcome.seconds = time.perf_counter() - start
@@ -164,7 +164,7 @@ class ProcessExecutor:
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
-                done.put((job, box.run(job.path, limits, overrides, job.timeout)))
+                done.put((job, box.run(job.path, limits, overrides, job.timeout, job.want)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             if not stop.is_set():
                 done.put(exc)

@@ -21,11 +21,23 @@ SUFFIX = ".parquet"
 
 
 def write_partition(folder: Path, batch: int, rows: list[dict[str, Any]]) -> Path:
+    return write_partition_bytes(folder, batch, partition_bytes(rows))
+
+
+def partition_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """One partition's Parquet file, in memory: a Dask worker makes it (compression is CPU
+    work the client would otherwise do for every batch) and the client writes it."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def write_partition_bytes(folder: Path, batch: int, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"part-{batch:06d}-{uuid.uuid4().hex[:8]}{SUFFIX}"
-    table = pa.Table.from_pylist(rows, schema=SCHEMA)
     tmp = folder / f".{name}.tmp"
-    pq.write_table(table, tmp, compression="zstd")
+    with tmp.open("wb") as f:
+        f.write(data)
     os.replace(tmp, folder / name)
     return folder / name
 

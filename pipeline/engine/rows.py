@@ -62,11 +62,21 @@ def outcome_row(outcome: Outcome, sha256: str | None, engine: str, batch: int) -
     row.update(source=outcome.source, sha256=sha256, daihoi_version=__version__, engine=engine,
                worker=outcome.worker, batch=batch, seconds=round(outcome.seconds, 4),
                analyzed_at=datetime.now(UTC).isoformat(timespec="seconds"))
-    if not outcome.ok or outcome.report is None:
+    if not outcome.ok or (outcome.report is None and outcome.prepared is None):
         row.update(status="error", error_code=outcome.code,
                    error_params=json.dumps(outcome.params, ensure_ascii=False, default=str))
         return row
+    if outcome.prepared is not None:  # made in the analysis process (want="parquet")
+        p = outcome.prepared
+        assert p.document_json is not None, "prepared without its Document (want='parquet')"
+        row.update(
+            status="ok", sha256=p.sha256, format=p.format, pages=p.pages, size=p.size,
+            n_blocks=p.n_blocks, unit=p.meta.unit, n_words=p.n_words, term=p.meta.term,
+            doc_type=p.meta.doc_type, record=p.record_json, document=p.document_json,
+        )
+        return row
     report = outcome.report
+    assert report is not None
     doc = report.document
     record = report_record(report)
     row.update(

@@ -68,17 +68,19 @@ class Sandbox:
             pass
 
     def run(
-        self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float
+        self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float,
+        want: str = "report",
     ) -> Outcome:
         """The outcome of one document; a hang past `timeout` seconds or a crash of the
-        child is that document's error (the child is then restarted for the next one)."""
+        child is that document's error (the child is then restarted for the next one).
+        `want`: what an ok outcome carries (`pipeline.engine.work.WANTS`)."""
         try:
             self.start()
         except SandboxError:  # killed while starting (memory pressure?): one more try
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
         try:
-            child.send(self.proc.stdin, (path, limits, overrides))
+            child.send(self.proc.stdin, (path, limits, overrides, want))
         except (BrokenPipeError, OSError):
             return self._crashed(path)
         self.busy_with = path

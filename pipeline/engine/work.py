@@ -3,6 +3,12 @@
 An outcome is plain data that pickles (a `Report`, or an error code and its parameters):
 exceptions with custom constructors do not survive a trip between processes, and a Dask worker
 may run on another machine.
+
+What an ok outcome carries depends on what the caller wants (`Job.want`): the whole `Report`
+("report": `analyze`, the Python API), or only what the store writes, prepared in the worker
+("store": `daihoi run`; "parquet": the same plus the Document as JSON, for a Dask run's Parquet
+rows). Preparing in the worker keeps the writing process from doing per-document CPU work that
+would compete with the workers (issue 15: the speed-up from 1 to 2 workers).
 """
 
 from __future__ import annotations
@@ -10,11 +16,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import DaihoiError
 from pipeline.ingest.limits import MB, Limits
 from pipeline.model import Report
+
+if TYPE_CHECKING:
+    from pipeline.store.prepared import PreparedDocument
+
+WANTS = ("report", "store", "parquet")
 
 # The time limit a document gets when the user gives none: a base for the fixed costs (models,
 # sniffing) plus a share per MB of file, since analysis is linear in the text. A 5 MB DOCX gets
@@ -26,15 +37,18 @@ OCR_FACTOR = 10.0
 
 @dataclass
 class Outcome:
-    """What happened to one document. `kind`: "ok" (report set) or "error" (code, params)."""
+    """What happened to one document. `kind`: "ok" (report or prepared set, as the job
+    wanted) or "error" (code, params)."""
 
     source: str
     kind: str
     report: Report | None = None
+    prepared: PreparedDocument | None = None
     code: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     worker: str = ""
+    cpu: float = 0.0  # CPU seconds of the analysis process on it (the load does not change it)
 
     @property
     def ok(self) -> bool:
@@ -43,11 +57,13 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Job:
-    """A document to analyse: its position in the input, its path, its time limit."""
+    """A document to analyse: its position in the input, its path, its time limit, and what
+    its outcome carries (`WANTS`)."""
 
     index: int
     path: str
     timeout: float
+    want: str = "report"
 
 
 def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None) -> float:
@@ -66,13 +82,22 @@ def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None
 
 
 def analyze_one(
-    path: str, limits: Limits, overrides: dict[str, Any] | None = None
+    path: str, limits: Limits, overrides: dict[str, Any] | None = None, want: str = "report",
 ) -> Outcome:
-    """Analyse one file; any failure becomes that file's error, never an exception."""
+    """Analyse one file; any failure becomes that file's error, never an exception. `want`:
+    "report" (the outcome carries the `Report`), "store" or "parquet" (only the store's
+    prepared rows, `pipeline.store.prepared`; "parquet" with the Document as JSON)."""
     from pipeline.analysis import analyze
 
     try:
-        return Outcome(path, "ok", report=analyze(path, limits, overrides=overrides))
+        report = analyze(path, limits, overrides=overrides)
+        if want == "report":
+            return Outcome(path, "ok", report=report)
+        from pipeline.contract import report_record
+        from pipeline.store.prepared import prepare
+
+        return Outcome(path, "ok", prepared=prepare(report, report_record(report),
+                                                    with_document=want == "parquet"))
     except DaihoiError as exc:
         return error_outcome(path, exc.code, dict(exc.params))
     except MemoryError:

@@ -9,7 +9,6 @@ store, a damaged store or a store locked by another program is refused with a `S
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -24,18 +23,11 @@ from pipeline import __version__
 from pipeline.i18n import message
 from pipeline.model import Report
 from pipeline.store.folding import exact, fold
-from pipeline.store.identity import (
-    Identity,
-    document_parts,
-    format_rank,
-    identity,
-    same_text,
-    threshold,
-)
+from pipeline.store.identity import Identity, format_rank, identity, same_text, threshold
+from pipeline.store.prepared import PreparedDocument, prepare, sidecar_sha256
 from pipeline.store.rows import (
     SectionLocator,
     analysis_of_record,
-    analysis_of_report,
     finding_rows,
     indicator_rows,
     meta_values,
@@ -112,8 +104,7 @@ def sidecar_path(source: str | Path) -> Path | None:
 
 
 def _sidecar_sha256(source: str) -> str | None:
-    path = sidecar_path(source)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+    return sidecar_sha256(source)
 
 
 class Store:
@@ -386,27 +377,29 @@ class Store:
         return row[2] == _sidecar_sha256(source)
 
     def save(self, report: Report, record: dict[str, Any]) -> int:
-        """Store one analysed file; returns the id of its document.
+        """Store one analysed file; returns the id of its document (`save_prepared`)."""
+        return self.save_prepared(prepare(report, record))
+
+    def save_prepared(self, doc: PreparedDocument) -> int:
+        """Store one analysed file, its rows already made (`pipeline.store.prepared`, in the
+        worker that analysed it); returns the id of its document.
 
         A file whose text is already stored (the same report in another format, or the same
         file by another path) joins that document; the document keeps the analysis of its
         richest file (DOCX before TXT before PDF). A file analysed again replaces its old
-        version; a document left without files goes."""
-        doc = report.document
-        analysis = analysis_of_report(report)
-        values = meta_values(analysis["meta"])
-        ident = identity(document_parts(doc))
+        version; a document left without files goes. One transaction per file."""
+        ident = doc.ident
         path = file_path(doc.source)
         with self._transaction() as c:
             c.execute("DELETE FROM ingest_errors WHERE source = ?", (doc.source,))
             before = c.execute("SELECT doc_id, analysed FROM files WHERE path = ?",
                                (path,)).fetchone()
-            doc_id = self._find_document(c, ident, values)
+            doc_id = self._find_document(c, ident, doc.values)
             if before is not None and before[0] != doc_id:
                 self._detach(c, path, int(before[0]))
                 before = None
             if doc_id is None:
-                doc_id = self._insert_document(c, report, record, analysis, values, ident)
+                doc_id = self._insert_document(c, doc)
                 analysed = True
             else:
                 current = c.execute("SELECT format FROM documents WHERE id = ?",
@@ -415,7 +408,7 @@ class Store:
                     format_rank(doc.format) < format_rank(current))
                 if analysed:
                     self._clear_document(c, doc_id)
-                    self._insert_document(c, report, record, analysis, values, ident, doc_id)
+                    self._insert_document(c, doc, doc_id)
                     c.execute("UPDATE files SET analysed = 0 WHERE doc_id = ?", (doc_id,))
             c.execute(
                 "INSERT INTO files (doc_id, path, source, sha256, format, size, pages,"
@@ -426,27 +419,25 @@ class Store:
                 " sidecar_sha256 = excluded.sidecar_sha256, analysed = excluded.analysed,"
                 " analyzed_at = excluded.analyzed_at, daihoi_version = excluded.daihoi_version",
                 (doc_id, path, doc.source, doc.sha256, doc.format, doc.size, doc.pages,
-                 _sidecar_sha256(doc.source), int(analysed), _now(), __version__))
+                 doc.sidecar_sha256, int(analysed), _now(), __version__))
         return doc_id
 
+    @staticmethod
     def _insert_document(
-        self, c: sqlite3.Connection, report: Report, record: dict[str, Any],
-        analysis: dict[str, Any], values: dict[str, Any], ident: Identity,
-        doc_id: int | None = None,
+        c: sqlite3.Connection, doc: PreparedDocument, doc_id: int | None = None,
     ) -> int:
         """The document row and every row of its analysis (`doc_id`: keep this id)."""
-        doc = report.document
+        values = doc.values
+        ident = doc.ident
         columns = ("source", "sha256", "format", "pages", "size", "text", "n_blocks",
                    "n_tables", "n_footnotes", "properties", "record", "analyzed_at",
                    "daihoi_version", "n_words", "sidecar_sha256", "content_key",
                    "content_words", *values)
-        text = doc.text
         row = (
-            doc.source, doc.sha256, doc.format, doc.pages, doc.size, text,
-            len(doc.blocks), len(doc.tables), len(doc.footnotes),
-            json.dumps(doc.properties, ensure_ascii=False),
-            json.dumps(record, ensure_ascii=False), _now(), __version__,
-            len(text.split()), _sidecar_sha256(doc.source), ident.key, ident.n_words,
+            doc.source, doc.sha256, doc.format, doc.pages, doc.size, doc.text,
+            doc.n_blocks, doc.n_tables, doc.n_footnotes, doc.properties_json,
+            doc.record_json, _now(), __version__,
+            doc.n_words, doc.sidecar_sha256, ident.key, ident.n_words,
             *values.values(),
         )
         if doc_id is None:
@@ -464,47 +455,35 @@ class Store:
                       " WHERE id = ?", (*row, doc_id))
         c.executemany("INSERT INTO doc_sketch (hash, doc_id) VALUES (?, ?)",
                       [(h, doc_id) for h in ident.sketch])
-        offsets = doc.block_offsets()
         c.executemany(
             "INSERT INTO blocks (doc_id, idx, kind, text, start, \"end\", page, style,"
-            " outline_level, numbering, bold, font_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (doc_id, i, b.kind, b.text, s, e, b.page, b.style, b.outline_level,
-                 b.numbering, int(b.bold), b.font_size)
-                for i, (b, (s, e)) in enumerate(zip(doc.blocks, offsets, strict=True))
-            ],
+            " outline_level, numbering, bold, font_size, section, is_heading)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, *b) for b in doc.blocks],
         )
-        blocks = c.execute(
-            "SELECT id, text, start FROM blocks WHERE doc_id = ?", (doc_id,)).fetchall()
-        self._label_blocks(c, analysis, blocks)
-        for t_idx, t in enumerate(doc.tables):
-            n_cols = max((len(r) for r in t.rows), default=0)
-            c.execute(
-                "INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?)",
-                (doc_id, t_idx, t.page, json.dumps(t.pages), t.after_block, len(t.rows),
-                 n_cols, json.dumps(t.rows, ensure_ascii=False)),
-            )
+        if doc.fts:
+            # The full-text index points at the blocks' row ids, known only now.
+            ids = dict(c.execute("SELECT idx, id FROM blocks WHERE doc_id = ?", (doc_id,)))
             c.executemany(
-                "INSERT INTO table_cells VALUES (?,?,?,?,?)",
-                [
-                    (doc_id, t_idx, r, col, cell)
-                    for r, row_cells in enumerate(t.rows)
-                    for col, cell in enumerate(row_cells)
-                ],
+                "INSERT INTO paragraphs_fts (rowid, exact, folded) VALUES (?, ?, ?)",
+                [(ids[idx], exact_form, folded) for idx, exact_form, folded in doc.fts],
             )
-        c.executemany(
-            "INSERT INTO footnotes VALUES (?,?,?,?,?,?,?,?)",
-            [
-                (doc_id, i, f.id, f.kind, f.text, f.block, f.offset, f.page)
-                for i, f in enumerate(doc.footnotes)
-            ],
-        )
-        c.executemany(
-            "INSERT INTO running_lines VALUES (?,?,?)",
-            [(doc_id, "header", h) for h in doc.page_headers]
-            + [(doc_id, "footer", f) for f in doc.page_footers],
-        )
-        self._write_analysis(c, doc_id, analysis)
+        c.executemany("INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?)",
+                      [(doc_id, *t) for t in doc.tables])
+        c.executemany("INSERT INTO table_cells VALUES (?,?,?,?,?)",
+                      [(doc_id, *cell) for cell in doc.cells])
+        c.executemany("INSERT INTO footnotes VALUES (?,?,?,?,?,?,?,?)",
+                      [(doc_id, *f) for f in doc.footnotes])
+        c.executemany("INSERT INTO running_lines VALUES (?,?,?)",
+                      [(doc_id, *r) for r in doc.running])
+        c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+                      [(doc_id, *r) for r in doc.sections])
+        c.executemany(f"INSERT INTO doc_references VALUES ({','.join('?' * 18)})",
+                      [(doc_id, *r) for r in doc.references])
+        c.executemany(f"INSERT INTO indicators VALUES ({','.join('?' * 15)})",
+                      [(doc_id, *r) for r in doc.indicators])
+        c.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?)",
+                      [(doc_id, *r) for r in doc.findings])
         return doc_id
 
     @staticmethod
