@@ -170,3 +170,12 @@ def test_bracket_of_labelled_grouped_counts() -> None:
             "khai trừ 1.000).")
     assert [(i.value, i.unit) for i in extract_indicators(text, Context())] == [
         (2870, "person"), (1170, "person"), (550, "person"), (150, "person"), (1000, "person")]
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("Nghị quyết 57 nhấn mạnh vai trò. Đơn vị ban hành 5 nghị quyết chuyên đề.", [None]),
+    ("Đảng bộ đã hoàn thành 20/21 chỉ tiêu Nghị quyết, 39/40 chỉ tiêu giải pháp; 123/128 chi bộ "
+     "thôn có cấp ủy.", ["targets_met", "targets_met", None]),
+])
+def test_document_numbers_and_ratio_nouns(text: str, keys: list[str | None]) -> None:
+    assert [i.key for i in extract_indicators(text, Context(year=2020))] == keys

@@ -75,6 +75,7 @@ class Lexicon:
     # `continued_targets` of the lexicon, on lower-cased text.
     continued_markers: re.Pattern[str] = re.compile(r"(?!)")
     quoted_source: re.Pattern[str] = re.compile(r"(?!)")
+    document_before: re.Pattern[str] = re.compile(r"(?!)")
     # (keys, before, near, unless) of `key_not_when`.
     key_not_when: tuple[tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None,
                               re.Pattern[str] | None], ...] = ()
@@ -257,6 +258,8 @@ def lexicon() -> Lexicon:
             (frozenset(r["keys"]), *(re.compile(r[f]) if r.get(f) else None
                                      for f in ("before", "near", "unless")))
             for r in data.get("key_not_when", [])),
+        document_before=re.compile(
+            rf"(?<!\w)(?:{_alternation(data['document_words'])})(?:\s+số)?\s*$"),
         quoted_source=re.compile(
             rf"(?<!\w)(?:{_alternation(data['quoted_target_sources'])})(?!\w)"),
         continued_markers=re.compile(

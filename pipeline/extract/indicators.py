@@ -689,8 +689,9 @@ class _Paragraph:
         # names; "Chiếu chỉ năm 1463 viết": a year.
         row = re.sub(r"(?:\d+\s*(?:,|và)\s*)+$", "", head)
         if row != head and self.lex.name_before.search(row[-30:].lower()) \
-                or re.search(r"(?<!\w)năm\s+$", head.lower()):
-            return None
+                or re.search(r"(?<!\w)năm\s+$", head.lower()) \
+                or self.lex.document_before.search(head.lower()):
+            return None  # ... "Nghị quyết 57 nhấn mạnh": a document's number
         if parse_number(printed) == 1 and re.search(
                 r"(?<!\w)(?:đối với|mỗi|của|trên|cho)\s+$", head.lower()):
             return None  # "10 ngày đối với 01 xuất bản phẩm": per one, a rule's unit
@@ -713,9 +714,11 @@ class _Paragraph:
         # What the number counts decides which keys may apply: its noun, else its subject.
         # Only a number with its own noun is held to it; "14,6% hoàn thành xuất sắc" is not.
         counted = (fold(f"{c.unit_text} {subject}") if c.noun_class and c.unit_text else None)
-        if c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
-            # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations;
-            # "123/128 chi bộ": a ratio of cells.
+        if c.unit == "ratio" and c.unit_text:
+            # "123/128 chi bộ": a ratio of cells; "39/40 chỉ tiêu giải pháp": of targets.
+            counted = f"{fold(c.unit_text)} {self.folded[c.unit_end:c.unit_end + 40]}"
+        elif c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
+            # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations.
             counted = self.folded[c.unit_end:c.unit_end + 40]
         if c.unit == "%" and _GROWTH.search(self.folded, max(self.start, c.start - 12),
                                             c.start):
