@@ -267,7 +267,8 @@ def real_text_section(groups: dict[str, dict[str, Any]],
 
 TOTALS_SAMPLES = (("T1", DATA / "totals_real_t1.yaml"), ("T2", DATA / "totals_real_t2.yaml"))
 METADATA_SAMPLES = (("MT1", DATA / "metadata_real_t1.yaml"),
-                    ("MT2", DATA / "metadata_real_t2.yaml"))
+                    ("MT2", DATA / "metadata_real_t2.yaml"),
+                    ("MT3", DATA / "metadata_real_t3.yaml"))
 
 
 def totals_metadata_section() -> list[str]:
@@ -283,7 +284,8 @@ def totals_metadata_section() -> list[str]:
            "`injected`: each total whose parts claim the whole, raised by one in a copy of "
            "its page, must then be found. MT1 (33 pages of every level and both eras) and MT2 "
            "(21 fresh pages: hospitals, hamlet cells, central bodies) likewise for unit, "
-           "level and province.", "",
+           "level and province; MT3 (15 fresh pages: provincial departments, companies, "
+           "round-ups) confirms the MT2 fixes.", "",
            "| sample | run | totals | injected | unit | unit_level | province |",
            "|---|---|---|---|---:|---:|---:|"]
     for name, path in TOTALS_SAMPLES:

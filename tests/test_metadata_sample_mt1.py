@@ -181,3 +181,51 @@ def test_a_committee_names_its_place() -> None:
     assert _meta("Đảng bộ xã Vĩnh Phú (Thoại Sơn) tiến hành Ðại hội đại biểu Đảng bộ xã Vĩnh "
                  "Phú lần thứ XII. Đây là Đảng bộ được Ban Thường vụ Huyện ủy Thoại Sơn chọn "
                  "làm điểm.")[2] == "An Giang"
+
+
+# Classes the second confirmation sample MT3 (benchmarks/data/metadata_real_t3.yaml) showed.
+@pytest.mark.parametrize(("name", "level"), [
+    ("Đảng bộ Cục Thuế tỉnh Bến Tre", "dang_bo_co_so"),
+    ("Đảng bộ Cục Hải quan thành phố Hải Phòng", "dang_bo_co_so"),
+    ("Đảng bộ Cục Viễn thông", "dang_bo_cap_tren_co_so"),
+])
+def test_a_provincial_department_is_grassroots(name: str, level: str) -> None:
+    assert level_of(name) == level
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("tổ chức Đại hội Đảng bộ cơ quan chính quyền Quận 5 lần thứ IV",
+     "Đảng bộ cơ quan chính quyền Quận 5"),
+    ("Đại hội Đảng bộ Công ty cổ phần Tập đoàn Hòa Bình lần thứ III",
+     "Đảng bộ Công ty cổ phần Tập đoàn Hòa Bình"),
+])
+def test_where_a_name_ends_mt3(text: str, name: str) -> None:
+    assert find_names(text)[0].text == name
+
+
+def test_several_units_name_none() -> None:
+    # A headline on "nhiều chi bộ"; two districts joined by "và"; a list after "các".
+    assert _meta("Nhiều chi bộ đảng ở Tiên Phước tổ chức xong đại hội",
+                 "Thực hiện kế hoạch của Huyện ủy Tiên Phước, nhiều chi bộ đã đại hội.")[0] is None
+    assert _meta("Tỉnh đã tổ chức đại hội cho hai đảng bộ trực thuộc là Đảng bộ huyện Thạch Hà "
+                 "và Can Lộc.")[0] is None
+    unit, _, _ = _meta(
+        "Ngày 9/5/2020 các chi bộ khối Văn phòng, chi bộ khối Kinh doanh Công ty CP Hòa Bình "
+        "long trọng tổ chức đại hội chi bộ. Dự kiến Đại hội Đảng bộ Công ty cổ phần Hòa Bình "
+        "lần thứ III sẽ diễn ra ngày 17/6/2020.")
+    assert unit == "Đảng bộ Công ty cổ phần Hòa Bình"
+
+
+def test_a_unit_with_grassroots_units_under_it() -> None:
+    unit, level, _ = _meta(
+        "Chào mừng đại hội đảng bộ các cấp, tiến tới Đại hội Đại biểu Đảng bộ NHTM lần thứ III. "
+        "Đồng chí A, Bí thư Đảng ủy, chỉ đạo hoạt động của Đảng bộ, các đảng bộ/chi bộ trực "
+        "thuộc. Kế hoạch của Đảng ủy NHTM triển khai thống nhất trong toàn Đảng bộ NHTM.")
+    assert (unit, level) == ("Đảng bộ NHTM", "dang_bo_cap_tren_co_so")
+
+
+@pytest.mark.skipif(not gazetteer.available(), reason="vietnamadminunits is not installed")
+def test_a_nameless_congress_and_a_place_of_its_kind() -> None:
+    assert _meta("Thoại Sơn tích cực chuẩn bị Đại hội Đảng bộ huyện lần thứ XIII",
+                 "Huyện Thoại Sơn đang tích cực chuẩn bị cho Đại hội Đảng bộ các cấp.") == (
+        None, "dang_bo_cap_tren_co_so", "An Giang")

@@ -123,6 +123,16 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
         meta.province, meta.evidence["province"] = _province(place, meta, title, text)
         if meta.province is None:
             del meta.evidence["province"]
+    if meta.province is None and meta.unit is None and meta.unit_level:
+        # "Đại hội Đại biểu Đảng bộ huyện lần thứ XIII" and "Huyện Thoại Sơn đang tích cực ...":
+        # the places of the congress's kind the text names, when they agree on one province.
+        kinds = {m.group("kind").lower() for m in _NAMELESS_CONGRESS.finditer(text)}
+        places = [m.group() for kind in kinds for m in re.finditer(
+            rf"(?i:{kind})\s+[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*", text)]
+        hit = province_for(places) if places else None
+        if hit is not None:
+            meta.province = hit.province
+            meta.evidence["province"] = f"gazetteer ({hit.era}): {hit.place}"
     meta.draft = _draft(doc, title)
     return meta
 
@@ -173,7 +183,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         unit = _titled_unit(titles + blocks)
         source = "title"
         if unit is None and blocks and (_SEVERAL_UNITS.search(blocks[0])
-                                        or _COUNTED_UNITS.search(blocks[0])):
+                                        or len(blocks[0]) <= 200
+                                        and _COUNTED_UNITS.search(blocks[0])):
             # "Khai mạc Đại hội Đảng bộ xã Hòa Thạnh, phường Tân Hội và Phường 4": a headline
             # on several units speaks for none of them.
             return None, None, source
@@ -226,7 +237,9 @@ def _frequent_unit(text: str) -> Name | None:
     # A bloc's committee ("Đảng ủy Khối các cơ quan tỉnh") is the bloc's own.
     names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
              or re.match(r"(?:khoi|cac co quan)\b", fold(n.org))]
-    names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)]
+    listed = _listed_names(text, names)
+    names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)
+             and not _PLACES_JOINED.match(fold(n.org)) and n not in listed]
     held = _congress_holders(text, names)
     names += [n for n in held if n not in names]
     if not names:
@@ -262,6 +275,23 @@ def _frequent_unit(text: str) -> Name | None:
 
 
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+# "Đảng bộ huyện Thạch Hà và Can Lộc": two places, two units.
+_PLACES_JOINED = re.compile(r"(?:huyen|quan|xa|phuong|thi xa|thi tran|tinh|thanh pho)\s.+"
+                            r"\s(?:va|,)\s")
+
+
+def _listed_names(text: str, names: list[Name]) -> list[Name]:
+    """Names of a list of several units ("các chi bộ khối Văn phòng, chi bộ khối Sản xuất ...
+    tổ chức đại hội"): after a plural "các", or joined to the name before by "," or "và"."""
+    out = []
+    for k, name in enumerate(names):
+        before = fold(text[max(0, name.start - 6):name.start])
+        joined = k and re.fullmatch(r"\s*(?:,|va)\s*", text[names[k - 1].end:name.start])
+        if re.search(r"(?<!\w)cac\s*$", before) or joined:
+            out.append(name)
+            if joined and names[k - 1] not in out:
+                out.append(names[k - 1])
+    return out
 
 
 def _elsewhere(text: str, name: Name) -> bool:
@@ -305,7 +335,7 @@ _NAMELESS_CONGRESS = re.compile(
     # Not a cited resolution's congress ("Thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh").
     r"(?<!Nghị quyết )(?<!Nghị Quyết )(?<!nghị quyết )Đại hội\s+(?:đại biểu\s+)?(?i:Đảng bộ)"
     r"\s+(?P<kind>tỉnh|huyện|xã|phường|thị trấn|quận|thị xã)"
-    r"(?=\s+(?:lần thứ|khóa|khoá|nhiệm kỳ)\b)")
+    r"(?=\s+(?:lần thứ|khóa|khoá|nhiệm kỳ)\b|[ \t]*(?:\n|$))")
 # Words before "Đại hội" that make it another body's congress: an upcoming one the unit works
 # toward, one it sends delegates to, a cited resolution of one.
 _NOT_HELD = re.compile(r"(?:tien toi|huong toi|chao mung|(?<!\w)di du|(?<!\w)du|nghi quyet|van kien"
@@ -421,9 +451,17 @@ def _recase(words: list[str]) -> list[str]:
 
 def _level(unit: Name, text: str) -> str | None:
     level = level_of(unit.text)
+    if level == "dang_bo" and _UPPER_CUES.search(fold(text)):
+        # "các đảng bộ/chi bộ trực thuộc", "26 tổ chức cơ sở đảng trực thuộc": it has
+        # grassroots units under it.
+        return "dang_bo_cap_tren_co_so"
     if level == "dang_bo" and _SELF_CUES.search(fold(text)):
         return "dang_bo_co_so"
     return level
+
+
+_UPPER_CUES = re.compile(r"dang bo\s*/\s*chi bo truc thuoc|cac dang bo,? chi bo truc thuoc"
+                         r"|to chuc co so dang truc thuoc|dang bo co so truc thuoc")
 
 
 # -- date, province, terms, draft ----------------------------------------------------------------
@@ -468,10 +506,11 @@ _NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
 # Two places of the same level ("xã A, phường B"; not "xã A, huyện B", where it lies).
 _NAMED = r"\s+(?:\d+|[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*)\s*(?:,|và)\s*"
 # "Huyện Vĩnh Tường: 5 xã, thị trấn đã tổ chức đại hội": a headline counting units.
-_COUNTED_UNITS = re.compile(r"(?<![\d.,])\d+\s+(?:xã|phường|thị trấn|chi bộ|đảng bộ"
-                            r"|tổ chức cơ sở đảng)"
-                            r"(?:\s*,\s*(?:xã|phường|thị trấn))*\s+(?:đã\s+|đồng loạt\s+)?"
-                            r"(?:tổ chức|tiến hành|hoàn thành)", re.IGNORECASE)
+_COUNTED_UNITS = re.compile(r"(?:(?<![\d.,])\d+|(?<!\w)nhiều|(?<!\w)các)\s+(?:xã|phường|thị trấn"
+                            r"|chi bộ|đảng bộ|tổ chức cơ sở đảng)"
+                            r"(?:\s*,\s*(?:xã|phường|thị trấn))*(?:\s+[^\s.,;:()]+){0,4}?\s+"
+                            r"(?:đã\s+|đồng loạt\s+)?(?:tổ chức|tiến hành|hoàn thành)",
+                            re.IGNORECASE)
 _SEVERAL_UNITS = re.compile(
     rf"(?i:đảng bộ|chi bộ)\s+(?:(?:xã|phường|thị trấn){_NAMED}(?i:xã|phường|thị trấn)"
     rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã))\s+(?:\d|[A-ZĐÀ-Ỹ])")

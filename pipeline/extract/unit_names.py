@@ -56,7 +56,8 @@ _KHOI_END = {"tinh", "uong", "pho"}
 _PLACE_AFTER_COMMA = {"tp", "tx", "tt", "q", "h", "tinh", "thanh", "huyen", "quan", "thi", "xa",
                       "phuong"}
 # Syllables that fold to a stop word but, with their tone marks, finish a name ("Quân đội").
-_NAME_SYLLABLES = {"đội", "khoa", "phủ"}  # "Quân đội", "Bệnh viện Đa khoa", "Chính phủ"
+# "Quân đội", "Bệnh viện Đa khoa", "Chính phủ", "Công ty cổ phần".
+_NAME_SYLLABLES = {"đội", "khoa", "phủ", "cổ"}
 # After a comma these start a person's post, not the rest of the name.
 _TITLE_AFTER_COMMA = {"bi", "pho", "chu", "uy", "giam", "hieu", "tong", "truong", "thu"}
 _HAMLETS = {"ap", "thon", "khu", "to", "ban", "khom", "xom", "buon", "lang"}
@@ -66,7 +67,9 @@ _PLACE_AFTER_NAME = {"tinh", "huyen", "quan", "xa", "phuong"}
 _GOVERNMENT_ACRONYMS = {"UBND", "HĐND", "MTTQ", "UBMTTQ"}
 # A kind of body written in lower case before its capitalised name.
 _LOWER_KIND = re.compile(r"\s+(?:trường|công ty|bệnh viện|trung tâm|viện|ngân hàng|ấp|thôn|"
-                         r"khu phố|tổ dân phố|bản|khóm|xóm|buôn|làng)\s+(?=[A-ZĐÀ-Ỹ]|\d)")
+                         r"khu phố|tổ dân phố|bản|khóm|xóm|buôn|làng"
+                         # "Đảng bộ cơ quan chính quyền Quận 3"
+                         r"|cơ quan(?: chính quyền| dân chính đảng| Đảng)?)\s+(?=[A-ZĐÀ-Ỹ]|\d)")
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
