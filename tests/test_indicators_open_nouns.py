@@ -179,3 +179,9 @@ def test_bracket_of_labelled_grouped_counts() -> None:
 ])
 def test_document_numbers_and_ratio_nouns(text: str, keys: list[str | None]) -> None:
     assert [i.key for i in extract_indicators(text, Context(year=2020))] == keys
+
+
+def test_amount_in_words_between_number_and_noun() -> None:
+    text = ("Phê duyệt 46.831 (Bốn sáu nghìn tám trăm ba mươi mốt) đối tượng thuộc diện nghèo, "
+            "hỗ trợ lãi suất trong thời hạn 03 (ba) năm.")
+    assert [(i.value, i.unit) for i in extract_indicators(text, Context())] == [(46831, "person")]

@@ -39,6 +39,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_lexicon import Lexicon, lexicon
 from pipeline.extract.numbers import (
     NUMBER,
+    SPELLED,
     fold,
     is_multiple,
     money_context,
@@ -645,6 +646,13 @@ class _Paragraph:
         if scale == 1 and self.lex.not_after.match(self.folded, after):
             return None
         noun = self.lex.noun_at(self.folded, after) or self.lex.marked_noun_at(self.text, after)
+        spelled = SPELLED.match(self.folded, after) if noun is None and scale == 1 else None
+        if spelled and not self.lex.not_after.match(self.folded, spelled.end()):
+            # "46.831 (Bốn sáu nghìn tám trăm ba mươi mốt) đối tượng": words between; not "03
+            # (ba) năm" (a duration) nor "01 (một) lần" (once, in a rule)
+            noun = self.lex.noun_at(self.folded, spelled.end())
+            if noun is not None and noun[0] not in ("person", "organisation", "count", "area"):
+                noun = None
         if noun is None:
             noun = self._noun_of_range_end(after)
             if noun is not None:  # "từ 25 nghìn lên 40 nghìn người": the noun ends the span

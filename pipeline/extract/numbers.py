@@ -38,6 +38,8 @@ _SPELLED = re.compile(
     r"\s*\((?:\s*(?:mot|mo?t|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|tram|nghin|ngan"
     r"|trieu|ty|linh|le|chan)(?!\w),?)+\s*\)")
 
+SPELLED = _SPELLED  # public: the indicator reader skips it before a counted noun too
+
 MONEY_SCALE = {
     "dong": 1.0, "d": 1.0, "vnd": 1.0, "nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "tr": 1e6,
     "trd": 1e6, "ty": 1e9, "ti": 1e9,
