@@ -185,3 +185,9 @@ def test_amount_in_words_between_number_and_noun() -> None:
     text = ("Phê duyệt 46.831 (Bốn sáu nghìn tám trăm ba mươi mốt) đối tượng thuộc diện nghèo, "
             "hỗ trợ lãi suất trong thời hạn 03 (ba) năm.")
     assert [(i.value, i.unit) for i in extract_indicators(text, Context())] == [(46831, "person")]
+
+
+def test_two_or_three() -> None:
+    found = extract_indicators("Mỗi xã nên lựa chọn 2, 3 sản phẩm; theo khoản 1, 2 điều này.",
+                               Context())
+    assert [(i.value, i.value_max, i.unit) for i in found] == [(2, 3, "count")]

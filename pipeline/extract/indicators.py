@@ -149,6 +149,7 @@ _CATEGORY_START = re.compile(r"\s*(?:[-+•]\s*|[a-zđ\d]{1,2}[.)]\s*)?(?:các|n
                              re.IGNORECASE)
 _RANGE_END = re.compile(rf"\s*(?:lên|xuống|đến|tới)\s+(?:{NUMBER})", re.IGNORECASE)
 _PCT_AFTER = re.compile(r"\s*%")
+_PAIR = re.compile(r",\s?(\d)(?![\d,.])")
 _RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
@@ -657,6 +658,16 @@ class _Paragraph:
             noun = self._noun_of_range_end(after)
             if noun is not None:  # "từ 25 nghìn lên 40 nghìn người": the noun ends the span
                 return _Candidate(start, end, after, value * scale, top, noun, None, noun)
+        pair = _PAIR.match(self.text, after) if noun is None and scale == 1 else None
+        if pair and value_max is None and value < 10 and int(pair.group(1)) == value + 1 and \
+                read_measure(self.text, self.folded, pair.end(1)).end == pair.end(1):
+            # "mỗi xã nên lựa chọn 2, 3 sản phẩm": two or three, a range
+            pair_noun = (self.lex.noun_at(self.folded, pair.end(1))
+                         or self.lex.unknown_noun_at(self.text, self.folded, pair.end(1)))
+            if pair_noun is not None:
+                cls, noun_end = pair_noun
+                return _Candidate(start, end, noun_end, value, float(pair.group(1)), cls,
+                                  self.text[pair.end(1):noun_end].strip(), cls)
         if noun is None and scale == 1:
             noun = self._unknown_noun(start, printed, after)
         if noun is not None:
