@@ -229,3 +229,9 @@ def test_a_nameless_congress_and_a_place_of_its_kind() -> None:
     assert _meta("Thoại Sơn tích cực chuẩn bị Đại hội Đảng bộ huyện lần thứ XIII",
                  "Huyện Thoại Sơn đang tích cực chuẩn bị cho Đại hội Đảng bộ các cấp.") == (
         None, "dang_bo_cap_tren_co_so", "An Giang")
+
+
+def test_a_guest_at_the_units_congress_does_not_make_it_another_bodys() -> None:
+    unit, _, _ = _meta("Sáng 5/5, đồng chí A, Bí thư Huyện ủy về dự Đại hội Đảng bộ xã Tân Hòa "
+                       "lần thứ XV. Đại hội Đảng bộ xã Tân Hòa bầu 15 đồng chí.")
+    assert unit == "Đảng bộ xã Tân Hòa"

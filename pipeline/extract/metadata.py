@@ -303,7 +303,8 @@ def _elsewhere(text: str, name: Name) -> bool:
     return bool(_TOWARD.search(before) or _CITED_ISSUER.search(before))
 
 
-_TOWARD = re.compile(r"(?:tien toi|huong toi|(?<!\w)du)\s+dai hoi"
+# Not a guest "về dự Đại hội Đảng bộ xã X" (X holds it): a delegation "(đi) dự".
+_TOWARD = re.compile(r"(?:tien toi|huong toi|(?<!\w)di du|dai bieu (?:di )?du)\s+dai hoi"
                      r"(?:\s+(?:dai bieu|dang vien))?\s*$")
 _CITED_ISSUER = re.compile(r"(?<!\w)so\s*:?\s*\d[^;.]{0,70}?\s+cua\s+"
                            r"(?:ban (?:thuong vu|chap hanh)\s+|btv\s+)?$")
@@ -338,8 +339,8 @@ _NAMELESS_CONGRESS = re.compile(
     r"(?=\s+(?:lần thứ|khóa|khoá|nhiệm kỳ)\b|[ \t]*(?:\n|$))")
 # Words before "Đại hội" that make it another body's congress: an upcoming one the unit works
 # toward, one it sends delegates to, a cited resolution of one.
-_NOT_HELD = re.compile(r"(?:tien toi|huong toi|chao mung|(?<!\w)di du|(?<!\w)du|nghi quyet|van kien"
-                       r"|trinh)\s*$")
+_NOT_HELD = re.compile(r"(?:tien toi|huong toi|chao mung|(?<!\w)di du|dai bieu du|nghi quyet"
+                       r"|van kien|trinh)\s*$")
 _HELD_BEFORE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đảng viên)\s+)?$")
 _HELD_AFTER = re.compile(r"\s*(?:(?:đã|sẽ|long trọng|tổ chức|tiến hành|thành công|điểm)\s+)*"
                          r"Đại hội(?!\w)"
