@@ -298,6 +298,10 @@ def copies_once(n: int, mode: str) -> dict:
     start = time.perf_counter()
     me = resource.getrusage(resource.RUSAGE_SELF)
     cpu = me.ru_utime + me.ru_stime
+    # The whole tree's memory (this process and its worker processes), sampled: the
+    # workers share memory-mapped arrays, which each one's RSS counts in full.
+    pss = TreePssSampler(interval=1.0)
+    pss.__enter__()
     if mode == "memory":
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         paragraphs = pd.read_sql_query(
@@ -310,12 +314,14 @@ def copies_once(n: int, mode: str) -> dict:
     else:  # "chunks-2": the same tasks on 2 worker processes
         found = copies_out_of_core(db, docs, engine="process", workers=2)
     seconds = time.perf_counter() - start
+    pss.__exit__()
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"docs": n, "mode": mode, "seconds": seconds, "pairs": len(found),
             "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
             - cpu, "peak_mb": me.ru_maxrss * 1024 / MB,
-            "peak_worker_mb": kids.ru_maxrss * 1024 / MB, "load": os.getloadavg()[0]}
+            "peak_worker_mb": kids.ru_maxrss * 1024 / MB, "load": os.getloadavg()[0],
+            "peak_tree_pss_mb": pss.peak_mb, "pss_samples": pss.samples}
 
 
 def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:
@@ -401,17 +407,24 @@ def markdown_copies(copies: list[dict], note: str | None = None) -> str:
               "documents a chunk, 32 hash buckets, in this process; `chunks-2` = the same "
               "tasks on 2 worker processes (`engine=\"process\"`); each in a fresh process, "
               "under `prlimit --as` 6 GB; CPU = user + system seconds of all its processes, "
-              "the figure that does not depend on the machine's load):", "",
+              "the figure that does not depend on the machine's load; peak RSS of the main "
+              "process and of the largest worker, each counting the memory-mapped arrays "
+              "they share in full; `peak PSS, all` = the highest sum of the proportional set "
+              "sizes of the main process and all its workers, sampled every second — the "
+              "memory the run takes from the machine, shared pages counted once):", "",
               "| documents | mode | seconds | CPU s | peak RSS (main) | peak RSS (worker) | "
-              "copied pairs | load avg |", "|---|---|---|---|---|---|---|---|"]
+              "peak PSS, all | copied pairs | load avg |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for c in copies:
         if "failed" in c:
-            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['failed']} | – | – | – | – | – |")
+            lines.append(f"| {c['docs']:,} | {c['mode']} | {c['failed']} | – | – | – | – | – "
+                         "| – |")
         else:
             worker = f"{c['peak_worker_mb']:.0f} MB" if c.get("peak_worker_mb") else "–"
             cpu = f"{c['cpu_s']:.0f}" if "cpu_s" in c else "–"
+            tree = f"{c['peak_tree_pss_mb']:.0f} MB" if c.get("peak_tree_pss_mb") else "–"
             lines.append(f"| {c['docs']:,} | {c['mode']} | {c['seconds']:.1f} | {cpu} | "
-                         f"{c['peak_mb']:.0f} MB | {worker} | {c['pairs']:,} | "
+                         f"{c['peak_mb']:.0f} MB | {worker} | {tree} | {c['pairs']:,} | "
                          f"{c.get('load', 0):.1f} |")
     for mode in ("chunks", "chunks-2", "memory"):
         ok = [c for c in copies if c.get("mode") == mode and "failed" not in c]
