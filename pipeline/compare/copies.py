@@ -223,15 +223,18 @@ def detect_copies(
     effective = lengths - _segment_sums(not_evidence, tok_at)
     del generic_tok, name_tok
 
-    info = {int(r["doc_id"]): r for r in docs.to_dict("records")}
-    cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
     align = _Alignment(sh, run_of, generic_shingle, evidence, n_runs, tok_at, not_evidence,
                        effective, p)
-    rows = []
-    for lo in range(0, len(passing), ALIGN_BATCH):
-        for a, b, cov_a, cov_b, sim in align.batch(passing[lo:lo + ALIGN_BATCH]):
-            rows.append(_row(cols, info, a, b, cov_a, cov_b, sim, _token_spans(texts[a]),
-                             _token_spans(texts[b])))
+    hits = [hit for lo in range(0, len(passing), ALIGN_BATCH)
+            for hit in align.batch(passing[lo:lo + ALIGN_BATCH])]
+    cols = {c: paras[c].tolist() for c in ("doc_id", "idx", "text")}
+    # Only the documents of the copies: a dict per document of the whole corpus costs more
+    # than the rows themselves.
+    involved = {cols["doc_id"][i] for a, b, *_ in hits for i in (a, b)}
+    info = {int(r["doc_id"]): r
+            for r in docs[docs["doc_id"].isin(involved)].to_dict("records")}
+    rows = [_row(cols, info, a, b, cov_a, cov_b, sim, _token_spans(texts[a]),
+                 _token_spans(texts[b])) for a, b, cov_a, cov_b, sim in hits]
     out = pd.DataFrame(rows, columns=COLUMNS)
     # What an auditor reads first: text shared between units, then reuse across terms, then
     # two versions of one report; the most similar first within each.
