@@ -267,6 +267,6 @@ def make_doc(text: str) -> Doc:
 def word_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the words of `text`: the non-space tokens of `make_doc(text)`,
     without what only a Doc needs (underthesea's sentence splitter, a spaCy token per word and
-    its norm): about a fifth of the time, for callers that want the words only."""
+    its norm), for callers that want the words only (the indicator extractor)."""
     return [(s, e, text[s:e]) for p_start, p_end in paragraphs(text)
             for s, e in word_spans(text, p_start, p_end)]
