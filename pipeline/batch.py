@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.engine.executors import Executor, make_executor
-from pipeline.engine.work import Job, Outcome, default_timeout
+from pipeline.engine.work import WANTS, Job, Outcome, default_timeout
 from pipeline.errors import DaihoiError, IngestError
 from pipeline.ingest import SUPPORTED_SUFFIXES, Limits, file_sha256
 from pipeline.model import Block, Document, Footnote, Report, Table
@@ -193,6 +193,8 @@ def analyze_files(
     `want="store"`: each result carries only the store's rows, prepared in the worker
     (`FileResult.prepared`, written by `FileResult.save_to`), not the report: the process that
     writes the store then does no per-document work beyond SQL (`daihoi run`)."""
+    if want not in WANTS:
+        raise ValueError(f"want={want!r}: one of {', '.join(WANTS)}")
     owned = executor is None
     wanted = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if executor is None and paths and (

@@ -180,7 +180,8 @@ class ProcessExecutor:
         for box in self.sandboxes:  # one a warm-up thread started while we were closing
             box.close()
         for t in self._threads:
-            t.join(timeout=5)
+            if t.ident is not None:  # a signal may stop `run` before it started them all
+                t.join(timeout=5)
         self._threads = []
 
 
