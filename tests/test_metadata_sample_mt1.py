@@ -235,3 +235,12 @@ def test_a_guest_at_the_units_congress_does_not_make_it_another_bodys() -> None:
     unit, _, _ = _meta("Sáng 5/5, đồng chí A, Bí thư Huyện ủy về dự Đại hội Đảng bộ xã Tân Hòa "
                        "lần thứ XV. Đại hội Đảng bộ xã Tân Hòa bầu 15 đồng chí.")
     assert unit == "Đảng bộ xã Tân Hòa"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Ủy ban Kiểm tra Đảng ủy Khối giám sát 3 tổ chức đảng", "Đảng ủy Khối"),
+    ("Đảng ủy Khối Doanh nghiệp sơ kết nhiệm vụ chính trị", "Đảng ủy Khối Doanh nghiệp"),
+])
+def test_a_blocs_name_ends_at_a_verb(text: str, name: str) -> None:
+    """Sample G (helper L, after its first run): verbs after a bloc's name."""
+    assert find_names(text)[0].text == name

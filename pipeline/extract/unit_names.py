@@ -38,6 +38,10 @@ _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "u
 _KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc",
               "la", "gom", "hien", "chiu", "se", "thi", "luon", "nhiem", "khoa", "lan", "nam",
               "ngay", "ket", "xay", "to", "tien", "thuc"}
+# Verbs after a bloc's name, with their tone marks ("Đảng ủy Khối giám sát 3 tổ chức đảng",
+# "Đảng ủy Khối Doanh nghiệp sơ kết ...").
+_KHOI_STOP_MARKED = {"sơ", "giám", "kiểm", "lãnh", "chỉ", "tổng", "triển", "quán", "phát",
+                     "thông", "biểu", "tặng", "trao", "ban"}
 # Words that end a name written in capitals (a title line).
 _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "NĂM", "GIAI",
               "NGÀY", "BÁO", "KẾT", "PHƯƠNG", "VÀ", "CỦA", "ĐỐI", "VỚI", "THỰC", "LÃNH", "TRONG",
@@ -200,7 +204,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         # A lower-case syllable continues a word begun with a capital ("Trung tâm"), or names
         # the bloc ("Đảng ủy khối các cơ quan trung ương").
         if folded_khoi:
-            if f in _KHOI_STOP or count >= 8 or pending is not None and count < 3:
+            if (f in _KHOI_STOP or word in _KHOI_STOP_MARKED or count >= 8
+                    or pending is not None and count < 3):
                 break  # "Đảng ủy Khối và cấp ủy cơ sở": two bodies, not one name
             # "Khối các cơ quan và doanh nghiệp tỉnh": the joiner was inside the bloc's name.
             end, count, pending = m.end(), count + 1, None
