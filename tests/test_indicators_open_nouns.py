@@ -191,3 +191,32 @@ def test_two_or_three() -> None:
     found = extract_indicators("Mỗi xã nên lựa chọn 2, 3 sản phẩm; theo khoản 1, 2 điều này.",
                                Context())
     assert [(i.value, i.value_max, i.unit) for i in found] == [(2, 3, "count")]
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    # Changes are no levels.
+    ("Thu nhập bình quân đầu người tăng 8 triệu đồng; tỷ lệ hộ nghèo giảm bình quân 6,7%/năm.",
+     [None, None]),
+    ("Tỷ lệ hộ nghèo giảm còn 2,1%.", ["poverty_rate"]),
+    # Inspection and supervision counted together: neither key.
+    ("Ủy ban kiểm tra đã kiểm tra, giám sát 708 tổ chức đảng và 274 đảng viên.", [None, None]),
+    # Members by party age or by what they received.
+    ("Trong đó, 30 năm tuổi Đảng có 24 đảng viên; 3 đảng viên nhận Huy hiệu 60 năm.",
+     [None, None]),
+    # Cells of a kind; the abbreviations of the unit's organisations.
+    ("Toàn Đảng bộ có 36 TCCS đảng, có 21 chi bộ trường học.", ["party_cells_total", None]),
+    ("Đảng bộ huyện có 46 chi, đảng bộ cơ sở với 1.285 đảng viên.",
+     ["party_cells_total", "members_total"]),
+    # Who attended a class.
+    ("Mở 2 lớp cho đối tượng kết nạp Đảng có 204 quần chúng ưu tú dự học.", [None, None]),
+])
+def test_keys_sample_g_classes(text: str, keys: list[str | None]) -> None:
+    assert [i.key for i in extract_indicators(text, Context(year=2020))] == keys
+
+
+def test_name_number_before_ordinal_and_discipline_forms() -> None:
+    assert extract_indicators("Đại hội Đảng bộ xã Tam Xuân 2 lần thứ VII.", Context()) == []
+    found = extract_indicators("Kỷ luật 19 đảng viên: 17 khiển trách; 2 cảnh cáo. Thành lập 14 "
+                               "đoàn công tác kiểm tra.", Context())
+    assert [(i.value, i.unit) for i in found] == [(19, "person"), (17, "person"), (2, "person"),
+                                                  (14, "times")]

@@ -98,7 +98,9 @@ _SPELLED_BEFORE = re.compile(
     r"|linh|le)\s+)*(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan)"
     r"(?:\s+[a-z]+){0,2}\s*\(\s*$")
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
-_GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: them)?\s*$")
+# "tăng 1,2%", "giảm bình quân 6,7%/năm", "giảm mỗi năm 2,1%", "tăng 8 triệu đồng": a change.
+_GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: (?:them|binh quan|moi nam|hang nam|hon|gan"
+                     r"|khoang|duoc))*\s*$")
 # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... chiếm 65%": a target cue after a verb of
 # reaching it introduces results (folded text before the cue).
 _REACHED = re.compile(r"(?<!\w)(?:dat|vuot|hoan thanh)(?: va vuot(?: muc)?)?"
@@ -739,8 +741,9 @@ class _Paragraph:
         elif c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
             # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations.
             counted = self.folded[c.unit_end:c.unit_end + 40]
-        if c.unit == "%" and _GROWTH.search(self.folded, max(self.start, c.start - 12),
-                                            c.start):
+        if c.unit in ("%", "VND") and _GROWTH.search(self.folded, max(self.start, c.start - 30),
+                                                     c.start) or c.unit == "VND" and re.search(
+                r"(?<!\w)vuot\s*$", self.folded[max(self.start, c.start - 8):c.start]):
             counted = "#growth"  # "tăng 1,2% so với nhiệm kỳ trước": a change, no key's subject
         part = self._is_part(c, earlier, sentence_start)
         clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
@@ -759,8 +762,8 @@ class _Paragraph:
         # target but what beat it ("vượt 30% so với chỉ tiêu").
         reached = not re.search(r"(?<!\w)vuot(?: (?:tren|hon|khoang|gan))?\s*$",
                                 self.folded[max(self.start, c.start - 16):c.start])
-        if c.unit == "%" and (reached and _FULFILMENT.match(self.folded, c.unit_end)
-                              or counted == "#growth"):
+        if counted == "#growth" or c.unit == "%" and reached and _FULFILMENT.match(
+                self.folded, c.unit_end):
             # "đạt 102,91% so với chỉ tiêu": how much of the target ("vượt 30% so với chỉ
             # tiêu" stays the key's: by how much it beat it); "giảm 2,24% tỷ lệ hộ
             # nghèo": a change. Neither is the key's rate.
