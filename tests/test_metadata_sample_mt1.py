@@ -244,3 +244,22 @@ def test_a_guest_at_the_units_congress_does_not_make_it_another_bodys() -> None:
 def test_a_blocs_name_ends_at_a_verb(text: str, name: str) -> None:
     """Sample G (helper L, after its first run): verbs after a bloc's name."""
     assert find_names(text)[0].text == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Đảng ủy Khối Doanh nghiệp và cấp ủy các cơ sở Đảng đã triển khai",
+     "Đảng ủy Khối Doanh nghiệp"),
+    ("Đồng chí A, Bí thư Đảng bộ Khối các cơ quan tỉnh Nguyễn Thị Hà phát biểu",
+     "Đảng bộ Khối các cơ quan tỉnh"),
+    ("Bí thư Đảng ủy Dân Chính Đảng Trương Minh Thịnh phát biểu", "Đảng ủy Dân Chính Đảng"),
+])
+def test_where_a_blocs_name_ends_g(text: str, name: str) -> None:
+    """Sample G (after its first run): a bloc's name ends before a second body ("và cấp ủy"),
+    before a person's name after "tỉnh" or after "Dân Chính Đảng"."""
+    assert find_names(text)[0].text == name
+
+
+def test_a_communes_committee_counts_for_its_unit() -> None:
+    unit, level, _ = _meta("Sáng 3/2, Đảng ủy phường An Cựu tổ chức trao Huy hiệu Đảng. Đảng ủy "
+                           "phường An Cựu truy tặng Huy hiệu 30 năm tuổi Đảng cho 1 đảng viên.")
+    assert (unit, level) == ("Đảng bộ phường An Cựu", "dang_bo_co_so")

@@ -236,7 +236,7 @@ def _frequent_unit(text: str) -> Name | None:
     # "Đảng ủy X" names a committee, mostly of other bodies ("Đảng ủy Cục Viễn thông").
     # A bloc's committee ("Đảng ủy Khối các cơ quan tỉnh") is the bloc's own.
     names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
-             or re.match(r"(?:khoi|cac co quan)\b", fold(n.org))]
+             or re.match(r"(?:khoi|cac co quan|dan chinh dang|xa|phuong|thi tran)\b", fold(n.org))]
     listed = _listed_names(text, names)
     names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)
              and not _PLACES_JOINED.match(fold(n.org)) and n not in listed]
@@ -361,7 +361,7 @@ _COUNTS_AFTER = re.compile(r"\s*(?:hiện\s+|đã\s+|vẫn\s+)?(?:có|gồm)\s+(
 
 def _generic_org(name: Name) -> bool:
     """"Đảng bộ huyện, thành phố", "Đảng bộ tỉnh": a kind of unit, not one unit."""
-    return bool(re.fullmatch(r"(?:tinh|huyen|xa|phuong|thanh pho|thi xa|quan|co so|cap tren"
+    return bool(re.fullmatch(r"khoi|(?:tinh|huyen|xa|phuong|thanh pho|thi xa|quan|co so|cap tren"
                              r"(?: co so)?)?[\s,]*(?:tinh|huyen|xa|thanh pho|thi xa|quan)?",
                              fold(name.org).strip(" ,")))
 

@@ -37,7 +37,7 @@ _ADMIN_WORDS = {"tinh", "huyen", "xa", "phuong", "quan", "thanh", "thi"}
 _HEAD_WORDS = {"dang", "chi", "huyen", "tinh", "thanh", "quan", "thi", "ban", "uy"}
 _KHOI_STOP = {"ve", "cua", "tai", "da", "voi", "trong", "theo", "nham", "de", "va", "duoc",
               "la", "gom", "hien", "chiu", "se", "thi", "luon", "nhiem", "khoa", "lan", "nam",
-              "ngay", "ket", "xay", "to", "tien", "thuc"}
+              "ngay", "ket", "xay", "to", "tien", "thuc", "cap", "uy"}
 # Verbs after a bloc's name, with their tone marks ("Đảng ủy Khối giám sát 3 tổ chức đảng",
 # "Đảng ủy Khối Doanh nghiệp sơ kết ...").
 _KHOI_STOP_MARKED = {"sơ", "giám", "kiểm", "lãnh", "chỉ", "tổng", "triển", "quán", "phát",
@@ -128,6 +128,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     titled = False  # the last capitalised syllable was "Xxx" (a word may continue in lower case)
     prev_admin = False
     khoi_closed = False
+    khoi_place = False  # the place after a closed bloc's name was checked
     kind = _LOWER_KIND.match(text, head_end)
     kind_end = kind.end() if kind else head_end
     # "Chi bộ thôn Chùa xã Minh Hòa": a hamlet's cell; the commune after it is where it is.
@@ -188,6 +189,9 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             folded_khoi = True
         if khoi_closed and not word[0].isupper():
             break
+        if khoi_closed and not khoi_place and not _province_follows(text, m.start()):
+            break  # "Khối các cơ quan tỉnh Nguyễn Thị Hà": a person, not "... tỉnh Lâm Đồng"
+        khoi_place = khoi_place or khoi_closed
         if caps:
             if not word.isupper() or word in _CAPS_STOP:
                 break
@@ -197,6 +201,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             end, count, pending = m.end(), count + 1, None
             continue
         if word[0].isupper():
+            if f == "dang" and fold(text[head_end:end]).endswith("dan chinh"):
+                khoi_closed = True  # "Đảng ủy Dân Chính Đảng Trương Minh Thịnh": a person next
             end, count, lower_run, pending = m.end(), count + 1, 0, None
             # "MobiFone", "NOC": a whole word; "Trung" (of "Trung tâm"): may go on in lower case.
             titled = word[1:].islower() or len(word) == 1
@@ -219,7 +225,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             continue
         if f == "dang" and pending is None and fold(text[head_end:end]).endswith("dan chinh"):
             # "Đảng bộ Dân chính đảng": the bloc of party, state and mass bodies.
-            end, count = m.end(), count + 1
+            end, count, khoi_closed = m.end(), count + 1, True
             continue
         if (pending is not None or count == 0 or f in _STOP and word not in _NAME_SYLLABLES
                 or not titled and lower_run == 0):
@@ -240,6 +246,16 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         end = first_lower_end
     org = text[head_end:end].strip(" ,–-")
     return Name(head=head, org=org, start=start, end=end)
+
+
+def _province_follows(text: str, at: int) -> bool:
+    """Whether the capitalised words at `at` name a province ("Lâm Đồng", "TPHCM")."""
+    words = re.match(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,3}", text[at:])
+    if words is None:
+        return False
+    parts = words.group().split()
+    return any(province_of(" ".join(parts[:n])) for n in range(len(parts), 0, -1)
+               if all(w[:1].isupper() for w in parts[:n]))
 
 
 def lower_org_word(text: str, head_end: int) -> str | None:
