@@ -220,3 +220,13 @@ def test_name_number_before_ordinal_and_discipline_forms() -> None:
                                "đoàn công tác kiểm tra.", Context())
     assert [(i.value, i.unit) for i in found] == [(19, "person"), (17, "person"), (2, "person"),
                                                   (14, "times")]
+
+
+def test_size_defining_a_category_and_more_nouns() -> None:
+    text = ("Đối với kênh tưới có diện tích dưới 50 ha, công trình có giá trị trên 100 triệu "
+            "đồng thì do huyện quản lý. Xã Bắc An có diện tích 2.771,78 ha. Đã kiểm tra 2 đảng "
+            "ủy cơ sở. Đại hội đề ra 6 mục tiêu cụ thể.")
+    found = [(i.surface, i.unit, i.kind) for i in extract_indicators(text, Context(year=2020))]
+    assert found == [("2.771,78 ha", "area", "actual"),
+                     ("2 đảng ủy cơ sở", "organisation", "actual"),
+                     ("6 mục tiêu", "count", "target")]

@@ -445,7 +445,7 @@ class _Paragraph:
     def _condition(self, c: _Candidate) -> bool:
         """"không quá 4 người", "(có) từ 300 đảng viên trở lên": a threshold or a condition,
         not something counted (data/indicator_lexicon.yaml `conditions`)."""
-        before = self.text[max(self.start, c.start - 20):c.start].lower()
+        before = self.text[max(self.start, c.start - 32):c.start].lower()
         spelled = _SPELLED_BEFORE.search(self.folded, max(self.start, c.start - 90), c.start)
         if spelled:
             # "lớn hơn hoặc bằng bốn mươi lăm mét vuông (45m2)": the number repeats the amount
