@@ -230,3 +230,10 @@ def test_size_defining_a_category_and_more_nouns() -> None:
     assert found == [("2.771,78 ha", "area", "actual"),
                      ("2 đảng ủy cơ sở", "organisation", "actual"),
                      ("6 mục tiêu", "count", "target")]
+
+
+def test_year_cue_not_ahead_of_the_congress_term() -> None:
+    text = "Đến năm 2015, thu nhập bình quân của người lao động đạt gần 5,4 triệu đồng/người/tháng."
+    assert [i.kind for i in extract_indicators(text, Context(term="2015-2020"))] == ["actual"]
+    assert [i.kind for i in extract_indicators(text.replace("2015", "2025"),
+                                               Context(term="2020-2025"))] == ["target"]

@@ -889,6 +889,8 @@ class _Paragraph:
                         continue
                 elif result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
                     continue
+                elif self.ctx.term and int(year) <= int(self.ctx.term[:4]):
+                    continue  # "Đến năm 2015, thu nhập ... đạt" before a 2015-2020 congress
             return "target"
         if not result and c is not None and (self._under_target_lead(c.start)
                                              or self._continues_targets(c)
