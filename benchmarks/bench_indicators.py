@@ -193,7 +193,8 @@ FIRST_RUNS = (
 
 REAL_SAMPLES = (("A", DATA / "indicators_real_a.yaml"), ("B", DATA / "indicators_real_b.yaml"),
                 ("C", DATA / "indicators_real_c.yaml"), ("D", DATA / "indicators_real_d.yaml"),
-                ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"))
+                ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"),
+                ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"))
 REAL_COLUMNS = ("docs", "labels", "P", "R", "key", "period", "totals", "unit", "unit_level",
                 "province")
 
@@ -224,7 +225,11 @@ def real_text_section(groups: dict[str, dict[str, Any]],
            "it prompted fixes by class. Sample F (21 documents: 12 news, 9 pages; 72 "
            "indicators) was labelled before any run, after the E fixes: its first run is the "
            "honest confirmation; its final row is after the fixes it prompted (no longer "
-           "blind). "
+           "blind). Sample G (44 documents: 12 news, 32 report-like party pages; 374 "
+           "indicators, 14 totals) was labelled before any run, after the A-F classes: its "
+           "first run is the honest figure for that code; it prompted fixes by class. Sample H "
+           "(26 documents: 9 news, 17 pages; 163 indicators, 10 totals) was labelled before "
+           "any run and run once on the code after the G fixes: the blind confirmation. "
            "Pages are read from `$DAIHOI_PAGES_DIR` (not stored here; several folders may be "
            "joined by \":\"); "
            "without it the final rows cover the news documents only.", "",
