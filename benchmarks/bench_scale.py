@@ -74,20 +74,17 @@ def tree_pss_mb(pid: int) -> float:
     return total / 1024
 
 
-class PeakSampler:
-    """Peak resident memory of the analysis processes (and Dask worker processes) under this
-    process, from the kernel's own high-water mark (VmHWM): exact however rarely it is read,
-    so reading once a second costs this process (whose CPU per document is measured) next to
-    nothing. `sample()` once more before the workers stop."""
+class _Sampler:
+    """Calls `sample()` every `interval` seconds in a daemon thread while the `with` block
+    runs (first call at once when `at_start`)."""
 
-    def __init__(self) -> None:
-        self.peak_child = 0
-        self.peak_worker = 0
+    def __init__(self, interval: float, at_start: bool) -> None:
+        self.interval = interval
+        self._at_start = at_start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self._kind: dict[int, str] = {}  # pid -> "child" / "worker" / "" (read once per pid)
 
-    def __enter__(self) -> PeakSampler:
+    def __enter__(self) -> _Sampler:
         self._thread.start()
         return self
 
@@ -96,8 +93,26 @@ class PeakSampler:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(1.0):
+        if self._at_start:
             self.sample()
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class PeakSampler(_Sampler):
+    """Peak resident memory of the analysis processes (and Dask worker processes) under this
+    process, from the kernel's own high-water mark (VmHWM): exact however rarely it is read,
+    so reading once a second costs this process (whose CPU per document is measured) next to
+    nothing. `sample()` once more before the workers stop."""
+
+    def __init__(self) -> None:
+        super().__init__(1.0, at_start=False)
+        self.peak_child = 0
+        self.peak_worker = 0
+        self._kind: dict[int, str] = {}  # pid -> "child" / "worker" / "" (read once per pid)
 
     def sample(self) -> None:
         try:
@@ -122,33 +137,20 @@ class PeakSampler:
                     self.peak_worker = max(self.peak_worker, peak)
 
 
-class TreePssSampler:
+class TreePssSampler(_Sampler):
     """Peak PSS of this process and its descendants together (`tree_pss_mb`), sampled every
     `interval` seconds in a thread: copy detection's workers share memory-mapped arrays, so
     the sum of their peak RSS overstates what the run takes."""
 
     def __init__(self, interval: float = 0.5) -> None:
-        self.interval = interval
+        super().__init__(interval, at_start=True)
         self.peak_mb = 0.0
         self.samples = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._pid = os.getpid()
 
-    def __enter__(self) -> TreePssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        pid = os.getpid()
-        while True:
-            self.peak_mb = max(self.peak_mb, tree_pss_mb(pid))
-            self.samples += 1
-            if self._stop.wait(self.interval):
-                return
+    def sample(self) -> None:
+        self.peak_mb = max(self.peak_mb, tree_pss_mb(self._pid))
+        self.samples += 1
 
 
 def _cpu_self() -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,20 @@ def page_path(name: str) -> Path | None:
     return next((d / f"{name}.txt" for d in pages_dirs() if (d / f"{name}.txt").exists()), None)
 
 
+def labelled_pages(label_file: Path, skipped: list[str] | None = None
+                   ) -> Iterator[tuple[str, dict[str, Any], Path]]:
+    """(name, labels, text file) of each page of a label file whose text is at hand; the names
+    of the others go to `skipped`."""
+    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+    for name, page in (data.get("pages") or {}).items():
+        path = page_path(name)
+        if path is None:
+            if skipped is not None:
+                skipped.append(name)
+            continue
+        yield name, page, path
+
+
 def _surface_spans(path: Path, text: str, totals: list[dict[str, Any]]
                    ) -> list[tuple[int, int] | None]:
     """Where each labelled total's surface is in the document's text."""
@@ -78,13 +93,8 @@ def _surface_spans(path: Path, text: str, totals: list[dict[str, Any]]
 
 
 def score_totals(label_file: Path) -> TotalsScore:
-    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
     score = TotalsScore()
-    for name, page in (data.get("pages") or {}).items():
-        path = page_path(name)
-        if path is None:
-            score.skipped.append(name)
-            continue
+    for name, page, path in labelled_pages(label_file, score.skipped):
         report = analyze_document(load(path))
         totals = page.get("totals") or []
         spans = _surface_spans(path, report.document.text, totals)
@@ -132,14 +142,10 @@ def score_injected(label_file: Path) -> tuple[int, int, list[str]]:
     """(found, injected, misses): each labelled total whose parts claim the whole
     (`complete: true`) raised by one in a copy of its page; found when a `total_mismatch`
     then falls on it."""
-    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
     found = injected = 0
     misses: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, page in (data.get("pages") or {}).items():
-            path = page_path(name)
-            if path is None:
-                continue
+        for name, page, path in labelled_pages(label_file):
             lines = path.read_text(encoding="utf-8").split("\n")
             for t in page.get("totals") or []:
                 if not t.get("complete"):
@@ -191,13 +197,8 @@ class MetaScore:
 def score_metadata_sample(label_file: Path) -> MetaScore:
     """unit, unit_level and province of each labelled page (case, tone marks and the dash
     ignored; a list label gives names equally right)."""
-    data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
     score = MetaScore()
-    for name, page in (data.get("pages") or {}).items():
-        path = page_path(name)
-        if path is None:
-            score.skipped.append(name)
-            continue
+    for name, page, path in labelled_pages(label_file, score.skipped):
         meta = analyze_document(load(path)).meta
         score.docs += 1
         for f in META_FIELDS:
