@@ -76,6 +76,8 @@ class Lexicon:
     continued_markers: re.Pattern[str] = re.compile(r"(?!)")
     quoted_source: re.Pattern[str] = re.compile(r"(?!)")
     document_before: re.Pattern[str] = re.compile(r"(?!)")
+    # A cited document up to the start of its title (`cited_title_kinds`).
+    cited_title: re.Pattern[str] = re.compile(r"(?!)")
     # (keys, before, near, unless) of `key_not_when`.
     key_not_when: tuple[tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None,
                               re.Pattern[str] | None], ...] = ()
@@ -260,6 +262,12 @@ def lexicon() -> Lexicon:
             for r in data.get("key_not_when", [])),
         document_before=re.compile(
             rf"(?<!\w)(?:{_alternation(data['document_words'])})(?:\s+số)?\s*$"),
+        # "Quyết định số 10/2020/QĐ-UBND ngày 05/3/2020 của UBND tỉnh về việc ...".
+        cited_title=re.compile(
+            rf"(?i:{_alternation(data['cited_title_kinds'])})\s+(?:(?i:liên tịch)\s+)?"
+            r"(?:(?i:số)\s*:?\s*)?\d+[\w./-]*\d*[\w./-]*(?:\s*,?\s*(?i:ngày)\s+[\d/.-]+"
+            r"(?:\s+(?i:tháng)\s+\d+\s+(?i:năm)\s+\d+)?)?"
+            r"(?:\s*(?i:của)\s+[^,;:]{0,80}?)?\s+(?i:về)\s+(?:(?i:việc)\s+)?"),
         quoted_source=re.compile(
             rf"(?<!\w)(?:{_alternation(data['quoted_target_sources'])})(?!\w)"),
         continued_markers=re.compile(

@@ -39,6 +39,8 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_lexicon import Lexicon, lexicon
 from pipeline.extract.numbers import (
     NUMBER,
+    NUMBER_LINKS,
+    NUMBER_WORDS,
     SPELLED,
     fold,
     is_multiple,
@@ -94,8 +96,7 @@ _TOLERANCE = re.compile(r"(?:±|\+/-|nhỏ hơn|lớn hơn|bé hơn|cao hơn|th�
 # An amount written in words right before its number in brackets, folded: "bốn mươi lăm mét
 # vuông (45m2)", "mười (10)".
 _SPELLED_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty"
-    r"|linh|le)\s+)*(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan)"
+    rf"(?<!\w)(?:(?:{NUMBER_WORDS}|{NUMBER_LINKS})\s+)*(?:{NUMBER_WORDS})"
     r"(?:\s+[a-z]+){0,2}\s*\(\s*$")
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
 # "tăng 1,2%", "giảm bình quân 6,7%/năm", "giảm mỗi năm 2,1%", "tăng 8 triệu đồng": a change.
@@ -132,13 +133,6 @@ _LIST_MARK = re.compile(
     r"|[a-z]+(?: [a-z]+)?\s+\d[\d.]*\s*[,;)]))"
     r"|(?<!\w)(?:trong do|trong so do|gom|bao gom|(?<!so )voi|cu the)(?!\w))")
 _LABELLED_COUNTS = re.compile(r"\s*(?!(?:trong|gom|bao|co)\b)[a-z]+(?: [a-z]+)?\s+\d")
-# A cited document and the start of its title: "Quyết định số 10/2020/QĐ-UBND ngày 05/3/2020
-# của UBND tỉnh về việc ...".
-_CITED_TITLE = re.compile(
-    r"(?i:quyết định|nghị quyết|chỉ thị|thông tư|nghị định|kế hoạch|kết luận|quy định|hướng dẫn"
-    r"|công văn|luật|pháp lệnh|đề án|chương trình)\s+(?:(?i:liên tịch)\s+)?(?:(?i:số)\s*:?\s*)?"
-    r"\d+[\w./-]*\d*[\w./-]*(?:\s*,?\s*(?i:ngày)\s+[\d/.-]+(?:\s+(?i:tháng)\s+\d+\s+(?i:năm)\s+\d+)?)?"
-    r"(?:\s*(?i:của)\s+[^,;:]{0,80}?)?\s+(?i:về)\s+(?:(?i:việc)\s+)?")
 _CITING_LINE = re.compile(r"\W*(?i:căn cứ|xét|theo)\b")
 _MEMBER_KINDS = ("members_female", "members_male", "members_reserve", "members_official")
 _ADMITTED = re.compile(r"(?<!\w)(?:ket nap|dang vien moi)(?!\w)")
@@ -372,7 +366,7 @@ class _Paragraph:
         # punctuation must not make this quadratic.
         sentence = self.text[max(self._sentence_start(c.start), c.start - 400):c.start]
         clause = re.split(r"[;:]", sentence)[-1]
-        m = _CITED_TITLE.search(clause)
+        m = self.lex.cited_title.search(clause)
         if m is None:
             return False
         # In a "Căn cứ" line the title runs to the end of the clause; elsewhere a comma ends it

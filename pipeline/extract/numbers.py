@@ -33,10 +33,13 @@ _EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:,\d+)?")
 _EN_DECIMAL = re.compile(r"\d+\.\d+")
 
+# The words of a number written out (folded): digits, tens, hundreds, thousands ...
+NUMBER_WORDS = "mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|nghin|ngan"
+# ... and the words that join or scale them ("một triệu", "một trăm linh năm").
+NUMBER_LINKS = "trieu|ty|linh|le"
 # A number repeated in words in brackets (folded): "(một trăm nghìn)", "(bốn mươi nghìn)".
 _SPELLED = re.compile(
-    r"\s*\((?:\s*(?:mot|mo?t|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|tram|nghin|ngan"
-    r"|trieu|ty|linh|le|chan)(?!\w),?)+\s*\)")
+    rf"\s*\((?:\s*(?:mo?t|{NUMBER_WORDS}|{NUMBER_LINKS}|chan)(?!\w),?)+\s*\)")
 
 SPELLED = _SPELLED  # public: the indicator reader skips it before a counted noun too
 

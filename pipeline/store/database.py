@@ -24,7 +24,7 @@ from pipeline.i18n import message
 from pipeline.model import Report
 from pipeline.store.folding import exact, fold
 from pipeline.store.identity import Identity, format_rank, identity, same_text, threshold
-from pipeline.store.prepared import PreparedDocument, prepare, sidecar_sha256
+from pipeline.store.prepared import PreparedDocument, prepare, sidecar_path, sidecar_sha256
 from pipeline.store.rows import (
     SectionLocator,
     analysis_of_record,
@@ -94,17 +94,6 @@ def store_errors(path: str | Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise StoreError(_classify(exc), path, str(exc)) from exc
-
-
-def sidecar_path(source: str | Path) -> Path | None:
-    """The metadata file beside a document (`pipeline.extract.metadata.sidecar_paths`)."""
-    from pipeline.extract.metadata import sidecar_paths
-
-    return next((p for p in sidecar_paths(source) if p.is_file()), None)
-
-
-def _sidecar_sha256(source: str) -> str | None:
-    return sidecar_sha256(source)
 
 
 class Store:
@@ -374,7 +363,7 @@ class Store:
         ).fetchone()
         if row is None or row[:2] != (sha256, __version__):
             return False
-        return row[2] == _sidecar_sha256(source)
+        return row[2] == sidecar_sha256(source)
 
     def save(self, report: Report, record: dict[str, Any]) -> int:
         """Store one analysed file; returns the id of its document (`save_prepared`)."""

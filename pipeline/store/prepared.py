@@ -82,13 +82,18 @@ class PreparedDocument:
         return len(self.footnotes)
 
 
-def sidecar_sha256(source: str) -> str | None:
-    """SHA-256 of the metadata file beside a document (`extract.metadata.sidecar_paths`), if
-    any: a changed sidecar makes the file worth analysing again (`Store.is_current`)."""
+def sidecar_path(source: str | Path) -> Path | None:
+    """The metadata file beside a document (`pipeline.extract.metadata.sidecar_paths`)."""
     from pipeline.extract.metadata import sidecar_paths
 
-    path = next((p for p in sidecar_paths(source) if Path(p).is_file()), None)
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+    return next((p for p in sidecar_paths(source) if p.is_file()), None)
+
+
+def sidecar_sha256(source: str) -> str | None:
+    """SHA-256 of the metadata file beside a document, if any: a changed sidecar makes the
+    file worth analysing again (`Store.is_current`)."""
+    path = sidecar_path(source)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
 
 
 def _without_doc_id(rows: list[Row]) -> list[Row]:
