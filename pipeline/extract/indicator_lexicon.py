@@ -40,6 +40,8 @@ class KeyRule:
 _WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)(?![\w-])")
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
 _MEMBER_NOUN = re.compile(r"dang vien\b")
+# The number of a heading ("I.", "2.", "a)", "2.1."), folded.
+_HEADING_NO = r"(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-z])[.)]\s*)?"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class Lexicon:
     key_not_when: tuple[tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None,
                               re.Pattern[str] | None], ...] = ()
     continued_past: re.Pattern[str] = re.compile(r"(?!)")
+    # `plan_headings` of the lexicon (folded): a line that heads a list of targets, a heading
+    # of results, the heading of a group of the list.
+    plan_heading: re.Pattern[str] = re.compile(r"(?!)")
+    plan_heading_not: re.Pattern[str] = re.compile(r"(?!)")
+    plan_heading_group: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -274,6 +281,12 @@ def lexicon() -> Lexicon:
             rf"(?:{_alternation(data['continued_targets']['markers'])})(?!\w)"),
         continued_past=re.compile(
             rf"(?<!\w)(?:{_alternation(data['continued_targets']['past'])})(?!\w)"),
+        plan_heading=re.compile(
+            rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
+        plan_heading_not=re.compile(
+            rf"(?<!\w)(?:{_alternation(data['plan_headings']['not'])})(?!\w)"),
+        plan_heading_group=re.compile(
+            rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['groups'])})"),
         not_counted=re.compile(
             rf"(?:{_alternation(data['not_counted'] + data['not_noun'] + data['not_after'])})"
             r"(?!\w)"),

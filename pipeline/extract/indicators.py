@@ -123,6 +123,8 @@ _LIST_LEAD = re.compile(r"(?:\bsau|:)\s*[.:]?\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*]|[a-zđ]\)|\d{1,2}[.)])\s")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
 _PLANNED = ("political_report", "review_report", "speech")
+# Measures a "tăng"/"giảm" before the number makes a change, not a level.
+_CHANGED_UNITS = ("%", "VND", "person", "organisation")
 # "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
 # about what follows it.
 _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
@@ -137,7 +139,7 @@ _CITING_LINE = re.compile(r"\W*(?i:căn cứ|xét|theo)\b")
 _MEMBER_KINDS = ("members_female", "members_male", "members_reserve", "members_official")
 _ADMITTED = re.compile(r"(?<!\w)(?:ket nap|dang vien moi)(?!\w)")
 _FULFILMENT = re.compile(r"\s*(?:so voi )?(?:(?:cac |toan bo )?chi tieu|ke hoach|muc tieu"
-                         r"|nghi quyet)")
+                         r"|nghi quyet|nq(?!\w))")
 _PAREN_TARGET = re.compile(r"\(\s*(?:nghi quyet|chi tieu|ke hoach)\s*$")
 _PER = re.compile(r"/\s*$")
 # A sentence about a category of many: "b) Các công ty con ...", "- Những hộ ...".
@@ -252,17 +254,81 @@ class _Shared:
     and the excluded spans indexed by start so a paragraph finds its own by bisection."""
 
     def __init__(self, text: str, excluded: list[Span]) -> None:
+        self.text = text
         self.folded = fold(text)
         self.lower = text.lower()
         self.excluded = excluded  # sorted
         self.starts = [s for s, _e in excluded]
         self.longest = max((e - s for s, e in excluded), default=0)
 
+    @property
+    def plan_lists(self) -> list[tuple[int, int, int | None]]:
+        """The lists headed by a line of targets (`plan_lists`), found once per text."""
+        found = self.__dict__.get("_plan_lists")
+        if found is None:
+            found = self.__dict__["_plan_lists"] = plan_lists(self.text, self.folded)
+        return found
+
     def excluded_in(self, start: int, end: int) -> list[Span]:
         """The excluded spans overlapping [start, end), in their sorted order."""
         lo = bisect_left(self.starts, start - self.longest)
         hi = bisect_left(self.starts, end)
         return [(s, e) for s, e in self.excluded[lo:hi] if e > start and s < end]
+
+
+_HEADING_SHAPE = re.compile(r"[^\n]{0,160}?[^.;:,…!?\s]\s*$")
+_SENTENCE_INSIDE = re.compile(r"\S[.!?]\s+\S")
+_ROMAN_NO = re.compile(r"\s*[IVXLC]+[.)]\s")
+_SUB_NO = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s")
+
+
+def _heading_like(line: str) -> bool:
+    """A short line with no sentence in it and no closing punctuation: a heading."""
+    body = _SECTION_NO.sub("", line, count=1)
+    return bool(_HEADING_SHAPE.fullmatch(line.strip())) and not _SENTENCE_INSIDE.search(body)
+
+
+def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int | None]]:
+    """(start, end, last year of the term it names) of each list headed by a line of targets
+    (data/indicator_lexicon.yaml `plan_headings`): "CÁC CHỈ TIÊU CHỦ YẾU TRONG NHIỆM KỲ
+    2020-2025" then "I. Về kinh tế (11 chỉ tiêu)" then "1. ... đạt 16%." A plan printed in a
+    news page is a plan although the section labeller reads plans only in party documents. The
+    list runs over the lines after the heading (its groups and numbered items included) up to
+    the next heading of another kind."""
+    lex = lexicon()
+    folded = fold(text) if folded is None else folded
+    first = len(text) - len(text.lstrip())
+    found: list[tuple[int, int, int | None]] = []
+    for m in lex.plan_heading.finditer(folded):
+        start = folded.rfind("\n", 0, m.start()) + 1
+        if folded[start:m.start()].strip() or start <= first or found and start < found[-1][1]:
+            continue  # not at a line's start; the document's title; inside a list found
+        line_end = folded.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[start:line_end]
+        if len(line.strip()) > 160 or lex.plan_heading_not.search(folded, start, line_end) or \
+                _SENTENCE_INSIDE.search(_SECTION_NO.sub("", line, count=1)):
+            continue
+        roman = bool(_ROMAN_NO.match(line))
+        sub = bool(_SUB_NO.match(line))
+        end = line_end
+        for _ in range(60):
+            if end >= len(text):
+                break
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            item = text[end + 1:nxt]
+            if item.strip() and _heading_like(item):
+                f_item = folded[end + 1:nxt]
+                if not (lex.plan_heading.match(f_item) and not lex.plan_heading_not.search(f_item)
+                        or lex.plan_heading_group.match(f_item)
+                        or _SUB_NO.match(item) and not sub
+                        or _ROMAN_NO.match(item) and not roman and not sub):
+                    break  # another part of the document
+            end = nxt
+        years = re.findall(r"(?:19|20)\d\d", folded[start:line_end])
+        found.append((start, end, int(years[-1]) if years else None))
+    return found
 
 
 def _last_end(ends: list[int], text: str, start: int, pos: int, marks: str = ".!?") -> int:
@@ -306,6 +372,8 @@ class _Paragraph:
         self.kind = kind
         self.offset = offset
         self.lex: Lexicon = lexicon()
+        # Lists headed by a line of targets over the whole text (`plan_lists`), few per text.
+        self.shared = shared
 
     def run(self) -> list[Indicator]:
         candidates = self._candidates()
@@ -331,6 +399,10 @@ class _Paragraph:
                 found[-1].key = found[-2].key
                 found[-1].subject = found[-2].subject
         return found
+
+    @property
+    def plan_lists(self) -> list[tuple[int, int, int | None]]:
+        return self.shared.plan_lists
 
     def _parenthetical_target(self, c: _Candidate) -> bool:
         return bool(_PAREN_TARGET.search(self.folded, max(self.start, c.start - 30), c.start))
@@ -538,8 +610,14 @@ class _Paragraph:
         """Under the plan part of a party congress document (the section labels say "plan"
         reliably only there: a state resolution's "Điều 2" is not a plan)."""
         section = self.ctx.section_at(self.offset + pos)
-        return bool(section and section.startswith("plan")
-                    and (self.ctx.doc_type in _PLANNED or self.ctx.doc_type is None))
+        if section and section.startswith("plan") and (self.ctx.doc_type in _PLANNED
+                                                       or self.ctx.doc_type is None):
+            return True
+        for start, end, year in self.plan_lists:
+            if start <= pos < end:
+                # "Các chỉ tiêu chủ yếu nhiệm kỳ 2010-2015" in a text of 2016 reviews them.
+                return year is None or self.ctx.year is None or year >= self.ctx.year
+        return False
 
     def _opinion(self, c: _Candidate) -> bool:
         """"92,2% ý kiến cho rằng ...", "79% người được hỏi đồng ý": an opinion poll."""
@@ -735,10 +813,12 @@ class _Paragraph:
         elif c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
             # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations.
             counted = self.folded[c.unit_end:c.unit_end + 40]
-        if c.unit in ("%", "VND") and _GROWTH.search(self.folded, max(self.start, c.start - 30),
-                                                     c.start) or c.unit == "VND" and re.search(
-                r"(?<!\w)vuot\s*$", self.folded[max(self.start, c.start - 8):c.start]):
-            counted = "#growth"  # "tăng 1,2% so với nhiệm kỳ trước": a change, no key's subject
+        if c.unit in _CHANGED_UNITS and _GROWTH.search(
+                self.folded, max(self.start, c.start - 30), c.start) or c.unit == "VND" and \
+                re.search(r"(?<!\w)vuot\s*$", self.folded[max(self.start, c.start - 8):c.start]):
+            # "tăng 1,2% so với nhiệm kỳ trước", "tăng 5 đảng viên so với năm 2017": a change,
+            # no key's subject
+            counted = "#growth"
         part = self._is_part(c, earlier, sentence_start)
         clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
         rest = self.folded[c.unit_end:min(c.unit_end + 80,
@@ -752,15 +832,10 @@ class _Paragraph:
             # "kết nạp được 603 đảng viên mới, trong đó: đảng viên nữ là 359 đồng chí": kinds
             # of the new members, not the unit's female members.
             key = None
-        # "đạt 102,91%", "chiếm tỷ lệ 83,45%", "đạt trên 100%" so với chỉ tiêu: any share of the
-        # target but what beat it ("vượt 30% so với chỉ tiêu").
-        reached = not re.search(r"(?<!\w)vuot(?: (?:tren|hon|khoang|gan))?\s*$",
-                                self.folded[max(self.start, c.start - 16):c.start])
-        if counted == "#growth" or c.unit == "%" and reached and _FULFILMENT.match(
-                self.folded, c.unit_end):
-            # "đạt 102,91% so với chỉ tiêu": how much of the target ("vượt 30% so với chỉ
-            # tiêu" stays the key's: by how much it beat it); "giảm 2,24% tỷ lệ hộ
-            # nghèo": a change. Neither is the key's rate.
+        if counted == "#growth" or c.unit == "%" and _FULFILMENT.match(self.folded, c.unit_end):
+            # "đạt 102,91%", "chiếm tỷ lệ 83,45%", "vượt 30%" so với chỉ tiêu: how much of the
+            # target was reached or by how much it was beaten; "giảm 2,24% tỷ lệ hộ nghèo": a
+            # change. Neither is the key's own count or rate.
             key = None
         if key is not None and self._key_not_wanted(key, c, sentence_start, earlier, later):
             key = None

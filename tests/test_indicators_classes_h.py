@@ -1,0 +1,75 @@
+"""Classes of misses seen on blind sample H (issue 11), each on a short fixture written here."""
+
+from __future__ import annotations
+
+from pipeline.extract.indicators import Context, extract_indicators, plan_lists
+
+
+def _by_surface(text: str, ctx: Context | None = None) -> dict[str, tuple[str, str | None]]:
+    return {i.surface: (i.kind, i.key) for i in extract_indicators(text, ctx or Context())}
+
+
+PLAN_PAGE = (
+    "Huyện Tân Lạc bước vào nhiệm kỳ mới\n"
+    "MỘT SỐ CHỈ TIÊU CHỦ YẾU GIAI ĐOẠN 2025 - 2030\n"
+    "I. Về kinh tế (9 chỉ tiêu)\n"
+    "1. Tốc độ tăng trưởng bình quân hằng năm đạt 9,5%.\n"
+    "2. Tổng sản lượng lúa hằng năm: 31.000 tấn.\n"
+    "II. Về xây dựng Đảng\n"
+    "3. Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ trên 85%.\n"
+    "Ý kiến của cử tri\n"
+    "Nhiều cử tri cho biết xã có 12 thôn đạt chuẩn văn hóa."
+)
+
+
+def test_a_list_under_a_heading_of_targets_is_targets() -> None:
+    # A news page, no party sections: the heading line alone makes the list a plan.
+    got = _by_surface(PLAN_PAGE, Context(doc_type="news"))
+    assert got["9,5%"][0] == "target"  # "đạt" is no result under the heading
+    assert got["31.000 tấn"][0] == "target"
+    assert got["85%"][0] == "target"  # "II. Về xây dựng Đảng" is a group of the same list
+    assert got["12 thôn"][0] == "actual"  # another heading ended the list
+
+
+def test_heading_variants_and_what_is_no_plan_heading() -> None:
+    text = ("Tin địa phương\n2. Mục tiêu cụ thể đến năm 2030\nThu nhập bình quân 80 triệu "
+            "đồng/người/năm.\n3. Tổ chức thực hiện\nHuyện có 14 xã.")
+    (start, end, year), = plan_lists(text)
+    assert text[start:end].endswith("/năm.") and year == 2030
+    # A heading of results, and a title, head no plan.
+    assert plan_lists("Ghi nhận\nKết quả thực hiện các chỉ tiêu chủ yếu\nĐạt 95%.") == []
+    assert plan_lists("Các chỉ tiêu chủ yếu năm 2026\nĐạt 95%.") == []
+    # A list of a term long past, in a text written after it, reviews.
+    old = "Tin\nCác chỉ tiêu chủ yếu nhiệm kỳ 2010-2015\nTỷ lệ hộ nghèo còn 3%."
+    assert _by_surface(old, Context(year=2021, doc_type="news"))["3%"][0] == "actual"
+
+
+def test_a_result_under_a_plan_heading_stays_a_result() -> None:
+    text = "Tin\nPhương hướng, nhiệm vụ năm tới\nNăm qua xã đã kết nạp 7 đảng viên mới."
+    assert _by_surface(text, Context(doc_type="news"))["7 đảng viên mới"][0] == "actual"
+
+
+def test_kinds_of_the_new_members_get_no_new_members_key() -> None:
+    text = ("Năm 2024, Đảng bộ huyện kết nạp 312 đảng viên mới; trong đó có 140 đảng viên "
+            "mới là nữ. Trong số các đảng viên mới có 9 đồng chí là trưởng ấp, 25 đảng viên "
+            "là sinh viên. Hơn 90% đảng viên được kết nạp có trình độ đại học. Ngoài ra đã "
+            "kết nạp 4 quần chúng trước đây là người có đạo.")
+    got = _by_surface(text, Context(year=2024))
+    assert got["312 đảng viên mới"][1] == "new_members"
+    for surface in ("140 đảng viên mới", "9 đồng chí", "25 đảng viên", "90%", "4 quần chúng"):
+        assert got[surface][1] is None, surface
+
+
+def test_admissions_counted_by_place_stay_admissions() -> None:
+    text = ("Đảng ủy xã kết nạp 40 đảng viên mới. Trong số đảng viên mới kết nạp, có 6 đảng "
+            "viên được kết nạp trong doanh nghiệp.")
+    assert _by_surface(text, Context(year=2023))["6 đảng viên"][1] == "new_members"
+
+
+def test_a_change_or_a_margin_over_the_target_gets_no_key() -> None:
+    text = ("Năm nay chi bộ kết nạp 18 đảng viên mới, tăng 4 đảng viên so với năm trước, "
+            "vượt 20% so với NQ.")
+    got = _by_surface(text, Context(year=2023))
+    assert got["18 đảng viên mới"][1] == "new_members"
+    assert got["4 đảng viên"][1] is None
+    assert got["20%"][1] is None
