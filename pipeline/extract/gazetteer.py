@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 from pipeline.extract.numbers import fold
 from pipeline.extract.unit_names import provinces_named
 
-__all__ = ["GazetteerHit", "province_for", "available"]
+__all__ = ["GazetteerHit", "province_for", "available", "district_named", "lookup"]
 
 _KINDS = ("thanh pho", "thi xa", "thi tran", "huyen", "quan", "phuong", "xa", "dac khu")
 # An administrative name in folded text: its kind, then one to four syllables. A lookahead, so
@@ -78,12 +79,39 @@ def _index() -> dict[str, set[tuple[str, str]]]:
         for wards in districts.values():
             for w in wards.values():
                 add(w["wardType"], w["wardShort"], "before 2025", provinces[pkey])
+    # Districts merged away before 2025 ("huyện Long Điền" + "Đất Đỏ" -> "Long Đất") live on as
+    # aliases in the package's database; reports of their time still name them.
+    for province, kind, aliases in _district_aliases(folder):
+        for alias in aliases:
+            if alias.startswith(fold(kind).replace(" ", "")):
+                _SQUASHED.setdefault(alias, set()).add(("before 2025", province))
     new = json.loads((folder / "parser_from_2025.json").read_text(encoding="utf-8"))
     provinces_new = {k: v["provinceShort"] for k, v in new["DICT_PROVINCE"].items()}
     for pkey, wards in new["DICT_PROVINCE_WARD_NO_ACCENTED"].items():
         for w in wards.values():
             add(w["wardType"], w["wardShort"], "2025", provinces_new[pkey])
     return index
+
+
+# Spaceless folded "huyenlongdien" -> {(era, province)}: names known only in that form.
+_SQUASHED: dict[str, set[tuple[str, str]]] = {}
+
+
+def _district_aliases(folder: Path) -> list[tuple[str, str, list[str]]]:
+    """(province, kind, folded spaceless aliases) of the districts merged into another."""
+    db = folder / "dataset.db"
+    if not db.exists():
+        return []
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT DISTINCT provinceShort, districtType, districtAlias FROM "
+                            "admin_units_legacy WHERE districtAlias IS NOT NULL").fetchall()
+    return [(str(p), str(k), [str(a) for a in json.loads(a)]) for p, k, a in rows if a]
+
+
+def lookup(key: str) -> set[tuple[str, str]] | None:
+    """The (era, province) options of a folded "kind name" ("huyen bao lam"), else None."""
+    index = _index()
+    return index.get(key) or _SQUASHED.get(key.replace(" ", ""))
 
 
 def _merged(province: str) -> str:
@@ -110,11 +138,33 @@ def _listed(text: str, folded: str, kind: str, start: int,
         if at >= len(text) or not text[at].isupper():
             break
         words = segment[sep.end():parts[i + 1].start() if i + 1 < len(parts) else None].split()
-        if not words or len(words) > 4 or f"{kind} {' '.join(words)}" not in index:
-            break
         key = f"{kind} {' '.join(words)}"
-        out.append((f"{written} {text[at:at + len(key) - len(kind) - 1]}", index[key]))
+        options = lookup(key) if words and len(words) <= 4 else None
+        if not options:
+            break
+        out.append((f"{written} {text[at:at + len(key) - len(kind) - 1]}", options))
     return out
+
+
+def _district(name: str) -> list[tuple[str, set[tuple[str, str]]]]:
+    """A district named without its kind ("Hưng Nguyên"): every kind it may be, when exactly
+    one kind is known by that name."""
+    kinds = {"huyen": "huyện", "thi xa": "thị xã", "thanh pho": "thành phố", "quan": "quận"}
+    found = [(f"{written} {name}", options) for kind, written in kinds.items()
+             if (options := lookup(f"{kind} {fold(name).strip()}"))]
+    return found if len(found) == 1 else []
+
+
+def district_named(name: str) -> GazetteerHit | None:
+    """The province of a district named bare ("Tuy Phong", "Long Điền"), when one district of
+    one province has that name (before 2025), else None."""
+    found = _district(name)
+    if not found:
+        return None
+    provinces = {p for _e, p in found[0][1]}
+    if len(provinces) != 1:
+        return None
+    return GazetteerHit(province=provinces.pop(), era="before 2025", place=found[0][0])
 
 
 def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
@@ -144,8 +194,14 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
             # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
             for n in range(len(words), 0, -1):
                 key = f"{kind} {' '.join(words[:n])}"
-                if key in index:
-                    hits.append((text[m.start():m.start() + len(key)], index[key]))
+                options = lookup(key)
+                if options:
+                    end = m.start() + len(key)
+                    hits.append((text[m.start():end], options))
+                    # "xã Hưng Thịnh (Hưng Nguyên)": the district it lies in, in brackets.
+                    district = re.match(r"\s*\(([A-ZĐÀ-Ỹ][^()\n]{1,30})\)", text[end:end + 40])
+                    if district and kind in ("xa", "phuong", "thi tran"):
+                        hits.extend(_district(district.group(1)))
                     break
             # "3 xã Hợp Lý, Quang Sơn và Ngọc Mỹ": the names listed after one kind word.
             hits.extend(_listed(text, folded, kind, m.start("name"), index,

@@ -38,7 +38,7 @@ from typing import Any
 
 from pipeline.extract.dates import DATE_PATTERN, iso_date, match_date
 from pipeline.extract.form import DocumentForm
-from pipeline.extract.gazetteer import province_for
+from pipeline.extract.gazetteer import district_named, province_for
 from pipeline.extract.numbers import fold
 from pipeline.extract.sidecar import load_sidecar, sidecar_paths  # noqa: F401 - re-exported
 from pipeline.extract.unit_names import (
@@ -48,6 +48,7 @@ from pipeline.extract.unit_names import (
     find_names,
     level_of,
     lower_org_word,
+    merged_into,
     not_parent,
     province_of,
     provinces_named,
@@ -90,7 +91,7 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
         meta.unit_level = _level(unit, text)
         meta.evidence["unit"] = f"{source}: {unit.text}"
         meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
-    else:
+    elif source != "several":
         # "Đại hội đại biểu Đảng bộ tỉnh lần thứ XIX" with no name: the level, not a unit.
         kinds = {m.group("kind").lower() for m in _NAMELESS_CONGRESS.finditer(text)}
         if len(kinds) == 1:
@@ -186,8 +187,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
                                         or len(blocks[0]) <= 200
                                         and _COUNTED_UNITS.search(blocks[0])):
             # "Khai mạc Đại hội Đảng bộ xã Hòa Thạnh, phường Tân Hội và Phường 4": a headline
-            # on several units speaks for none of them.
-            return None, None, source
+            # on several units speaks for none of them (nor gives one level).
+            return None, None, "several"
         if unit is None:
             unit, source = _frequent_unit(text), "body"
     if unit is None:
@@ -505,7 +506,9 @@ _NATIONAL = re.compile(
 _NATIONAL_TITLE = re.compile(r"\bcua (?:bo truong|thu tuong)\b")
 _NOT_ISSUER = re.compile(r"^\W*(?:can cu|xet|theo|thuc hien)\b")
 # Two places of the same level ("xã A, phường B"; not "xã A, huyện B", where it lies).
-_NAMED = r"\s+(?:\d+|[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*)\s*(?:,|và)\s*"
+# The district of each may follow in brackets ("xã Duy Thành (Duy Xuyên) và thị trấn Đông Phú").
+_NAMED = (r"\s+(?:\d+|[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)*)(?:\s*\([^()\n]{1,40}\))?"
+          r"\s*(?:,|và)\s*")
 # "Huyện Vĩnh Tường: 5 xã, thị trấn đã tổ chức đại hội": a headline counting units.
 _COUNTED_UNITS = re.compile(r"(?:(?<![\d.,])\d+|(?<!\w)nhiều|(?<!\w)các)\s+(?:xã|phường|thị trấn"
                             r"|chi bộ|đảng bộ|tổ chức cơ sở đảng)"
@@ -580,6 +583,15 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     hit = province_for(texts, after_2025=after_2025) if texts else None
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}): {hit.place}"
+    if title:
+        # A headline naming its place ("Huyện Quỳnh Lưu tổng kết ...", "Lào Cai: 175 đảng
+        # viên ...", "Tuy Phong đẩy mạnh ..."), with or without the kind of place.
+        hit = province_for(title[:1], after_2025=after_2025)
+        if hit is not None:
+            return hit.province, f"gazetteer ({hit.era}), headline: {hit.place}"
+        found = _headline_place(title[0], text)
+        if found is not None:
+            return found
     counts = Counter(provinces_named(text))
     if counts:
         province, n = counts.most_common(1)[0]
@@ -591,6 +603,62 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
     return None, ""
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _capitalised_groups(text: str) -> list[tuple[int, list[str]]]:
+    """(start, words) of each run of two or more capitalised words ("Cà Mau", "Đại Lộc")."""
+    groups: list[tuple[int, list[str]]] = []
+    run: list[re.Match[str]] = []
+    for m in [*_WORD.finditer(text), None]:
+        if m is not None and m.group()[0].isupper() and (
+                not run or not text[run[-1].end():m.start()].strip()):
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            groups.append((run[0].start(), [w.group() for w in run]))
+        run = [m] if m is not None and m.group()[0].isupper() else []
+    return groups
+# The text speaks of a district as such ("toàn huyện", "Huyện ủy", "UBND thị xã").
+_NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:xa|phuong|thi tran|ap|thon|ban|khom|xom|to|khu|tai|o"
+                             r"|truong|thcs|thpt))\s+$|\($")
+_DISTRICT_KIND = re.compile(r"(?<!\w)(?:huyen|thi xa|quan)(?!\w)")
+
+
+def _headline_place(headline: str, text: str) -> tuple[str, str] | None:
+    """(province, evidence) of the place a headline names without its kind: a province ("Cà
+    Mau thí điểm ...") or a district the gazetteer knows in one province only ("Tuy Phong đẩy
+    mạnh ...", when the text speaks of a district); several possible: None."""
+    if len(headline) > 150:
+        return None  # a lead paragraph, not a headline
+    district_text = bool(_DISTRICT_KIND.search(fold(text)))
+    found: dict[str, str] = {}
+    for start, words in _capitalised_groups(headline):
+        # "xã Phú Lương", "ấp Phú Hòa", "tại Hà Nội": a commune's or hamlet's name, a venue.
+        if _NOT_BARE_PLACE.search(fold(headline[:start])) or \
+                _NOT_BARE_PLACE.match(fold(words[0]) + " "):
+            continue
+        for n in (4, 3, 2):
+            if n > len(words):
+                continue
+            group = " ".join(words[:n])
+            province = province_of(group)
+            # Tone marks agree ("Kiến Giang" is a commune, not "Kiên Giang"); "tư tưởng Hồ Chí
+            # Minh" is a person's thought, not the city.
+            if province and province != "Hồ Chí Minh" and fold(group) == fold(province) \
+                    and group.lower() == province.lower():
+                found[province] = f"headline: {group}"
+                break
+            hit = district_named(group) if district_text else None
+            if hit is not None:
+                found[hit.province] = f"gazetteer ({hit.era}), headline: {group}"
+                break
+    if len({merged_into(p) or p for p in found}) != 1:
+        return None
+    province, evidence = next(iter(found.items()))
+    return province, evidence
 
 
 def _place_form(name: str | None) -> str | None:

@@ -134,6 +134,9 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
     # "Chi bộ thôn Chùa xã Minh Hòa": a hamlet's cell; the commune after it is where it is.
     hamlet = bool(kind and fold(kind.group()).split()[0] in _HAMLETS)
     prev_word = ""
+    if fold(head) in _data()["committee_to_unit"]:
+        # "Tỉnh ủy Vĩnh Long trao huy hiệu": a place's committee, its name capitalised throughout.
+        prev_admin = True
     for m in _SYLLABLE.finditer(text, head_end):
         if m.start() < kind_end:
             # "Chi bộ trường Tiểu học Nguyễn Đình Chính": a kind of body in lower case before
@@ -152,6 +155,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         prev_word = word
         if pending is not None and text[pending] == "," and f in _TITLE_AFTER_COMMA:
             break  # "Đảng ủy khối các trường Đại học, Cao đẳng Hà Nội, Bí thư ...": a post
+        if count and word[0].isupper() and _starts_another(text, m.start()):
+            break  # "Chi bộ Sinh viên thuộc Đảng bộ Trường ...": a second body begins
         if word == "Đại" and re.match(r"\s+(?:hội|biểu)(?!\w)", text[m.end():]):
             break  # "Đảng bộ Văn phòng UBND tỉnh Đại hội lần thứ VIII"
         if after_acronym and f in _ADMIN_WORDS and count and not caps:
@@ -162,7 +167,9 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         if (f in _PLACE_AFTER_NAME and count and pending is None and not caps and not folded_khoi
                 and not hamlet
                 and not prev_admin
-                and (prev_cap and lower_run == 0 or after_acronym or prev_name_syllable)
+                and (prev_cap and lower_run == 0 or after_acronym or prev_name_syllable
+                     # "Công an tỉnh", "Y tế huyện": a word of two syllables, then its place.
+                     or lower_run == 1 and titled and word[0].islower())
                 and (f in ("tinh", "huyen") or re.match(r"\s+(?:[A-ZĐÀ-Ỹ]|\d)", text[m.end():]))):
             # "Đảng bộ Bệnh viện Đa khoa tỉnh", "... Đa khoa huyện Kim Sơn": the place it serves;
             # only a capitalised place name may follow.
@@ -246,6 +253,14 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         end = first_lower_end
     org = text[head_end:end].strip(" ,–-")
     return Name(head=head, org=org, start=start, end=end)
+
+
+def _starts_another(text: str, at: int) -> bool:
+    """Whether a second unit's head ("Đảng bộ", "Chi bộ", "Đảng ủy") begins at `at`: "Chi bộ
+    Sinh viên thuộc Đảng bộ Trường X" names two bodies. A place's committee may end a body's
+    name ("Văn phòng Tỉnh ủy")."""
+    m = _head_pattern().match(text, at)
+    return m is not None and fold(m.group()).split()[0] in ("dang", "chi")
 
 
 def _province_follows(text: str, at: int) -> bool:

@@ -1,0 +1,79 @@
+"""Metadata classes samples G and H (benchmarks/data/indicators_real_{g,h}.yaml) showed after
+their first runs, each on short lines written for this test (other units and places than the
+samples'): a place's committee or a place's name ends at the first word in lower case; a
+body's place in lower case after a two-syllable word ("Công an tỉnh"); a second unit's head
+ends a name; a headline on two units with their districts in brackets names none; provinces
+from a headline (a province or a district named bare), from a commune's district in brackets,
+and from districts merged away before 2025."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import gazetteer
+from pipeline.extract.form import parse_form
+from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.unit_names import find_names
+from pipeline.model import Block, Document
+
+needs_gazetteer = pytest.mark.skipif(not gazetteer.available(),
+                                     reason="vietnamadminunits is not installed")
+
+
+def _meta(*lines: str) -> tuple[str | None, str | None, str | None]:
+    doc = Document(source="x.txt", format="txt", sha256="", blocks=[Block(text=t) for t in lines])
+    meta = extract_metadata(doc, "news", parse_form(doc))
+    return meta.unit, meta.unit_level, meta.province
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Huyện ủy Bảo Lâm tổng kết công tác xây dựng Đảng", "Huyện ủy Bảo Lâm"),
+    ("Tỉnh ủy Tiền Giang trao huy hiệu Đảng đợt 7/11", "Tỉnh ủy Tiền Giang"),
+    ("Đảng bộ Quân sự tỉnh Bình Định làm tốt công tác chuẩn bị", "Đảng bộ Quân sự tỉnh Bình Định"),
+    ("toàn Đảng bộ Công an huyện đã triển khai", "Đảng bộ Công an huyện"),
+    ("Chi bộ Kỹ thuật thuộc Đảng bộ Công ty Điện lực Sóc Trăng", "Chi bộ Kỹ thuật"),
+    ("Đảng bộ Văn phòng Tỉnh ủy tổ chức hội nghị", "Đảng bộ Văn phòng Tỉnh ủy"),
+])
+def test_names_end_where_the_name_ends(text: str, name: str) -> None:
+    assert find_names(text)[0].text == name
+
+
+def test_a_headline_on_two_units_with_their_districts_names_none() -> None:
+    unit, level, _province = _meta(
+        "Đảng bộ xã Bình Minh (Bình Sơn) và thị trấn Châu Ổ (Bình Sơn) tổ chức đại hội",
+        "Sáng 3.7, Đảng bộ xã Bình Minh tổ chức Đại hội đại biểu Đảng bộ xã lần thứ XX.",
+        "Đại hội bầu Ban Chấp hành Đảng bộ xã Bình Minh gồm 13 đồng chí.",
+        "Chiều cùng ngày, Đảng bộ thị trấn Châu Ổ khai mạc Đại hội đại biểu Đảng bộ thị trấn.")
+    assert (unit, level) == (None, None)
+
+
+@needs_gazetteer
+@pytest.mark.parametrize(("lines", "province"), [
+    # A province named bare at the head of a headline.
+    (("Bình Phước: 120 đảng viên được trao huy hiệu Đảng", "Trong đợt này có 120 đảng viên."),
+     "Bình Phước"),
+    (("Sóc Trăng thí điểm đại hội chi bộ", "Các chi bộ đã hoàn thành."), "Sóc Trăng"),
+    # A district named bare, in a text that speaks of a district.
+    (("Hàm Thuận Bắc đẩy mạnh phát triển đảng viên", "Toàn huyện kết nạp 120 đảng viên mới."),
+     "Bình Thuận"),
+    (("Huyện Tam Nông tổng kết công tác năm", "Bí thư Huyện ủy phát biểu."), None),
+    # A commune's name after its kind, and a venue, are not a district or province named bare.
+    (("Xã Tân Thành tổ chức thành công đại hội", "Toàn huyện có 12 xã."), None),
+    (("Hội nghị cán bộ tại Hà Nội", "Hội nghị đã thành công."), None),
+])
+def test_province_from_a_headline(lines: tuple[str, ...], province: str | None) -> None:
+    assert _meta(*lines)[2] == province
+
+
+@needs_gazetteer
+def test_province_from_a_communes_district_in_brackets() -> None:
+    # "xã Tân Lập" is in several provinces; "(Đồng Phú)" is one district of one province.
+    assert _meta("Đại hội Đảng bộ xã Tân Lập (Đồng Phú) nhiệm kỳ 2020-2025",
+                 "Đại hội bầu 15 đồng chí vào Ban Chấp hành.")[2] == "Bình Phước"
+
+
+@needs_gazetteer
+def test_districts_merged_away_before_2025_are_known() -> None:
+    assert gazetteer.province_for(["huyện Đất Đỏ"]).province == "Bà Rịa - Vũng Tàu"
+    assert _meta("Huyện ủy Đất Đỏ sơ kết giữa nhiệm kỳ",
+                 "Huyện ủy Đất Đỏ đã lãnh đạo hoàn thành các chỉ tiêu.")[2] == "Bà Rịa - Vũng Tàu"
