@@ -73,3 +73,54 @@ def test_a_change_or_a_margin_over_the_target_gets_no_key() -> None:
     assert got["18 đảng viên mới"][1] == "new_members"
     assert got["4 đảng viên"][1] is None
     assert got["20%"][1] is None
+
+
+def test_a_numbered_heading_may_end_with_a_stop_a_sentence_heads_nothing() -> None:
+    assert plan_lists("Tin\nIII. Mục tiêu, nhiệm vụ nhiệm kỳ tới.\nTỷ lệ che phủ rừng 45%.")
+    assert plan_lists("Tin\nChỉ tiêu do Đại hội đề ra là tăng gấp 2 lần.\nNăm 1995 tăng 9%.") == []
+
+
+def test_keys_that_need_their_own_subject() -> None:
+    text = ("Toàn huyện kết nạp 1.210 đảng viên, nâng tổng số đảng viên của huyện lên hơn 9 "
+            "nghìn đảng viên. Đảng bộ trường hiện có 180 đảng viên, biên chế thành 12 chi bộ. "
+            "Khối có 41 chi bộ trực thuộc 9 tổ chức cơ sở đảng. Huyện đã quy hoạch nguồn cán "
+            "bộ vào các ban chấp hành gồm 210 người. Trung tâm mở 3 lớp bồi dưỡng lý luận "
+            "chính trị cho 150 quần chúng ưu tú. Thu nhập trên một ha đạt 90 triệu đồng/ha. "
+            "Tỷ lệ hộ nghèo còn 2,1% và tỷ lệ hộ cận nghèo chiếm 3,4%; tỷ lệ hộ đói nghèo giảm "
+            "từ 40% xuống 12%.")
+    got = _by_surface(text, Context(year=2020))
+    assert got["9 nghìn đảng viên"][1] == "members_total"
+    assert got["12 chi bộ"][1] == "party_cells_total"
+    assert got["41 chi bộ trực thuộc"][1] is None  # cells under 9 organisations
+    assert got["210 người"][1] is None  # a planning list, not the committee
+    assert got["150 quần chúng ưu tú"][1] is None  # candidates at a class
+    assert got["90 triệu đồng"][1] is None  # money per hectare
+    assert got["2,1%"][1] == "poverty_rate" and got["3,4%"][1] is None
+    assert got["40%"][1] == "poverty_rate" and got["12%"][1] == "poverty_rate"
+
+
+def test_measures_and_things_that_are_no_indicators() -> None:
+    text = ("Nhiều hộ nuôi liên tục 3-4 vụ trong một năm; xã có 2 vụ lúa. Hội có 120 chi hội. "
+            "Hội nghị trực tuyến tới 48 điểm cầu. Lạm phát ở mức 2 con số. Học sinh học 2 "
+            "buổi/ngày. b) Phê duyệt các dự án sử dụng vốn ngân sách huyện dưới 5 tỷ đồng. "
+            "Theo quy định, mỗi chi bộ có ít nhất 01 đảng viên là đại biểu.")
+    got = {i.surface: i.unit for i in extract_indicators(text, Context(year=2020))}
+    assert got.get("2 vụ lúa") == "count"
+    assert [u for s, u in got.items() if s.startswith("3-4 vụ")] == ["count"]
+    assert got.get("120 chi hội") == "organisation"
+    assert got.get("48 điểm cầu") == "count"
+    for surface in ("2 con", "2 buổi", "5 tỷ đồng", "01 đảng viên"):
+        assert surface not in got, surface
+
+
+def test_a_minimum_for_each_in_a_plan_or_a_year_is_a_target() -> None:
+    text = "Phấn đấu mỗi chi bộ kết nạp ít nhất 01 đảng viên; mỗi năm có ít nhất 2 đợt."
+    kinds = {i.surface: i.kind for i in extract_indicators(text, Context(year=2020))}
+    assert kinds == {"01 đảng viên": "target", "2 đợt": "target"}
+
+
+def test_a_task_stated_is_a_target_a_planning_list_is_not() -> None:
+    got = _by_surface("Nhiệm vụ của ngành là phải tiêm phòng 100% đàn gia súc.", Context())
+    assert got["100%"][0] == "target"
+    got = _by_surface("Huyện đang hoàn thiện nguồn quy hoạch dự kiến 52 người.", Context())
+    assert got["52 người"][0] == "actual"

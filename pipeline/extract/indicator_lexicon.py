@@ -41,7 +41,7 @@ _WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)(?![\w-])")
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
 _MEMBER_NOUN = re.compile(r"dang vien\b")
 # The number of a heading ("I.", "2.", "a)", "2.1."), folded.
-_HEADING_NO = r"(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-z])[.)]\s*)?"
+_HEADING_NO = r"(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-z])[.)][ \t]*)?"
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,10 @@ class Lexicon:
     # `plan_headings` of the lexicon (folded): a line that heads a list of targets, a heading
     # of results, the heading of a group of the list.
     plan_heading: re.Pattern[str] = re.compile(r"(?!)")
+    # `conditions.each_minimum`: a minimum set for each of many, on lower-cased text.
+    each_minimum: re.Pattern[str] = re.compile(r"(?!)")
+    # `conditions.sentence`: a threshold anywhere in the sentence before the number.
+    condition_sentence: re.Pattern[str] = re.compile(r"(?!)")
     plan_heading_not: re.Pattern[str] = re.compile(r"(?!)")
     plan_heading_group: re.Pattern[str] = re.compile(r"(?!)")
 
@@ -281,6 +285,9 @@ def lexicon() -> Lexicon:
             rf"(?:{_alternation(data['continued_targets']['markers'])})(?!\w)"),
         continued_past=re.compile(
             rf"(?<!\w)(?:{_alternation(data['continued_targets']['past'])})(?!\w)"),
+        each_minimum=re.compile(data["conditions"].get("each_minimum", r"(?!)")),
+        condition_sentence=re.compile("|".join(
+            f"(?:{p})" for p in data["conditions"].get("sentence", [])) or r"(?!)"),
         plan_heading=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
         plan_heading_not=re.compile(

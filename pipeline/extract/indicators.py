@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -231,21 +231,32 @@ def extract_indicators(
     excluded: Iterable[Span] = (),
     kind: str | None = None,
     offset: int = 0,
+    split: Callable[..., list[Indicator]] | None = None,
 ) -> list[Indicator]:
     """Indicator mentions in `text` (a paragraph, a whole body, or a table cell).
 
     `excluded`: spans (in `text`) holding no indicators, e.g. references. `kind` forces the
     kind (a table column of targets). `offset` is added to the reported offsets and used to
-    look sections up, for a text that is a slice of a longer one."""
+    look sections up, for a text that is a slice of a longer one. `split(run, paragraphs,
+    arguments)`: reads the paragraphs with another process (`pipeline.paragraph_split`, which
+    calls this function there with the same `arguments`); same indicators, same order."""
     ctx = context or Context()
+    excluded = list(excluded)
     spans = excluded_spans(text, excluded)
     found: list[Indicator] = []
     # Everything over the whole text is computed once here: per paragraph or per number it
     # made the extractor quadratic in the text's length (1 MB took minutes).
     shared = _Shared(text, spans)
-    for p_start, p_end in paragraphs(text):
-        found.extend(_Paragraph(text, shared.folded, p_start, p_end, ctx, spans, kind, offset,
-                                shared).run())
+
+    def run(paragraph: Span) -> list[Indicator]:
+        return _Paragraph(text, shared.folded, paragraph[0], paragraph[1], ctx, spans, kind,
+                          offset, shared).run()
+
+    if split is not None:
+        return split(run, list(paragraphs(text)), {"context": ctx, "excluded": excluded,
+                                                    "kind": kind, "offset": offset})
+    for paragraph in paragraphs(text):
+        found.extend(run(paragraph))
     return found
 
 
@@ -306,8 +317,10 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
         line_end = folded.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
         line = text[start:line_end]
-        if len(line.strip()) > 160 or lex.plan_heading_not.search(folded, start, line_end) or \
-                _SENTENCE_INSIDE.search(_SECTION_NO.sub("", line, count=1)):
+        # A numbered heading may end with a full stop ("II. Mục tiêu, nhiệm vụ ... ."); an
+        # unnumbered line that does is a sentence ("Chỉ tiêu do Đại hội đề ra là ... 2 lần.").
+        shaped = _heading_like(line.rstrip().rstrip(".") if _SECTION_NO.match(line) else line)
+        if not shaped or lex.plan_heading_not.search(folded, start, line_end):
             continue
         roman = bool(_ROMAN_NO.match(line))
         sub = bool(_SUB_NO.match(line))
@@ -526,6 +539,13 @@ class _Paragraph:
             return True  # "b) Các công ty con do Tập đoàn nắm giữ trên 50% vốn điều lệ"
         if self.lex.condition_caps.search(before):
             return not (self._in_plan(c.start) or self.ctx.plan_document)
+        sentence = self.lower[self._sentence_start(c.start):c.start]
+        if self.lex.condition_sentence.search(sentence):
+            return True
+        if self.lex.each_minimum.search(sentence):
+            # "mỗi đảng bộ ... có ít nhất 01 đảng viên là đại biểu": a rule for each.
+            return not (self._in_plan(c.start) or self.ctx.plan_document
+                        or self.lex.target_cues.search(fold(sentence)))
         if re.search(r"đạt(?:\s+(?:được|tỷ lệ|tỉ lệ|mức))?(?:\s+từ)?\s*$", before):
             return False  # "đạt (từ) 95% trở lên": a result
         if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
@@ -864,11 +884,14 @@ class _Paragraph:
         lo = max(lo, self.folded.rfind(";", lo, c.start) + 1)
         end_m = _CLAUSE_END.search(self.text, c.unit_end, self.end)
         hi = min([end_m.start() if end_m else self.end] + [n.start for n in later])
+        # "#" marks where the next number starts: "64 chi bộ trực thuộc #" (27 tổ chức ...).
+        mark = "#" if later and hi == later[0].start else ""
         # An aside after it speaks of a part: "chiếm 87,97% (trong đó, ... tiêu biểu ...)".
         aside = re.search(r"\(|(?<!\w)trong do(?!\w)", self.folded[c.unit_end:hi])
         if aside:
             hi = c.unit_end + aside.start()
-        near = self.folded[lo:hi]
+            mark = ""
+        near = self.folded[lo:hi] + mark
         for keys, before_p, near_p, unless in self.lex.key_not_when:
             if key not in keys or unless is not None and unless.search(near):
                 continue
@@ -1173,12 +1196,13 @@ def document_indicators(
     meta: Meta,
     sections: Sequence[dict[str, Any]] = (),
     references: Sequence[Reference] = (),
+    split: Callable[..., list[Indicator]] | None = None,
 ) -> list[Indicator]:
     """Every indicator of a document: the body, then each table (see the module doc).
 
     `meta` gives the default periods (its term and reviewed_term); `sections` (the contract's
     section records) give each mention's section and mark targets; `references` keep document
-    numbers out."""
+    numbers out; `split` as for `extract_indicators` (the body only)."""
     from pipeline.extract.indicator_tables import table_indicators
 
     spans = [(s["start"], s["end"], s["label"]) for s in sections if s.get("label")]
@@ -1187,7 +1211,7 @@ def document_indicators(
                   doc_type=meta.doc_type)
     text = doc.text
     refs = [(r.start, r.end) for r in references if r.where == "body"]
-    found = extract_indicators(text, ctx, excluded=refs)
+    found = extract_indicators(text, ctx, excluded=refs, split=split)
     for start, surface in unreadable_numbers(text, refs):
         doc.warnings.append(f"indicator kept as text, its number cannot be read: {surface!r} "
                             f"at {start}")
