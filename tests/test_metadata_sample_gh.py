@@ -33,6 +33,8 @@ def _meta(*lines: str) -> tuple[str | None, str | None, str | None]:
     ("toàn Đảng bộ Công an huyện đã triển khai", "Đảng bộ Công an huyện"),
     ("Chi bộ Kỹ thuật thuộc Đảng bộ Công ty Điện lực Sóc Trăng", "Chi bộ Kỹ thuật"),
     ("Đảng bộ Văn phòng Tỉnh ủy tổ chức hội nghị", "Đảng bộ Văn phòng Tỉnh ủy"),
+    # A letterhead flattened with the motto beside it.
+    ("ĐẢNG BỘ XÃ AN BÌNH ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ XÃ AN BÌNH"),
 ])
 def test_names_end_where_the_name_ends(text: str, name: str) -> None:
     assert find_names(text)[0].text == name
@@ -60,6 +62,8 @@ def test_a_headline_on_two_units_with_their_districts_names_none() -> None:
     # A commune's name after its kind, and a venue, are not a district or province named bare.
     (("Xã Tân Thành tổ chức thành công đại hội", "Toàn huyện có 12 xã."), None),
     (("Hội nghị cán bộ tại Hà Nội", "Hội nghị đã thành công."), None),
+    # A news dateline says where the news was written, not whose it is.
+    (("Hà Nội - 30 đại biểu của Đảng bộ Quân đội sẽ dự Đại hội", "Đại hội đã bế mạc."), None),
 ])
 def test_province_from_a_headline(lines: tuple[str, ...], province: str | None) -> None:
     assert _meta(*lines)[2] == province

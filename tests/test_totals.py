@@ -257,12 +257,42 @@ def test_totals_of_real_shapes(text: str, expected: list[tuple[float, float]]) -
      "3. Đồng chí C - Chi ủy viên\nNăm 2020 chi bộ kết nạp 2 đảng viên.", [(4, 3)]),
     ("Chi ủy gồm 3 đồng chí:\n1. Đồng chí A - Bí thư\n2. Đồng chí B - Phó Bí thư\n"
      "3. Đồng chí C - Chi ủy viên", []),
-    # No finding: a part of the list the reader could not read (a number left in the gap); a
-    # new clause after ";" with its own total.
-    ("Tỉnh có 12 đơn vị hành chính cấp huyện, gồm 8 huyện, 1 thị xã và 2 thành phố.", []),
+    # A new clause after ";" with its own total.
     ("Huyện có 10 đơn vị hành chính cấp xã, gồm 8 xã và 2 thị trấn; tỉnh có 9 đơn vị hành "
      "chính cấp huyện, gồm 4 huyện và 5 thị xã.", []),
 ])
 def test_totals_of_real_shapes_t2(text: str, expected: list[tuple[float, float]]) -> None:
+    found = text_totals(text, extract_indicators(text, Context()))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == expected
+
+
+# Classes of the injected disagreements T2 still missed, in sentences written here: parts the
+# indicator reader leaves out but that name a kind of the whole ("1 thị xã"), first, inside or
+# last; one place named by its kind counts 1 ("thị trấn Hữu Lũng (huyện lỵ) và 22 xã"); a
+# congress's delegates by right, elected and appointed (a number inside a part's name, "khóa
+# 12", counts nothing); and no finding where a bare bracket names sub-kinds of the total.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tỉnh có 12 đơn vị hành chính cấp huyện, gồm 8 huyện, 1 thị xã và 2 thành phố.", [(12, 11)]),
+    ("Tỉnh có 11 đơn vị hành chính cấp huyện, gồm 8 huyện, 1 thị xã và 2 thành phố.", []),
+    ("Tỉnh có 10 đơn vị hành chính cấp huyện, gồm 1 thị xã và 8 huyện.", [(10, 9)]),
+    ("Tỉnh có 12 đơn vị hành chính cấp huyện, gồm 8 huyện, 2 thành phố và 1 thị xã.", [(12, 11)]),
+    ("Huyện có 24 đơn vị hành chính cấp xã, bao gồm thị trấn Hữu Lũng (huyện lỵ) và 22 xã.",
+     [(24, 23)]),
+    ("Huyện có 23 đơn vị hành chính cấp xã, bao gồm thị trấn Hữu Lũng (huyện lỵ) và 22 xã.", []),
+    # A part's own number that is no count: the part is unread, the sum says nothing.
+    ("Tỉnh có 12 đơn vị hành chính cấp huyện, gồm 8 huyện, 1 khu kinh tế và 2 thành phố.", []),
+    ("Đại hội có 1.500 đại biểu, trong đó 180 Ủy viên Trung ương khóa 12, 300 đại biểu bầu và "
+     "1.000 đại biểu chỉ định.", [(1500, 1480)]),
+    ("Đại hội có 1.480 đại biểu, trong đó 180 Ủy viên Trung ương khóa 12, 300 đại biểu bầu và "
+     "1.000 đại biểu chỉ định.", []),
+    # Only some kinds of delegates named after "trong đó": no finding.
+    ("Đại hội có 1.500 đại biểu, trong đó 300 đại biểu bầu và 1.000 đại biểu chỉ định.", []),
+    # Sub-kinds in a bare bracket ("cán bộ cao cấp" of "cán bộ quân sự"): some of them.
+    ("Trường đã đào tạo 900 cán bộ quân sự (50 cán bộ cao cấp và 120 cán bộ cấp tá).", []),
+    # Parts with no noun of their own in a bare bracket still claim the whole.
+    ("Có 722 tổ chức cơ sở đảng ở xã, phường, thị trấn (589 ở xã, 77 ở phường, 47 ở thị trấn).",
+     [(722, 713)]),
+])
+def test_totals_of_unread_and_named_parts(text: str, expected: list[tuple[float, float]]) -> None:
     found = text_totals(text, extract_indicators(text, Context()))
     assert [(f.details["stated"], f.details["computed"]) for f in found] == expected

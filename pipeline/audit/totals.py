@@ -355,6 +355,11 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
     pos = m.end()
     parts: list[Indicator] = []
     asides = _asides(folded, pos, colon)
+    end = _CLAUSE_SENTENCE.search(folded, pos)
+    # A short note in brackets with no number ("thị trấn Đà Bắc (huyện lỵ) và 16 xã") is part
+    # of the name before it; the list goes on after it.
+    asides = sorted(asides + [(pos + a.start(), pos + a.end()) for a in _NOTE.finditer(
+        folded[pos:end.start() if end else len(folded)])])
     for i in _after(inds, n):
         if i.start < pos or any(a <= i.start < b for a, b in asides):
             continue
@@ -364,9 +369,14 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
         if ";" in gap and re.search(r"(?<!\w)(?:có|gồm|là|đạt)(?!\w)",
                                     text[pos:i.start].rsplit(";", 1)[-1]):
             break  # "...; tỉnh Bình Dương có 9 đơn vị ...": a new clause with its own total
-        if parts and re.search(r"\d", gap):
-            return None  # "gồm 8 huyện, 1 thị xã và 2 thành phố" with "1 thị xã" unread: a part
-            # of the list is missing, so its sum says nothing
+        if gap.strip(" ,:"):
+            # "gồm 8 huyện, 1 thị xã và 2 thành phố" with "1 thị xã" unread by the indicator
+            # reader: a number naming a kind the whole is made of is a part; any other number
+            # means a part is missing, so the sum says nothing.
+            unread = _unread_parts(text, folded, pos, i.start, total, asides)
+            if unread is None and parts:
+                return None
+            parts.extend(unread or [])
         labelled = _labelled(folded, i)
         if (i.unit != total.unit and not labelled) or i.kind != total.kind:
             break
@@ -379,11 +389,24 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
             break
         parts.append(i)
         pos = i.end
+    if parts:
+        # The last parts may be unread too ("gồm 8 huyện, 2 thành phố và 1 thị xã.").
+        stop = _BREAK.search(folded, pos)
+        end = min(stop.start() if stop else len(folded), pos + 90)
+        semi = folded.find(";", pos, end)
+        parts.extend(_unread_parts(text, folded, pos, semi if semi >= 0 else end, total, asides,
+                                   trailing=True) or [])
     if any(not _same_kind(total, p, folded, label)
            for p, label in zip(parts, _part_labels(folded, parts), strict=True)):
         return None  # "248 đảng bộ cơ sở (14 đảng bộ bộ phận và 2.370 chi bộ trực thuộc)"
     if _cross_cutting(parts):
         return None  # "(gồm 32 đảng viên người dân tộc thiểu số, ..., 33 đảng viên nữ)"
+    if bracket and complete and "gom" not in mark and parts and all(
+            _qualified(folded, total, p) for p in parts):
+        # "586 cán bộ chính trị (40 cán bộ cao cấp và 105 cán bộ cấp vụ)": a bare bracket of
+        # sub-kinds, each the total's noun with a qualifier of its own, names some of them,
+        # like "trong đó"; only a known partition must add up.
+        complete = False
     if len(parts) == 1 and complete and _sole_kind(total, parts[0], folded, m):
         return (True, parts)  # "34 đơn vị hành chính cấp xã, gồm 30 phường."
     if len(parts) < 2 and not (len(parts) == 1 and not complete):
@@ -391,6 +414,81 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
     if len(parts) == 1:
         return (False, parts)  # "trong đó 15.264 ha": one part, never a whole
     return complete, parts
+
+
+_NOTE = re.compile(r"\s*\((?!\s*(?:trong|gom|bao gom|voi)\b)[^()\d;:]{1,30}\)")
+_NAME_NUMBER = re.compile(r"(?<!\w)(?:khoa|lan thu|thu|so|nam|nhiem ky|giai doan)\s+[\d\-–]+"
+                          r"(?!\s*(?:,\s*)?\d)")
+_BARE_COUNT = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)\s+")
+_SEGMENT_SEP = re.compile(r"\s*,\s*|\s+va\s+")
+
+
+def _unread_parts(text: str, folded: str, start: int, end: int, total: Indicator,
+                  asides: list[tuple[int, int]], trailing: bool = False
+                  ) -> list[Indicator] | None:
+    """The parts in text[start:end] the indicator reader left out: a number followed by a kind
+    the total's whole is made of (`partitions`: "1 thị xã" in a list of "đơn vị hành chính"),
+    or, for wholes whose partition says `named_single`, one place named by its kind ("thị trấn
+    Đà Bắc", counting 1). None when a number there names no such kind. `trailing`: the text
+    after the last part, where only ", ..." / "và ..." continue the list; anything else ends it."""
+    whole = fold(total.unit_text or total.subject or "")
+    rules = [r for r in _partition_rules() if r["whole"].search(whole)]
+    kinds = [pat for r in rules for pat in r["parts"]]
+    singles = [pat for r in rules if r["named_single"] for pat in r["parts"]]
+    out: list[Indicator] = []
+    at = start
+    # A number that is part of a name or a date ("Ủy viên Trung ương khóa 13", "năm 2020")
+    # counts nothing: blanked, same length.
+    segment = _NAME_NUMBER.sub(lambda m: " " * len(m.group()),
+                               _without(folded, start, end, asides))
+    if any(a <= start < b for a, b in asides):
+        return out
+    for piece in _SEGMENT_SEP.split(segment):
+        offset = folded.find(piece, at, end) if piece else -1
+        if not piece.strip() or offset < 0:
+            continue
+        if trailing and at == start and offset == start and not re.search(r"\d", piece):
+            at = offset + len(piece)  # the rest of the last part's noun ("2 thành| phố")
+            continue
+        if trailing and not re.fullmatch(r"\s*(?:,|va)\s*", folded[at:offset]):
+            break
+        number = _BARE_COUNT.match(piece)
+        if number is not None:
+            noun = next((k.match(piece, number.end()) for k in kinds
+                         if k.match(piece, number.end())), None)
+            if noun is None:
+                return out if trailing else None
+            value = float(number.group(1).replace(".", ""))
+            noun_start, noun_end = offset + noun.start(), offset + noun.end()
+        else:
+            noun = next((k.match(piece) for k in singles if k.match(piece)), None)
+            after = text[offset + noun.end():].lstrip()[:1] if noun else ""
+            if noun is None or not after.isupper():
+                if re.search(r"\d", piece) and not trailing:
+                    return None
+                if trailing:
+                    break
+                continue
+            value = 1.0  # "thị trấn Đà Bắc": one place
+            noun_start, noun_end = offset, offset + noun.end()
+        out.append(Indicator(subject=folded[noun_start:noun_end], value=value, unit=total.unit,
+                             surface=text[offset:noun_end], start=offset, end=noun_end,
+                             unit_text=text[noun_start:noun_end], kind=total.kind,
+                             period=total.period, section=total.section, where=total.where))
+        at = noun_end
+    return out
+
+
+def _qualified(folded: str, total: Indicator, part: Indicator) -> bool:
+    """Whether `part` is named by the total's noun with another qualifier ("cán bộ cao cấp"
+    under "cán bộ chính trị"): the words printed after each number, up to a separator."""
+
+    def words(ind: Indicator) -> list[str]:
+        after = re.sub(r"^[\d.,]+", "", folded[ind.start:ind.start + 60])
+        return re.split(r"[,;:()]|\s+va\s+|\s+trong\s", after)[0].split()[:4]
+
+    whole, own = words(total), words(part)
+    return len(whole) >= 2 and len(own) > 2 and own[:2] == whole[:2] and own != whole
 
 
 def _sole_kind(total: Indicator, part: Indicator, folded: str, m: re.Match[str]) -> bool:
@@ -540,8 +638,8 @@ def _known_partition(total: Indicator, parts: list[Indicator], cover: bool = Tru
 def _partition_rules() -> list[dict]:
     data = [*load_yaml("indicator_lexicon.yaml").get("partitions", []),
             *_totals_data().get("partitions", [])]
-    return [{"whole": re.compile(r["whole"]), "parts": [re.compile(p) for p in r["parts"]]}
-            for r in data]
+    return [{"whole": re.compile(r["whole"]), "parts": [re.compile(p) for p in r["parts"]],
+             "named_single": bool(r.get("named_single"))} for r in data]
 
 
 def footnote_counts(doc: Document, indicators: Sequence[Indicator]) -> list[Finding]:

@@ -640,6 +640,8 @@ def _headline_place(headline: str, text: str) -> tuple[str, str] | None:
         if _NOT_BARE_PLACE.search(fold(headline[:start])) or \
                 _NOT_BARE_PLACE.match(fold(words[0]) + " "):
             continue
+        if start == 0 and re.match(rf"\S+(?:\s+\S+){{{len(words) - 1}}}\s+[-–]\s", headline):
+            continue  # "Hà Nội - 34 người ...": a news dateline, where it was written
         for n in (4, 3, 2):
             if n > len(words):
                 continue

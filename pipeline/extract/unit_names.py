@@ -51,7 +51,9 @@ _CAPS_STOP = {"KHÓA", "KHOÁ", "NHIỆM", "TRÌNH", "LẦN", "TẠI", "VỀ", "
 # KIẾN GIANG TỔ CHỨC ĐẠI HỘI"); "BAN TỔ CHỨC" is a name.
 _CAPS_STOP_BEFORE = {"ĐẠI": ("HỘI", "BIỂU"),
                      "TỔ": ("CHỨC ĐẠI", "CHỨC THÀNH", "CHỨC LỄ", "CHỨC HỘI"),
-                     "TIẾN": ("HÀNH",), "LONG": ("TRỌNG",)}
+                     "TIẾN": ("HÀNH",), "LONG": ("TRỌNG",),
+                     # The motto beside the letterhead, flattened into the same line.
+                     "ĐẢNG": ("CỘNG SẢN",)}
 # After these a bloc's name ends ("Đảng bộ Khối các cơ quan tỉnh xây dựng kế hoạch"): the
 # place it serves, then only a capitalised place name may follow ("... tỉnh Lâm Đồng").
 _KHOI_END = {"tinh", "uong", "pho"}
