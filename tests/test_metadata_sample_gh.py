@@ -81,3 +81,48 @@ def test_districts_merged_away_before_2025_are_known() -> None:
     assert gazetteer.province_for(["huyện Đất Đỏ"]).province == "Bà Rịa - Vũng Tàu"
     assert _meta("Huyện ủy Đất Đỏ sơ kết giữa nhiệm kỳ",
                  "Huyện ủy Đất Đỏ đã lãnh đạo hoàn thành các chỉ tiêu.")[2] == "Bà Rịa - Vũng Tàu"
+
+
+@needs_gazetteer
+@pytest.mark.parametrize(("lines", "unit"), [
+    # The unit itself named by its kind only, one place of that kind in the text.
+    (("Đại hội điểm cấp cơ sở của tỉnh", "Sáng nay, tại xã Tân Lập diễn ra Đại hội Đảng bộ lần "
+      "thứ XX.", "Đại hội đánh giá kết quả thực hiện Nghị quyết Đại hội Đảng bộ xã lần thứ XIX."),
+     "Đảng bộ xã Tân Lập"),
+    # A committee named by its kind only stands for the place the headline names.
+    (("Huyện Bảo Lâm tổng kết công tác xây dựng Đảng", "Đồng chí A - Bí thư Huyện ủy phát biểu."),
+     "Đảng bộ huyện Bảo Lâm"),
+    # ... but not for a place only the body names.
+    (("Công tác kiểm tra, giám sát được tăng cường trong năm qua, theo báo cáo của cấp ủy.",
+      "Cấp ủy các cấp của huyện Bảo Lâm đã kiểm tra 30 đảng viên; Ủy ban Kiểm tra Huyện ủy kỷ "
+      "luật 2 đảng viên."), None),
+    # Two places of the kind: none.
+    (("Đại hội điểm", "Đại hội Đảng bộ xã lần thứ XX tại xã Tân Lập và xã Tân Hòa."), None),
+])
+def test_a_unit_named_by_its_kind_and_one_place(lines: tuple[str, ...], unit: str | None) -> None:
+    assert _meta(*lines)[0] == unit
+
+
+def test_two_provinces_after_one_kind_name_no_unit() -> None:
+    unit, _level, _province = _meta(
+        "Những chặng đường lịch sử", "Đảng bộ tỉnh Quảng Bình, Quảng Trị lãnh đạo nhân dân.",
+        "Đảng bộ tỉnh Quảng Bình, Quảng Trị đã trải qua nhiều thử thách.")
+    assert unit is None
+
+
+@needs_gazetteer
+def test_an_island_group_is_no_district() -> None:
+    # "quần đảo Trường Sa" names the islands, not the district of Khánh Hòa.
+    assert _meta("Chủ quyền đối với quần đảo Trường Sa qua các thời kỳ",
+                 "Các huyện ven biển đã ...")[2] is None
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("Đảng bộ Dân Chính Đảng", "dang_uy_khoi"),
+    ("Đảng bộ các cơ quan Đảng xã Tân Lập", "dang_bo_co_so"),
+    ("Đảng bộ Khối các cơ quan tỉnh", "dang_uy_khoi"),
+])
+def test_levels_of_blocs(name: str, level: str) -> None:
+    from pipeline.extract.unit_names import level_of
+
+    assert level_of(name) == level

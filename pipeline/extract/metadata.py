@@ -91,6 +91,13 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
         meta.unit_level = _level(unit, text)
         meta.evidence["unit"] = f"{source}: {unit.text}"
         meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
+    elif source != "several" and (named := _unit_by_place(title, text)) is not None:
+        # "Đại hội Đảng bộ xã lần thứ XXIV" ... "tại xã Linh Hồ": a unit named by its kind
+        # only, in a text naming one place of that kind.
+        meta.unit, evidence = named
+        meta.unit_level = level_of(meta.unit)
+        meta.evidence["unit"] = evidence
+        meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
     elif source != "several":
         # "Đại hội đại biểu Đảng bộ tỉnh lần thứ XIX" with no name: the level, not a unit.
         kinds = {m.group("kind").lower() for m in _NAMELESS_CONGRESS.finditer(text)}
@@ -115,7 +122,8 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
         # no province's, whatever its date line ("Hà Nội, ngày ...") or the places it names,
         # unless its title is about one ("... thành lập thị xã Chí Linh, tỉnh Hải Dương"; not
         # "Tổng công ty Điện lực thành phố Hà Nội", a company's name).
-        about = re.search(r"(?:(?<!\w)tinh\s|,\s*thanh pho\s)", fold(title[0])) if title else None
+        about = re.search(r"(?:(?<!\w)tinh\s|,\s*thanh pho\s|tren dia ban\s+(?:thanh pho|tp)\s)",
+                          fold(title[0])) if title else None
         named = provinces_named(title[0][about.start():]) if about else []
         meta.province = named[0] if named else None
         if named:
@@ -278,7 +286,7 @@ def _frequent_unit(text: str) -> Name | None:
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 # "Đảng bộ huyện Thạch Hà và Can Lộc": two places, two units.
 _PLACES_JOINED = re.compile(r"(?:huyen|quan|xa|phuong|thi xa|thi tran|tinh|thanh pho)\s.+"
-                            r"\s(?:va|,)\s")
+                            r"(?:\sva|,)\s")
 
 
 def _listed_names(text: str, names: list[Name]) -> list[Name]:
@@ -622,8 +630,10 @@ def _capitalised_groups(text: str) -> list[tuple[int, list[str]]]:
         run = [m] if m is not None and m.group()[0].isupper() else []
     return groups
 # The text speaks of a district as such ("toàn huyện", "Huyện ủy", "UBND thị xã").
+# Before a name: a commune's or hamlet's kind, a venue, a school, or a place that is no
+# administrative unit ("quần đảo Hoàng Sa", "sông Hồng", "đường Trần Phú").
 _NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:xa|phuong|thi tran|ap|thon|ban|khom|xom|to|khu|tai|o"
-                             r"|truong|thcs|thpt))\s+$|\($")
+                             r"|truong|thcs|thpt|dao|song|nui|bien|deo|cau|cho|duong))\s+$|\($")
 _DISTRICT_KIND = re.compile(r"(?<!\w)(?:huyen|thi xa|quan)(?!\w)")
 
 
@@ -661,6 +671,73 @@ def _headline_place(headline: str, text: str) -> tuple[str, str] | None:
         return None
     province, evidence = next(iter(found.items()))
     return province, evidence
+
+
+# A unit or its committee named by its kind of place only: "toàn Đảng bộ huyện", "Bí thư Huyện
+# ủy", "Đại hội Đảng bộ xã lần thứ XXIV" (a capitalised name after it is checked in code).
+_KIND_ONLY = re.compile(r"(?<!\w)(?:(?:Đảng|đảng) (?:bộ|ủy|uỷ) (?P<kind>xã|phường|thị trấn|huyện|"
+                        r"quận|thị xã)|(?P<committee>Huyện|Quận|Thị) (?:ủy|uỷ))(?!\w)")
+_COMMITTEE_KIND = {"huyện": "huyện", "quận": "quận", "thị": "thị xã"}
+
+
+def _unit_by_place(title: list[str], text: str) -> tuple[str, str] | None:
+    """(unit, evidence) for a text whose unit is named by its kind only ("Đảng bộ xã",
+    "Huyện ủy") and which names exactly one place of that kind ("xã Linh Hồ", the headline's
+    "Huyện Quỳnh Lưu" or bare district "Tuy Phong"): "Đảng bộ xã Linh Hồ". Several kinds or
+    several places of the kind: None."""
+    kinds = set()
+    own = False  # the unit itself, not only its committee ("Ủy ban Kiểm tra Huyện ủy")
+    for m in _KIND_ONLY.finditer(text):
+        rest = text[m.end():m.end() + 3].lstrip()
+        if rest[:1].isupper() or rest[:1].isdigit():
+            continue  # "Đảng bộ xã Linh Hồ", "Huyện ủy Mỹ Đức": named
+        kinds.add(m.group("kind") or _COMMITTEE_KIND[m.group("committee").lower()])
+        own = own or bool(m.group("kind"))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    names: dict[str, str] = {}
+    # A committee alone ("Bí thư Huyện ủy") stands for the unit of the place the headline names;
+    # the unit itself ("toàn Đảng bộ huyện") for the one place of its kind the text names.
+    where = text if own else (title[0] if title else "")
+    for m in re.finditer(rf"(?<!\w)(?i:{kind})\s+", where):
+        words = []
+        for w in re.finditer(r"\S+", where[m.end():m.end() + 60]):
+            word = w.group().rstrip(",.;:)")
+            if not word[:1].isupper() or fold(word) in ("dang", "uy"):
+                break
+            words.append(word)
+            if word != w.group():
+                break
+        if words and len(words) <= 4:
+            name = " ".join(words)
+            names.setdefault(fold(name), name)
+    if not names and title and kind in ("huyện", "thị xã", "quận"):
+        found = _headline_district(title[0], kind)
+        if found is not None:
+            names[fold(found)] = found
+    if len(names) != 1:
+        return None
+    name = next(iter(names.values()))
+    return (f"Đảng bộ {kind} {name}",
+            f"a unit named by its kind only ('{kind}'), one {kind} named: {name}")
+
+
+def _headline_district(headline: str, kind: str) -> str | None:
+    """The district of `kind` a headline names bare ("Tuy Phong đẩy mạnh ..."), when one."""
+    if len(headline) > 150:
+        return None
+    found = set()
+    for start, words in _capitalised_groups(headline):
+        if _NOT_BARE_PLACE.search(fold(headline[:start])):
+            continue
+        for n in (4, 3, 2):
+            group = " ".join(words[:n])
+            hit = district_named(group) if n <= len(words) else None
+            if hit is not None and hit.place.startswith(f"{kind} "):
+                found.add(group)
+                break
+    return found.pop() if len(found) == 1 else None
 
 
 def _place_form(name: str | None) -> str | None:
