@@ -124,3 +124,34 @@ def test_a_task_stated_is_a_target_a_planning_list_is_not() -> None:
     assert got["100%"][0] == "target"
     got = _by_surface("Huyện đang hoàn thiện nguồn quy hoạch dự kiến 52 người.", Context())
     assert got["52 người"][0] == "actual"
+
+
+def test_words_that_looked_like_names_before_a_number() -> None:
+    text = ("Cơ cấu: dịch vụ 45%, công nghiệp - xây dựng 38% và nông nghiệp 17%. Có 3,5% thôn "
+            "kiểu mẫu 3,5% là chưa đủ. Chủ tịch hội hưởng hệ số 2,10. Thu nhập tăng gấp 2,3 "
+            "lần thu nhập năm 2015. Kết nạp 90 đảng viên, nâng tổng số đảng viên toàn Đảng bộ "
+            "lên con số 2.415.")
+    got = {i.surface: (i.unit, i.key) for i in extract_indicators(text, Context(year=2020))}
+    assert got["38%"] == ("%", None)
+    assert "2,10" in got and got["2,10"][0] == "count"  # an index's value
+    assert got["2,3 lần"][0] == "multiple"
+    assert got["2.415"] == ("person", "members_total")
+    # ... while names keep their numbers out: "Khu công nghiệp 2", "Mẫu 02".
+    names = "Khu công nghiệp 2 tuyển 300 lao động theo Mẫu 02."
+    assert [i.surface for i in extract_indicators(names, Context())] == ["300 lao động"]
+
+
+def test_parts_of_the_targets_are_not_how_many_were_set() -> None:
+    text = ("Trong 30 chỉ tiêu của Nghị quyết, có 7 chỉ tiêu vượt và 23 chỉ tiêu đạt. "
+            "Đại hội đề ra 30 chỉ tiêu.")
+    got = [(i.surface, i.key) for i in extract_indicators(text, Context(year=2025))]
+    assert got == [("30 chỉ tiêu", "targets_total"), ("7 chỉ tiêu", None), ("23 chỉ tiêu", None),
+                   ("30 chỉ tiêu", "targets_total")]
+    heading = "Tin\nCÁC CHỈ TIÊU NHIỆM KỲ 2025-2030\nI. Về kinh tế (8 chỉ tiêu)\n1. Tăng 9%."
+    assert _by_surface(heading, Context(doc_type="news"))["8 chỉ tiêu"] == ("target", None)
+
+
+def test_a_company_staff_and_revenue_in_any_currency() -> None:
+    text = "Năm 2019, doanh thu của tập đoàn là 12,5 tỷ USD với 30.200 nhân viên."
+    got = {i.surface: i.key for i in extract_indicators(text, Context())}
+    assert got == {"12,5 tỷ USD": "revenue", "30.200 nhân viên": "staff_total"}

@@ -231,17 +231,20 @@ def extract_indicators(
     excluded: Iterable[Span] = (),
     kind: str | None = None,
     offset: int = 0,
-    split: Callable[..., list[Indicator]] | None = None,
+    split: Callable[[dict[str, Any]], Callable[..., list[Indicator]]] | None = None,
 ) -> list[Indicator]:
     """Indicator mentions in `text` (a paragraph, a whole body, or a table cell).
 
     `excluded`: spans (in `text`) holding no indicators, e.g. references. `kind` forces the
     kind (a table column of targets). `offset` is added to the reported offsets and used to
-    look sections up, for a text that is a slice of a longer one. `split(run, paragraphs,
-    arguments)`: reads the paragraphs with another process (`pipeline.paragraph_split`, which
-    calls this function there with the same `arguments`); same indicators, same order."""
+    look sections up, for a text that is a slice of a longer one. `split`: another process
+    reads some of the paragraphs (`pipeline.paragraph_split`): `split(arguments)`, called
+    first, hands it the arguments it calls this function with there, and returns what reads
+    the paragraphs here, `(run, paragraphs) -> indicators`: same indicators, same order."""
     ctx = context or Context()
     excluded = list(excluded)
+    share = split({"context": ctx, "excluded": excluded, "kind": kind, "offset": offset}) \
+        if split is not None else None
     spans = excluded_spans(text, excluded)
     found: list[Indicator] = []
     # Everything over the whole text is computed once here: per paragraph or per number it
@@ -252,9 +255,8 @@ def extract_indicators(
         return _Paragraph(text, shared.folded, paragraph[0], paragraph[1], ctx, spans, kind,
                           offset, shared).run()
 
-    if split is not None:
-        return split(run, list(paragraphs(text)), {"context": ctx, "excluded": excluded,
-                                                    "kind": kind, "offset": offset})
+    if share is not None:
+        return share(run, list(paragraphs(text)))
     for paragraph in paragraphs(text):
         found.extend(run(paragraph))
     return found
@@ -503,6 +505,12 @@ class _Paragraph:
         if re.search(r"\bnam\s*$", label):
             return None  # "năm 938": a year
         stated = bool(re.search(r"(?:\bla|:)\s*$", label))
+        total = re.search(r"(?<!\w)tong so\s+", label)
+        if total and re.search(r"(?:\bla|\blen|\bdat|con so)\s*$", label):
+            # "nâng tổng số đảng viên toàn đảng bộ lên con số 1.622": the total's noun.
+            noun = self.lex.noun_at(label, total.end())
+            if noun is not None and noun[0] in ("person", "organisation"):
+                return _Candidate(start, end, end, value, None, noun[0], None, None)
         for pos in (i.start() for i in re.finditer(r"(?:^|\s)\S", label)):
             noun = self.lex.noun_at(label, pos)
             if noun is None or noun[0] not in ("person", "organisation"):
@@ -1196,7 +1204,7 @@ def document_indicators(
     meta: Meta,
     sections: Sequence[dict[str, Any]] = (),
     references: Sequence[Reference] = (),
-    split: Callable[..., list[Indicator]] | None = None,
+    split: Callable[[dict[str, Any]], Callable[..., list[Indicator]]] | None = None,
 ) -> list[Indicator]:
     """Every indicator of a document: the body, then each table (see the module doc).
 
