@@ -155,3 +155,19 @@ def test_a_company_staff_and_revenue_in_any_currency() -> None:
     text = "Năm 2019, doanh thu của tập đoàn là 12,5 tỷ USD với 30.200 nhân viên."
     got = {i.surface: i.key for i in extract_indicators(text, Context())}
     assert got == {"12,5 tỷ USD": "revenue", "30.200 nhân viên": "staff_total"}
+
+
+def test_plan_heading_variants() -> None:
+    for heading in ("II- MỤC TIÊU, NHIỆM VỤ NHIỆM KỲ 2025 - 2030",
+                    "Các chỉ tiêu chủ yếu đến năm 2030:",
+                    "3. Phương hướng, nhiệm vụ năm 2026",
+                    "Một số chỉ tiêu  chủ yếu"):
+        text = f"Bản tin\n{heading}\nTỷ lệ hộ nghèo giảm còn dưới 2%."
+        assert _by_surface(text, Context(doc_type="news"))["2%"][0] == "target", heading
+
+
+def test_a_party_documents_review_part_keeps_its_results() -> None:
+    text = "Báo cáo\nCác chỉ tiêu chủ yếu\nTỷ lệ hộ nghèo còn 2%."
+    review = Context(doc_type="political_report", sections=[(0, len(text), "results")])
+    assert _by_surface(text, review)["2%"][0] == "actual"
+    assert _by_surface(text, Context(doc_type="political_report"))["2%"][0] == "target"

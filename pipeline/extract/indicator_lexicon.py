@@ -41,7 +41,7 @@ _WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)(?![\w-])")
 _ORG_NOUN = re.compile(r"(?:to chuc(?: co so)?(?: dang)?|chi bo|dang bo)\b")
 _MEMBER_NOUN = re.compile(r"dang vien\b")
 # The number of a heading ("I.", "2.", "a)", "2.1."), folded.
-_HEADING_NO = r"(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-z])[.)][ \t]*)?"
+_HEADING_NO = r"(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-z])(?:[.)]|[ \t]*[-–/])[ \t]*)?"
 
 
 @dataclass(frozen=True)

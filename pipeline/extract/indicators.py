@@ -123,6 +123,8 @@ _LIST_LEAD = re.compile(r"(?:\bsau|:)\s*[.:]?\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*]|[a-zđ]\)|\d{1,2}[.)])\s")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
 _PLANNED = ("political_report", "review_report", "speech")
+# The labels of a party document's review part (data/taxonomy.yaml).
+_REVIEW_SECTIONS = ("situation", "results", "party_building", "assessment")
 # Measures a "tăng"/"giảm" before the number makes a change, not a level.
 _CHANGED_UNITS = ("%", "VND", "person", "organisation")
 # "(với chỉ tiêu được phân bổ là 1.643 người), đạt 93%": a cue inside a closed bracket is not
@@ -321,7 +323,8 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
         line = text[start:line_end]
         # A numbered heading may end with a full stop ("II. Mục tiêu, nhiệm vụ ... ."); an
         # unnumbered line that does is a sentence ("Chỉ tiêu do Đại hội đề ra là ... 2 lần.").
-        shaped = _heading_like(line.rstrip().rstrip(".") if _SECTION_NO.match(line) else line)
+        bare = line.rstrip().rstrip(":")  # "Các chỉ tiêu chủ yếu đến năm 2030:" leads too
+        shaped = _heading_like(bare.rstrip(".") if _SECTION_NO.match(line) else bare)
         if not shaped or lex.plan_heading_not.search(folded, start, line_end):
             continue
         roman = bool(_ROMAN_NO.match(line))
@@ -638,9 +641,11 @@ class _Paragraph:
         """Under the plan part of a party congress document (the section labels say "plan"
         reliably only there: a state resolution's "Điều 2" is not a plan)."""
         section = self.ctx.section_at(self.offset + pos)
-        if section and section.startswith("plan") and (self.ctx.doc_type in _PLANNED
-                                                       or self.ctx.doc_type is None):
+        party = self.ctx.doc_type in _PLANNED or self.ctx.doc_type is None
+        if section and section.startswith("plan") and party:
             return True
+        if party and section and section.startswith(_REVIEW_SECTIONS):
+            return False  # the labeller knows a party document's review part
         for start, end, year in self.plan_lists:
             if start <= pos < end:
                 # "Các chỉ tiêu chủ yếu nhiệm kỳ 2010-2015" in a text of 2016 reviews them.
