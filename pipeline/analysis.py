@@ -22,6 +22,7 @@ from pipeline.ingest import Limits, load
 from pipeline.model import Document, Report
 from pipeline.nlp.labels import classify_doc_type, cue_sections, label_headings
 from pipeline.nlp.outline import build_outline
+from pipeline.paragraph_split import ParagraphSplit
 
 if TYPE_CHECKING:
     from pipeline.batch import FileResult
@@ -72,7 +73,21 @@ def analyze_many(
 def analyze_document(document: Document, overrides: dict[str, Any] | None = None) -> Report:
     """Analyse a `Document` already loaded (`pipeline.load`, or built in code): the printed
     form, outline and section labels, doc_type and metadata, references, indicators, and the
-    findings of every audit. `overrides` as for `analyze`."""
+    findings of every audit. `overrides` as for `analyze`.
+
+    A long body is read by two processes when a core is free (`pipeline.paragraph_split`: a
+    helper forked now segments words while this process runs the stages before the
+    indicators, then both read the paragraphs); the report is the same."""
+    helper = ParagraphSplit.start(document.text)
+    try:
+        return _analyze(document, overrides, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _analyze(document: Document, overrides: dict[str, Any] | None,
+             helper: ParagraphSplit | None) -> Report:
     report = Report(document=document)
     # The printed form first: its lines are not headings, and it states the type and issuer.
     form = parse_form(document)
@@ -105,8 +120,9 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     report.findings.extend(check_references(report.references, as_of=report.meta.date,
                                             text=document.text))
 
+    split = helper.share if helper is not None and helper.same_text(document.text) else None
     report.indicators = document_indicators(document, report.meta, report.sections,
-                                            report.references)
+                                            report.references, split=split)
     report.findings.extend(check_totals(document, report.indicators, report.meta))
     return report
 

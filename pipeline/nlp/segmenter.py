@@ -18,8 +18,10 @@ shortcut for a run of letters (the regex gives it whole) and the regex itself fo
 
 Equality with underthesea is tested (`tests/test_segmenter.py`) and checked on every paragraph
 of the seeds, the corpus and the development articles (`benchmarks/bench_memory.py --check`).
-A paragraph the shortcut cannot take exactly (text underthesea would normalise: not NFC, or
-"ð") is handed to underthesea itself.
+A paragraph with "ð" (which underthesea rewrites as "đ", one character for one, before it
+segments) is segmented here as rewritten, and its words returned as underthesea returns them
+(`rewritten_words`), to be aligned to the text the same way; only text that is not NFC (its
+length would change) is handed to underthesea itself.
 """
 
 from __future__ import annotations
@@ -343,7 +345,9 @@ class Segmenter:
         """underthesea's regex tokens of text[start:end] as spans, or None when underthesea
         would first rewrite the text (its offsets would not be ours)."""
         segment = text[start:end]
-        if "ð" in segment or "Ð" in segment or not unicodedata.is_normalized("NFC", segment):
+        rewritten = _rewrites()
+        if rewritten is None or any(chr(c) in segment for c in rewritten) \
+                or not unicodedata.is_normalized("NFC", segment):
             return None
         spans: list[Span] = []
         finditer = self.patterns.finditer
@@ -387,6 +391,42 @@ class Segmenter:
             else:
                 words[-1] = (words[-1][0], e)
         return words
+
+
+    def rewritten_words(self, text: str) -> list[str] | None:
+        """underthesea's words of a text it rewrites before segmenting ("ð" -> "đ", "Ð" ->
+        "Đ", one character for one), as `word_tokenize` returns them (syllables joined by a
+        space), for the caller to align as it aligns underthesea's; None when the text is not
+        NFC (underthesea would change its length)."""
+        if not unicodedata.is_normalized("NFC", text):
+            return None
+        table = _rewrites()
+        if table is None:
+            return None
+        rewritten = text.translate(table)
+        syllables = self.syllables(rewritten, 0, len(rewritten))
+        if syllables is None:
+            return None
+        pieces = [rewritten[s:e] for s, e in syllables]
+        words: list[str] = []
+        for piece, begins in zip(pieces, self.tags(pieces), strict=True):
+            if begins or not words:
+                words.append(piece)
+            else:
+                words[-1] += " " + piece
+        return words
+
+
+@cache
+def _rewrites() -> dict[int, str] | None:
+    """underthesea's own character map (applied before it segments: "ð" -> "đ") as a
+    `str.translate` table keyed by code point; None if it ever maps a character to other than
+    one character (offsets would then shift: such text goes to underthesea)."""
+    from underthesea.pipeline.text_normalize.text_normalizer import character_map
+
+    if any(len(a) != 1 or len(b) != 1 for a, b in character_map.items()):
+        return None
+    return {ord(a): b for a, b in character_map.items()}
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
 from collections.abc import Iterator
 from functools import cache
 
@@ -72,16 +73,20 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     segment = text[start:end]
     # The verbatim text, not its matching form: underthesea segments "Uỷ ban nhân dân" and
     # "Hoà Bình" as one word each, but splits "Ủy | ban nhân dân" and "Hòa | Bình".
-    fast = None
+    fast = words = None
     if SEGMENTER != "underthesea":
         from pipeline.nlp.segmenter import segmenter
 
         fast = segmenter().word_spans(text, start, end)
+        if fast is None:
+            # Text underthesea rewrites first ("ð" -> "đ"): its words as it returns them.
+            words = segmenter().rewritten_words(segment)
     if fast is not None:
         spans = fast
     else:
-        word_tokenize, _ = _underthesea()
-        words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
+        if words is None:
+            word_tokenize, _ = _underthesea()
+            words = word_tokenize(segment, use_token_normalize=False)  # type: ignore[operator]
         spans = _align(segment, words, start)
     return _protect(segment, spans, start)
 
@@ -268,5 +273,33 @@ def word_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the words of `text`: the non-space tokens of `make_doc(text)`,
     without what only a Doc needs (underthesea's sentence splitter, a spaCy token per word and
     its norm), for callers that want the words only (the indicator extractor)."""
+    if _PREPARED:
+        flat = _PREPARED.pop(text, None)
+        if flat is not None:
+            return [(flat[i], flat[i + 1], text[flat[i]:flat[i + 1]])
+                    for i in range(0, len(flat), 2)]
     return [(s, e, text[s:e]) for p_start, p_end in paragraphs(text)
             for s, e in word_spans(text, p_start, p_end)]
+
+
+# Words segmented ahead of time (`prepare_words`), by text: the helper process of a long
+# document segments the paragraphs it will read while the parent runs the earlier stages
+# (pipeline/paragraph_split.py). Spans only, 8 bytes a word: no tuple or string per word.
+_PREPARED: dict[str, array] = {}
+
+
+def prepare_words(text: str, flat: array | None = None) -> array:
+    """Segment `text` now (or take `flat`, what this function returned for the same text in
+    another process): the next `word_tokens(text)` returns these words (once). Returns the
+    words' (start, end) offsets, flattened."""
+    if flat is None:
+        flat = array("i", [p for s, e in (
+            span for p_start, p_end in paragraphs(text)
+            for span in word_spans(text, p_start, p_end)) for p in (s, e)])
+    _PREPARED[text] = flat
+    return flat
+
+
+def forget_prepared() -> None:
+    """Drop the words prepared and not read (a document's analysis is over)."""
+    _PREPARED.clear()

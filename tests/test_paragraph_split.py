@@ -1,0 +1,128 @@
+"""`pipeline.paragraph_split`: a long body read by this process and a forked helper gives the
+same report as one process, when the helper works, when it is slow to start, when it dies; the
+helper is never left behind; it is not started where it would take a busy core."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import paragraph_split
+from pipeline.analysis import analyze_document
+from pipeline.contract import report_record
+from pipeline.extract.indicators import Context, extract_indicators
+from pipeline.ingest import load
+from pipeline.paragraph_split import ParagraphSplit, split_jobs
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "seeds" / "000_4435fb2a97849b7c.txt"
+
+
+@pytest.fixture()
+def forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split whatever the size and the load; small chunks so both processes take some."""
+    monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "2")
+    monkeypatch.setattr(paragraph_split, "MIN_CHARS", 0)
+    monkeypatch.setattr(paragraph_split, "CHUNK_CHARS", 3000)
+
+
+def _record(path: Path) -> str:
+    record = report_record(analyze_document(load(path)))
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _no_children() -> None:
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_same_report_as_one_process(forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[ParagraphSplit] = []
+    original = ParagraphSplit.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type[ParagraphSplit], text: str) -> ParagraphSplit | None:
+        helper = original(cls, text)
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr(ParagraphSplit, "start", classmethod(start))
+    split = _record(SEED)
+    assert started and started[0] is not None and started[0].helper_cpu is not None
+    monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
+    assert _record(SEED) == split
+    _no_children()
+
+
+def _slowed(helper: ParagraphSplit) -> Any:
+    """`helper.share` with this process's paragraphs read slowly: the helper takes chunks."""
+
+    def share(arguments: Any) -> Any:
+        collect = helper.share(arguments)
+
+        def slow_collect(run: Any, spans: Any) -> Any:
+            def slow(span: Any) -> Any:
+                time.sleep(0.002)
+                return run(span)
+
+            return collect(slow, spans)
+
+        return slow_collect
+
+    return share
+
+
+def test_helper_reads_chunks_and_they_come_back_in_order(forced: None) -> None:
+    text = load(SEED).text
+    expected = extract_indicators(text, Context(year=2020))
+    helper = ParagraphSplit(text)
+    try:
+        found = extract_indicators(text, Context(year=2020), split=_slowed(helper))
+        assert helper.bounds[1] < len(helper.chunks)  # the helper took chunks from the back
+    finally:
+        helper.close()
+    assert len(found) > 50
+    assert found == expected
+    _no_children()
+
+
+def test_a_dead_helper_is_a_slower_run_not_a_different_one(forced: None) -> None:
+    text = load(SEED).text
+    expected = extract_indicators(text, Context(year=2020))
+    helper = ParagraphSplit(text)
+    os.kill(helper.pid, signal.SIGKILL)
+    try:
+        assert extract_indicators(text, Context(year=2020), split=helper.share) == expected
+    finally:
+        helper.close()
+    _no_children()
+
+
+def test_not_started_where_it_would_take_a_busy_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = 2 * paragraph_split.MIN_CHARS
+    monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
+    assert split_jobs(big) == 1
+    monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "2")
+    assert split_jobs(big) == 2
+    assert split_jobs(paragraph_split.MIN_CHARS - 1) == 1  # short: not worth a process
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert split_jobs(big) == 1  # fork would copy another thread's locks
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.delenv("DAIHOI_SPLIT_JOBS")
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert split_jobs(big) == 1  # both cores busy
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert split_jobs(big) == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert split_jobs(big) == 1  # one core
