@@ -126,3 +126,21 @@ def test_levels_of_blocs(name: str, level: str) -> None:
     from pipeline.extract.unit_names import level_of
 
     assert level_of(name) == level
+
+
+def test_the_headlines_place_breaks_a_tie_between_names() -> None:
+    unit, level, _province = _meta(
+        "Cần Thơ kỷ luật nhiều đảng viên vi phạm",
+        "Đây là nội dung báo cáo của Ban Chấp hành Đảng bộ TP Cần Thơ.",
+        "Cụ thể, Quận ủy Ninh Kiều đã kết luận vi phạm của Đảng bộ phường An Cư.")
+    assert (unit, level) == ("Đảng bộ TP Cần Thơ", "cap_tinh")
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("Đảng bộ TP Đà Nẵng", "cap_tinh"), ("Đảng bộ TP Bà Rịa", "dang_bo_cap_tren_co_so"),
+    ("Đảng bộ TX Điện Bàn", "dang_bo_cap_tren_co_so"),
+])
+def test_levels_with_abbreviated_kinds(name: str, level: str) -> None:
+    from pipeline.extract.unit_names import level_of
+
+    assert level_of(name) == level

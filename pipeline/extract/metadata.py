@@ -198,7 +198,7 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
             # on several units speaks for none of them (nor gives one level).
             return None, None, "several"
         if unit is None:
-            unit, source = _frequent_unit(text), "body"
+            unit, source = _frequent_unit(text, blocks[0] if blocks else ""), "body"
     if unit is None:
         return None, None, source
     if parent is None:
@@ -236,7 +236,7 @@ def _titled_unit(blocks: list[str]) -> Name | None:
     return None
 
 
-def _frequent_unit(text: str) -> Name | None:
+def _frequent_unit(text: str, headline: str = "") -> Name | None:
     """The unit the body speaks for: the name it uses most (a committee "Huyện ủy Bảo Lâm"
     counts for its unit "Đảng bộ huyện Bảo Lâm"; short forms count for the full name they
     begin) when it is used more than any other; a name the text gives counts for ("Đảng bộ
@@ -274,6 +274,15 @@ def _frequent_unit(text: str) -> Name | None:
         if len(fits) == 1:
             score, length, name = scored[fits[0]]
             scored[fits[0]] = (score + 1, length, name)
+    # "Hà Nội thi hành kỷ luật ..." over "... của Ban Chấp hành Đảng bộ TP Hà Nội": the unit of
+    # the place a headline opens with (the headline's subject) weighs more.
+    groups = _capitalised_groups(headline) if len(headline) <= 150 else []
+    subject = fold(" ".join(groups[0][1])) if groups and groups[0][0] == 0 else ""
+    for key, (score, length, name) in list(scored.items()):
+        place = re.sub(r"^(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\s+", "",
+                       fold(name.org).strip(" ,"))
+        if subject and place == subject:
+            scored[key] = (score + 2, length, name)
     ranked = sorted(scored.values(), key=lambda c: c[:2], reverse=True)
     top = ranked[0]
     runner = next((c for c in ranked[1:] if not _full_key(top[2]).startswith(_full_key(c[2]))),
