@@ -171,3 +171,20 @@ def test_a_party_documents_review_part_keeps_its_results() -> None:
     review = Context(doc_type="political_report", sections=[(0, len(text), "results")])
     assert _by_surface(text, review)["2%"][0] == "actual"
     assert _by_surface(text, Context(doc_type="political_report"))["2%"][0] == "target"
+
+
+def test_inspection_and_discipline_counts() -> None:
+    text = ("Cấp huyện đã tiến hành kiểm tra, giám sát 1.214 lượt tổ chức đảng, 436 lượt đảng "
+            "viên. Ban Thường vụ thi hành kỷ luật bằng hình thức khiển trách với 2 tổ chức đảng. "
+            "Cấp ủy kiểm tra 27 chi bộ trực thuộc. Đã kiểm tra 9.200 đảng viên, có 1.320 đảng "
+            "viên là cấp ủy viên. Đã kỷ luật 4 đảng viên, không thi hành kỷ luật 11 đảng viên "
+            "do hết thời hiệu. Qua giám sát, Ủy ban Kiểm tra đình chỉ sinh hoạt đảng 2 trường "
+            "hợp. Trong năm có 12 đảng viên bị xử lý kỷ luật.")
+    got = {i.surface: i.key for i in extract_indicators(text, Context(year=2023))}
+    assert got["1.214 lượt tổ chức đảng"] is None and got["436 lượt đảng viên"] is None
+    assert got["2 tổ chức đảng"] == "disciplined_orgs"
+    assert got["27 chi bộ trực thuộc"] == "inspected_orgs"
+    assert got["9.200 đảng viên"] == "inspected_members" and got["1.320 đảng viên"] is None
+    assert got["4 đảng viên"] == "disciplined_members" and got["11 đảng viên"] is None
+    assert got["2 trường hợp"] is None
+    assert got["12 đảng viên"] == "disciplined_members"

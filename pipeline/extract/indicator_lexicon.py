@@ -84,6 +84,9 @@ class Lexicon:
     key_not_when: tuple[tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None,
                               re.Pattern[str] | None], ...] = ()
     continued_past: re.Pattern[str] = re.compile(r"(?!)")
+    # `key_instead_when`: as `key_not_when`, but the next nearest key may then apply.
+    key_instead_when: tuple[tuple[frozenset[str], re.Pattern[str] | None,
+                                  re.Pattern[str] | None, re.Pattern[str] | None], ...] = ()
     # `plan_headings` of the lexicon (folded): a line that heads a list of targets, a heading
     # of results, the heading of a group of the list.
     plan_heading: re.Pattern[str] = re.compile(r"(?!)")
@@ -146,14 +149,15 @@ class Lexicon:
         return None
 
     def key_for(self, context: str, unit: str, subject: str | None = None,
-                part: bool = False, after: str | None = None) -> str | None:
+                part: bool = False, after: str | None = None,
+                exclude: frozenset[str] = frozenset()) -> str | None:
         """The key whose pattern matches `context` closest to "#" (the number), if any, among
         the rules whose `subject` matches what the number counts (`subject`, folded) and, for
         a part of a listed total, the rules allowed for parts."""
         hash_pos = context.find("#")
         best: tuple[int, int, str] | None = None
         for order, rule in enumerate(self.keys):
-            if unit not in rule.units or part and not rule.part_ok:
+            if unit not in rule.units or part and not rule.part_ok or rule.key in exclude:
                 continue
             if rule.subject is not None and subject is not None and not rule.subject.search(
                     subject):
@@ -271,6 +275,10 @@ def lexicon() -> Lexicon:
             (frozenset(r["keys"]), *(re.compile(r[f]) if r.get(f) else None
                                      for f in ("before", "near", "unless")))
             for r in data.get("key_not_when", [])),
+        key_instead_when=tuple(
+            (frozenset(r["keys"]), *(re.compile(r[f]) if r.get(f) else None
+                                     for f in ("before", "near", "unless")))
+            for r in data.get("key_instead_when", [])),
         document_before=re.compile(
             rf"(?<!\w)(?:{_alternation(data['document_words'])})(?:\s+số)?\s*$"),
         # "Quyết định số 10/2020/QĐ-UBND ngày 05/3/2020 của UBND tỉnh về việc ...".

@@ -856,8 +856,15 @@ class _Paragraph:
         clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
         rest = self.folded[c.unit_end:min(c.unit_end + 80,
                                           clause_end.start() if clause_end else self.end)]
-        key = self.lex.key_for(self._key_context(c, earlier, later), c.unit, counted, part,
-                               rest)
+        context = self._key_context(c, earlier, later)
+        key = self.lex.key_for(context, c.unit, counted, part, rest)
+        tried: frozenset[str] = frozenset()
+        while key is not None and key not in tried and self._key_not_wanted(
+                key, c, sentence_start, earlier, later, self.lex.key_instead_when):
+            # "kỷ luật bằng hình thức khiển trách với 3 tổ chức đảng": the verb's key, not the
+            # cells' ("với 3 tổ chức đảng" alone would be).
+            tried = tried | {key}
+            key = self.lex.key_for(context, c.unit, counted, part, rest, exclude=tried)
         # ... unless the list is of a later total: "kết nạp 2.270 đảng viên mới, nâng tổng số
         # đảng viên lên 78.047 (trong đó có 29.373 đảng viên nữ)".
         since = max(sentence_start, self.folded.rfind("tong so", sentence_start, c.start))
@@ -889,7 +896,10 @@ class _Paragraph:
         )
 
     def _key_not_wanted(self, key: str, c: _Candidate, sentence_start: int,
-                        earlier: list[_Candidate], later: list[_Candidate]) -> bool:
+                        earlier: list[_Candidate], later: list[_Candidate],
+                        rules: Sequence[tuple[frozenset[str], re.Pattern[str] | None,
+                                              re.Pattern[str] | None, re.Pattern[str] | None]]
+                        | None = None) -> bool:
         """The words around the number make it a subset or a category beside the key's
         population (data/indicator_lexicon.yaml `key_not_when`)."""
         before = self.folded[sentence_start:c.start]
@@ -905,7 +915,8 @@ class _Paragraph:
             hi = c.unit_end + aside.start()
             mark = ""
         near = self.folded[lo:hi] + mark
-        for keys, before_p, near_p, unless in self.lex.key_not_when:
+        for keys, before_p, near_p, unless in (self.lex.key_not_when if rules is None
+                                               else rules):
             if key not in keys or unless is not None and unless.search(near):
                 continue
             if (before_p is not None and before_p.search(before)
