@@ -144,3 +144,12 @@ def test_levels_with_abbreviated_kinds(name: str, level: str) -> None:
     from pipeline.extract.unit_names import level_of
 
     assert level_of(name) == level
+
+
+@needs_gazetteer
+def test_a_numbered_commune_is_read_whole() -> None:
+    # "xã Cây Trường 2": written with a Roman numeral in the data; "xã Tam Xuân 7" is not the
+    # shorter "xã Tam Xuân" (a commune of 2025 in another province).
+    hit = gazetteer.province_for(["xã Cây Trường 2"])
+    assert hit is not None and hit.province == "Bình Dương"
+    assert gazetteer.province_for(["xã Tam Xuân 7"]) is None

@@ -111,7 +111,15 @@ def _district_aliases(folder: Path) -> list[tuple[str, str, list[str]]]:
 def lookup(key: str) -> set[tuple[str, str]] | None:
     """The (era, province) options of a folded "kind name" ("huyen bao lam"), else None."""
     index = _index()
-    return index.get(key) or _SQUASHED.get(key.replace(" ", ""))
+    found = index.get(key) or _SQUASHED.get(key.replace(" ", ""))
+    last = key.rsplit(" ", 1)[-1]
+    if not found and last.isdigit() and 0 < int(last) < len(_ROMAN):
+        # "xã Tam Xuân 2" is written "Tam Xuân II" in the data.
+        found = index.get(f"{key[:-len(last)]}{_ROMAN[int(last)]}")
+    return found
+
+
+_ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
 
 def _merged(province: str) -> str:
@@ -193,6 +201,8 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
             words = m.group("name").split()
             # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
             for n in range(len(words), 0, -1):
+                if n < len(words) and words[n].isdigit() and text[m.start("name"):][:1].isupper():
+                    continue  # "xã Tam Xuân 2" is not "xã Tam Xuân": the name goes on
                 key = f"{kind} {' '.join(words[:n])}"
                 options = lookup(key)
                 if options:
