@@ -188,3 +188,14 @@ def test_inspection_and_discipline_counts() -> None:
     assert got["4 đảng viên"] == "disciplined_members" and got["11 đảng viên"] is None
     assert got["2 trường hợp"] is None
     assert got["12 đảng viên"] == "disciplined_members"
+
+
+def test_periods_spans_quarters_and_campaigns() -> None:
+    text = ("Trong 5 năm 2016-2020, thu nhập tăng gấp 1,9 lần. Tỉnh ban hành 3 quy hoạch và 4 "
+            "đề án; quý 2 có 4 quý liên tiếp tăng trưởng. Phong trào 3 xây dựng được hưởng ứng. "
+            "Tổng số cán bộ, công chức làm việc tại các hội là 41.")
+    got = {i.surface: (i.unit, i.key, i.period) for i in extract_indicators(text, Context())}
+    assert got["1,9 lần"][2] == "2016-2020"
+    assert got["3 quy hoạch"][0] == "count"
+    assert "4 quý" not in got and not any(s.startswith("3 xây") for s in got)
+    assert got["41"][:2] == ("person", "staff_total")

@@ -80,7 +80,9 @@ _CLAUSE_END = re.compile(r"[;.!?](?:\s|$)|\n")
 _PERIOD = re.compile(
     r"(?:nhiem ky|giai doan|thoi ky)\s*(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)"
     r"|(?P<a2>(?:19|20)\d\d)\s*[-–]\s*(?P<b2>(?:19|20)\d\d)"
-    r"|\bnam\s*(?P<y>(?:19|20)\d\d)(?![\d/])"
+    r"|\bnam\s*(?P<y>(?:19|20)\d\d)(?![\d/])(?!\s*[-–]\s*(?:19|20)\d\d)"
+    # "5 năm 1993-1998": the years' span, not its first year
+    r"|\bnam\s*(?P<a3>(?:19|20)\d\d)\s*[-–]\s*(?P<b3>(?:19|20)\d\d)"
 )
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
@@ -1060,6 +1062,8 @@ class _Paragraph:
                 continue  # "tăng 10,3% so với năm 2009": the base compared with, not the period
             if m.group("y"):
                 period = m.group("y")
+            elif m.group("a3"):
+                period = f"{m.group('a3')}-{m.group('b3')}"
             else:
                 a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("a2"),
                                                                            m.group("b2"))
