@@ -153,3 +153,23 @@ def test_a_numbered_commune_is_read_whole() -> None:
     hit = gazetteer.province_for(["xã Cây Trường 2"])
     assert hit is not None and hit.province == "Bình Dương"
     assert gazetteer.province_for(["xã Tam Xuân 7"]) is None
+
+
+@needs_gazetteer
+@pytest.mark.parametrize(("lines", "unit"), [
+    # A place's committee followed by a person's name names no unit.
+    (("Hội nghị Ban Chấp hành Đảng bộ lần thứ 5", "Phát biểu của đồng chí Bí thư Tỉnh ủy Trần "
+      "Văn Bình tại hội nghị."), None),
+    # ... but a place whose name begins like a surname is a place.
+    (("Huyện ủy Trần Văn Thời tổng kết năm", "Huyện ủy Trần Văn Thời đã lãnh đạo toàn diện."),
+     "Đảng bộ huyện Trần Văn Thời"),
+    # "Thành ủy TP.HCM", "Thành ủy TPHCM": the city's own unit.
+    (("Thành ủy TP.HCM triển khai nghị quyết", "Thành ủy TP.HCM chỉ đạo các cấp."),
+     "Đảng bộ TP.HCM"),
+    # "chi bộ Đảng" alone names no unit.
+    (("Quy định về thành lập chi bộ Đảng tại doanh nghiệp", "Điều kiện thành lập chi bộ Đảng."),
+     None),
+])
+def test_persons_and_abbreviated_cities_after_a_committee(lines: tuple[str, ...],
+                                                          unit: str | None) -> None:
+    assert _meta(*lines)[0] == unit

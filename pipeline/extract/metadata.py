@@ -33,12 +33,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.data import load_yaml
 from pipeline.extract.dates import DATE_PATTERN, iso_date, match_date
 from pipeline.extract.form import DocumentForm
-from pipeline.extract.gazetteer import district_named, province_for
+from pipeline.extract.gazetteer import district_named, lookup, province_for
 from pipeline.extract.numbers import fold
 from pipeline.extract.sidecar import load_sidecar, sidecar_paths  # noqa: F401 - re-exported
 from pipeline.extract.unit_names import (
@@ -379,9 +381,33 @@ _COUNTS_AFTER = re.compile(r"\s*(?:hiện\s+|đã\s+|vẫn\s+)?(?:có|gồm)\s+(
 
 def _generic_org(name: Name) -> bool:
     """"Đảng bộ huyện, thành phố", "Đảng bộ tỉnh": a kind of unit, not one unit."""
-    return bool(re.fullmatch(r"khoi|(?:tinh|huyen|xa|phuong|thanh pho|thi xa|quan|co so|cap tren"
-                             r"(?: co so)?)?[\s,]*(?:tinh|huyen|xa|thanh pho|thi xa|quan)?",
-                             fold(name.org).strip(" ,")))
+    return bool(re.fullmatch(r"khoi|dang|(?:tinh|huyen|xa|phuong|thanh pho|thi xa|quan|co so"
+                             r"|cap tren(?: co so)?)?[\s,]*"
+                             r"(?:tinh|huyen|xa|thanh pho|thi xa|quan)?",
+                             fold(name.org).strip(" ,"))) or _a_person(name)
+
+
+def _a_person(name: Name) -> bool:
+    """"Bí thư Tỉnh ủy Đỗ Trọng Hưng" ("Đảng bộ tỉnh Đỗ Trọng Hưng"): a place's unit or committee
+    followed by a person's name (a surname of `units.yaml`), not by a place the province list or
+    the gazetteer knows ("huyện Trần Văn Thời", "quận Lê Chân")."""
+    m = _PLACE_UNIT.match(fold(name.text))
+    if m is None:
+        return False
+    kind = m.group("kind")
+    words = name.text.split()[len(m.group("lead").split()):]
+    if not words or fold(words[0]) not in _surnames():
+        return False
+    return province_of(m.group("place")) is None and not lookup(f"{kind} {m.group('place')}")
+
+
+_PLACE_UNIT = re.compile(r"(?P<lead>dang bo (?P<kind>tinh|thanh pho|huyen|quan|thi xa|xa|phuong"
+                         r"|thi tran))\s+(?P<place>.+)$")
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(s) for s in load_yaml("units.yaml").get("person_surnames", []))
 
 
 def _full_key(name: Name) -> str:

@@ -146,7 +146,9 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             pos = m.end()
             continue
         gap = text[pos:m.start()]
-        if "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
+        if gap == "." and prev_word in ("TP", "Tp", "TX", "Tx"):
+            pass  # "Thành ủy TP.HCM": the abbreviation written against the name
+        elif "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
             break
         word = m.group()
         pos = m.end()
@@ -300,6 +302,9 @@ def committee_unit(name: Name) -> Name:
     "Đảng ủy X" -> "Đảng bộ X"."""
     f = fold(name.head)
     mapping = _data()["committee_to_unit"]
+    if f in mapping and re.match(r"(?:tp|tx)(?:\.|\s|hcm\b)|(?:thanh pho|thi xa)\s",
+                                      fold(name.org)):
+        return Name("Đảng bộ", name.org, name.start, name.end)  # "Thành ủy TP.HCM"
     if f in mapping:
         return Name(mapping[f], name.org, name.start, name.end)
     if f in ("dang uy",):
