@@ -178,3 +178,62 @@ def test_symlinks_out_of_the_input_folder_are_not_followed(tmp_path: Path) -> No
     followed = discover(folder, follow_symlinks=True)
     assert sorted(p.name for p in followed) == ["ban_sao.txt", "bao_cao.txt", "passwd.txt",
                                                 "x.txt"]
+
+
+def test_the_second_worker_is_forked_from_the_first_and_files_read_meanwhile_give_the_same_store(
+    tmp_path: Path,
+) -> None:
+    # A cold pool of 2: the first process loads the models while a reader reads the first
+    # files; the second process is then a copy of the first. Records are those of the serial
+    # run, a file the reader could not read included.
+    import psutil
+
+    from pipeline.batch import _to_result
+
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    files = [broken, corpus_file("pdf", STEMS[1]), corpus_file("docx", STEMS[1]),
+             *synthetic_files()[:3]]
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    with Store(here) as store:
+        for r in analyze_files(files, Limits(), engine="serial"):
+            r.save_to(store)
+    executor = ProcessExecutor(2)
+    try:
+        jobs = [Job(i, str(f), 120.0, "store") for i, f in enumerate(files)]
+        pairs = list(executor.run(jobs, Limits(), None))
+        first, second = executor.sandboxes
+        assert first.pid is not None and second.pid is not None
+        assert psutil.Process(second.pid).ppid() == first.pid  # forked, models and all
+    finally:
+        executor.close()
+    assert sorted(j.index for j, _ in pairs) == list(range(len(files)))
+    assert any(j.document is not None for j, _ in pairs)  # read while the models loaded
+    assert executor._readers == {}  # each reader ended when its worker's process was ready
+    with Store(there) as store:
+        for job, outcome in sorted(pairs, key=lambda p: p[0].index):
+            _to_result(job.path, outcome, "vi").save_to(store)
+    assert store_rows(there) == store_rows(here)
+
+
+def test_a_forked_worker_past_its_time_limit_is_killed_and_replaced(long_text: Path) -> None:
+    import psutil
+
+    from pipeline.engine.sandbox import Sandbox
+
+    small = str(synthetic_files()[0])
+    first, second = Sandbox("a"), Sandbox("b")
+    try:
+        first.start()
+        assert second.fork_from(first)
+        forked = psutil.Process(second.pid)
+        assert forked.ppid() == first.pid
+        outcome = second.run(str(long_text), Limits(), None, 2.0, "store")
+        assert outcome.code == "timeout"
+        assert second.proc is None
+        forked.wait(timeout=10)  # killed, and reaped by the process it was forked from
+        assert second.run(small, Limits(), None, 120.0, "store").ok  # a new process
+        assert first.run(small, Limits(), None, 120.0, "store").ok  # the first one goes on
+    finally:
+        first.close()
+        second.close()

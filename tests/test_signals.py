@@ -33,12 +33,15 @@ def busy_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _workers(pid: int, timeout: float = 90.0) -> list[psutil.Process]:
-    """The analysis processes of the run `pid`, once both have started."""
+    """The analysis processes of the run `pid`, once both have started: the first one and
+    the one forked from it (its child, the run's grandchild), not the reader that reads files
+    while the first loads its models."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             found = [p for p in psutil.Process(pid).children(recursive=True)
-                     if "pipeline.engine.child" in " ".join(p.cmdline())]
+                     if "pipeline.engine.child" in (cmd := " ".join(p.cmdline()))
+                     and not cmd.endswith(" reader")]
         except psutil.Error:
             found = []
         if len(found) >= 2:

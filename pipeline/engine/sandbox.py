@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.engine import child
+from pipeline.engine.parent import _alive
 from pipeline.engine.work import Outcome, crash_outcome, timeout_outcome
 from pipeline.ingest.limits import Limits, worker_memory_mb
+from pipeline.model import Document
 
 STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
+FORK_SECONDS = 30.0  # a fork and a local connection: milliseconds, seconds on a loaded machine
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
 
 
@@ -33,11 +36,14 @@ class SandboxError(RuntimeError):
 class Sandbox:
     """Runs `analyze_one` in a child process with a time limit; restarts it after a kill."""
 
-    def __init__(self, name: str = "", memory_mb: int | None = None) -> None:
+    def __init__(self, name: str = "", memory_mb: int | None = None,
+                 reader: bool = False) -> None:
         self.name = name
+        # A reader only reads files (`want="document"`): it starts without the models.
+        self.reader = reader
         # The address-space cap: the same figure the `--max-size` default is derived from.
         self.memory_mb = worker_memory_mb() if memory_mb is None else memory_mb
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: subprocess.Popen[bytes] | _Forked | None = None
         self.documents = 0
         self.busy_with: str | None = None  # the document the child is working on
 
@@ -52,7 +58,7 @@ class Sandbox:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "pipeline.engine.child", str(os.getpid()),
-             str(self.memory_mb)],
+             str(self.memory_mb), *(["reader"] if self.reader else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )
         if self._wait(STARTUP_SECONDS) != child.READY:
@@ -67,20 +73,63 @@ class Sandbox:
         except Exception:  # noqa: BLE001, S110
             pass
 
+    def fork_from(self, other: Sandbox) -> bool:
+        """Get this sandbox's process as a copy of `other`'s, which has its models loaded and
+        is idle (`child._fork`): ready in milliseconds, where starting one loads the models
+        for seconds. False (and no process) when that cannot be done; `start` then starts
+        one the usual way."""
+        if self.proc is not None or other.proc is None or other.proc.poll() is not None \
+                or self.reader or other.reader or not hasattr(os, "fork"):
+            return False
+        import socket
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="daihoi-fork-")
+        address = os.path.join(folder, "s")
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            server.bind(address)
+            server.listen(1)
+            assert other.proc.stdin is not None
+            child.send(other.proc.stdin, (child.FORK, address))
+            pid = other._wait(FORK_SECONDS)
+            if not isinstance(pid, int):
+                other.close()  # it did not answer as it should: not trusted any more
+                return False
+            conn = _accept(server, pid, FORK_SECONDS)
+            if conn is None:
+                return False
+            self.proc = _Forked(pid, conn)
+            if self._wait(FORK_SECONDS) != child.READY:
+                self.close()
+                return False
+            return True
+        except (OSError, TimeoutError):
+            self.close()
+            return False
+        finally:
+            server.close()
+            try:
+                os.unlink(address)
+                os.rmdir(folder)
+            except OSError:
+                pass
+
     def run(
         self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float,
-        want: str = "report",
+        want: str = "report", document: Document | None = None,
     ) -> Outcome:
         """The outcome of one document; a hang past `timeout` seconds or a crash of the
         child is that document's error (the child is then restarted for the next one).
-        `want`: what an ok outcome carries (`pipeline.engine.work.WANTS`)."""
+        `want`: what an ok outcome carries (`pipeline.engine.work.WANTS`); `document`: the
+        file read already (by a reader)."""
         try:
             self.start()
         except SandboxError:  # killed while starting (memory pressure?): one more try
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
         try:
-            child.send(self.proc.stdin, (path, limits, overrides, want))
+            child.send(self.proc.stdin, (path, limits, overrides, want, document))
         except (BrokenPipeError, OSError):
             return self._crashed(path)
         self.busy_with = path
@@ -109,10 +158,14 @@ class Sandbox:
         return child.receive(self.proc.stdout)
 
     def _crashed(self, path: str) -> Outcome:
-        code = self.proc.wait(timeout=10) if self.proc is not None else None
+        try:
+            code = self.proc.wait(timeout=10) if self.proc is not None else None
+        except subprocess.TimeoutExpired:  # its pipe closed, yet it runs: end it
+            self.proc.kill()  # type: ignore[union-attr]
+            code = self.proc.wait()  # type: ignore[union-attr]
         self.proc = None
-        how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
-               else f"exit status {code}")
+        how = ("its process ended" if code is None
+               else f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}")
         return crash_outcome(path, f"the reader crashed ({how})")
 
     def close(self) -> None:
@@ -132,3 +185,69 @@ class Sandbox:
 
 
 _TIMEOUT = object()
+
+
+class _Forked:
+    """What `Sandbox` needs of a `subprocess.Popen`, for a process forked from another
+    analysis process (`Sandbox.fork_from`): it is that process's child, not ours, so it is
+    watched and killed by its id, and its exit status is not ours to read (its parent reaps
+    it); it talks over a connected socket instead of pipes."""
+
+    def __init__(self, pid: int, conn: Any) -> None:
+        self.pid = pid
+        self._conn = conn
+        self.stdin: Any = conn.makefile("wb")
+        self.stdout: Any = conn.makefile("rb")
+        self.returncode: int | None = None
+
+    _killed = False
+    _ended = False
+
+    def poll(self) -> int | None:
+        """None while it runs; then -SIGKILL when we killed it, else 0 (how it ended is
+        only known to its parent): `wait` returns None for the latter."""
+        if not self._ended and not _alive(self.pid):
+            self._ended = True
+            self.returncode = -signal.SIGKILL if self._killed else 0
+        return None if not self._ended else self.returncode
+
+    def kill(self) -> None:
+        self._killed = True
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._conn.close()
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        import time
+
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired("forked analysis process", timeout or 0)
+            time.sleep(0.01)
+        return self.returncode if self._killed else None
+
+
+def _accept(server: Any, pid: int, seconds: float) -> Any:
+    """The connection of the forked process `pid` to `server`, or None if it ended first or
+    did not connect within `seconds`."""
+    import time
+
+    server.settimeout(0.2)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            if not _alive(pid):
+                return None
+            continue
+        conn.settimeout(None)
+        return conn
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return None

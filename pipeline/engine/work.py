@@ -8,7 +8,10 @@ What an ok outcome carries depends on what the caller wants (`Job.want`): the wh
 ("report": `analyze`, the Python API), or only what the store writes, prepared in the worker
 ("store": `daihoi run`; "parquet": the same plus the Document as JSON, for a Dask run's Parquet
 rows). Preparing in the worker keeps the writing process from doing per-document CPU work that
-would compete with the workers (issue 15: the speed-up from 1 to 2 workers).
+would compete with the workers (issue 15: the speed-up from 1 to 2 workers). "document" only
+reads the file (the `Document`, not analysed): a process pool's reader does that on a core that
+would otherwise wait for the models to load, and the document is then analysed from there
+(`analyze_one(..., document=...)`), with the same report as from the path.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import DaihoiError
 from pipeline.ingest.limits import MB, Limits
-from pipeline.model import Report
+from pipeline.model import Document, Report
 
 if TYPE_CHECKING:
     from pipeline.store.prepared import PreparedDocument
 
-WANTS = ("report", "store", "parquet")
+WANTS = ("report", "store", "parquet", "document")
 
 # The time limit a document gets when the user gives none: a base for the fixed costs (models,
 # sniffing) plus a share per MB of file, since analysis is linear in the text. A 5 MB DOCX gets
@@ -49,6 +52,7 @@ class Outcome:
     seconds: float = 0.0
     worker: str = ""
     cpu: float = 0.0  # CPU seconds of the analysis process on it (the load does not change it)
+    document: Document | None = None  # want="document": the file read, not analysed
 
     @property
     def ok(self) -> bool:
@@ -64,6 +68,10 @@ class Job:
     path: str
     timeout: float
     want: str = "report"
+    # Read already (by a pool's reader, `want="document"`): analysed from here, not the path.
+    document: Document | None = None
+    read_cpu: float = 0.0  # CPU seconds that reading took in the reader
+    read_seconds: float = 0.0
 
 
 def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None) -> float:
@@ -83,14 +91,24 @@ def default_timeout(path: str | Path, limits: Limits, fixed: float | None = None
 
 def analyze_one(
     path: str, limits: Limits, overrides: dict[str, Any] | None = None, want: str = "report",
+    document: Document | None = None,
 ) -> Outcome:
     """Analyse one file; any failure becomes that file's error, never an exception. `want`:
     "report" (the outcome carries the `Report`), "store" or "parquet" (only the store's
-    prepared rows, `pipeline.store.prepared`; "parquet" with the Document as JSON)."""
-    from pipeline.analysis import analyze
-
+    prepared rows, `pipeline.store.prepared`; "parquet" with the Document as JSON), "document"
+    (only the file read, `pipeline.ingest.load`). `document`: the file read already (then
+    analysed from it: `analyze` is `analyze_document(load(path))`)."""
     try:
-        report = analyze(path, limits, overrides=overrides)
+        if want == "document":
+            from pipeline.ingest import load
+
+            return Outcome(path, "ok", document=load(path, limits))
+        from pipeline.analysis import analyze, analyze_document
+
+        if document is not None:
+            report = analyze_document(document, overrides)
+        else:
+            report = analyze(path, limits, overrides=overrides)
         if want == "report":
             return Outcome(path, "ok", report=report)
         from pipeline.contract import report_record
