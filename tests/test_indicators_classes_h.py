@@ -199,3 +199,10 @@ def test_periods_spans_quarters_and_campaigns() -> None:
     assert got["3 quy hoạch"][0] == "count"
     assert "4 quý" not in got and not any(s.startswith("3 xây") for s in got)
     assert got["41"][:2] == ("person", "staff_total")
+
+
+def test_a_past_year_under_a_plan_heading_reports() -> None:
+    text = ("Bản tin\nMục tiêu giảm nghèo bền vững\nNăm 2023, tỷ lệ hộ nghèo còn 2,4%. Đến năm "
+            "2026, tỷ lệ hộ nghèo dưới 1%.")
+    got = _by_surface(text, Context(year=2024, doc_type="news"))
+    assert got["2,4%"][0] == "actual" and got["1%"][0] == "target"

@@ -125,6 +125,9 @@ _LIST_LEAD = re.compile(r"(?:\bsau|:)\s*[.:]?\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*]|[a-zđ]\)|\d{1,2}[.)])\s")
 _NOT_COUNT_LABEL = re.compile(r"(?<!\w)(?:tuoi|ty le|ti le|binh quan|trung binh|so voi|diem)(?!\w)")
 _PLANNED = ("political_report", "review_report", "speech")
+# A year named in a sentence ("năm 2023", "cuối năm 2023"), not one it runs to ("đến năm 2025").
+_PAST_YEAR = re.compile(r"(?<!đến )(?<!tới )(?<!đến hết )(?<!đến cuối )năm ((?:19|20)\d\d)"
+                        r"(?![\d/])")
 # The labels of a party document's review part (data/taxonomy.yaml).
 _REVIEW_SECTIONS = ("situation", "results", "party_building", "assessment")
 # Measures a "tăng"/"giảm" before the number makes a change, not a level.
@@ -640,19 +643,24 @@ class _Paragraph:
         return bool(_COMPARATIVE.search(before))
 
     def _in_plan(self, pos: int) -> bool:
+        return self._plan_source(pos) is not None
+
+    def _plan_source(self, pos: int) -> str | None:
         """Under the plan part of a party congress document (the section labels say "plan"
         reliably only there: a state resolution's "Điều 2" is not a plan)."""
         section = self.ctx.section_at(self.offset + pos)
         party = self.ctx.doc_type in _PLANNED or self.ctx.doc_type is None
         if section and section.startswith("plan") and party:
-            return True
+            return "section"
         if party and section and section.startswith(_REVIEW_SECTIONS):
-            return False  # the labeller knows a party document's review part
+            return None  # the labeller knows a party document's review part
         for start, end, year in self.plan_lists:
             if start <= pos < end:
                 # "Các chỉ tiêu chủ yếu nhiệm kỳ 2010-2015" in a text of 2016 reviews them.
-                return year is None or self.ctx.year is None or year >= self.ctx.year
-        return False
+                if year is None or self.ctx.year is None or year >= self.ctx.year:
+                    return "heading"
+                return None
+        return None
 
     def _opinion(self, c: _Candidate) -> bool:
         """"92,2% ý kiến cho rằng ...", "79% người được hỏi đồng ý": an opinion poll."""
@@ -970,8 +978,11 @@ class _Paragraph:
         result = bool(self.lex.result_cues.search(raw_before)) or (
             c is not None and self._baseline(c))
         before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
-        in_plan = self._in_plan(c.start) if c is not None else False
-        if in_plan or self.ctx.plan_document:
+        source = self._plan_source(c.start) if c is not None else None
+        if source == "heading" and not result and self.ctx.year is not None and any(
+                int(y) < self.ctx.year for y in _PAST_YEAR.findall(raw_before)):
+            result = True  # "Năm 2023, tỷ lệ hộ nghèo còn 2%" under "Mục tiêu ..." in 2024
+        if source is not None or self.ctx.plan_document:
             return "actual" if result else "target"
         if not result and self.lex.obligation(_CLOSED_BRACKET.sub(
                 lambda m: " " * len(m.group()), raw_before)):
