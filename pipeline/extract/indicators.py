@@ -32,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
@@ -302,6 +303,12 @@ _ROMAN_NO = re.compile(r"\s*[IVXLC]+[.)]\s")
 _SUB_NO = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s")
 
 
+@cache
+def _line_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` anchored at a line's start (a scan of a long text tries only those)."""
+    return re.compile(f"(?m)^(?:{pattern.pattern})")
+
+
 def _heading_like(line: str) -> bool:
     """A short line with no sentence in it and no closing punctuation: a heading."""
     body = _SECTION_NO.sub("", line, count=1)
@@ -319,7 +326,7 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
     folded = fold(text) if folded is None else folded
     first = len(text) - len(text.lstrip())
     found: list[tuple[int, int, int | None]] = []
-    for m in lex.plan_heading.finditer(folded):
+    for m in _line_start(lex.plan_heading).finditer(folded):
         start = folded.rfind("\n", 0, m.start()) + 1
         if folded[start:m.start()].strip() or start <= first or found and start < found[-1][1]:
             continue  # not at a line's start; the document's title; inside a list found
