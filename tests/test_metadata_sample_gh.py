@@ -173,3 +173,22 @@ def test_a_numbered_commune_is_read_whole() -> None:
 def test_persons_and_abbreviated_cities_after_a_committee(lines: tuple[str, ...],
                                                           unit: str | None) -> None:
     assert _meta(*lines)[0] == unit
+
+
+@pytest.mark.parametrize(("lines", "province"), [
+    (("Đại hội cấp cơ sở: nhiều đổi mới", "(Báo Bình Định)- Đến nay, Bình Định đã cơ bản hoàn "
+      "thành đại hội chi, đảng bộ cơ sở nhiệm kỳ 2020 - 2025, đúng kế hoạch đề ra."), "Bình Định"),
+    # A venue, and the person's name that is also the city's, are no subject.
+    (("Hội nghị toàn quốc", "Sáng nay, tại Bình Định, hội nghị toàn quốc về công tác tổ chức "
+      "xây dựng Đảng đã khai mạc với nhiều đại biểu."), None),
+    (("Học tập và làm theo", "Tư tưởng, đạo đức, phong cách Hồ Chí Minh là tài sản vô giá của "
+      "dân tộc, soi đường cho các thế hệ."), None),
+])
+def test_province_as_the_subject_of_the_lead(lines: tuple[str, ...], province: str | None) -> None:
+    assert _meta(*lines)[2] == province
+
+
+def test_level_of_the_national_political_academy() -> None:
+    from pipeline.extract.unit_names import level_of
+
+    assert level_of("Đảng bộ Học viện Chính trị quốc gia Hồ Chí Minh") == "dang_bo_cap_tren_co_so"

@@ -635,6 +635,9 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         found = _headline_place(title[0], text)
         if found is not None:
             return found
+    found = _lead_province(text)
+    if found is not None:
+        return found
     counts = Counter(provinces_named(text))
     if counts:
         province, n = counts.most_common(1)[0]
@@ -756,6 +759,36 @@ def _unit_by_place(title: list[str], text: str) -> tuple[str, str] | None:
     name = next(iter(names.values()))
     return (f"Đảng bộ {kind} {name}",
             f"a unit named by its kind only ('{kind}'), one {kind} named: {name}")
+
+
+def _lead_province(text: str) -> tuple[str, str] | None:
+    """(province, evidence) when the first sentence of a news lead has a province named bare as
+    its subject ("(Báo Quảng Ngãi)- Đến thời điểm này, Quảng Ngãi đã cơ bản hoàn thành ..."):
+    followed by a word in lower case, not after a venue or an owner ("tại", "của")."""
+    lines = [line for line in text.split("\n")[1:8] if line.strip()][:3]
+    lines = [line for line in lines if len(line) > 60]
+    if not lines:
+        return None
+    lead = re.sub(r"^\s*\([^()]{0,40}\)\s*[-–]?\s*", "", lines[0])  # the paper's tag
+    sentence = re.split(r"[.!?](?:\s|$)", lead, maxsplit=1)[0]
+    found = set()
+    for start, words in _capitalised_groups(sentence):
+        before = fold(sentence[:start])
+        if _NOT_BARE_PLACE.search(before) or re.search(r"(?<!\w)(?:cua|voi|den|tu|cho|va)\s+$",
+                                                        before):
+            continue
+        for n in (4, 3, 2):
+            group = " ".join(words[:n])
+            province = province_of(group) if n <= len(words) else None
+            rest = sentence[start + len(group):].lstrip()
+            if province and province != "Hồ Chí Minh" and group.lower() == province.lower() \
+                    and rest[:1].islower():
+                found.add(province)
+                break
+    if len(found) != 1:
+        return None
+    province = found.pop()
+    return province, f"the lead's subject: {province}"
 
 
 def _headline_district(headline: str, kind: str) -> str | None:
