@@ -168,20 +168,23 @@ def _pages(r: object) -> int:
 
 
 def run_executor(engine: str, workers: int, files: list[Path], work: Path,
-                 warm: bool = False, flow: str = "store") -> dict:
+                 warm: bool = False, flow: str = "store", process_start: str = "fork") -> dict:
     """One run of `files` through `engine` on `workers`, each result stored as it arrives
     (as `daihoi run` does; the Dask executor also writes its Parquet files). `warm`: the
     workers are started (models loaded) before the clock starts, and their start-up is
     reported apart. `flow`: "store" (`daihoi run` today: the workers prepare each document's
     store rows, this process only writes them) or "report" (the flow before: the whole report
-    sent here, its record, identity and rows made here, then written)."""
+    sent here, its record, identity and rows made here, then written). `process_start`
+    (process pool): "fork" (`daihoi run`: the first analysis process loads the models, the
+    others are forked from it, files are read meanwhile) or "separate" (each process loads
+    its own models, nothing read before: how the pool started before, to compare)."""
     from pipeline.batch import analyze_files
-    from pipeline.engine.executors import make_executor
+    from pipeline.engine.executors import ProcessExecutor, make_executor
     from pipeline.ingest.limits import Limits
     from pipeline.store.database import Store
     from pipeline.store.parquet_load import load_parquet
 
-    tag = f"{engine}{workers}{'w' if warm else ''}{flow}"
+    tag = f"{engine}{workers}{'w' if warm else ''}{flow}{process_start}"
     db, parquet = work / f"{tag}.db", work / f"{tag}.parquet"
     for p in (db, parquet, work / f"{tag}-load.db"):
         if p.is_dir():
@@ -193,7 +196,9 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
     # The executor is made here in both modes (a cold run does not wait for its start-up, as
     # `analyze_files` would make it), so its processes' peak memory can be read before it
     # closes.
-    executor = make_executor(engine, workers)
+    executor = (ProcessExecutor(workers, fork=process_start == "fork") if engine == "process"
+                else make_executor(engine, workers))
+    first = 0.0  # seconds to the first stored document
     if engine == "dask":
         executor.parquet_dir = parquet  # type: ignore[attr-defined]
     with PeakSampler() as sampler, Store(db) as store:
@@ -212,6 +217,7 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
                                    executor=executor, want=flow)
             for r in stream:
                 r.save_to(store)
+                first = first or time.perf_counter() - start
                 analysis_cpu += r.cpu
                 if r.error is not None:
                     errors += 1
@@ -237,7 +243,8 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
             "db_bytes": db.stat().st_size, "parquet_bytes": parquet_bytes,
             "load_s": load_seconds, "parent_cpu_s": parent_cpu,
             "parent_ms_doc": parent_cpu / len(files) * 1000,
-            "analysis_ms_doc": analysis_cpu / len(files) * 1000, "load": os.getloadavg()[0]}
+            "analysis_ms_doc": analysis_cpu / len(files) * 1000, "load": os.getloadavg()[0],
+            "first_s": first, "process_start": process_start if engine == "process" else ""}
 
 
 def _text_chunk(span: tuple[int, int]) -> list[tuple[int, list[str]]]:
@@ -349,7 +356,12 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
              "the Dask runs also write their Parquet). `cold`: timed from the call, the "
              "workers' start-up (loading the models) included; `warm`: the workers started "
              "first (their start-up in its own column), the throughput a long run sees. "
-             f"Machine load while measuring: {load}.", "",
+             "Both start new worker processes for each row. A process pool of 2 starts the "
+             "way `daihoi run` does: the models load in the first analysis process while a "
+             "reader process reads the first files, then the second is forked from the first "
+             "(`separate start`: each loads its own, as before, when asked for). `first "
+             f"stored s`: seconds to the first stored document. Machine load while measuring: "
+             f"{load}.", "",
              "`parent CPU`: CPU seconds of the process that writes the store (and, for Dask, "
              "runs the scheduler) per document, user + system: what it takes from the "
              "workers' cores, a figure that does not depend on the machine's load; "
@@ -358,9 +370,9 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
              "nothing else runs: 2·A / (A + P) (Amdahl; `bound`). Peak RSS: the kernel's "
              "high-water mark (VmHWM) of each process.", "",
              "| executor | workers | mode | seconds | docs/s | pages/s | speed-up vs 1 worker | "
-             "start-up s | parent CPU ms/doc | analysis CPU ms/doc | bound | "
+             "first stored s | start-up s | parent CPU ms/doc | analysis CPU ms/doc | bound | "
              "peak RSS per analysis process | peak RSS per Dask worker | load |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base = {(r["engine"], r.get("warm", False), r.get("flow", "store")): r["seconds"] for r in runs
             if r["workers"] == 1}
     for r in runs:
@@ -374,9 +386,12 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
         analysis = f"{a:.0f}" if a else "–"
         bound = f"{2 * a / (a + p):.2f}×" if a and r["workers"] == 2 else "–"
         name = r["engine"] if flow == "store" else f"{r['engine']} (report flow)"
+        if r.get("process_start") == "separate" and r["workers"] > 1:
+            name += " (separate start)"
+        first = f"{r['first_s']:.1f}" if r.get("first_s") else "–"
         lines.append(f"| {name} | {r['workers']} | {'warm' if warm else 'cold'} | "
                      f"{r['seconds']:.1f} | {r['docs_s']:.2f} | {r['pages_s']:.1f} | "
-                     f"{speed:.2f}× | {startup} | {parent} | {analysis} | {bound} | "
+                     f"{speed:.2f}× | {first} | {startup} | {parent} | {analysis} | {bound} | "
                      f"{r['peak_child_mb']:.0f} MB | {worker} | {r.get('load', 0):.1f} |")
     loads = [r for r in runs if r.get("load_s")]
     if loads:
@@ -455,6 +470,11 @@ def main() -> int:
                     help="store (daihoi run: rows prepared in the workers), report (the flow "
                          "before: report, identity and rows made in the writing process), or "
                          "both: store,report")
+    ap.add_argument("--process-starts", default="fork",
+                    help="how a process pool of 2 starts: fork (daihoi run: the models load "
+                         "once, the second process is forked from the first, files are read "
+                         "meanwhile), separate (each process loads its own: how it was "
+                         "before), or both: fork,separate")
     ap.add_argument("--copies", default="1000,10000,100000")
     ap.add_argument("--copies-limit-min", type=float, default=30.0)
     ap.add_argument("--copies-modes", default="chunks,chunks-2",
@@ -489,8 +509,13 @@ def main() -> int:
         for engine in [e for e in args.engines.split(",") if e and not args.runs_json]:
             for warm, flow in [(w, f) for f in args.flows.split(",") if f
                                for w in ((False, True) if engine != "serial" else (False,))]:
-                for workers in ((1,) if engine == "serial" else (1, 2)):
-                    r = run_executor(engine, workers, files, work, warm=warm, flow=flow)
+                # One worker starts the same way in every mode (nothing to fork): run once.
+                starts = [("fork", 1)] + [(m, 2) for m in args.process_starts.split(",") if m]
+                for start, workers in ([("fork", 1)] if engine == "serial" else
+                                       starts if engine == "process" else
+                                       [("fork", 1), ("fork", 2)]):
+                    r = run_executor(engine, workers, files, work, warm=warm, flow=flow,
+                                     process_start=start)
                     print(json.dumps(r), flush=True)
                     runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"
