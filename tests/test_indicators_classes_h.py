@@ -206,3 +206,17 @@ def test_a_past_year_under_a_plan_heading_reports() -> None:
             "2026, tỷ lệ hộ nghèo dưới 1%.")
     got = _by_surface(text, Context(year=2024, doc_type="news"))
     assert got["2,4%"][0] == "actual" and got["1%"][0] == "target"
+
+
+def test_targets_set_then_reviewed_and_category_shares() -> None:
+    text = ("Đại hội Đảng bộ huyện lần thứ X đề ra 40 chỉ tiêu, đến nay có 31 chỉ tiêu đã đạt "
+            "và vượt. Tỷ lệ hộ nghèo giảm 2% (cao hơn 0,5% so với Nghị quyết). Toàn khối có 6 "
+            "doanh nghiệp đạt từ 80% kế hoạch năm trở lên.")
+    got = {i.surface: (i.kind, i.key) for i in extract_indicators(text, Context(year=2024))}
+    assert got["40 chỉ tiêu"] == ("actual", "targets_total")
+    assert got["31 chỉ tiêu"] == ("actual", "targets_met")
+    assert got["0,5%"][0] == "actual"  # by how much, not a tolerance
+    assert "80%" not in got  # says which enterprises are counted
+    # A congress that sets them now still sets targets.
+    now = "Đại hội đã biểu quyết thông qua 18 chỉ tiêu nhiệm kỳ 2025-2030."
+    assert _by_surface(now, Context(year=2025))["18 chỉ tiêu"][0] == "target"
