@@ -220,3 +220,12 @@ def test_targets_set_then_reviewed_and_category_shares() -> None:
     # A congress that sets them now still sets targets.
     now = "Đại hội đã biểu quyết thông qua 18 chỉ tiêu nhiệm kỳ 2025-2030."
     assert _by_surface(now, Context(year=2025))["18 chỉ tiêu"][0] == "target"
+
+
+def test_a_plan_heading_covers_its_items_and_one_paragraph_not_the_news_after() -> None:
+    text = ("Bản tin\nMục tiêu nhiệm kỳ 2025-2030\nTăng trưởng bình quân 8%/năm.\n"
+            "- Thu nhập 90 triệu đồng/người.\n- 100% xã đạt chuẩn.\n"
+            "Đại hội có 250 đại biểu chính thức tham dự.")
+    got = _by_surface(text, Context(doc_type="news"))
+    assert [got[s][0] for s in ("8%", "90 triệu đồng", "100%")] == ["target"] * 3
+    assert got["250 đại biểu"][0] == "actual"

@@ -347,6 +347,9 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
         roman = bool(_ROMAN_NO.match(line))
         sub = bool(_SUB_NO.match(line))
         end = line_end
+        # Paragraphs with no number or bullet under an unnumbered heading: the plan's one, then
+        # the news goes on.
+        prose = 0
         for _ in range(60):
             if end >= len(text):
                 break
@@ -360,6 +363,10 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
                         or _SUB_NO.match(item) and not sub
                         or _ROMAN_NO.match(item) and not roman and not sub):
                     break  # another part of the document
+            elif item.strip() and not (_LIST_ITEM.match(item) or _SECTION_NO.match(item)):
+                prose += 1
+                if prose > 1 and not (roman or sub):
+                    break  # (a numbered section of a structured text runs to its next one)
             end = nxt
         years = re.findall(r"(?:19|20)\d\d", folded[start:line_end])
         found.append((start, end, int(years[-1]) if years else None))
