@@ -47,6 +47,13 @@ def cluster() -> Iterator[DaskExecutor]:
     executor.close()
 
 
+def _analysis_pids() -> int | None:
+    """Run on a Dask worker: the process id of its (idle) analysis process."""
+    from pipeline.engine import dask_tasks
+
+    return next((b.pid for b in dask_tasks._idle), None)
+
+
 def _records(db: Path) -> list[tuple[str, str]]:
     con = sqlite3.connect(db)
     try:
@@ -84,6 +91,14 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
             r.save_to(store)
     assert _records(run_db) == _records(local_db)
     assert _table_counts(run_db) == _table_counts(local_db)
+    # The workers' analysis processes are copies of one that loaded the models while the
+    # cluster started (not one load per worker, after it).
+    import psutil
+
+    models = cluster._models.pid
+    analysing = {w: p for w, p in cluster.client.run(_analysis_pids).items() if p}
+    assert len(analysing) == 2
+    assert all(psutil.Process(p).ppid() == models for p in analysing.values())
 
     with Store(dask_db) as store:
         first = load_parquet(parts, store)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,8 @@ class DaskExecutor:
         self.parquet_dir = parquet_dir
         self.client: Any = None
         self.cluster: Any = None
+        self._models: Any = None  # LocalCluster: the process whose copies the workers get
+        self._forking: threading.Thread | None = None
 
     def connect(self) -> None:
         """Reach the scheduler (or start the local cluster) before any work is planned."""
@@ -88,12 +91,47 @@ class DaskExecutor:
             return
         import dask
 
+        from pipeline.engine.sandbox import Sandbox
+
+        # The models load once, in an analysis process of this one, while the cluster's
+        # worker processes start (a second or more) instead of after; each worker then gets a
+        # copy of it (`_fork_workers`), ready in milliseconds.
+        self._models = Sandbox("dask-models")
+        loading = threading.Thread(target=self._models.try_start, daemon=True,
+                                   name="daihoi-models")
+        loading.start()
         with dask.config.set(QUIET_LOCAL_CLUSTER):
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                         processes=True, dashboard_address=None,
                                         silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
-        self.warm()
+        self._fork_workers(loading)
+
+    def _fork_workers(self, loading: threading.Thread) -> None:
+        """Each local worker waits for a copy of the models' process (`listen_for_fork`);
+        in the background, once the models are loaded, a copy is made for each. A worker
+        whose copy cannot be made starts its own process (`cancel_fork`)."""
+        from pipeline.engine.dask_tasks import cancel_fork, listen_for_fork
+
+        try:
+            addresses = [a for a in self.client.run(listen_for_fork).values() if a]
+        except Exception:  # noqa: BLE001 - an optimisation only: batches start their own
+            self.warm()
+            return
+
+        def fork() -> None:
+            loading.join()
+            models = self._models
+            made = all(models is not None and models.fork_to(a) is not None
+                       for a in addresses)
+            if not made:
+                try:
+                    self.client.run(cancel_fork)
+                except Exception:  # noqa: BLE001, S110 - closed meanwhile
+                    pass
+
+        self._forking = threading.Thread(target=fork, daemon=True, name="daihoi-fork")
+        self._forking.start()
 
     def warm(self) -> None:
         """Have every worker start its analysis process now (models loaded in the background
@@ -112,6 +150,8 @@ class DaskExecutor:
         from pipeline.engine.dask_tasks import worker_ready
 
         self.connect()
+        if self._forking is not None:
+            self._forking.join()
         self.client.run(worker_ready)
 
     def run(
@@ -167,6 +207,14 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+        if self._models is not None:
+            self._models.close()
+        if self._forking is not None:
+            self._forking.join()
+            self._forking = None
+        if self._models is not None:
+            self._models.close()  # one that finished starting while we were closing
+            self._models = None
 
 
 def batch_jobs(jobs: list[Job], workers: int, size: int | None = None) -> list[list[Job]]:

@@ -58,6 +58,54 @@ def warm_worker() -> bool:
     return True
 
 
+def listen_for_fork() -> str | None:
+    """Wait for this worker's analysis process to come as a copy of one whose models are
+    loaded (a `LocalCluster`: the client's, `DaskExecutor`), not by loading them here: the
+    address of the socket it will connect to (None if this worker has one already). Run on
+    every worker right after connecting; if none comes (`cancel_fork`), or it fails, the
+    worker starts its own."""
+    from pipeline.engine.sandbox import Listener
+
+    with _lock:
+        if _idle or _warming:
+            return None
+        try:
+            listener = Listener()
+        except OSError:
+            return None
+        _cancel.clear()
+        t = threading.Thread(target=_adopt, args=(listener,), daemon=True,
+                             name="daihoi-adopt")
+        _warming.append(t)
+    t.start()
+    return listener.address
+
+
+def cancel_fork() -> bool:
+    """No copy will come: a worker waiting for one starts its own analysis process."""
+    _cancel.set()
+    return True
+
+
+_cancel = threading.Event()
+
+
+def _adopt(listener: Any) -> None:
+    from pipeline.engine.sandbox import STARTUP_SECONDS, peer_pid
+
+    box = Sandbox(f"dask-{os.getpid()}-warm")
+    try:
+        conn = listener.accept(None, STARTUP_SECONDS, _cancel.is_set)
+        pid = peer_pid(conn) if conn is not None else None
+        if conn is not None and pid is None:
+            conn.close()
+        if pid is None or not box.adopt(pid, conn):
+            box.try_start()
+    finally:
+        listener.close()
+        _give_back(box)
+
+
 def worker_ready() -> bool:
     """Wait for this worker's warm-up (benchmarks time a warm run with it)."""
     for t in list(_warming):

@@ -15,6 +15,7 @@ import select
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,42 +79,49 @@ class Sandbox:
         is idle (`child._fork`): ready in milliseconds, where starting one loads the models
         for seconds. False (and no process) when that cannot be done; `start` then starts
         one the usual way."""
-        if self.proc is not None or other.proc is None or other.proc.poll() is not None \
-                or self.reader or other.reader or not hasattr(os, "fork"):
+        if self.proc is not None or self.reader:
             return False
-        import socket
-        import tempfile
-
-        folder = tempfile.mkdtemp(prefix="daihoi-fork-")
-        address = os.path.join(folder, "s")
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            server.bind(address)
-            server.listen(1)
-            assert other.proc.stdin is not None
-            child.send(other.proc.stdin, (child.FORK, address))
-            pid = other._wait(FORK_SECONDS)
-            if not isinstance(pid, int):
-                other.close()  # it did not answer as it should: not trusted any more
-                return False
-            conn = _accept(server, pid, FORK_SECONDS)
-            if conn is None:
-                return False
-            self.proc = _Forked(pid, conn)
-            if self._wait(FORK_SECONDS) != child.READY:
-                self.close()
-                return False
-            return True
-        except (OSError, TimeoutError):
-            self.close()
+            listener = Listener()
+        except OSError:
             return False
+        try:
+            pid = other.fork_to(listener.address)
+            if pid is None:
+                return False
+            conn = listener.accept(pid, FORK_SECONDS)
+            return conn is not None and self.adopt(pid, conn)
         finally:
-            server.close()
-            try:
-                os.unlink(address)
-                os.rmdir(folder)
-            except OSError:
-                pass
+            listener.close()
+
+    def fork_to(self, address: str) -> int | None:
+        """Have this sandbox's process (models loaded, idle) make a copy of itself that
+        connects to the socket at `address` (`child._fork`); the copy's process id, or None
+        when it cannot."""
+        if self.proc is None or self.proc.poll() is not None or self.reader \
+                or not hasattr(os, "fork"):
+            return None
+        try:
+            assert self.proc.stdin is not None
+            child.send(self.proc.stdin, (child.FORK, address))
+            pid = self._wait(FORK_SECONDS)
+        except (OSError, ValueError):
+            pid = None
+        if not isinstance(pid, int):
+            self.close()  # it did not answer as it should: not trusted any more
+            return None
+        return pid
+
+    def adopt(self, pid: int, conn: Any) -> bool:
+        """Take the copy `pid` connected on `conn` (a socket) as this sandbox's process."""
+        self.proc = _Forked(pid, conn)
+        try:
+            ready = self._wait(FORK_SECONDS) == child.READY
+        except (OSError, ValueError):
+            ready = False
+        if not ready:
+            self.close()
+        return ready
 
     def run(
         self, path: str, limits: Limits, overrides: dict[str, Any] | None, timeout: float,
@@ -230,24 +238,70 @@ class _Forked:
         return self.returncode if self._killed else None
 
 
-def _accept(server: Any, pid: int, seconds: float) -> Any:
-    """The connection of the forked process `pid` to `server`, or None if it ended first or
-    did not connect within `seconds`."""
-    import time
+class Listener:
+    """A Unix socket in a private temporary folder, which a process forked from an analysis
+    process (`Sandbox.fork_to`) connects to."""
 
-    server.settimeout(0.2)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    def __init__(self) -> None:
+        import socket
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="daihoi-fork-")
+        self.address = os.path.join(self.folder, "s")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            conn, _ = server.accept()
-        except TimeoutError:
-            if not _alive(pid):
+            self.server.bind(self.address)
+            self.server.listen(1)
+        except OSError:
+            self.close()
+            raise
+        self.server.settimeout(0.2)
+
+    def accept(self, pid: int | None, seconds: float,
+               cancelled: Callable[[], bool] | None = None) -> Any:
+        """The connection of the forked process (`pid` when known: given up as soon as it has
+        ended), or None after `seconds` or once `cancelled()`."""
+        import time
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (cancelled is not None and cancelled()):
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                if pid is not None and not _alive(pid):
+                    return None
+                continue
+            except OSError:
                 return None
-            continue
-        conn.settimeout(None)
-        return conn
+            conn.settimeout(None)
+            return conn
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return None
+
+    def close(self) -> None:
+        self.server.close()
+        try:
+            os.unlink(self.address)
+        except OSError:
+            pass
+        try:
+            os.rmdir(self.folder)
+        except OSError:
+            pass
+
+
+def peer_pid(conn: Any) -> int | None:
+    """The process id at the other end of a connected Unix socket (Linux), or None."""
+    import socket
+    import struct
+
     try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    return None
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except (AttributeError, OSError):
+        return None
+    pid = struct.unpack("3i", creds)[0]
+    return pid or None
