@@ -10,12 +10,18 @@ all repeat each other), joined until the size is reached. Each file is analysed 
 `pipeline.analysis.analyze` in a fresh process, which reports its own peak resident set
 (`ru_maxrss`), so one measurement never inherits another's memory. The baseline is the same
 process importing everything and analysing one 20-page report.
+
+The DOCX is analysed twice in the same run: by one process (`DAIHOI_SPLIT_JOBS=1`) and by two
+(`DAIHOI_SPLIT_JOBS=2`: the paragraphs shared with a helper process, pipeline/paragraph_split.py,
+which on a quiet machine starts by itself); the section gives the ratio of the two and whether
+the two reports are identical (sha256 of the JSON record). `--no-baseline` skips the first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -53,9 +59,23 @@ cpu = time.process_time() - cpu
 vm_peak = [int(line.split()[1]) / 1024 for line in open("/proc/self/status")
            if line.startswith("VmPeak:")]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The helper process of pipeline.paragraph_split, if one ran (reaped: counted here), and
+# the memory it did not share with this process when it answered.
+helper = resource.getrusage(resource.RUSAGE_CHILDREN)
+from pipeline.paragraph_split import LAST_HELPER
+# What the report says, to compare runs (after the measurements: the JSON costs memory).
+import hashlib
+from pipeline.contract import report_record
+digest = hashlib.sha256(json.dumps(report_record(report), sort_keys=True, ensure_ascii=False,
+                                   default=str).encode()).hexdigest()[:16]
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "load_s": loaded,
                   "loop_s": (before + loop()) / 2,
                   "peak_mb": peak, "vm_peak_mb": vm_peak[0] if vm_peak else None,
+                  "helper_cpu_s": helper.ru_utime + helper.ru_stime,
+                  "helper_peak_mb": helper.ru_maxrss / 1024,
+                  "helper_private_mb": LAST_HELPER.get("private_mb"),
+                  "helper_chunks": [LAST_HELPER.get("chunks"), LAST_HELPER.get("of")],
+                  "digest": digest,
                   "chars": len(report.document.text), "findings": len(report.findings),
                   "indicators": len(report.indicators)}))
 """
@@ -75,11 +95,18 @@ def paragraphs_until(n_bytes: int) -> list[str]:
     return out
 
 
-def measure(path: Path, limit_s: float) -> dict:
+def measure(path: Path, limit_s: float, split: str | None = None) -> dict:
+    """Analyse `path` in a fresh process; `split`: DAIHOI_SPLIT_JOBS for it ("1": one process,
+    "2": the paragraphs shared with a helper process whatever the load; None: as the machine
+    decides)."""
+    env = dict(os.environ)
+    env.pop("DAIHOI_SPLIT_JOBS", None)
+    if split is not None:
+        env["DAIHOI_SPLIT_JOBS"] = split
     start = time.perf_counter()
     try:
         proc = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True,
-                              text=True, timeout=limit_s, cwd=ROOT)
+                              text=True, timeout=limit_s, cwd=ROOT, env=env)
     except subprocess.TimeoutExpired:
         return {"failed": f"> {limit_s:.0f} s", "wall": time.perf_counter() - start}
     if proc.returncode != 0:
@@ -92,6 +119,8 @@ def main() -> int:
     ap.add_argument("--sizes", default="1,10,50", help="MB of plain text")
     ap.add_argument("--docx-mb", type=float, default=5.0)
     ap.add_argument("--limit-s", type=float, default=600.0)
+    ap.add_argument("--no-baseline", dest="baseline", action="store_false",
+                    help="DOCX: skip the one-process run (measured first, same file)")
     ap.add_argument("--rows-log", default=None,
                     help="write the section from the rows this benchmark printed earlier")
     args = ap.parse_args()
@@ -118,9 +147,15 @@ def main() -> int:
         path = work / "ordinary.docx"
         paras = paragraphs_until(int(args.docx_mb * MB * 3.2))  # DOCX zips ~3x
         write_docx(path, paras)
-        rows.append((f"DOCX {path.stat().st_size / MB:.1f} MB", path.stat().st_size,
-                     measure(path, args.limit_s)))
-        print(rows[-1], flush=True)
+        name = f"DOCX {path.stat().st_size / MB:.1f} MB"
+        # The same file read by one process (the baseline), then by two (pipeline.
+        # paragraph_split, forced: on a quiet machine it starts by itself), in this run.
+        for split, how in (("1", "one process"), ("2", "two processes")):
+            if split == "1" and not args.baseline:
+                continue
+            rows.append((f"{name}, {how}", path.stat().st_size,
+                         measure(path, args.limit_s, split)))
+            print(rows[-1], flush=True)
 
     write(rows, base)
     return 0
@@ -173,23 +208,36 @@ def write(rows: list, base: dict) -> None:
              "process (mean of before and after), and `÷ loop` the analysis's CPU time in units "
              "of it: compare runs by `÷ loop`; quiet-machine seconds ≈ `÷ loop` × the loop's "
              "time on a quiet machine (~0.45–0.5 s here).", "",
+             "The DOCX is read twice in the run, by one process and by two (the paragraphs "
+             "shared with a helper process, `pipeline/paragraph_split.py`; forced here, on a "
+             "quiet machine it starts by itself): `CPU s` is then the main process's, "
+             "`helper` the helper's CPU time and peak RSS (its pages shared with the main "
+             "process counted in both; in brackets the memory it did not share, from "
+             "/proc/self/smaps_rollup when it answered). With two cores free the wall time "
+             "follows the main "
+             "process's CPU time; on a loaded machine it does not (the two processes wait "
+             "for the same cores).", "",
              "| input | file | text | seconds | CPU s | of which load() | loop | ÷ loop | "
-             "peak RSS | "
+             "helper CPU s / peak RSS | peak RSS | "
              "RSS − baseline per M chars | peak address space | "
              "address space − baseline per MB of file |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base_peak = base.get("peak_mb", 0.0)
     base_vm = base.get("vm_peak_mb") or 0.0
     for name, size, r in rows:
         if "failed" in r:
             lines.append(f"| {name} | {size / MB:.1f} MB | – | {r['failed']} | – | – | – | – | "
-                         "– | – | – | – |")
+                         "– | – | – | – | – |")
             continue
         vm = r.get("vm_peak_mb")
         vm_cell = f"{vm:.0f} MB" if vm else "–"
         loop = r.get("loop_s")
         speed = (f"{r['cpu_s']:.1f} | {r['load_s']:.1f} | {loop:.2f} s | "
                  f"{r['cpu_s'] / loop:.1f}" if loop and "cpu_s" in r else "– | – | – | –")
+        helper = (f"{r['helper_cpu_s']:.1f} s / {r['helper_peak_mb']:.0f} MB "
+                  f"({r['helper_private_mb'] or 0:.0f} MB its own)"
+                  if r.get("helper_cpu_s") else "–")
+        speed += f" | {helper}"
         if r["chars"] <= 1e5:
             lines.append(f"| {name} | {size / MB:.3f} MB | {r['chars']:,} chars | "
                          f"{r['seconds']:.2f} | {speed} | {r['peak_mb']:.0f} MB | – | "
@@ -202,6 +250,19 @@ def write(rows: list, base: dict) -> None:
                      f"{per_mchar:.0f} MB | {vm_cell} | {per_file_mb} |")
     lines += ["", "Targets (issue 16): 5 MB ordinary DOCX < 60 s and < 1 GB; 50 MB of text "
               "< 1.5 GB."]
+    one = next((r for name, _s, r in rows if name.endswith("one process") and "cpu_s" in r),
+               None)
+    two = next((r for name, _s, r in rows if name.endswith("two processes") and "cpu_s" in r),
+               None)
+    if one and two:
+        lines += ["", "DOCX, two processes ÷ one, same run: wall "
+                  f"{two['seconds'] / one['seconds']:.3f}, "
+                  f"main process CPU {two['cpu_s'] / one['cpu_s']:.3f}, both processes' CPU "
+                  f"{(two['cpu_s'] + two['helper_cpu_s']) / one['cpu_s']:.3f}; reports "
+                  + ("**identical**" if one["digest"] == two["digest"] else "**DIFFERENT**")
+                  + f" (sha256 of the JSON record {two['digest']}; the helper read "
+                  f"{two['helper_chunks'][0]} of {two['helper_chunks'][1]} chunks; "
+                  f"{two['indicators']:,} indicators, {two['findings']:,} findings)."]
     cmd = "python benchmarks/bench_memory.py " + " ".join(sys.argv[1:])
     # A run of the DOCX alone (`--sizes ""`) has a section of its own: it does not replace
     # the text sizes' rows (50 MB takes an hour on a loaded machine).

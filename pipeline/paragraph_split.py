@@ -5,8 +5,8 @@ numbers, the rules): ~70% of the time of a long document, on one core. For a lon
 machine whose other core is free, `analyze_document` forks one helper process at its start:
 
 1. while this process runs the other stages (form, outline, metadata, references, ...), the
-   helper segments the words of the paragraphs that hold a digit (`tokens.prepare_words`),
-   chunk by chunk from the first;
+   helper segments the words of the paragraphs that hold a digit other than a date, a
+   document number or a year (`tokens.prepare_words`), chunk by chunk from the first;
 2. when this process reaches the indicators, it sends the helper the extractor's arguments
    (context, excluded spans); the helper answers with the words it segmented (offsets only,
    8 bytes a word), which this process then does not segment again;
@@ -42,6 +42,12 @@ Span = tuple[int, int]
 MIN_CHARS = 1_000_000  # shorter texts take a few seconds: a second process is not worth it
 CHUNK_CHARS = 32_000  # a chunk of paragraphs: ~0.1 s of work, hundreds per long text
 _DIGIT = re.compile(r"\d")
+# Digits that are no quantity most of the time: dates, document numbers ("158/2008/QĐ-TTg",
+# "18-NQ/TW"), years. Only a guess of which paragraphs the extractor will segment (it needs
+# the references, not known yet): a paragraph guessed wrong is segmented when it is read.
+_NOT_QUANTITY = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+                           r"|\d[\w.]*[/-][\w./-]*[^\W\d_][\w./-]*"
+                           r"|(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def split_jobs(chars: int) -> int:
@@ -72,6 +78,21 @@ def _in_worker() -> bool:
         or multiprocessing.parent_process() is not None
 
 
+# What the last helper of this process reported (its CPU seconds, its private memory when it
+# answered, its chunks of how many): for benchmarks (bench_memory.py).
+LAST_HELPER: dict[str, float] = {}
+
+
+def _private_mb() -> float:
+    """Memory this process does not share (with the parent it was forked from), in MB."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            return sum(int(line.split()[1]) for line in f
+                       if line.startswith(("Private_Clean:", "Private_Dirty:"))) / 1024
+    except OSError:
+        return 0.0
+
+
 def _chunks(spans: list[Span]) -> list[tuple[int, int]]:
     """Runs of consecutive paragraphs (first index, end index) of about CHUNK_CHARS each."""
     out: list[tuple[int, int]] = []
@@ -97,7 +118,11 @@ class ParagraphSplit:
         self.spans = list(paragraphs(text))
         self.chunks = _chunks(self.spans)
         self.fingerprint = (len(text), hash(text))
-        self.helper_cpu: float | None = None  # the helper's CPU seconds, once it answered
+        # Loaded before the fork, once for both: the helper segments at once, and this
+        # process segments the paragraphs the helper did not guess it would need.
+        from pipeline.nlp.segmenter import segmenter
+
+        segmenter().tags(["khởi", "động"])
         context = multiprocessing.get_context("fork")
         # [next chunk from the front, end of the chunks not yet taken from the back]
         self.bounds = context.Array("l", [0, len(self.chunks)])
@@ -165,8 +190,10 @@ class ParagraphSplit:
                 by_chunk[lo] = self._read(run, lo)
             if working:
                 try:
-                    self.helper_cpu, theirs = self.conn.recv()
+                    stats, theirs = self.conn.recv()
                     by_chunk.update(theirs)
+                    LAST_HELPER.clear()
+                    LAST_HELPER.update(stats, chunks=len(theirs), of=len(self.chunks))
                 except (EOFError, OSError):
                     pass
             found: list[Any] = []
@@ -223,8 +250,9 @@ class _Helper:
         extract_indicators(self.split.text, **arguments, split=self._share)
 
     def _prepare(self) -> None:
-        """Segment the paragraphs with a digit (only they can hold an indicator), chunk by
-        chunk from the first, until the parent is ready for the indicators."""
+        """Segment the paragraphs with a digit that may be a quantity (only they can hold an
+        indicator), chunk by chunk from the first, until the parent is ready for the
+        indicators."""
         from pipeline.nlp.tokens import prepare_words
 
         split, text = self.split, self.split.text
@@ -233,8 +261,9 @@ class _Helper:
                 return
             for index in range(first, end):
                 start, stop = split.spans[index]
-                if _DIGIT.search(text, start, stop):
-                    self.prepared[index] = prepare_words(text[start:stop])
+                paragraph = text[start:stop]
+                if _DIGIT.search(_NOT_QUANTITY.sub("", paragraph)):
+                    self.prepared[index] = prepare_words(paragraph)
 
     def _share(self, _arguments: dict[str, Any]) -> Callable[..., list[Any]]:
         return self._claim
@@ -249,6 +278,6 @@ class _Helper:
                     break
                 split.bounds[1] = hi - 1
             by_chunk[hi - 1] = split._read(run, hi - 1)
-        self.conn.send((time.process_time(), by_chunk))
+        self.conn.send(({"cpu_s": time.process_time(), "private_mb": _private_mb()}, by_chunk))
         self.conn.close()
         os._exit(0)

@@ -43,6 +43,7 @@ def _no_children() -> None:
 
 
 def test_same_report_as_one_process(forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    paragraph_split.LAST_HELPER.clear()
     started: list[ParagraphSplit] = []
     original = ParagraphSplit.start.__func__  # type: ignore[attr-defined]
 
@@ -53,7 +54,8 @@ def test_same_report_as_one_process(forced: None, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(ParagraphSplit, "start", classmethod(start))
     split = _record(SEED)
-    assert started and started[0] is not None and started[0].helper_cpu is not None
+    assert started and started[0] is not None
+    assert paragraph_split.LAST_HELPER["cpu_s"] > 0  # the helper answered
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
     assert _record(SEED) == split
     _no_children()
@@ -126,3 +128,17 @@ def test_not_started_where_it_would_take_a_busy_core(monkeypatch: pytest.MonkeyP
     assert split_jobs(big) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     assert split_jobs(big) == 1  # one core
+
+
+def test_an_error_in_a_stage_ends_the_helper(forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.analysis as analysis
+
+    def broken(*_a: Any, **_k: Any) -> None:
+        raise RuntimeError("a stage failed")
+
+    # Before the indicators (the helper is segmenting) — as the serial engine's time limit
+    # or Ctrl-C would interrupt the analysis.
+    monkeypatch.setattr(analysis, "document_references", broken)
+    with pytest.raises(RuntimeError):
+        analyze_document(load(SEED))
+    _no_children()
