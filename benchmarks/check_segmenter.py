@@ -79,6 +79,7 @@ def set_mode(old: bool) -> None:
     tokens.SEGMENTER = "underthesea" if old else "fast"
     os.environ["DAIHOI_SPLIT_JOBS"] = "1" if old else "2"
     paragraph_split.MIN_CHARS = 0
+    paragraph_split.CHUNK_CHARS = 2000  # many chunks: the helper reads some of most files
 
 
 def main() -> int:
