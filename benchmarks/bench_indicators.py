@@ -194,7 +194,8 @@ FIRST_RUNS = (
 REAL_SAMPLES = (("A", DATA / "indicators_real_a.yaml"), ("B", DATA / "indicators_real_b.yaml"),
                 ("C", DATA / "indicators_real_c.yaml"), ("D", DATA / "indicators_real_d.yaml"),
                 ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"),
-                ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"))
+                ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"),
+                ("I", DATA / "indicators_real_i.yaml"))
 REAL_COLUMNS = ("docs", "labels", "P", "R", "key", "period", "totals", "unit", "unit_level",
                 "province")
 
@@ -230,6 +231,9 @@ def real_text_section(groups: dict[str, dict[str, Any]],
            "first run is the honest figure for that code; it prompted fixes by class. Sample H "
            "(26 documents: 9 news, 17 pages; 163 indicators, 10 totals) was labelled before "
            "any run and run once on the code after the G fixes: the blind confirmation. "
+           "Sample I (43 documents: 5 news, 38 pages; 340 indicators, 21 totals) was labelled "
+           "in a later session before any run and run once on the code after the G and H "
+           "fixes: a fresh blind figure; it then prompted fixes by class. "
            "Pages are read from `$DAIHOI_PAGES_DIR` (not stored here; several folders may be "
            "joined by \":\"); "
            "without it the final rows cover the news documents only.", "",
