@@ -192,3 +192,47 @@ def test_level_of_the_national_political_academy() -> None:
     from pipeline.extract.unit_names import level_of
 
     assert level_of("Đảng bộ Học viện Chính trị quốc gia Hồ Chí Minh") == "dang_bo_cap_tren_co_so"
+
+
+# Classes sample I's first run showed (from helper L2's misses list; I's texts not read here).
+@pytest.mark.parametrize(("text", "name", "level"), [
+    # A syllable of a name that folds like a stop word but is written otherwise ("lá"/"là",
+    # "độ"/"do", "cục"/"cực").
+    ("Đảng bộ Công ty Thuốc lá Sài Gòn tổ chức hội nghị", "Đảng bộ Công ty Thuốc lá Sài Gòn",
+     "dang_bo_co_so"),
+    ("Chi bộ Chế độ - Chính sách tổ chức đại hội", "Chi bộ Chế độ - Chính sách", "chi_bo"),
+    ("Đảng bộ Chi cục Thuế khu vực Hòa Vang là đơn vị", "Đảng bộ Chi cục Thuế khu vực Hòa Vang",
+     "dang_bo_co_so"),
+    ("Đảng bộ xã An Bình là đơn vị dẫn đầu", "Đảng bộ xã An Bình", "dang_bo_co_so"),
+    # "Chi bộ cơ sở Đảng" as a head.
+    ("Chi bộ cơ sở Đảng Công ty cổ phần Bến Lức tổ chức đại hội",
+     "Chi bộ cơ sở Đảng Công ty cổ phần Bến Lức", "chi_bo"),
+    # A district's police is grassroots; a province's People's Committee is above it.
+    ("Đảng bộ Công an huyện Yên Thế tổ chức", "Đảng bộ Công an huyện Yên Thế", "dang_bo_co_so"),
+    ("Đảng bộ UBND tỉnh tổ chức", "Đảng bộ UBND tỉnh", "dang_bo_cap_tren_co_so"),
+])
+def test_names_and_levels_sample_i(text: str, name: str, level: str) -> None:
+    from pipeline.extract.unit_names import level_of
+
+    found = find_names(text)[0].text
+    assert (found, level_of(found)) == (name, level)
+
+
+def test_units_counted_or_several_in_a_headline_name_none() -> None:
+    assert _meta("Đảng bộ các xã Tân An (Yên Sơn), Phú Lâm (Hàm Yên) tổ chức đại hội",
+                 "Đảng bộ xã Tân An bầu 15 đồng chí.", "Đảng bộ xã Tân An đạt 20 chỉ tiêu.")[:2] \
+        == (None, None)
+    assert _meta("Tổng kết công tác năm", "Toàn tỉnh có 4 Đảng bộ khối cơ quan, doanh nghiệp "
+                 "và 12 đảng bộ huyện.")[:2] == (None, None)
+
+
+@needs_gazetteer
+def test_places_sample_i() -> None:
+    # A hamlet's or residential group's name is no district ("Tổ dân phố Vĩnh Hưng").
+    assert _meta("Chi bộ Tổ dân phố Hòa Bình tổ chức đại hội",
+                 "Toàn huyện có 20 chi bộ tổ dân phố.")[2] is None
+    # "TP.Biên Hòa", "TX. Điện Bàn": the kind abbreviated.
+    assert gazetteer.province_for(["Đảng bộ phường Tam Hiệp, TP.Biên Hòa"]).province == "Đồng Nai"
+    # The district in brackets after the unit's name.
+    assert _meta("Đại hội điểm cấp cơ sở", "Đảng bộ xã Hòa Phú (Long Hồ) tổ chức Đại hội lần "
+                 "thứ XII.", "Đảng bộ xã Hòa Phú đạt và vượt 18/20 chỉ tiêu.")[2] == "Vĩnh Long"

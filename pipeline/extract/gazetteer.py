@@ -154,6 +154,11 @@ def _listed(text: str, folded: str, kind: str, start: int,
     return out
 
 
+# "TP.Biên Hòa", "TP Thủ Đức", "TX. Điện Bàn": the kind abbreviated before a capitalised name.
+_ABBREVIATED = re.compile(r"(?<!\w)(TP|Tp|TX|Tx)(?:\.\s*|\s+)(?=[A-ZĐÀ-Ỹ])")
+_KIND_OF = {"tp": "thành phố ", "tx": "thị xã "}
+
+
 def _district(name: str) -> list[tuple[str, set[tuple[str, str]]]]:
     """A district named without its kind ("Hưng Nguyên"): every kind it may be, when exactly
     one kind is known by that name."""
@@ -185,6 +190,7 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
         return None
     common: set[str] | None = None
     hits: list[tuple[str, set[tuple[str, str]]]] = []
+    texts = [_ABBREVIATED.sub(lambda m: _KIND_OF[m.group(1).lower()], t) for t in texts]
     for text in texts:
         folded = fold(text)
         for m in _PLACE.finditer(folded):

@@ -307,7 +307,8 @@ def _listed_names(text: str, names: list[Name]) -> list[Name]:
     for k, name in enumerate(names):
         before = fold(text[max(0, name.start - 6):name.start])
         joined = k and re.fullmatch(r"\s*(?:,|va)\s*", text[names[k - 1].end:name.start])
-        if re.search(r"(?<!\w)cac\s*$", before) or joined:
+        # "các chi bộ ...", "4 Đảng bộ khối cơ quan, doanh nghiệp": units counted, not one unit.
+        if re.search(r"(?<!\w)cac\s*$|(?<![\w/.,:-])\d{1,3}\s+$", before) or joined:
             out.append(name)
             if joined and names[k - 1] not in out:
                 out.append(names[k - 1])
@@ -560,7 +561,9 @@ _COUNTED_UNITS = re.compile(r"(?:(?<![\d.,])\d+|(?<!\w)nhiều|(?<!\w)các)\s+(?
                             re.IGNORECASE)
 _SEVERAL_UNITS = re.compile(
     rf"(?i:đảng bộ|chi bộ)\s+(?:(?:xã|phường|thị trấn){_NAMED}(?i:xã|phường|thị trấn)"
-    rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã))\s+(?:\d|[A-ZĐÀ-Ỹ])")
+    rf"|(?:huyện|quận|thị xã){_NAMED}(?i:huyện|quận|thị xã)"
+    # "Đảng bộ các xã Thanh Hải (Thanh Hà), Quang Phục (Tứ Kỳ)": the kind once, in the plural.
+    rf"|các\s+(?:xã|phường|thị trấn|huyện|quận|thị xã){_NAMED})\s*(?:\d|[A-ZĐÀ-Ỹ])")
 _MERGER = re.compile(r"(?i:sáp nhập|sắp xếp đơn vị hành chính|\(cũ\)|chính quyền địa phương "
                      r"2 cấp|hai cấp)"
                      # The first congress of a unit in the 2025 term: a commune or ward the
@@ -614,6 +617,7 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
             return found, f"name: {name}"
     texts = [t for t in places if t]
     texts += [line for line in title if _LOCAL_ISSUER.match(fold(line))]
+    texts += _bracketed_places(meta.unit, text)
     if place:
         # "Điện Bàn, ngày ...": the date line names a place without saying what it is.
         texts += [place] if re.match(r"(?i)(?:xã|phường|huyện|quận|thị|thành)\s", place) else [
@@ -671,7 +675,8 @@ def _capitalised_groups(text: str) -> list[tuple[int, list[str]]]:
 # Before a name: a commune's or hamlet's kind, a venue, a school, or a place that is no
 # administrative unit ("quần đảo Hoàng Sa", "sông Hồng", "đường Trần Phú").
 _NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:xa|phuong|thi tran|ap|thon|ban|khom|xom|to|khu|tai|o"
-                             r"|truong|thcs|thpt|dao|song|nui|bien|deo|cau|cho|duong))\s+$|\($")
+                             r"|dan pho|khu pho|truong|thcs|thpt|dao|song|nui|bien|deo|cau|cho"
+                             r"|duong))\s+$|\($")
 _DISTRICT_KIND = re.compile(r"(?<!\w)(?:huyen|thi xa|quan)(?!\w)")
 
 
@@ -806,6 +811,23 @@ def _headline_district(headline: str, kind: str) -> str | None:
                 found.add(group)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+def _bracketed_places(unit: str | None, text: str) -> list[str]:
+    """The place written in brackets after the unit's name ("Đảng bộ xã Hòa Phú (Trà Ôn)",
+    "Chi bộ thôn 3 (xã Quế Trung)"): as printed when it gives its kind, else the one district of
+    that name (`gazetteer.district_named`)."""
+    if not unit:
+        return []
+    out = []
+    for m in re.finditer(re.escape(unit) + r"\s*\(([^()\n]{2,40})\)", text, re.IGNORECASE):
+        inner = m.group(1).strip()
+        if re.match(r"(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tp\b)", inner,
+                    re.IGNORECASE):
+            out.append(inner)
+        elif (hit := district_named(inner)) is not None:
+            out.append(hit.place)
+    return out
 
 
 def _place_form(name: str | None) -> str | None:

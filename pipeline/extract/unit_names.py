@@ -238,7 +238,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             # "Đảng bộ Dân chính đảng": the bloc of party, state and mass bodies.
             end, count, khoi_closed = m.end(), count + 1, True
             continue
-        if (pending is not None or count == 0 or f in _STOP and word not in _NAME_SYLLABLES
+        if (pending is not None or count == 0 or _stops(word, f) and word not in _NAME_SYLLABLES
                 or not titled and lower_run == 0):
             break
         if prev_admin:
@@ -257,6 +257,16 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
         end = first_lower_end
     org = text[head_end:end].strip(" ,–-")
     return Name(head=head, org=org, start=start, end=end)
+
+
+def _stops(word: str, folded: str) -> bool:
+    """Whether a lower-case syllable ends a name: a stop word, with its own tone marks when
+    the folded form is shared by a syllable of names ("là" stops, "lá" of "Thuốc lá" does not;
+    "do"/"độ" of "Chế độ"; "cực"/"cục" of "Chi cục")."""
+    if folded not in _STOP:
+        return False
+    marked = _data().get("stop_marks", {}).get(folded)
+    return marked is None or word.lower() in marked
 
 
 def _starts_another(text: str, at: int) -> bool:
