@@ -244,6 +244,16 @@ class _Helper:
                 return  # the parent is gone: nothing to wait for
         arguments = self.conn.recv()
         self.conn.send(self.prepared)
+        # Kept here only for the back half, where this process reads (memory: the front half
+        # is the parent's; a chunk read here without its words is segmented again).
+        from pipeline.nlp.tokens import prepare_words
+
+        split, text = self.split, self.split.text
+        back = split.chunks[len(split.chunks) // 2][0] if split.chunks else 0
+        for index, flat in self.prepared.items():
+            if index >= back:
+                start, stop = split.spans[index]
+                prepare_words(text[start:stop], flat)
         self.prepared = {}
         from pipeline.extract.indicators import extract_indicators
 
@@ -253,7 +263,7 @@ class _Helper:
         """Segment the paragraphs with a digit that may be a quantity (only they can hold an
         indicator), chunk by chunk from the first, until the parent is ready for the
         indicators."""
-        from pipeline.nlp.tokens import prepare_words
+        from pipeline.nlp.tokens import flat_words
 
         split, text = self.split, self.split.text
         for first, end in split.chunks:
@@ -263,7 +273,7 @@ class _Helper:
                 start, stop = split.spans[index]
                 paragraph = text[start:stop]
                 if _DIGIT.search(_NOT_QUANTITY.sub("", paragraph)):
-                    self.prepared[index] = prepare_words(paragraph)
+                    self.prepared[index] = flat_words(paragraph)
 
     def _share(self, _arguments: dict[str, Any]) -> Callable[..., list[Any]]:
         return self._claim

@@ -396,15 +396,18 @@ _PREPARED: dict[str, array] = {}
 
 
 def prepare_words(text: str, flat: array | None = None) -> array:
-    """Segment `text` now (or take `flat`, what this function returned for the same text in
-    another process): the next `word_tokens(text)` returns these words (once). Returns the
-    words' (start, end) offsets, flattened."""
-    if flat is None:
-        flat = array("i", [p for s, e in (
-            span for p_start, p_end in paragraphs(text)
-            for span in word_spans(text, p_start, p_end)) for p in (s, e)])
-    _PREPARED[text] = flat
+    """Segment `text` now (or take `flat`, what `flat_words` returned for the same text,
+    maybe in another process): the next `word_tokens(text)` returns these words (once).
+    Returns the words' (start, end) offsets, flattened."""
+    _PREPARED[text] = flat = flat_words(text) if flat is None else flat
     return flat
+
+
+def flat_words(text: str) -> array:
+    """The (start, end) offsets of the words of `word_tokens(text)`, flattened."""
+    return array("i", [p for s, e in (
+        span for p_start, p_end in paragraphs(text)
+        for span in word_spans(text, p_start, p_end)) for p in (s, e)])
 
 
 def forget_prepared() -> None:
