@@ -237,3 +237,29 @@ def test_a_forked_worker_past_its_time_limit_is_killed_and_replaced(long_text: P
     finally:
         first.close()
         second.close()
+
+
+def test_a_reader_that_cannot_start_costs_nothing_but_its_help(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A reader whose address space is too small to start Python: the files it would have read
+    # are analysed as usual, none fails.
+    from pipeline.engine import executors
+    from pipeline.engine.sandbox import Sandbox
+
+    class Cramped(Sandbox):
+        def __init__(self, name: str = "", memory_mb: int | None = None,
+                     reader: bool = False) -> None:
+            super().__init__(name, 8 if reader else memory_mb, reader)
+
+    monkeypatch.setattr(executors, "Sandbox", Cramped)
+    executor = executors.ProcessExecutor(2)
+    files = synthetic_files()[:3]
+    try:
+        pairs = list(executor.run([Job(i, str(f), 120.0) for i, f in enumerate(files)],
+                                  Limits(), None))
+    finally:
+        executor.close()
+    assert sorted(j.index for j, _ in pairs) == [0, 1, 2]
+    assert all(o.ok and o.report is not None for _, o in pairs)
+    assert all(j.document is None for j, _ in pairs)

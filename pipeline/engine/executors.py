@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from pipeline.engine.sandbox import Sandbox
+from pipeline.engine.sandbox import Sandbox, SandboxError
 from pipeline.engine.work import Job, Outcome, analyze_one, timeout_outcome
 from pipeline.ingest.limits import Limits
 
@@ -259,7 +259,11 @@ class ProcessExecutor:
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
-                outcome = reader.run(job.path, limits, overrides, job.timeout, "document")
+                try:
+                    outcome = reader.run(job.path, limits, overrides, job.timeout, "document")
+                except SandboxError:  # no reader (it could not start): analysed as usual
+                    read.put(job)
+                    return
                 if outcome.ok and outcome.document is not None:
                     read.put(replace(job, document=outcome.document, read_cpu=outcome.cpu,
                                      read_seconds=outcome.seconds))
