@@ -152,8 +152,13 @@ def _fork(address: str, answers: IO[bytes], parent: int,
     receives there; this process answers with the copy's id and goes on serving its own.
     Returns the streams the calling process serves from now on."""
     import socket
+    import warnings
 
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about forking a process with threads: ours are the parent watch
+        # (asleep) and the reapers (in waitpid), which hold no lock the copy could need.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the copy: only this thread survives the fork, the watch is started again
         try:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
