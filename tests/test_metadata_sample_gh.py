@@ -236,3 +236,13 @@ def test_places_sample_i() -> None:
     # The district in brackets after the unit's name.
     assert _meta("Đại hội điểm cấp cơ sở", "Đảng bộ xã Hòa Phú (Long Hồ) tổ chức Đại hội lần "
                  "thứ XII.", "Đảng bộ xã Hòa Phú đạt và vượt 18/20 chỉ tiêu.")[2] == "Vĩnh Long"
+
+
+@needs_gazetteer
+def test_two_districts_of_one_province_in_the_body() -> None:
+    assert _meta("Chỉ thị về công tác chuẩn bị đại hội", "Giao Ban Thường vụ thành phố Bảo Lộc "
+                 "và huyện Di Linh triển khai thực hiện.", "Các cấp ủy khẩn trương thực hiện.")[2] \
+        == "Lâm Đồng"
+    # One district alone: not enough.
+    assert _meta("Chỉ thị về công tác chuẩn bị đại hội", "Giao huyện Di Linh triển khai.",
+                 "Các cấp ủy khẩn trương thực hiện.")[2] is None

@@ -652,6 +652,14 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     hit = province_for([text[:20000]], min_places=3, strict=True, after_2025=after_2025)
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
+    # Two different districts of the body, both of one province and no other place against
+    # them ("thành phố Tân An", "huyện Cần Đước"): districts are rarely ambiguous.
+    districts = sorted(_districts_named(text[:20000]))
+    if len({fold(d) for d in districts}) >= 2 and \
+            province_for([text[:20000]], min_places=2, strict=True, after_2025=after_2025):
+        hit = province_for(districts, min_places=2, strict=True, after_2025=after_2025)
+        if hit is not None:
+            return hit.province, f"gazetteer ({hit.era}), body districts: {', '.join(districts)}"
     return None, ""
 
 
@@ -811,6 +819,26 @@ def _headline_district(headline: str, kind: str) -> str | None:
                 found.add(group)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+_DISTRICT_KIND_WORD = re.compile(r"(?<!\w)(?:huyện|thị xã|quận|thành phố)(?!\w)", re.IGNORECASE)
+
+
+def _districts_named(text: str) -> set[str]:
+    """Districts the text names with their kind and a capitalised name ("huyện Cần Đước")."""
+    out = set()
+    for m in _DISTRICT_KIND_WORD.finditer(text):
+        words = []
+        for w in re.finditer(r"\S+", text[m.end():m.end() + 40]):
+            word = w.group().rstrip(",.;:)")
+            if not word[:1].isupper() or len(words) == 3:
+                break
+            words.append(word)
+            if word != w.group():
+                break
+        if words:
+            out.add(f"{m.group().lower()} {' '.join(words)}")
+    return out
 
 
 def _bracketed_places(unit: str | None, text: str) -> list[str]:
