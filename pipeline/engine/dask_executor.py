@@ -35,7 +35,14 @@ MAX_BATCH = 50
 # analysis on a machine whose cores the workers fill. The nannies (in this process) check their
 # worker's memory every second instead of ten times a second: each analysis process has its own
 # memory cap (`Sandbox`), this check only catches a runaway worker process.
+#
+# And one batch per worker at a time: by default (saturation 1.1 on a 1-thread worker) the
+# scheduler hands each worker its running batch plus a queued one, so at the end of a run a
+# worker can sit idle while another still holds a batch it has not begun (work stealing may or
+# may not move it); with 1.0 the next batch goes to whichever worker is free first (a
+# scheduler round trip, milliseconds, between batches of seconds).
 QUIET_LOCAL_CLUSTER = {
+    "distributed.scheduler.worker-saturation": 1.0,
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
