@@ -105,6 +105,8 @@ def _line_spans(path: Path, text: str) -> list[tuple[int, int] | None]:
         # The reader drops invisible characters (a left-to-right mark inside "đăng ký hoạt
         # động"): the line is looked for without them.
         line = _INVISIBLE.sub("", line).strip()
+        # ... and runs of spaces ("15.499  tấn") as one, as the reader does.
+        line = re.sub(r"[ \t]{2,}", " ", line)
         if not line:
             spans.append(None)
             continue
@@ -135,6 +137,7 @@ def _score_doc(name: str, path: Path, doc: dict[str, Any], totals: list[dict[str
     cursor: dict[tuple[int, str], int] = {}
     for line, surface, value, value_max, measure, kind, key, period in doc.get("ind", []):
         score.labels += 1
+        surface = re.sub(r"[ \t]{2,}", " ", surface)  # as the line (`_line_spans`)
         span = spans[line] if line < len(spans) else None
         start = -1
         if span:

@@ -76,8 +76,9 @@ _LIST_NO = re.compile(r"\(\d{1,2}\)")
 # its dot ("2 Thị trấn thuộc các huyện ... tối đa 180 m2").
 _ITEM_NO = re.compile(r"\d{1,2} (?=[A-ZĐÀ-Ỹ][^\W\d_]*\s+[^\W\d_]+\s+[^\W\d_]+)(?!\S*\s*%)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
-_CLAUSE_END = re.compile(r"[;.!?](?:\s|$)|\n")
+# ("phát triển đảng viên,… Đẩy mạnh ...": an ellipsis before a capital ends a sentence too)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|…(?=\s+[A-ZĐÀ-Ỹ])|\n")
+_CLAUSE_END = re.compile(r"[;.!?](?:\s|$)|…(?=\s+[A-ZĐÀ-Ỹ])|\n")
 _PERIOD = re.compile(
     r"(?:nhiem ky|giai doan|thoi ky)\s*(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)"
     r"|(?P<a2>(?:19|20)\d\d)\s*[-–]\s*(?P<b2>(?:19|20)\d\d)"
@@ -104,7 +105,7 @@ _SPELLED_BEFORE = re.compile(
 _COMPARATIVE = re.compile(r"(?<!\w)(?:dưới|trên|từ|đến|tới|quá|hơn|ít hơn|nhiều hơn)\s*$")
 # "tăng 1,2%", "giảm bình quân 6,7%/năm", "giảm mỗi năm 2,1%", "tăng 8 triệu đồng": a change.
 _GROWTH = re.compile(r"(?<!\w)(?:tang|giam)(?: (?:them|binh quan|moi nam|hang nam|hon|gan"
-                     r"|khoang|duoc))*\s*$")
+                     r"|khoang|duoc))*(?:\s*/\s*nam)?\s*:?\s*(?:(?:tren|duoi|hon|gan|khoang)\s+)?$")
 # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... chiếm 65%": a target cue after a verb of
 # reaching it introduces results (folded text before the cue).
 _REACHED = re.compile(r"(?<!\w)(?:dat|vuot|hoan thanh)(?: va vuot(?: muc)?)?"
@@ -117,6 +118,8 @@ _TERM_LEAD = re.compile(r"\W*(?:trong |ca )?(?:nhiem ky|giai doan)\s+(?P<a>(?:19
 # plan elements listed with them ("..., 5 nhiệm vụ trọng tâm và 3 khâu đột phá").
 _TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*"
                           r"(?P<list>[\d.]+ chi tieu(?:(?!den nay|da dat)[^.;:]){0,80})?$")
+# "11 chỉ tiêu đạt và vượt đại hội đề ra như: ...": a cue with ":" that lists results.
+_REACHED_INSIDE = re.compile(r"(?<!\w)(?:dat va vuot|da dat|vuot|hoan thanh)(?!\w)")
 # What follows targets set when a text reviews them: "đề ra 116 chỉ tiêu, đến nay có 92 ...".
 _SINCE_SET = re.compile(r"(?<!\w)(?:den nay|da dat|dat va vuot)(?!\w)")
 # "cao hơn 3,1% so với Nghị quyết": a comparison's difference follows the number.
@@ -308,6 +311,19 @@ _ROMAN_NO = re.compile(r"\s*[IVXLC]+[.)]\s")
 _SUB_NO = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s")
 
 
+# A list's item or group: "- Về kinh tế:", "(1) Cơ cấu kinh tế ...", "2. ...", "a) ...".
+_ITEM_MARK = re.compile(r"\s*(?:[-+•*–]|\(?\d{1,2}[.)]|[a-zđ]\))\s")
+
+
+def _next_line(text: str, pos: int) -> int:
+    """The start of the first non-blank line after the line holding `pos`."""
+    end = text.find("\n", pos)
+    if end < 0:
+        return len(text)
+    m = re.compile(r"\s*").match(text, end)
+    return m.end() if m else end
+
+
 @cache
 def _line_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` anchored at a line's start (a scan of a long text tries only those)."""
@@ -333,8 +349,10 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
     found: list[tuple[int, int, int | None]] = []
     for m in _line_start(lex.plan_heading).finditer(folded):
         start = folded.rfind("\n", 0, m.start()) + 1
-        if folded[start:m.start()].strip() or start <= first or found and start < found[-1][1]:
-            continue  # not at a line's start; the document's title; inside a list found
+        if folded[start:m.start()].strip() or found and start < found[-1][1]:
+            continue  # not at a line's start; inside a list found
+        if start <= first and not _ITEM_MARK.match(text, _next_line(text, start)):
+            continue  # the document's title (unless a list follows it at once)
         line_end = folded.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
         line = text[start:line_end]
@@ -363,7 +381,7 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
                         or _SUB_NO.match(item) and not sub
                         or _ROMAN_NO.match(item) and not roman and not sub):
                     break  # another part of the document
-            elif item.strip() and not (_LIST_ITEM.match(item) or _SECTION_NO.match(item)):
+            elif item.strip() and not (_ITEM_MARK.match(item) or _SECTION_NO.match(item)):
                 prose += 1
                 if prose > 1 and not (roman or sub):
                     break  # (a numbered section of a structured text runs to its next one)
@@ -866,6 +884,10 @@ class _Paragraph:
         before = self.folded[sentence_start:c.start]
         raw_before = self.text[sentence_start:c.start].lower()
         kind = self.kind or self._kind(section, before, raw_before, c)
+        if not self.kind and earlier and earlier[-1].unit == c.unit and c.unit not in (
+                "%", "ratio") and re.fullmatch(r"\s*/\s*", self.text[earlier[-1].unit_end:c.start]):
+            # "thu ngân sách đạt 36 tỷ đồng/33 tỷ đồng": what was reached over what was planned
+            kind = "target"
         subject = self._subject(c, tokens)
         # What the number counts decides which keys may apply: its noun, else its subject.
         # Only a number with its own noun is held to it; "14,6% hoàn thành xuất sắc" is not.
@@ -977,6 +999,14 @@ class _Paragraph:
                 return True
         return False
 
+    def _past_term(self, before: str) -> bool:
+        """The sentence names a term that began before the document's year ("Nghị quyết Đại
+        hội ... nhiệm kỳ 2010-2015 ... đề ra 33 chỉ tiêu" written in 2013): what it set is
+        reviewed, not set now."""
+        if self.ctx.year is None:
+            return False
+        return any(int(m.group()[:4]) < self.ctx.year for m in _TERM.finditer(before))
+
     def _sentence_end(self, pos: int) -> int:
         m = _SENTENCE_END.search(self.text, pos, self.end)
         return m.start() if m else self.end
@@ -1016,7 +1046,8 @@ class _Paragraph:
             else None
         if targets_set and c is not None and (targets_set.group("list") or fold(
                 c.unit_text or "").startswith(("chi tieu", "muc tieu"))) and not \
-                _SINCE_SET.search(self.folded, c.unit_end, self._sentence_end(c.unit_end)):
+                _SINCE_SET.search(self.folded, c.unit_end, self._sentence_end(c.unit_end)) \
+                and not self._past_term(raw_before):
             # "các đại biểu đã biểu quyết thông qua 16 chỉ tiêu": targets set (not "Đại hội
             # ... đề ra 116 chỉ tiêu, đến nay có 92 chỉ tiêu đã đạt": a review of them)
             return "target"
@@ -1030,7 +1061,8 @@ class _Paragraph:
         for m in self.lex.target_cues.finditer(before):
             if m.end() <= aside:
                 continue
-            if ":" in m.group() and _REACHED.search(before, 0, m.start()):
+            if ":" in m.group() and (_REACHED.search(before, 0, m.start())
+                                     or _REACHED_INSIDE.search(m.group())):
                 continue  # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... 65%": results
             year = m.groupdict().get("year")
             if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",

@@ -1,0 +1,56 @@
+"""Classes of misses seen on blind sample I (issue 11), each on a short fixture written here."""
+
+from __future__ import annotations
+
+from pipeline.extract.indicators import Context, extract_indicators, plan_document
+from pipeline.model import Block, Document, Meta
+
+
+def _got(text: str, ctx: Context | None = None) -> dict[str, tuple[str, str | None]]:
+    return {i.surface: (i.kind, i.key) for i in extract_indicators(text, ctx or Context())}
+
+
+def test_a_plan_heading_on_the_first_line_when_items_follow_it() -> None:
+    text = ("Các chỉ tiêu chủ yếu (nhiệm kỳ 2025-2030)\n- Về kinh tế:\n(1) Thu nhập bình quân: "
+            "70 triệu đồng/năm.\n(2) Tỷ lệ tăng thu ngân sách: 12% trở lên.\n- Về xã hội:\n"
+            "(3) Tỷ lệ hộ nghèo giảm bình quân/năm: trên 8%.\n(4) Tỷ lệ đảng viên HTTNV hàng "
+            "năm đạt: 90% trở lên.")
+    got = _got(text, Context(doc_type="news"))
+    assert got["70 triệu đồng"][0] == "target"
+    assert got["12%"] == ("target", None)  # "trở lên" in a plan is no condition
+    assert got["8%"] == ("target", None)  # a yearly decrease, not the poverty rate
+    assert got["90%"] == ("target", "members_rated_good_or_better")
+    # A first line with no list after it is the document's title.
+    title = "Mục tiêu năm 2026 của xã\nNăm nay xã có 1.200 hộ."
+    assert _got(title, Context(doc_type="news"))["1.200 hộ"][0] == "actual"
+
+
+def test_a_title_that_reports_a_plan_reached_is_no_plan() -> None:
+    doc = Document(source="t.txt", format="txt", sha256="0", blocks=[Block(text="x")])
+    assert not plan_document(doc, Meta(title="Huyện Lục Nam kết nạp đảng viên đạt 112% kế hoạch"))
+    assert plan_document(doc, Meta(title="Kế hoạch kết nạp đảng viên năm 2026"))
+
+
+def test_an_ellipsis_before_a_capital_ends_the_sentence() -> None:
+    text = ("Nhiều chỉ tiêu đạt và vượt Nghị quyết đề ra như thu ngân sách, tiêm chủng,… "
+            "Đến nay xã đạt 19/19 tiêu chí nông thôn mới.")
+    assert _got(text, Context(year=2023))["19/19 tiêu chí"][0] == "actual"
+
+
+def test_targets_set_listed_after_a_colon_and_reviewed_ones() -> None:
+    text = ("Tại đại hội, một số chỉ tiêu trọng yếu trong 5 năm tới được đề ra như: tăng thu "
+            "bình quân 9%, phát triển thêm 6 đảng viên.")
+    got = _got(text, Context(year=2015))
+    assert got["9%"][0] == "target" and got["6 đảng viên"][0] == "target"
+    review = ("Nghị quyết Đại hội nhiệm kỳ 2020-2025 đề ra 30 chỉ tiêu. Qua 3 năm, đã phấn đấu "
+              "được 12 chỉ tiêu đạt và vượt như: thu ngân sách đạt 41 tỷ đồng/38 tỷ đồng.")
+    got = _got(review, Context(year=2023))
+    assert got["30 chỉ tiêu"][0] == "actual"  # set by a past congress
+    assert got["12 chỉ tiêu"][0] == "actual"
+    assert got["41 tỷ đồng"][0] == "actual" and got["38 tỷ đồng"][0] == "target"
+
+
+def test_abbreviated_ratings() -> None:
+    got = _got("Tổ chức đảng đạt TSVM 92%; đảng viên HTXSNV 18%.", Context(year=2023))
+    assert got["92%"][1] == "orgs_clean_strong"
+    assert got["18%"][1] == "members_rated_excellent"
