@@ -246,3 +246,17 @@ def test_two_districts_of_one_province_in_the_body() -> None:
     # One district alone: not enough.
     assert _meta("Chỉ thị về công tác chuẩn bị đại hội", "Giao huyện Di Linh triển khai.",
                  "Các cấp ủy khẩn trương thực hiện.")[2] is None
+
+
+_FILLER = ("Các cấp ủy đã tổ chức chu đáo, trang trọng lễ trao tặng huy hiệu, bảo đảm đúng quy "
+           "định, động viên các đồng chí đảng viên lão thành tiếp tục giữ gìn phẩm chất. ") * 6
+
+
+def test_a_name_met_once_deep_in_a_long_text_is_not_the_unit() -> None:
+    # A photo caption in a province-wide article.
+    assert _meta("Trao tặng huy hiệu Đảng cho hơn 3.000 đảng viên", _FILLER, _FILLER,
+                 "Đảng ủy xã Tân Lập trao huy hiệu Đảng cho các đảng viên.")[0] is None
+    # A unit's own speech speaks of itself as "Đảng bộ": its one full name counts.
+    assert _meta("BÀI THAM LUẬN", "Kính thưa Đại hội! Đảng bộ đã lãnh đạo hoàn thành nhiệm vụ.",
+                 _FILLER, _FILLER, "Đảng bộ Trung tâm Kỹ thuật Số luôn quan tâm. Đảng bộ đã "
+                 "triển khai. Đảng bộ luôn đoàn kết.")[0] == "Đảng bộ Trung tâm Kỹ thuật Số"

@@ -291,6 +291,16 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
                   None)
     if runner is not None and runner[0] >= top[0]:
         return None
+    lead = text.find("\n", text.find("\n") + 1)
+    if top[0] == 1 and top[2].start > max(lead, 300) and len(text) > 1500:
+        # Named once, deep in a long text (a photo caption, an example), in a text that does
+        # not speak of itself by the name's head ("Đảng bộ đã ...", as a unit's own report
+        # does): not who speaks.
+        head = fold(top[2].head).split()[:2]
+        bare = len(re.findall(rf"(?<!\w){' '.join(head)}(?!\w)", fold(text)))
+        named = sum(1 for n in find_names(text) if fold(n.head).split()[:2] == head)
+        if bare - named < 2:
+            return None
     return top[2]
 
 
