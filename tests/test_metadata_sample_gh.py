@@ -260,3 +260,9 @@ def test_a_name_met_once_deep_in_a_long_text_is_not_the_unit() -> None:
     assert _meta("BÀI THAM LUẬN", "Kính thưa Đại hội! Đảng bộ đã lãnh đạo hoàn thành nhiệm vụ.",
                  _FILLER, _FILLER, "Đảng bộ Trung tâm Kỹ thuật Số luôn quan tâm. Đảng bộ đã "
                  "triển khai. Đảng bộ luôn đoàn kết.")[0] == "Đảng bộ Trung tâm Kỹ thuật Số"
+
+
+def test_a_place_committee_opening_the_headline_is_its_subject() -> None:
+    assert _meta("Huyện ủy Tân Phước tổng kết công tác xây dựng Đảng",
+                 "Hội nghị biểu dương Đảng bộ xã Tân Hòa Thành và nhiều chi bộ.")[0] == \
+        "Đảng bộ huyện Tân Phước"

@@ -280,7 +280,13 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
     # the place a headline opens with (the headline's subject) weighs more.
     groups = _capitalised_groups(headline) if len(headline) <= 150 else []
     subject = fold(" ".join(groups[0][1])) if groups and groups[0][0] == 0 else ""
+    # "Huyện ủy Tân Hồng tổng kết ...": a place's committee opening the headline is its subject.
+    opening = {_full_key(committee_unit(n)) for n in find_names(text[:200])
+               if n.start == 0 and fold(n.head) in _PLACE_COMMITTEES}
     for key, (score, length, name) in list(scored.items()):
+        if key in opening:
+            score += 2
+            scored[key] = (score, length, name)
         place = re.sub(r"^(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\s+", "",
                        fold(name.org).strip(" ,"))
         if subject and place == subject:
@@ -305,6 +311,7 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
 
 
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_PLACE_COMMITTEES = {"tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy"}
 # "Đảng bộ huyện Thạch Hà và Can Lộc": two places, two units.
 _PLACES_JOINED = re.compile(r"(?:huyen|quan|xa|phuong|thi xa|thi tran|tinh|thanh pho)\s.+"
                             r"(?:\sva|,)\s")
