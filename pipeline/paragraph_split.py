@@ -168,6 +168,7 @@ class ParagraphSplit:
                 start, end = self.spans[index]
                 prepare_words(self.text[start:end], flat)
             working = True
+            self.text = ""  # not needed here any more (memory)
         except (EOFError, OSError):
             working = False
         return lambda run, spans: self._collect(run, spans, working)
@@ -188,6 +189,9 @@ class ParagraphSplit:
                         break
                     self.bounds[0] = lo + 1
                 by_chunk[lo] = self._read(run, lo)
+            # The words of the chunks the helper read, of paragraphs with no indicator: freed
+            # before its indicators arrive (the peak of memory is then).
+            forget_prepared()
             if working:
                 try:
                     stats, theirs = self.conn.recv()
