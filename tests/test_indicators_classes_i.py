@@ -54,3 +54,35 @@ def test_abbreviated_ratings() -> None:
     got = _got("Tổ chức đảng đạt TSVM 92%; đảng viên HTXSNV 18%.", Context(year=2023))
     assert got["92%"][1] == "orgs_clean_strong"
     assert got["18%"][1] == "members_rated_excellent"
+
+
+def test_kinds_of_organisations_listed_and_candidates_at_a_stage() -> None:
+    text = ("Tháng 11/2019, Đảng bộ có 880 đảng viên, với 07 Đảng bộ và 31 Chi bộ cơ sở, 75 chi "
+            "bộ trực thuộc. Đảng bộ tỉnh có 9 Đảng bộ trực thuộc, 412 tổ chức cơ sở Đảng. Đến "
+            "nay, đã có 4 quần chúng được học lớp cảm tình Đảng. Năm qua kết nạp 60 đảng viên "
+            "mới, nâng tỷ lệ lãnh đạo lên 41,5%.")
+    got = {i.surface: (i.key, i.period) for i in extract_indicators(text, Context(year=2023))}
+    assert got["880 đảng viên"] == ("members_total", "2019")
+    for surface in ("07 Đảng bộ", "31 Chi bộ cơ sở", "75 chi bộ trực thuộc"):
+        assert got[surface][0] is None, surface
+    assert got["412 tổ chức cơ sở Đảng"][0] == "party_cells_total"
+    assert got["4 quần chúng"][0] is None and got["41,5%"][0] is None
+    assert got["60 đảng viên mới"][0] == "new_members"
+
+
+def test_measures_from_sample_i() -> None:
+    text = ("Đại hội đã bầu 15 đ/c vào Ban chấp hành. Tỷ suất sinh dưới 12 ‰. Cập nhật "
+            "06:03:46\nĐồng chí Bí thư cho biết, đến nay 44 chi, đảng bộ cơ sở trực thuộc "
+            "Huyện ủy đã sơ kết. Việt Nam thuộc nhóm 20 quốc gia dẫn đầu.")
+    got = {i.surface: (i.unit, i.key) for i in extract_indicators(text, Context(year=2023))}
+    assert got["15 đ/c"] == ("person", "executive_committee")
+    assert got["12 ‰"][0] == "rate"
+    assert not any(s.startswith("46") for s in got) and "20 quốc gia" not in got
+    assert got["44 chi, đảng bộ cơ sở"][1] == "party_cells_total"
+
+
+def test_results_reached_and_estimated() -> None:
+    text = ("Xã hoàn thành các mục tiêu Nghị quyết, đạt và vượt 22/25 chỉ tiêu. Năm nay dự kiến "
+            "cả 15/15 chỉ tiêu đạt kế hoạch; tăng trưởng ước đạt 8,1%.")
+    got = _got(text, Context(year=2024))
+    assert got["22/25 chỉ tiêu"][0] == "actual" and got["8,1%"][0] == "actual"

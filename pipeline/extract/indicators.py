@@ -65,7 +65,7 @@ _CANDIDATE = re.compile(
 )
 _TERM = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 _URL = re.compile(r"\S*(?:https?://|www\.)\S*")
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b|\b\d{1,2}h\d{2}\b")
 _PHONE = re.compile(r"(?<![\d.,])(?:\+84|0)(?:[ .]?\d){8,10}(?![\d.,])")
 # "2.1.", "a)", "IV." and, without the closing dot, "4.4 Thanh tra việc ..." before a capital.
 # Matched at a paragraph's start with `match(text, pos)` (no "^": it would only hold at 0).
@@ -85,6 +85,8 @@ _PERIOD = re.compile(
     r"|\bnam\s*(?P<y>(?:19|20)\d\d)(?![\d/])(?!\s*[-–]\s*(?:19|20)\d\d)"
     # "5 năm 1993-1998": the years' span, not its first year
     r"|\bnam\s*(?P<a3>(?:19|20)\d\d)\s*[-–]\s*(?P<b3>(?:19|20)\d\d)"
+    # "Tháng 11/2009, Đảng bộ ... có 926 đảng viên"
+    r"|\bthang\s*\d{1,2}\s*[/-]\s*(?P<y4>(?:19|20)\d\d)(?![\d/])"
 )
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
@@ -118,6 +120,9 @@ _TERM_LEAD = re.compile(r"\W*(?:trong |ca )?(?:nhiem ky|giai doan)\s+(?P<a>(?:19
 # plan elements listed with them ("..., 5 nhiệm vụ trọng tâm và 3 khâu đột phá").
 _TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*"
                           r"(?P<list>[\d.]+ chi tieu(?:(?!den nay|da dat)[^.;:]){0,80})?$")
+# "..., đạt và vượt 24/26 chỉ tiêu": what was reached (not "phấn đấu đạt và vượt").
+_REACHED_NOW = re.compile(r"(?:(?<!phan dau )dat va vuot(?: muc)?|(?<!\w)uoc (?:tinh )?dat)"
+                          r"(?:\s+(?:khoang|tren|gan|hon))?\s*$")
 # "11 chỉ tiêu đạt và vượt đại hội đề ra như: ...": a cue with ":" that lists results.
 _REACHED_INSIDE = re.compile(r"(?<!\w)(?:dat va vuot|da dat|vuot|hoan thanh)(?!\w)")
 # What follows targets set when a text reviews them: "đề ra 116 chỉ tiêu, đến nay có 92 ...".
@@ -163,6 +168,7 @@ _CATEGORY_START = re.compile(r"\s*(?:[-+•]\s*|[a-zđ\d]{1,2}[.)]\s*)?(?:các|n
                              re.IGNORECASE)
 _RANGE_END = re.compile(rf"\s*(?:lên|xuống|đến|tới)\s+(?:{NUMBER})", re.IGNORECASE)
 _PCT_AFTER = re.compile(r"\s*%")
+_PERMILLE = re.compile(r"[ \u00a0]?‰")
 _PAIR = re.compile(r",\s?(\d)(?![\d,.])")
 _RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
@@ -748,6 +754,10 @@ class _Paragraph:
                 # "4G", "5GHz", "3D": a name, not a quantity ("790nghìn", "20tỷ" and a noun
                 # of the lexicon glued to its number, "3.004tổ chức đảng", are one).
                 return None
+        permille = _PERMILLE.match(self.text, end)
+        if permille and not m.group("pct") and not m.group("den"):
+            # "tỷ suất sinh dưới 12 ‰": a rate per 1.000
+            return _Candidate(start, end, permille.end(), a, value_max, "rate", "‰")
         if m.group("pct"):
             if self.text[end:end + 1] == "0" or self.text[end:end + 1] == "o":
                 # "0,30%0/năm": per mille, written "%0" for "‰" - a rate per 1.000
@@ -896,8 +906,9 @@ class _Paragraph:
             # "123/128 chi bộ": a ratio of cells; "39/40 chỉ tiêu giải pháp": of targets.
             counted = f"{fold(c.unit_text)} {self.folded[c.unit_end:c.unit_end + 40]}"
         elif c.unit in ("%", "ratio") and self.lex.noun_at(self.folded, c.unit_end):
-            # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations.
-            counted = self.folded[c.unit_end:c.unit_end + 40]
+            # "100% chi, đảng bộ ... phát triển được đảng viên": a share of organisations (up
+            # to the clause's end: "100% thôn có chi bộ; đảng viên mới ..." is about villages).
+            counted = re.split(r"[;.]", self.folded[c.unit_end:c.unit_end + 40])[0]
         if c.unit in _CHANGED_UNITS and _GROWTH.search(
                 self.folded, max(self.start, c.start - 30), c.start) or c.unit == "VND" and \
                 re.search(r"(?<!\w)vuot\s*$", self.folded[max(self.start, c.start - 8):c.start]):
@@ -960,7 +971,8 @@ class _Paragraph:
         end_m = _CLAUSE_END.search(self.text, c.unit_end, self.end)
         hi = min([end_m.start() if end_m else self.end] + [n.start for n in later])
         # "#" marks where the next number starts: "64 chi bộ trực thuộc #" (27 tổ chức ...).
-        mark = "#" if later and hi == later[0].start else ""
+        # ("#organisation": the next number counts organisations too.)
+        mark = f"#{later[0].unit}" if later and hi == later[0].start else ""
         # An aside after it speaks of a part: "chiếm 87,97% (trong đó, ... tiêu biểu ...)".
         aside = re.search(r"\(|(?<!\w)trong do(?!\w)", self.folded[c.unit_end:hi])
         if aside:
@@ -1029,6 +1041,8 @@ class _Paragraph:
         """target under the plan part (or in a plan document) unless the sentence reports a
         result ("đã", "đạt được"); elsewhere target after a target cue ("phấn đấu", "mục
         tiêu", "đến năm 2030" when that year is still ahead)."""
+        if _REACHED_NOW.search(before):
+            return "actual"  # "..., đạt và vượt 24/26 chỉ tiêu", "ước đạt 9,54%": reached
         result = bool(self.lex.result_cues.search(raw_before)) or (
             c is not None and self._baseline(c))
         before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
@@ -1132,6 +1146,8 @@ class _Paragraph:
                 continue  # "tăng 10,3% so với năm 2009": the base compared with, not the period
             if m.group("y"):
                 period = m.group("y")
+            elif m.group("y4"):
+                period = m.group("y4")
             elif m.group("a3"):
                 period = f"{m.group('a3')}-{m.group('b3')}"
             else:

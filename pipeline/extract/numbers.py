@@ -49,7 +49,9 @@ MONEY_SCALE = {
 }
 # A money phrase after a number: a scale word, optionally followed by "đồng".
 # "đồng" is also the first syllable of "đồng chí" (comrade), "đồng thời", ...: not money then.
-_DONG = r"(?:đồng(?!\s+(?:chí|bào|thời|ý|nghiệp|đội|hành|loạt|bộ|tâm|thuận|lòng|minh|môn|đều))|đ)"
+# ("15 đ/c" is 15 đồng chí, comrades)
+_DONG = (r"(?:đồng(?!\s+(?:chí|bào|thời|ý|nghiệp|đội|hành|loạt|bộ|tâm|thuận|lòng|minh|môn|đều))"
+         r"|đ(?!\s*/\s*c(?!\w)))")
 MONEY = (rf"(?:nghìn|ngàn|triệu|tỷ|tỉ|trđ|tr\.?)(?!\w)(?!\s+lệ)(?:\s*{_DONG}(?!\w))?"
          rf"|(?:{_DONG}|VNĐ|VND)(?!\w)")
 _MONEY_RE = re.compile(rf"\s*(?:{MONEY})", re.IGNORECASE)
