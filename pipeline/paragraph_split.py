@@ -55,7 +55,8 @@ def split_jobs(chars: int) -> int:
     wanted = os.environ.get("DAIHOI_SPLIT_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) <= 1:
         return 1
-    if chars < MIN_CHARS or _in_worker() or threading.active_count() > 1:
+    if chars < MIN_CHARS or _in_worker() or threading.active_count() > 1 \
+            or not hasattr(os, "fork"):
         return 1
     if wanted.isdigit():
         return 2  # asked for: whatever the load
@@ -63,7 +64,7 @@ def split_jobs(chars: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    if cores < 2 or not hasattr(os, "fork"):
+    if cores < 2:
         return 1
     # Only when a core is free: two documents analysed at once, or other programs, already
     # keep them busy, and a second process would then only take time from them.
@@ -148,7 +149,7 @@ class ParagraphSplit:
             return None
         try:
             return cls(text)
-        except OSError:
+        except (OSError, ValueError):  # no fork here after all, no process left: one process
             return None
 
     def same_text(self, text: str) -> bool:

@@ -26,10 +26,27 @@ SEED = Path(__file__).resolve().parents[1] / "corpus" / "seeds" / "000_4435fb2a9
 
 @pytest.fixture()
 def forced(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Split whatever the size and the load; small chunks so both processes take some."""
+    """Split whatever the size and the load; small chunks so both processes take some. (A
+    thread another test left behind in this pytest process must not stop it.)"""
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "2")
     monkeypatch.setattr(paragraph_split, "MIN_CHARS", 0)
     monkeypatch.setattr(paragraph_split, "CHUNK_CHARS", 3000)
+    monkeypatch.setattr(paragraph_split.threading, "active_count", lambda: 1)
+
+
+@pytest.fixture()
+def started(monkeypatch: pytest.MonkeyPatch) -> list[ParagraphSplit | None]:
+    """The helpers `analyze_document` starts."""
+    helpers: list[ParagraphSplit | None] = []
+    original = ParagraphSplit.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type[ParagraphSplit], text: str) -> ParagraphSplit | None:
+        helper = original(cls, text)
+        helpers.append(helper)
+        return helper
+
+    monkeypatch.setattr(ParagraphSplit, "start", classmethod(start))
+    return helpers
 
 
 def _record(path: Path) -> str:
@@ -37,28 +54,22 @@ def _record(path: Path) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _no_children() -> None:
+def _gone(helper: ParagraphSplit | None) -> None:
+    """The helper process was ended and reaped (not left as a zombie or still running)."""
+    assert helper is not None
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+        os.waitpid(helper.pid, os.WNOHANG)
 
 
-def test_same_report_as_one_process(forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_report_as_one_process(forced: None, started: list[ParagraphSplit | None],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
     paragraph_split.LAST_HELPER.clear()
-    started: list[ParagraphSplit] = []
-    original = ParagraphSplit.start.__func__  # type: ignore[attr-defined]
-
-    def start(cls: type[ParagraphSplit], text: str) -> ParagraphSplit | None:
-        helper = original(cls, text)
-        started.append(helper)
-        return helper
-
-    monkeypatch.setattr(ParagraphSplit, "start", classmethod(start))
     split = _record(SEED)
-    assert started and started[0] is not None
     assert paragraph_split.LAST_HELPER["cpu_s"] > 0  # the helper answered
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
     assert _record(SEED) == split
-    _no_children()
+    assert len(started) == 2 and started[1] is None  # the second run: one process
+    _gone(started[0])
 
 
 def _slowed(helper: ParagraphSplit) -> Any:
@@ -90,7 +101,7 @@ def test_helper_reads_chunks_and_they_come_back_in_order(forced: None) -> None:
         helper.close()
     assert len(found) > 50
     assert found == expected
-    _no_children()
+    _gone(helper)
 
 
 def test_a_dead_helper_is_a_slower_run_not_a_different_one(forced: None) -> None:
@@ -102,11 +113,14 @@ def test_a_dead_helper_is_a_slower_run_not_a_different_one(forced: None) -> None
         assert extract_indicators(text, Context(year=2020), split=helper.share) == expected
     finally:
         helper.close()
-    _no_children()
+    _gone(helper)
 
 
 def test_not_started_where_it_would_take_a_busy_core(monkeypatch: pytest.MonkeyPatch) -> None:
     big = 2 * paragraph_split.MIN_CHARS
+    threads = threading.active_count
+    # Whatever threads other tests left in this process: one, then two for the thread rule.
+    monkeypatch.setattr(paragraph_split.threading, "active_count", lambda: 1)
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
     assert split_jobs(big) == 1
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "2")
@@ -115,11 +129,13 @@ def test_not_started_where_it_would_take_a_busy_core(monkeypatch: pytest.MonkeyP
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
+    monkeypatch.setattr(paragraph_split.threading, "active_count", threads)
     try:
         assert split_jobs(big) == 1  # fork would copy another thread's locks
     finally:
         stop.set()
         other.join()
+    monkeypatch.setattr(paragraph_split.threading, "active_count", lambda: 1)
     monkeypatch.delenv("DAIHOI_SPLIT_JOBS")
     monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0))
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
@@ -130,7 +146,8 @@ def test_not_started_where_it_would_take_a_busy_core(monkeypatch: pytest.MonkeyP
     assert split_jobs(big) == 1  # one core
 
 
-def test_an_error_in_a_stage_ends_the_helper(forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_in_a_stage_ends_the_helper(forced: None, started: list[ParagraphSplit | None],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.analysis as analysis
 
     def broken(*_a: Any, **_k: Any) -> None:
@@ -141,4 +158,4 @@ def test_an_error_in_a_stage_ends_the_helper(forced: None, monkeypatch: pytest.M
     monkeypatch.setattr(analysis, "document_references", broken)
     with pytest.raises(RuntimeError):
         analyze_document(load(SEED))
-    _no_children()
+    _gone(started[0])
