@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -263,7 +264,7 @@ def write(rows: list, base: dict) -> None:
                   + f" (sha256 of the JSON record {two['digest']}; the helper read "
                   f"{two['helper_chunks'][0]} of {two['helper_chunks'][1]} chunks; "
                   f"{two['indicators']:,} indicators, {two['findings']:,} findings)."]
-    cmd = "python benchmarks/bench_memory.py " + " ".join(sys.argv[1:])
+    cmd = "python benchmarks/bench_memory.py " + shlex.join(sys.argv[1:])  # keeps '""'
     # A run of the DOCX alone (`--sizes ""`) has a section of its own: it does not replace
     # the text sizes' rows (50 MB takes an hour on a loaded machine).
     section = "memory_docx" if docx_only else "memory"
