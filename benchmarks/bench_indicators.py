@@ -195,7 +195,7 @@ REAL_SAMPLES = (("A", DATA / "indicators_real_a.yaml"), ("B", DATA / "indicators
                 ("C", DATA / "indicators_real_c.yaml"), ("D", DATA / "indicators_real_d.yaml"),
                 ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"),
                 ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"),
-                ("I", DATA / "indicators_real_i.yaml"))
+                ("I", DATA / "indicators_real_i.yaml"), ("J", DATA / "indicators_real_j.yaml"))
 REAL_COLUMNS = ("docs", "labels", "P", "R", "key", "period", "totals", "unit", "unit_level",
                 "province")
 
@@ -234,6 +234,9 @@ def real_text_section(groups: dict[str, dict[str, Any]],
            "Sample I (43 documents: 5 news, 38 pages; 340 indicators, 21 totals) was labelled "
            "in a later session before any run and run once on the code after the G and H "
            "fixes: a fresh blind figure; it then prompted fixes by class. "
+           "Sample J (49 documents: 3 news, 46 pages; 301 indicators, 26 totals of which 3 "
+           "really disagree) was labelled before any run and run once on the code after the I "
+           "fixes: the blind confirmation. "
            "Pages are read from `$DAIHOI_PAGES_DIR` (not stored here; several folders may be "
            "joined by \":\"); "
            "without it the final rows cover the news documents only.", "",
