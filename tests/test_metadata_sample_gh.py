@@ -266,3 +266,24 @@ def test_a_place_committee_opening_the_headline_is_its_subject() -> None:
     assert _meta("Huyện ủy Tân Phước tổng kết công tác xây dựng Đảng",
                  "Hội nghị biểu dương Đảng bộ xã Tân Hòa Thành và nhiều chi bộ.")[0] == \
         "Đảng bộ huyện Tân Phước"
+
+
+# Classes sample J's first run showed (helper L3's misses list; J's texts not read here).
+@pytest.mark.parametrize(("lines", "unit"), [
+    # A local military command's or an agency's committee is its own unit's.
+    (("Nâng cao chất lượng công tác giáo dục chính trị", "Đảng ủy Quân sự tỉnh lãnh đạo các "
+      "đơn vị hoàn thành nhiệm vụ.", "Đảng ủy Quân sự tỉnh đã ban hành nghị quyết chuyên đề."),
+     "Đảng bộ Quân sự tỉnh"),
+    # A cited resolution of a higher body's congress is not the unit speaking.
+    (("Hội nghị sơ kết", "Chi bộ Trường Tiểu học An Nhơn triển khai thực hiện Nghị quyết Đại hội "
+      "Đảng bộ tỉnh Bình Định lần thứ XX."), "Chi bộ Trường Tiểu học An Nhơn"),
+])
+def test_units_sample_j(lines: tuple[str, ...], unit: str | None) -> None:
+    assert _meta(*lines)[0] == unit
+
+
+def test_a_building_company_is_a_name() -> None:
+    # "xây dựng" after a name is a verb; "Công ty CP Xây dựng" is a name.
+    assert find_names("Chi bộ Công ty CP Xây dựng Hòa Bình tổ chức đại hội")[0].text == \
+        "Chi bộ Công ty CP Xây dựng Hòa Bình"
+    assert find_names("Đảng bộ xã An Bình xây dựng kế hoạch")[0].text == "Đảng bộ xã An Bình"

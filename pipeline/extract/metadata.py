@@ -247,7 +247,11 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
     # "Đảng ủy X" names a committee, mostly of other bodies ("Đảng ủy Cục Viễn thông").
     # A bloc's committee ("Đảng ủy Khối các cơ quan tỉnh") is the bloc's own.
     names = [committee_unit(n) for n in find_names(text) if fold(n.head) != "dang uy"
-             or re.match(r"(?:khoi|cac co quan|dan chinh dang|xa|phuong|thi tran)\b", fold(n.org))]
+             # The committee of an agency, a police or a military command is its own unit's
+             # ("Đảng ủy cơ quan Đảng – Đoàn thể", "Đảng ủy Quân sự tỉnh").
+             or re.match(r"(?:khoi|cac co quan|co quan|dan chinh dang|xa|phuong|thi tran"
+                         r"|(?:quan su|cong an|bo chi huy quan su|bo doi bien phong)"
+                         r" (?:tinh|thanh pho|huyen|quan|thi xa))\b", fold(n.org))]
     listed = _listed_names(text, names)
     names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)
              and not _PLACES_JOINED.match(fold(n.org)) and n not in listed]
@@ -338,7 +342,22 @@ def _elsewhere(text: str, name: Name) -> bool:
     Y"), or the issuer of a cited directive ("Kế hoạch số 104-KH/HU ... của Ban Thường vụ
     Huyện ủy Z")."""
     before = fold(text[max(0, name.start - 90):name.start])
-    return bool(_TOWARD.search(before) or _CITED_ISSUER.search(before))
+    return bool(_TOWARD.search(before) or _CITED_ISSUER.search(before)
+                or _CITED_CONGRESS.search(before) and _level_above(name, text))
+
+
+# "Nghị quyết Đại hội Đảng bộ Quân đội lần thứ XI": a cited resolution of a congress.
+_CITED_CONGRESS = re.compile(r"nghi quyet\s+(?:so\s+\S+\s+)?(?:cua\s+)?dai hoi"
+                             r"(?:\s+(?:dai bieu|toan quoc))?\s*$")
+
+
+def _level_above(name: Name, text: str) -> bool:
+    """Whether a cited congress's body is above the text's other units (a unit's own report
+    cites its own congress's resolution, which still names it)."""
+    rank = LEVEL_RANK.get(level_of(name.text) or "", 0)
+    others = [LEVEL_RANK.get(level_of(n.text) or "", 0) for n in find_names(text)
+              if _full_key(n) != _full_key(name)]
+    return bool(others) and rank > max(others)
 
 
 # Not a guest "về dự Đại hội Đảng bộ xã X" (X holds it): a delegation "(đi) dự".
