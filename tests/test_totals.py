@@ -296,3 +296,18 @@ def test_totals_of_real_shapes_t2(text: str, expected: list[tuple[float, float]]
 def test_totals_of_unread_and_named_parts(text: str, expected: list[tuple[float, float]]) -> None:
     found = text_totals(text, extract_indicators(text, Context()))
     assert [(f.details["stated"], f.details["computed"]) for f in found] == expected
+
+
+# A count against the names its bracket lists (a class sample J's first run showed; sentences
+# written here): every item a capitalised name, no sign of examples.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Năm 1930, tỉnh đã có 6 chi bộ (Hòa Bình, Tân An, Phú Lâm, Long Điền, Mỹ Hòa).", [(6, 5)]),
+    ("Năm 1930, tỉnh đã có 5 chi bộ (Hòa Bình, Tân An, Phú Lâm, Long Điền, Mỹ Hòa).", []),
+    ("Tỉnh có 6 chi bộ (như Hòa Bình, Tân An, Phú Lâm).", []),
+    ("Tỉnh có 6 chi bộ (Hòa Bình, Tân An, Phú Lâm...).", []),
+    ("Tỉnh có 6 chi bộ (trong đó có nhiều chi bộ mạnh).", []),
+])
+def test_a_count_against_the_names_of_its_bracket(text: str,
+                                                  expected: list[tuple[float, float]]) -> None:
+    found = text_totals(text, extract_indicators(text, Context()))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == expected

@@ -185,6 +185,8 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
             findings.append(_text_finding(total, computed, parts, tol))
     findings.extend(_numbered_lists(text, inds))
     flagged = {f.start for f in findings}
+    findings.extend(f for f in _named_lists(text, inds) if f.start not in flagged)
+    flagged = {f.start for f in findings}
     findings.extend(f for f in _specified(folded, inds) if f.start not in flagged)
     flagged = {f.start for f in findings}
     findings.extend(f for f in _partitions(inds) if f.start not in flagged)
@@ -213,6 +215,35 @@ def _numbered_lists(text: str, inds: list[Indicator]) -> list[Finding]:
             f = _text_finding(total, float(len(items)), [], 0.0)
             f.details["listed"] = [n for n, _ in items]
             f.details["part_mentions"] = [{"item": f"{n}.", "text": t[:120]} for n, t in items]
+            findings.append(f)
+    return findings
+
+
+# "10 Đảng bộ (Vinh, Nam Đàn, Hưng Nguyên, ...)": a count whose bracket names its items.
+_NAMED_BRACKET = re.compile(r"[ \t]*\((?:\s*(?:gồm|bao gồm)\s*:?)?([^()\d\n]{5,400})\)")
+# Examples, not every item: "như", "v.v.", "...", "…", "khác".
+_EXAMPLES = re.compile(r"(?<!\w)(?:như|ví dụ|chẳng hạn|v\.v|khác)(?!\w)|\.\.\.|…", re.IGNORECASE)
+
+
+def _named_lists(text: str, inds: list[Indicator]) -> list[Finding]:
+    """A count of organisations or people against the names its bracket lists ("10 Đảng bộ
+    (Vinh, Nam Đàn, Hưng Nguyên)" names 3): every item a capitalised name, at least three, no
+    sign of examples ("như", "...", "khác")."""
+    findings = []
+    for total in inds:
+        if total.unit not in ("organisation", "person", "count") or total.value < 3 \
+                or not float(total.value).is_integer():
+            continue
+        m = _NAMED_BRACKET.match(text, total.end)
+        if m is None or _EXAMPLES.search(m.group(1)):
+            continue
+        items = [i.strip() for i in re.split(r"\s*[,;]\s*|\s+và\s+", m.group(1).strip())]
+        if len(items) < 3 or not all(i[:1].isupper() and len(i.split()) <= 6 for i in items):
+            continue
+        if len(items) != total.value:
+            f = _text_finding(total, float(len(items)), [], 0.0)
+            f.details["listed"] = items
+            f.details["part_mentions"] = [{"item": i, "text": i} for i in items]
             findings.append(f)
     return findings
 
