@@ -287,3 +287,12 @@ def test_a_building_company_is_a_name() -> None:
     assert find_names("Chi bộ Công ty CP Xây dựng Hòa Bình tổ chức đại hội")[0].text == \
         "Chi bộ Công ty CP Xây dựng Hòa Bình"
     assert find_names("Đảng bộ xã An Bình xây dựng kế hoạch")[0].text == "Đảng bộ xã An Bình"
+
+
+@needs_gazetteer
+def test_province_from_the_place_committees_the_body_names() -> None:
+    assert _meta("Chi bộ 2 tổ chức đại hội", "Dự đại hội có đồng chí A, Ủy viên Ban Thường vụ "
+                 "Quận ủy Cầu Giấy.", "Chi bộ 2 có 30 đảng viên.")[2] == "Hà Nội"
+    # Committees of places in two provinces: none.
+    assert _meta("Giao lưu giữa các địa phương", "Đoàn công tác gồm đại diện Huyện ủy Đất Đỏ, "
+                 "Quận ủy Cầu Giấy.", "Các đoàn đã trao đổi kinh nghiệm.")[2] is None

@@ -688,6 +688,14 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     hit = province_for([text[:20000]], min_places=3, strict=True, after_2025=after_2025)
     if hit is not None:
         return hit.province, f"gazetteer ({hit.era}), body: {hit.place}"
+    # Committees of places the body names ("Quận ủy Đống Đa", "Huyện ủy Tân Hồng"), all of one
+    # province: the places they govern.
+    governed = sorted({_place_form(n.text) or "" for n in find_names(text[:20000])
+                       if fold(n.head) in _PLACE_COMMITTEES and n.org[:1].isupper()})
+    if governed:
+        hit = province_for(governed, strict=True, after_2025=after_2025)
+        if hit is not None:
+            return hit.province, f"gazetteer ({hit.era}), committees: {', '.join(governed)}"
     # Two different districts of the body, both of one province and no other place against
     # them ("thành phố Tân An", "huyện Cần Đước"): districts are rarely ambiguous.
     districts = sorted(_districts_named(text[:20000]))
