@@ -86,3 +86,20 @@ def test_results_reached_and_estimated() -> None:
             "cả 15/15 chỉ tiêu đạt kế hoạch; tăng trưởng ước đạt 8,1%.")
     got = _got(text, Context(year=2024))
     assert got["22/25 chỉ tiêu"][0] == "actual" and got["8,1%"][0] == "actual"
+
+
+def test_a_titled_plan_list_with_a_date_line_and_inline_items() -> None:
+    # (sample J's class) the heading is the page's first line, a date line follows, then
+    # groups "Về ...:" with their items inline in one paragraph each.
+    text = ("Các chỉ tiêu chủ yếu đến năm 2030\nThứ Hai, 12-10-2025, 08:15\n"
+            "Về kinh tế: (1) Tăng trưởng bình quân từ 8,0 đến 8,5%/năm. (2) Thu ngân sách đạt "
+            "2.400 tỷ đồng.\nVề xã hội: (3) Tỷ lệ hộ nghèo dưới 1%.")
+    got = _got(text, Context(year=2025, doc_type="news"))
+    assert [got[s][0] for s in ("8,0 đến 8,5%", "2.400 tỷ đồng", "1%")] == ["target"] * 3
+
+
+def test_a_congress_that_fixed_targets_lists_them() -> None:
+    text = ("Đại hội đã xác định nhiều chỉ tiêu quan trọng, trong đó: tăng trưởng bình quân "
+            "10,5%; thu nhập bình quân đầu người đến năm 2030 đạt 90 triệu đồng.")
+    got = _got(text, Context(year=2025))
+    assert got["10,5%"][0] == "target" and got["90 triệu đồng"][0] == "target"

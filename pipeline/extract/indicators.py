@@ -330,6 +330,23 @@ def _next_line(text: str, pos: int) -> int:
     return m.end() if m else end
 
 
+# "Thứ Năm, 15-10-2020, 21:49": a page's date line between a heading and its list.
+_DATELINE = re.compile(r"[^\n]{0,20}\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d[^\n]{0,20}")
+
+
+def _list_follows(text: str, folded: str, pos: int, lex: Lexicon) -> bool:
+    """An item or a group of a list ("(1) ...", "- Về kinh tế:", "Về kinh tế: (1) ...") opens
+    one of the two lines after the line at `pos` (a date line may sit between)."""
+    for _ in range(2):
+        pos = _next_line(text, pos)
+        if pos >= len(text):
+            return False
+        if _ITEM_MARK.match(text, pos) or lex.plan_heading_group.match(folded, pos) and \
+                ":" in text[pos:pos + 40]:
+            return True
+    return False
+
+
 @cache
 def _line_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` anchored at a line's start (a scan of a long text tries only those)."""
@@ -357,7 +374,7 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
         start = folded.rfind("\n", 0, m.start()) + 1
         if folded[start:m.start()].strip() or found and start < found[-1][1]:
             continue  # not at a line's start; inside a list found
-        if start <= first and not _ITEM_MARK.match(text, _next_line(text, start)):
+        if start <= first and not _list_follows(text, folded, start, lex):
             continue  # the document's title (unless a list follows it at once)
         line_end = folded.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
@@ -380,14 +397,17 @@ def plan_lists(text: str, folded: str | None = None) -> list[tuple[int, int, int
             nxt = text.find("\n", end + 1)
             nxt = len(text) if nxt < 0 else nxt
             item = text[end + 1:nxt]
-            if item.strip() and _heading_like(item):
+            if item.strip() and _heading_like(item) and not _DATELINE.fullmatch(item.strip()):
                 f_item = folded[end + 1:nxt]
                 if not (lex.plan_heading.match(f_item) and not lex.plan_heading_not.search(f_item)
                         or lex.plan_heading_group.match(f_item)
                         or _SUB_NO.match(item) and not sub
                         or _ROMAN_NO.match(item) and not roman and not sub):
                     break  # another part of the document
-            elif item.strip() and not (_ITEM_MARK.match(item) or _SECTION_NO.match(item)):
+            elif item.strip() and not (_ITEM_MARK.match(item) or _SECTION_NO.match(item)
+                                       or lex.plan_heading_group.match(folded, end + 1)
+                                       and ":" in item[:40]):
+                # ("Về kinh tế: (1) ...; (2) ...": a group of the list, its items inline)
                 prose += 1
                 if prose > 1 and not (roman or sub):
                     break  # (a numbered section of a structured text runs to its next one)
