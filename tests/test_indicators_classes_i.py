@@ -103,3 +103,11 @@ def test_a_congress_that_fixed_targets_lists_them() -> None:
             "10,5%; thu nhập bình quân đầu người đến năm 2030 đạt 90 triệu đồng.")
     got = _got(text, Context(year=2025))
     assert got["10,5%"][0] == "target" and got["90 triệu đồng"][0] == "target"
+
+
+def test_members_counted_as_comrades() -> None:
+    text = ("Số đảng viên tăng từ 140 đồng chí năm 2015 lên 162 đồng chí năm 2020. Chi bộ gồm "
+            "09 đ/c, trong đó 02 đ/c là nữ.")
+    got = {i.surface: i.key for i in extract_indicators(text, Context(year=2021))}
+    assert got["140 đồng chí"] == "members_total" and got["162 đồng chí"] == "members_total"
+    assert got["09 đ/c"] == "members_total"
