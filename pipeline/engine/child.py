@@ -103,6 +103,11 @@ def _limit_memory(megabytes: int) -> None:
 
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
+        # A process may lower its hard limit but never raise it: under a tighter limit set
+        # from outside (`prlimit --as`, a container), keep that one instead of failing to start.
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
