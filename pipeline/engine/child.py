@@ -67,6 +67,17 @@ def _warm_up() -> None:
         pass
 
 
+# What reading a file needs (a reader process imports only this; an analysis process too).
+_READING = ("pipeline.engine.work", "pipeline.ingest.docx", "pipeline.ingest.pdf")
+
+
+def _import(*modules: str) -> None:
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+
+
 def _load_frozen() -> None:
     """Import and warm the models with the cyclic garbage collector off, then freeze what they
     made (`gc.freeze`: moved to a generation no collection visits) and turn it back on.
@@ -83,12 +94,7 @@ def _load_frozen() -> None:
     try:
         # What every document needs besides the models: the readers of the usual formats,
         # the contract and the store's row makers (otherwise imported by the first document).
-        import pipeline.contract  # noqa: F401
-        import pipeline.engine.work  # noqa: F401
-        import pipeline.ingest.docx  # noqa: F401
-        import pipeline.ingest.pdf  # noqa: F401
-        import pipeline.store.prepared  # noqa: F401
-
+        _import(*_READING, "pipeline.contract", "pipeline.store.prepared")
         _warm_up()
     finally:
         gc.freeze()
@@ -124,9 +130,7 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     exit_with_parent(parent)
     if reader:
-        import pipeline.engine.work  # noqa: F401
-        import pipeline.ingest.docx  # noqa: F401
-        import pipeline.ingest.pdf  # noqa: F401
+        _import(*_READING)
     else:
         _load_frozen()
     send(answers, READY)

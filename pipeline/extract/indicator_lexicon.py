@@ -209,6 +209,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
+def _whole_words(words: list[str]) -> re.Pattern[str]:
+    """Any of `words`, not inside a longer word."""
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)")
+
+
 @cache
 def lexicon() -> Lexicon:
     data = load_yaml("indicator_lexicon.yaml")
@@ -253,18 +258,18 @@ def lexicon() -> Lexicon:
         condition_after=re.compile(
             r"(?:\s*\([^)]{0,80}\))?(?:\s+[^\s\d,;.()]+){0,2}?\s*"
             rf"(?:{_alternation(data['conditions']['after'])})(?!\w)"),
-        opinions=re.compile(rf"(?<!\w)(?:{_alternation(data['opinions'])})(?!\w)"),
-        result_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['result_cues'])})(?!\w)"),
-        plan_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['plan_titles'])})(?!\w)"),
-        report_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['report_titles'])})(?!\w)"),
-        norm_titles=re.compile(rf"(?<!\w)(?:{_alternation(data['norm_titles'])})(?!\w)"),
-        forecast_cues=re.compile(rf"(?<!\w)(?:{_alternation(data['forecast_cues'])})(?!\w)"),
-        index_words=re.compile(rf"(?<!\w)(?:{_alternation(data['index_words'])})(?!\w)"),
+        opinions=_whole_words(data['opinions']),
+        result_cues=_whole_words(data['result_cues']),
+        plan_titles=_whole_words(data['plan_titles']),
+        report_titles=_whole_words(data['report_titles']),
+        norm_titles=_whole_words(data['norm_titles']),
+        forecast_cues=_whole_words(data['forecast_cues']),
+        index_words=_whole_words(data['index_words']),
         marked_classes=tuple((cls, re.compile(rf"\s*(?:{_alternation(words)})(?!\w)",
                                               re.IGNORECASE))
                              for cls, words in data.get("marked_nouns", {}).items()),
-        must=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['must'])})(?!\w)"),
-        should=re.compile(rf"(?<!\w)(?:{_alternation(data['obligations']['should'])})(?!\w)"),
+        must=_whole_words(data['obligations']['must']),
+        should=_whole_words(data['obligations']['should']),
         # "therefore" words anywhere before "nên" in its sentence, or a comma right before it.
         therefore=re.compile(
             rf"(?:(?<!\w)(?:{_alternation(data['obligations']['therefore'])})(?!\w)|,)\s*$"
@@ -287,19 +292,16 @@ def lexicon() -> Lexicon:
             r"(?:(?i:số)\s*:?\s*)?\d+[\w./-]*\d*[\w./-]*(?:\s*,?\s*(?i:ngày)\s+[\d/.-]+"
             r"(?:\s+(?i:tháng)\s+\d+\s+(?i:năm)\s+\d+)?)?"
             r"(?:\s*(?i:của)\s+[^,;:]{0,80}?)?\s+(?i:về)\s+(?:(?i:việc)\s+)?"),
-        quoted_source=re.compile(
-            rf"(?<!\w)(?:{_alternation(data['quoted_target_sources'])})(?!\w)"),
+        quoted_source=_whole_words(data['quoted_target_sources']),
         continued_markers=re.compile(
             rf"(?:{_alternation(data['continued_targets']['markers'])})(?!\w)"),
-        continued_past=re.compile(
-            rf"(?<!\w)(?:{_alternation(data['continued_targets']['past'])})(?!\w)"),
+        continued_past=_whole_words(data['continued_targets']['past']),
         each_minimum=re.compile(data["conditions"].get("each_minimum", r"(?!)")),
         condition_sentence=re.compile("|".join(
             f"(?:{p})" for p in data["conditions"].get("sentence", [])) or r"(?!)"),
         plan_heading=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
-        plan_heading_not=re.compile(
-            rf"(?<!\w)(?:{_alternation(data['plan_headings']['not'])})(?!\w)"),
+        plan_heading_not=_whole_words(data['plan_headings']['not']),
         plan_heading_group=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['groups'])})"),
         not_counted=re.compile(

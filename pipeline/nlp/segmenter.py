@@ -394,7 +394,6 @@ class Segmenter:
                 words[-1] = (words[-1][0], e)
         return words
 
-
     def rewritten_words(self, text: str) -> list[str] | None:
         """underthesea's words of a text it rewrites before segmenting ("ð" -> "đ", "Ð" ->
         "Đ", one character for one), as `word_tokenize` returns them (syllables joined by a
