@@ -1,8 +1,8 @@
 """Scale: end-to-end throughput of each executor on 1 and 2 workers, peak memory per worker,
 store and Parquet size per 1,000 pages, and copy detection at 1k / 10k / 100k documents.
 
-Run: ``python benchmarks/bench_scale.py [--docs 40] [--copies 1000,10000,100000]``. Writes
-benchmarks/results/scale.md.
+Run: ``python benchmarks/bench_scale.py [--docs 40] [--repeats 2] [--copies 1000,10000,100000]``.
+Writes benchmarks/results/scale.md (executors) and scale_copies.md (copy detection).
 
 The corpus is made by corpus/make_large.py (real text: synthetic reports and the news
 articles of ../shared/devdata/news/, DOCX and text PDFs of ~20 pages) into a temporary folder.
@@ -12,6 +12,13 @@ included. Peak memory per worker is the highest resident set of any analysis pro
 any Dask worker process), sampled every 0.2 s. Copy detection runs on text-only documents
 (`make_large.text_documents`, 2 pages each), each size in a fresh process, so its peak memory
 is its own; the growth exponent is the slope of log(time) against log(documents).
+
+The speed-up from 1 to 2 workers is a ratio of two rows timed at different moments, and this
+host's speed drifts (an analysis process's own CPU time per report moved from 223 to 311 ms
+within one run of session 4): the rows are interleaved (`--repeats`, 1 and 2 workers next to
+each other, the order flipped every repeat), each is bracketed by timings of a fixed CPU loop
+(benchmarks/cpu_loop.py; 2 copies at once for a 2-worker row), and the speed-up is given raw
+and normalised by the loop (docs/s ÷ loop rate), median over the repeats.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import math
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -184,7 +192,8 @@ def warm_file_cache(files: list[Path]) -> None:
 
 
 def run_executor(engine: str, workers: int, files: list[Path], work: Path,
-                 warm: bool = False, flow: str = "store", process_start: str = "fork") -> dict:
+                 warm: bool = False, flow: str = "store", process_start: str = "fork",
+                 time_load: bool = True) -> dict:
     """One run of `files` through `engine` on `workers`, each result stored as it arrives
     (as `daihoi run` does; the Dask executor also writes its Parquet files). `warm`: the
     workers are started (models loaded) before the clock starts, and their start-up is
@@ -193,7 +202,8 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
     sent here, its record, identity and rows made here, then written). `process_start`
     (process pool): "fork" (`daihoi run`: the first analysis process loads the models, the
     others are forked from it, files are read meanwhile) or "separate" (each process loads
-    its own models, nothing read before: how the pool started before, to compare)."""
+    its own models, nothing read before: how the pool started before, to compare).
+    `time_load`: also time `daihoi load` of a Dask run's Parquet into a new store."""
     from pipeline.batch import analyze_files
     from pipeline.engine.executors import ProcessExecutor, make_executor
     from pipeline.ingest.limits import Limits
@@ -245,7 +255,7 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
         finally:
             executor.close()
     load_seconds = 0.0
-    if engine == "dask":  # `daihoi load` of the run's Parquet into another store, timed apart
+    if engine == "dask" and time_load:  # `daihoi load` of its Parquet, timed apart
         t = time.perf_counter()
         with Store(work / f"{tag}-load.db") as other:
             load_parquet(parquet, other)
@@ -261,6 +271,50 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
             "parent_ms_doc": parent_cpu / len(files) * 1000,
             "analysis_ms_doc": analysis_cpu / len(files) * 1000, "load": os.getloadavg()[0],
             "first_s": first, "process_start": process_start if engine == "process" else ""}
+
+
+def plan_rows(engines: list[str], flows: str, process_starts: str,
+              repeats: int) -> list[dict]:
+    """The rows to measure, in order: each repeat runs every engine, mode and worker count
+    once, the 1-worker and 2-worker rows of one engine and mode next to each other (their
+    ratio is the speed-up), in the order 1, 2 on even repeats and 2, 1 on odd ones, so a host
+    that speeds up or slows down steadily during the run favours neither side."""
+    rows = []
+    for repeat in range(repeats):
+        for engine in engines:
+            for warm, flow in [(w, f) for f in flows.split(",") if f
+                               for w in ((False, True) if engine != "serial" else (False,))]:
+                # One worker starts the same way in every mode (nothing to fork): once.
+                starts = [("fork", 1)] + [(m, 2) for m in process_starts.split(",") if m]
+                pair = ([("fork", 1)] if engine == "serial" else
+                        starts if engine == "process" else [("fork", 1), ("fork", 2)])
+                if repeat % 2:
+                    pair = pair[::-1]
+                rows += [{"engine": engine, "workers": workers, "warm": warm, "flow": flow,
+                          "process_start": start, "repeat": repeat,
+                          # `daihoi load` of the Parquet is timed once, not every repeat.
+                          "time_load": repeat == 0}
+                         for start, workers in pair]
+    return rows
+
+
+def measured_row(files: list[Path], work: Path, engine: str, workers: int, warm: bool,
+                 flow: str, process_start: str, repeat: int, time_load: bool) -> dict:
+    """`run_executor` between two timings of the fixed CPU loop (`cpu_loop`), run by as
+    many processes at once as the row has workers: the machine's speed for this row, by which
+    its documents per second are normalised (`norm_docs_s`)."""
+    import cpu_loop
+
+    copies = max(1, workers)
+    before = cpu_loop.loop_rate(copies)
+    r = run_executor(engine, workers, files, work, warm=warm, flow=flow,
+                     process_start=process_start, time_load=time_load)
+    speed = cpu_loop.around(before, cpu_loop.loop_rate(copies))
+    r.update(repeat=repeat, loop_copies=copies, loop_rate=speed["rate"],
+             loop_before=speed["before"], loop_after=speed["after"],
+             loop_cpu_rate=speed["cpu_rate"],
+             norm_docs_s=cpu_loop.normalise(r["docs_s"], speed["rate"]))
+    return r
 
 
 def _text_chunk(span: tuple[int, int]) -> list[tuple[int, list[str]]]:
@@ -365,6 +419,58 @@ def copies_in_subprocess(n: int, mode: str, limit_s: float) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _key(r: dict) -> tuple:
+    """What a row's speed-up is taken against: the 1-worker row of its engine, mode, flow
+    and repeat."""
+    return r["engine"], r.get("warm", False), r.get("flow", "store"), r.get("repeat", 0)
+
+
+def speedups(runs: list[dict]) -> list[dict]:
+    """Per engine, mode, flow and start of the pool: the speed-up from 1 to 2 workers of
+    each repeat, raw (docs/s over docs/s) and normalised by the loop (÷ loop over ÷ loop),
+    with their medians: the target (≥ 1.8×) is judged on the normalised median."""
+    ones = {_key(r): r for r in runs if r["workers"] == 1}
+    groups: dict[tuple, dict] = {}
+    for r in runs:
+        one = ones.get(_key(r))
+        if r["workers"] != 2 or one is None:
+            continue
+        name = (r["engine"], r.get("warm", False), r.get("flow", "store"),
+                r.get("process_start", ""))
+        g = groups.setdefault(name, {"engine": r["engine"], "warm": r.get("warm", False),
+                                     "flow": r.get("flow", "store"),
+                                     "process_start": r.get("process_start", ""),
+                                     "raw": [], "norm": []})
+        g["raw"].append(r["docs_s"] / one["docs_s"])
+        if r.get("norm_docs_s") and one.get("norm_docs_s"):
+            g["norm"].append(r["norm_docs_s"] / one["norm_docs_s"])
+    for g in groups.values():
+        g["raw_median"] = statistics.median(g["raw"])
+        g["norm_median"] = statistics.median(g["norm"]) if g["norm"] else None
+    return list(groups.values())
+
+
+def speedup_table(runs: list[dict], target: float = 1.8) -> list[str]:
+    lines = ["**Speed-up from 1 to 2 workers** (the target, ≥ 1.8×, is judged on the median "
+             "÷ loop: the raw ratio of two rows timed a minute apart also carries the host's "
+             "drift between them, which the loop measures):", "",
+             "| executor | mode | raw, per repeat | raw median | ÷ loop, per repeat | "
+             "÷ loop median | ≥ 1.8× |",
+             "|---|---|---|---|---|---|---|"]
+    for g in speedups(runs):
+        name = g["engine"] if g["flow"] == "store" else f"{g['engine']} (report flow)"
+        if g["process_start"] == "separate":
+            name += " (separate start)"
+        each = ", ".join(f"{x:.2f}×" for x in g["raw"])
+        norm = ", ".join(f"{x:.2f}×" for x in g["norm"]) or "–"
+        med = g["norm_median"]
+        lines.append(f"| {name} | {'warm' if g['warm'] else 'cold'} | {each} | "
+                     f"{g['raw_median']:.2f}× | {norm} | "
+                     f"{f'**{med:.2f}×**' if med else '–'} | "
+                     f"{'–' if med is None else 'yes' if med >= target else 'no'} |")
+    return lines
+
+
 def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> str:
     lines = ["## Scale: executors and copy detection", "",
              f"{n_docs} generated reports (corpus/make_large.py: DOCX and text PDFs of ~20 "
@@ -385,16 +491,28 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
              "clock). Together they bound the speed-up 2 workers can give on 2 cores when "
              "nothing else runs: 2·A / (A + P) (Amdahl; `bound`). Peak RSS: the kernel's "
              "high-water mark (VmHWM) of each process.", "",
-             "| executor | workers | mode | seconds | docs/s | pages/s | speed-up vs 1 worker | "
+             "`loop`: the rate of a fixed pure-Python CPU loop (benchmarks/cpu_loop.py, "
+             "millions of iterations per wall second) timed right before and right after the "
+             "row by as many processes at once as the row has workers (the mean of the two), "
+             "the machine's speed for that row; `÷ loop`: docs/s divided by it. The rows run "
+             "interleaved (1 worker, 2 workers, then 2, 1 on the next repeat, …), each "
+             "speed-up against the other row of its own repeat.", "",
+             "| executor | workers | mode | repeat | seconds | docs/s | pages/s | "
+             "speed-up vs 1 worker | loop (M/s) | ÷ loop | speed-up ÷ loop | "
              "first stored s | start-up s | parent CPU ms/doc | analysis CPU ms/doc | bound | "
              "peak RSS per analysis process | peak RSS per Dask worker | load |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    base = {(r["engine"], r.get("warm", False), r.get("flow", "store")): r["seconds"] for r in runs
-            if r["workers"] == 1}
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    base = {_key(r): r for r in runs if r["workers"] == 1}
     for r in runs:
         warm = r.get("warm", False)
         flow = r.get("flow", "store")
-        speed = base.get((r["engine"], warm, flow), r["seconds"]) / r["seconds"]
+        one = base.get(_key(r), r)
+        speed = one["seconds"] / r["seconds"]
+        norm = (f"{r['norm_docs_s'] / one['norm_docs_s']:.2f}×"
+                if r.get("norm_docs_s") and one.get("norm_docs_s") else "–")
+        loop = (f"{r['loop_rate']:.2f} ({r['loop_before']:.2f}–{r['loop_after']:.2f}, "
+                f"{r['loop_copies']}×)" if r.get("loop_rate") else "–")
+        per_loop = f"{r['norm_docs_s']:.3f}" if r.get("norm_docs_s") else "–"
         worker = f"{r['peak_worker_mb']:.0f} MB" if r["engine"] == "dask" else "–"
         startup = f"{r['startup_s']:.1f}" if warm else "–"
         parent = f"{r['parent_ms_doc']:.1f}" if "parent_ms_doc" in r else "–"
@@ -406,9 +524,12 @@ def markdown(runs: list[dict], copies: list[dict], n_docs: int, load: str) -> st
             name += " (separate start)"
         first = f"{r['first_s']:.1f}" if r.get("first_s") else "–"
         lines.append(f"| {name} | {r['workers']} | {'warm' if warm else 'cold'} | "
+                     f"{r.get('repeat', 0) + 1} | "
                      f"{r['seconds']:.1f} | {r['docs_s']:.2f} | {r['pages_s']:.1f} | "
-                     f"{speed:.2f}× | {first} | {startup} | {parent} | {analysis} | {bound} | "
+                     f"{speed:.2f}× | {loop} | {per_loop} | {norm} | "
+                     f"{first} | {startup} | {parent} | {analysis} | {bound} | "
                      f"{r['peak_child_mb']:.0f} MB | {worker} | {r.get('load', 0):.1f} |")
+    lines += ["", *speedup_table(runs)]
     loads = [r for r in runs if r.get("load_s")]
     if loads:
         r = loads[0]
@@ -482,6 +603,9 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--pdf-share", type=float, default=0.25)
     ap.add_argument("--engines", default="serial,process,dask")
+    ap.add_argument("--repeats", type=int, default=2,
+                    help="times each row is measured, the 1- and 2-worker rows interleaved; "
+                         "the speed-up is the median over repeats")
     ap.add_argument("--flows", default="store",
                     help="store (daihoi run: rows prepared in the workers), report (the flow "
                          "before: report, identity and rows made in the writing process), or "
@@ -524,18 +648,11 @@ def main() -> int:
         if args.runs_json:  # measured earlier by this benchmark (its printed JSON lines)
             runs = [json.loads(line) for line in Path(args.runs_json).read_text()
                     .splitlines() if line.startswith('{"engine"')]
-        for engine in [e for e in args.engines.split(",") if e and not args.runs_json]:
-            for warm, flow in [(w, f) for f in args.flows.split(",") if f
-                               for w in ((False, True) if engine != "serial" else (False,))]:
-                # One worker starts the same way in every mode (nothing to fork): run once.
-                starts = [("fork", 1)] + [(m, 2) for m in args.process_starts.split(",") if m]
-                for start, workers in ([("fork", 1)] if engine == "serial" else
-                                       starts if engine == "process" else
-                                       [("fork", 1), ("fork", 2)]):
-                    r = run_executor(engine, workers, files, work, warm=warm, flow=flow,
-                                     process_start=start)
-                    print(json.dumps(r), flush=True)
-                    runs.append(r)
+        for r in (plan_rows(wanted, args.flows, args.process_starts, args.repeats)
+                  if not args.runs_json else []):
+            r = measured_row(files, work, **r)
+            print(json.dumps(r), flush=True)
+            runs.append(r)
         load += f", {os.getloadavg()[0]:.1f} at the end"
         if args.load_note:
             load = args.load_note
