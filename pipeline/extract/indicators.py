@@ -47,6 +47,8 @@ from pipeline.extract.numbers import (
     is_multiple,
     money_context,
     parse_number,
+    per_population,
+    per_population_in,
     read_measure,
 )
 from pipeline.model import Document, Indicator, Meta, Reference
@@ -870,6 +872,12 @@ class _Paragraph:
                 per = self.lex.noun_at(self.folded, rate.end())
                 if per is not None:  # "36 đảng viên/1.000 dân"
                     cls, noun_end = "rate", per[1]
+            if cls in ("person", "organisation", "count"):
+                per_end = per_population(self.folded, noun_end)
+                if per_end is not None:  # "30 giường bệnh/1 vạn dân", "2 bác sĩ/vạn dân"
+                    cls, noun_end = "rate", per_end
+                elif self._shares_denominator(noun_end) or self._rate_label(start):
+                    cls = "rate"
             return _Candidate(start, end, noun_end, value * scale, top, cls,
                               self.text[end:noun_end].strip(), cls)
         if scale > 1:
@@ -879,6 +887,23 @@ class _Paragraph:
             return _Candidate(start, end, after, value * scale, top, unit,
                               self.text[end:after].strip())
         return None
+
+    def _shares_denominator(self, noun_end: int) -> bool:
+        """The next count of the row is a rate, and this one shares its denominator: "10 bác
+        sĩ và 30 giường bệnh/1 vạn dân"."""
+        m = re.compile(r"\s*(?:va|,)\s*\d+(?:[.,]\d+)*").match(self.folded, noun_end)
+        if m is None:
+            return False
+        noun = self.lex.noun_at(self.folded, m.end()) or self.lex.unknown_noun_at(
+            self.text, self.folded, m.end())
+        return noun is not None and per_population(self.folded, noun[1]) is not None
+
+    def _rate_label(self, start: int) -> bool:
+        """The label before the number, in its clause, names the rate's denominator: "Số bác
+        sĩ/vạn dân: 15 bác sĩ", "Số giường bệnh/vạn dân đạt từ 30 đến 35 giường"."""
+        clause = max(self._sentence_start(start), self.text.rfind(";", self.start, start) + 1)
+        end = per_population_in(self.folded, clause, start)
+        return end is not None and not re.search(r"\d", self.folded[end:start])
 
     def _unknown_noun(self, start: int, printed: str, after: int) -> tuple[str, int] | None:
         """A word the lexicon does not list after the number ("8 chữ", "1300 từ", "15 miền
@@ -1109,16 +1134,43 @@ class _Paragraph:
                 if self.ctx.year is not None:
                     if int(year) <= self.ctx.year:
                         continue
-                elif result or re.search(r"(?<!\w)có(?!\w)", raw_before[m.end():]):
+                elif result or re.search(r"(?<!\w)có(?!\w)",
+                                         re.split(r"[;:]", raw_before[m.end():])[0]):
+                    # "Đến năm 2008, toàn tỉnh có 473 ..." reports what there was; a later
+                    # clause of a list of targets ("...; có 10 bác sĩ/1 vạn dân") does not.
                     continue
                 elif self.ctx.term and int(year) <= int(self.ctx.term[:4]):
                     continue  # "Đến năm 2015, thu nhập ... đạt" before a 2015-2020 congress
             return "target"
         if not result and c is not None and (self._under_target_lead(c.start)
                                              or self._continues_targets(c)
-                                             or self._quoted_target(before)):
+                                             or self._quoted_target(before)
+                                             or self._plan_group(c)):
             return "target"
         return "actual"
+
+    def _plan_group(self, c: _Candidate) -> bool:
+        """The paragraph is a group of a resolution's targets: it opens on the group's name
+        ("Về kinh tế: Tốc độ tăng trưởng bình quân 5 năm khoảng 6,5 - 7%/năm. Đến năm 2025,
+        GDP bình quân ...") and a later sentence of it sets what is to be reached by a year
+        still ahead; nothing in it reports a result ("đã", "đạt được")."""
+        opening = self.lex.plan_heading_group.match(self.folded, self.start)
+        if opening is None or ":" not in self.text[self.start:self.start + 40]:
+            return False
+        if self.lex.result_cues.search(self.lower, self.start, self.end):
+            return False
+        after = self._sentence_end(c.unit_end)
+        for m in self.lex.target_cues.finditer(self.folded, after, self.end):
+            year = m.groupdict().get("year")
+            if year is None or self.lex.forecast_cues.search(
+                    self.folded, self._sentence_start(m.start()), m.start()):
+                continue
+            if self.ctx.year is not None and int(year) <= self.ctx.year:
+                continue
+            if self.ctx.year is None and self.ctx.term and int(year) <= int(self.ctx.term[:4]):
+                continue
+            return True
+        return False
 
     def _quoted_target(self, before: str) -> bool:
         """The number is inside a quotation of the document that set it ('Nghị quyết Đại hội
@@ -1142,7 +1194,9 @@ class _Paragraph:
                 or self.lex.continued_past.search(sentence)
                 or self.lex.result_cues.search(sentence)):
             return False
-        window = self.text[max(0, start - 600):start].rstrip()
+        # (a congress's list of targets is often one long sentence: "Đại hội đã xác định nhiều
+        # chỉ tiêu quan trọng, trong đó: ...; ...; ...." then "Trong nhiệm kỳ sẽ ...")
+        window = self.text[max(0, start - 1500):start].rstrip()
         previous = fold(re.split(r"[.!?](?:\s|$)|\n", window.rstrip(".!?"))[-1])
         for m in self.lex.target_cues.finditer(previous):
             if m.groupdict().get("year") is None and re.search(r"\d", previous[m.end():]) \

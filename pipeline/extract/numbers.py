@@ -172,6 +172,35 @@ def read_measure(text: str, folded: str, pos: int) -> Measure:
     return Measure(scale, None, end)
 
 
+@cache
+def _rate_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = load_yaml("measures.yaml")["rate_denominators"]
+    scale = "|".join(sorted(data["scale"], key=len, reverse=True))
+    per = "|".join(sorted(data["per"], key=len, reverse=True))
+    number = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)"
+    denominator = (rf"/\s*(?:(?:{number}\s*(?:(?:{scale})\s+)?)|(?:{scale})\s+)"
+                   rf"(?:{per})(?!\w)")
+    # At most two words of the counted thing between the noun and "/" ("giường bệnh/...").
+    after = re.compile(rf"(?:\s+[a-z]+){{0,2}}?\s*{denominator}")
+    return after, re.compile(denominator)
+
+
+def per_population(folded: str, pos: int) -> int | None:
+    """The end of a rate's denominator after a counted noun ending at `pos` (folded text):
+    "10 bác sĩ/1 vạn dân", "30 giường bệnh/vạn dân" (data/measures.yaml `rate_denominators`)."""
+    m = _rate_patterns()[0].match(folded, pos)
+    return m.end() if m else None
+
+
+def per_population_in(folded: str, start: int, end: int) -> int | None:
+    """The end of the last rate's denominator folded[start:end] (a label before a number)
+    names, if any: "Số bác sĩ/vạn dân: 15 bác sĩ"."""
+    found = None
+    for m in _rate_patterns()[1].finditer(folded, start, end):
+        found = m.end()
+    return found
+
+
 def money_context(folded_before: str) -> bool:
     """Whether the words before a bare "500 triệu" speak of money (data/measures.yaml)."""
     return bool(_measure_data()["_money_context"].search(folded_before))
