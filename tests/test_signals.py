@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -95,3 +96,46 @@ def test_sigterm_stops_the_workers_and_says_what_was_stored(busy_folder: Path,
     assert said, err
     assert int(said[1]) + int(said[2]) == len(list(busy_folder.iterdir())), err
     assert _gone(workers, timeout=5), [p.pid for p in workers]
+
+
+def test_a_stop_while_the_second_worker_is_being_forked_ends_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The run's CI failure: a stop that came while the pool was still starting waited for the
+    # start (a fork allowed 30 s, then a process of its own loading its models) before it could
+    # end. Here the copy never connects (a process that only sleeps stands for it): closing the
+    # pool must still end at once, leave no analysis process, and the pool must work again.
+    from pipeline.engine.executors import ProcessExecutor
+    from pipeline.engine.sandbox import Sandbox
+    from pipeline.engine.work import Job
+    from pipeline.ingest.limits import Limits
+
+    stand_in = subprocess.Popen(["sleep", "120"])
+    forking = threading.Event()
+
+    def fork_to(self: Sandbox, address: str) -> int | None:
+        forking.set()
+        return stand_in.pid
+
+    monkeypatch.setattr(Sandbox, "fork_to", fork_to)
+    executor = ProcessExecutor(2)
+    try:
+        executor.warm()
+        assert forking.wait(120), "the first process never finished loading its models"
+        started = [box.pid for box in executor.sandboxes if box.pid is not None]
+        began = time.monotonic()
+        executor.close()
+        took = time.monotonic() - began
+        assert took < 10, f"closing waited {took:.1f} s for a start that was cancelled"
+        assert all(box.proc is None for box in executor.sandboxes)
+        assert _gone([psutil.Process(pid) for pid in started if psutil.pid_exists(pid)])
+        monkeypatch.undo()  # a real fork again: the pool closed by a stop can run again
+        files = synthetic_files()[:2]
+        pairs = list(executor.run([Job(i, str(f), 120.0) for i, f in enumerate(files)],
+                                  Limits(), None))
+        assert sorted(job.index for job, _ in pairs) == [0, 1]
+        assert all(outcome.ok for _, outcome in pairs)
+    finally:
+        executor.close()
+        stand_in.kill()
+        stand_in.wait()

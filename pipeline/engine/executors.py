@@ -131,6 +131,8 @@ class ProcessExecutor:
                 return
             first, others = boxes[0], [b for b in boxes[1:] if b.proc is None]
             self._closing.clear()
+            for box in self.sandboxes:  # a pool closed after an earlier run starts again
+                box.reopen()
             if not self.fork:  # one thread per process; each worker waits for its own
                 for box in boxes:
                     if box.proc is None:
@@ -275,30 +277,31 @@ class ProcessExecutor:
             reader.close()
 
     def close(self) -> None:
-        """Stop now: kill every analysis process (a document in progress is abandoned)."""
+        """Stop now: kill every analysis process (a document in progress is abandoned).
+
+        Every sandbox is shut first, so no thread of this pool can start or fork a process
+        after this point and every wait of theirs gives up within a slice: the joins below
+        take a fraction of a second, not the minutes a start or a fork may be allowed."""
         self._stop.set()
         self._closing.set()
-        for box in [*self.sandboxes, *self._readers.values()]:
-            box.close()  # a process still loading its models is killed too
-        warming = self._warming
-        if warming is not None:
-            warming.join()
+        boxes = [*self.sandboxes, *self._readers.values()]
+        for box in boxes:
+            box.shut()  # a process still loading its models is killed too
+        threads = [self._warming, *self._box_starts.values(), *self._reader_starts.values(),
+                   *self._threads]
+        for t in threads:
+            if t is not None and t.ident is not None:  # a signal may stop `run` before it
+                t.join(timeout=_JOIN_SECONDS)           # started them all
+        for box in boxes:
+            box.close()  # one a thread got (or forked) just before it saw the shut
         self._warming = None
-        for t in list(self._box_starts.values()):
-            t.join()
         self._box_starts = {}
-        for box in [*self.sandboxes, *self._readers.values()]:
-            box.close()  # one the warm-up started (or forked) while we were closing
-        for t in list(self._reader_starts.values()):
-            t.join()
-        for box in self._readers.values():
-            box.close()
         self._readers = {}
         self._reader_starts = {}
-        for t in self._threads:
-            if t.ident is not None:  # a signal may stop `run` before it started them all
-                t.join(timeout=5)
         self._threads = []
+
+
+_JOIN_SECONDS = 5.0  # a thread of a shut pool ends within a wait slice; this bounds a stuck one
 
 
 def _get(q: queue.Queue[Any]) -> Any:

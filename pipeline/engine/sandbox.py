@@ -15,6 +15,8 @@ import select
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from pipeline.ingest.limits import Limits, worker_memory_mb
 from pipeline.model import Document
 
 STARTUP_SECONDS = 300.0  # importing and warming the models on a loaded machine
+_WAIT_SLICE = 0.5  # how soon a wait notices `shut`
 FORK_SECONDS = 30.0  # a fork and a local connection: milliseconds, seconds on a loaded machine
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `pipeline` package
 
@@ -47,14 +50,29 @@ class Sandbox:
         self.proc: subprocess.Popen[bytes] | _Forked | None = None
         self.documents = 0
         self.busy_with: str | None = None  # the document the child is working on
+        # Set by `shut`: the run is stopping. Every wait gives up within a slice, and no new
+        # process is started or forked until `reopen`, so a stop never waits for a start.
+        self._shut = threading.Event()
 
     @property
     def pid(self) -> int | None:
         return self.proc.pid if self.proc is not None else None
 
+    def shut(self) -> None:
+        """Stop for good (until `reopen`): kill the process and make every wait of another
+        thread on this sandbox (a start, a fork, a document) give up at once."""
+        self._shut.set()
+        self.close()
+
+    def reopen(self) -> None:
+        """Allow processes again after `shut` (a pool reused for a next run)."""
+        self._shut.clear()
+
     def start(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             return
+        if self._shut.is_set():
+            raise SandboxError("the run is stopping")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -79,7 +97,7 @@ class Sandbox:
         is idle (`child._fork`): ready in milliseconds, where starting one loads the models
         for seconds. False (and no process) when that cannot be done; `start` then starts
         one the usual way."""
-        if self.proc is not None or self.reader:
+        if self.proc is not None or self.reader or self._shut.is_set():
             return False
         try:
             listener = Listener()
@@ -89,7 +107,7 @@ class Sandbox:
             pid = other.fork_to(listener.address)
             if pid is None:
                 return False
-            conn = listener.accept(pid, FORK_SECONDS)
+            conn = listener.accept(pid, FORK_SECONDS, self._shut.is_set)
             return conn is not None and self.adopt(pid, conn)
         finally:
             listener.close()
@@ -117,7 +135,7 @@ class Sandbox:
         self.proc = _Forked(pid, conn)
         try:
             ready = self._wait(FORK_SECONDS) == child.READY
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):  # closed meanwhile by another thread
             ready = False
         if not ready:
             self.close()
@@ -159,11 +177,19 @@ class Sandbox:
         return answer
 
     def _wait(self, timeout: float) -> Any:
-        assert self.proc is not None and self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not ready:
-            return _TIMEOUT
-        return child.receive(self.proc.stdout)
+        """The child's next answer, or _TIMEOUT after `timeout` seconds or once `shut` (in
+        slices: another thread may shut this sandbox while we wait)."""
+        proc = self.proc
+        assert proc is not None and proc.stdout is not None
+        end = time.monotonic() + timeout
+        while not self._shut.is_set():
+            left = end - time.monotonic()
+            if left <= 0:
+                return _TIMEOUT
+            ready, _, _ = select.select([proc.stdout], [], [], min(left, _WAIT_SLICE))
+            if ready:
+                return child.receive(proc.stdout)
+        return _TIMEOUT
 
     def _crashed(self, path: str) -> Outcome:
         try:
@@ -228,8 +254,6 @@ class _Forked:
         self._conn.close()
 
     def wait(self, timeout: float | None = None) -> int | None:
-        import time
-
         end = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if end is not None and time.monotonic() > end:
@@ -261,8 +285,6 @@ class Listener:
                cancelled: Callable[[], bool] | None = None) -> Any:
         """The connection of the forked process (`pid` when known: given up as soon as it has
         ended), or None after `seconds` or once `cancelled()`."""
-        import time
-
         end = time.monotonic() + seconds
         while time.monotonic() < end and not (cancelled is not None and cancelled()):
             try:
