@@ -311,3 +311,17 @@ def test_a_count_against_the_names_of_its_bracket(text: str,
                                                   expected: list[tuple[float, float]]) -> None:
     found = text_totals(text, extract_indicators(text, Context()))
     assert [(f.details["stated"], f.details["computed"]) for f in found] == expected
+
+
+def test_a_count_its_increment_and_the_count_it_came_to() -> None:
+    ctx = Context()
+    bad = ("Chi bộ được thành lập năm 2015, gồm 05 đ/c, trong đó có 01 đảng viên là giáo viên. "
+           "Năm 2016, Chi bộ tiếp nhận thêm 04 hồ sơ đảng viên chuyển về, nâng số đảng viên "
+           "lên 08 đ/c.")
+    found = text_totals(bad, extract_indicators(bad, ctx))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == [(8, 9)]
+    good = bad.replace("lên 08", "lên 09")
+    assert text_totals(good, extract_indicators(good, ctx)) == []
+    # Another change in between: the narrative need not add up.
+    moved = bad.replace("chuyển về,", "chuyển về, 01 đồng chí chuyển đi,")
+    assert text_totals(moved, extract_indicators(moved, ctx)) == []

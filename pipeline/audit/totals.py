@@ -190,6 +190,49 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
     findings.extend(f for f in _specified(folded, inds) if f.start not in flagged)
     flagged = {f.start for f in findings}
     findings.extend(f for f in _partitions(inds) if f.start not in flagged)
+    flagged = {f.start for f in findings}
+    findings.extend(f for f in _increments(folded, inds) if f.start not in flagged)
+    return findings
+
+
+def _increments(folded: str, inds: list[Indicator]) -> list[Finding]:
+    """A count, one increment, and the count it came to ("gồm 06 đ/c ... nhận thêm 06 hồ sơ ...
+    nâng số lượng đảng viên lên thành 10 đ/c"): start + increment must be the result. Close
+    together (one stretch of text), the start counted after "gồm"/"có" (not a part after
+    "trong đó"), one increment, and no other change between (totals.yaml `increments`)."""
+    data = _totals_data()["increments"]
+    result_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["result_before"]) + r")\s+$")
+    added_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["added_before"]) + r")\s+$")
+    start_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["start_before"]) + r")\s+$")
+    other = re.compile(r"(?<!\w)(?:" + "|".join(data["other_changes"]) + r")(?!\w)")
+    reach = int(data["reach"])
+    findings = []
+    for n, result in enumerate(inds):
+        if result.unit not in ("person", "organisation") or \
+                not float(result.value).is_integer() or \
+                not result_cue.search(folded[max(0, result.start - 30):result.start]):
+            continue
+        before = [i for i in inds[:n] if result.start - reach <= i.start < result.start]
+        added = [i for i in before
+                 if added_cue.search(folded[max(0, i.start - 20):i.start])]
+        if len(added) != 1:
+            continue
+        inc = added[0]
+        # The whole it started from, not a part of it ("gồm 06 đ/c, trong đó có 01 ...").
+        starts = [i for i in before if i.end <= inc.start and i.unit == result.unit
+                  and start_cue.search(folded[max(0, i.start - 20):i.start])
+                  and not re.search(r"trong (?:so )?do", folded[max(0, i.start - 20):i.start])]
+        if not starts:
+            continue
+        start = starts[-1]
+        between = folded[start.end:result.start]
+        if other.search(between):
+            continue
+        if len(re.findall(r"(?<!\w)them(?!\w)", between)) != 1:
+            continue
+        computed = start.value + inc.value
+        if abs(computed - result.value) > _EPS:
+            findings.append(_text_finding(result, computed, [start, inc], 0.0))
     return findings
 
 

@@ -90,6 +90,10 @@ def extract_metadata(doc: Document, doc_type: str | None = None,
     unit, parent, source = _unit_and_parent(title, blocks, text, form)
     if unit is not None:
         meta.unit = _display(unit, text)
+        if _full_key(unit) == re.sub(r"\s+", " ", _company_forms().sub(" ", fold(meta.unit))
+                                     ).strip() and meta.unit != unit.text:
+            # The fuller form printed ("Đảng bộ Công ty ... Cao su Chư Păh") says the level.
+            unit = Name(unit.head, meta.unit[len(unit.head):].strip(), unit.start, unit.end)
         meta.unit_level = _level(unit, text)
         meta.evidence["unit"] = f"{source}: {unit.text}"
         meta.evidence["unit_level"] = f"the unit's name: {meta.unit}"
@@ -205,6 +209,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         return None, None, source
     if parent is None:
         parent = _parent_from_text(unit, text)
+        if parent is not None and _full_key(parent) == _full_key(unit):
+            parent = None  # the unit's own fuller name, not its parent
     return unit, parent, source
 
 
@@ -253,6 +259,8 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
                          r"|(?:quan su|cong an|bo chi huy quan su|bo doi bien phong)"
                          r" (?:tinh|thanh pho|huyen|quan|thi xa))\b", fold(n.org))]
     listed = _listed_names(text, names)
+    captions = _caption_spans(text)
+    names = [n for n in names if not any(a <= n.start < b for a, b in captions)]
     names = [n for n in names if n.org and not _generic_org(n) and not _elsewhere(text, n)
              and not _PLACES_JOINED.match(fold(n.org)) and n not in listed]
     held = _congress_holders(text, names)
@@ -277,6 +285,15 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
         # ends "Đảng bộ Khối cơ quan và doanh nghiệp tỉnh").
         fits = [k for k, c in scored.items()
                 if re.match(rf"\S+\s+\S+\s+{kind}(?!\w)", fold(c[2].text))]
+        if len(fits) == 1:
+            score, length, name = scored[fits[0]]
+            scored[fits[0]] = (score + 1, length, name)
+    # "... trực thuộc Huyện ủy": a place's committee written bare stands for the one named unit
+    # of that kind ("Huyện ủy Tân Hồng" over "Đảng ủy xã Tân Hộ Cơ", an example).
+    bare = {_COMMITTEE_OF[fold(m.group(1))] for m in _BARE_COMMITTEE.finditer(text)
+            if not (m.group("next").isupper() or m.group("next").isdigit())}
+    for kind in bare:
+        fits = [k for k, c in scored.items() if re.match(rf"dang bo {kind} ", _full_key(c[2]))]
         if len(fits) == 1:
             score, length, name = scored[fits[0]]
             scored[fits[0]] = (score + 1, length, name)
@@ -312,6 +329,30 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
         if bare - named < 2:
             return None
     return top[2]
+
+
+@cache
+def _caption_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = load_yaml("units.yaml")["captions"]
+    marked = re.compile(r"(?:" + "|".join(words["markers"]) + r")\s*:[^\n]*"
+                        r"|\((?:" + "|".join(words["markers"]) + r")[^()\n]*\)")
+    verbs = re.compile(r"(?<!\w)(?:" + "|".join(words["verbs"]) + r")(?!\w)")
+    return marked, verbs
+
+
+def _caption_spans(text: str) -> list[tuple[int, int]]:
+    """Photo captions: "Trong ảnh: Lễ kết nạp đảng viên tại Chi bộ Công ty ...", and a short
+    line of its own after the lead whose verb shows a scene ("Đảng ủy xã Phù Ninh trao tặng Huy
+    hiệu Đảng cho các đảng viên."). A unit named only there is not who speaks."""
+    marked, verbs = _caption_patterns()
+    spans = [(m.start(), m.end()) for m in marked.finditer(text)]
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        if n >= 2 and 0 < len(line.strip()) <= 120 and line.count(". ") == 0 \
+                and verbs.search(fold(line)):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
@@ -409,6 +450,9 @@ _HELD_BARE = re.compile(r"Đại hội\s+(?:(?:đại biểu|Đại biểu|đả
                         r"(?=\s+(?:lần|nhiệm|khóa|khoá)\b)")
 
 
+# District committees only: a province's ("Tỉnh ủy") is named bare by history articles too.
+_BARE_COMMITTEE = re.compile(r"(?<!\w)(Huyện|Quận|Thị) (?:ủy|uỷ)(?!\w)[ \t]*(?P<next>\S?)")
+_COMMITTEE_OF = {"huyen": "huyen", "quan": "quan", "thi": "thi xa"}
 _SELF_MENTION = re.compile(
     r"(?<!\w)(?:Đảng|đảng) (?:bộ|Bộ)(?:\s+(?P<kind>tỉnh|huyện|xã|phường|thị xã|thành phố|quận|"
     r"Khối))?(?=\s+(?:hiện\s+|đã\s+)?(?:có|gồm)\s)")
@@ -447,8 +491,16 @@ def _surnames() -> frozenset[str]:
     return frozenset(fold(s) for s in load_yaml("units.yaml").get("person_surnames", []))
 
 
+@cache
+def _company_forms() -> re.Pattern[str]:
+    words = load_yaml("units.yaml").get("company_forms", [])
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)\.?")
+
+
 def _full_key(name: Name) -> str:
-    return re.sub(r"\s+", " ", fold(name.text)).strip()
+    """The name folded, without a company's legal form: "Đảng bộ Công ty TNHH MTV Cao su Chư
+    Păh" is the "Đảng bộ Cao su Chư Păh" of the headline."""
+    return re.sub(r"\s+", " ", _company_forms().sub(" ", fold(name.text))).strip()
 
 
 def _parent_from_text(unit: Name, text: str) -> Name | None:
@@ -499,7 +551,8 @@ def _display(name: Name, text: str) -> str:
     forms = Counter(n.text for n in find_names(text)
                     if _full_key(n) == wanted and not n.text.isupper())
     if forms:
-        return forms.most_common(1)[0][0]
+        # Used alike: the fullest form ("... Công ty TNHH MTV Cao su Chư Păh").
+        return max(forms, key=lambda f: (forms[f], len(f)))
     if not name.org.isupper():
         return name.text
     head = name.head if not name.head.isupper() else name.head[:1] + name.head[1:].lower()
@@ -696,6 +749,15 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         hit = province_for(governed, strict=True, after_2025=after_2025)
         if hit is not None:
             return hit.province, f"gazetteer ({hit.era}), committees: {', '.join(governed)}"
+    # A grassroots body is where it meets; a national one ("Đảng bộ Văn phòng Trung ương
+    # Đảng", a "Tổng công ty" under a central bloc) meets in the capital and is no province's.
+    national = load_yaml("units.yaml")["national_bodies"]
+    grassroots = meta.unit_level in ("dang_bo_co_so", "chi_bo", "dang_bo_bo_phan") and \
+        not re.search(r"(?<!\w)(?:" + "|".join(national) + r")(?!\w)",
+                      fold(f"{meta.unit} {meta.parent or ''}"))
+    found = _venue_province(meta.unit, text) if grassroots else None
+    if found is not None:
+        return found
     # Two different districts of the body, both of one province and no other place against
     # them ("thành phố Tân An", "huyện Cần Đước"): districts are rarely ambiguous.
     districts = sorted(_districts_named(text[:20000]))
@@ -723,13 +785,12 @@ def _capitalised_groups(text: str) -> list[tuple[int, list[str]]]:
             groups.append((run[0].start(), [w.group() for w in run]))
         run = [m] if m is not None and m.group()[0].isupper() else []
     return groups
-# The text speaks of a district as such ("toàn huyện", "Huyện ủy", "UBND thị xã").
-# Before a name: a commune's or hamlet's kind, a venue, a school, or a place that is no
-# administrative unit ("quần đảo Hoàng Sa", "sông Hồng", "đường Trần Phú").
-_NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:xa|phuong|thi tran|ap|thon|ban|khom|xom|to|khu|tai|o"
-                             r"|dan pho|khu pho|truong|thcs|thpt|dao|song|nui|bien|deo|cau|cho"
-                             r"|duong))\s+$|\($")
-_DISTRICT_KIND = re.compile(r"(?<!\w)(?:huyen|thi xa|quan)(?!\w)")
+# Words before a name that make it no place named bare ("xã Phú Lương", "tại Hà Nội"), and the
+# kinds of a district ("toàn huyện", "Huyện ủy"): units.yaml `place_words`.
+_PLACE_WORDS: dict[str, list[str]] = load_yaml("units.yaml").get("place_words", {})
+_NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:" + "|".join(_PLACE_WORDS["not_bare_place_before"])
+                             + r"))\s+$|\($")
+_DISTRICT_KIND = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["district_kinds"]) + r")(?!\w)")
 
 
 def _headline_place(headline: str, text: str) -> tuple[str, str] | None:
@@ -848,6 +909,35 @@ def _lead_province(text: str) -> tuple[str, str] | None:
     return province, f"the lead's subject: {province}"
 
 
+_VENUE = re.compile(r"(?<!\w)(?:tại|Tại|ở)\s+(?:(?:thủ đô|Thủ đô|thành phố|TP\.?|tỉnh)\s*)?"
+                    r"(?P<place>[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*){0,3})")
+
+
+def _venue_province(unit: str | None, text: str) -> tuple[str, str] | None:
+    """(province, evidence) from where the unit met, in a sentence that names it ("Vừa qua, tại
+    Hà Nội, Đảng bộ Công ty ... đã tổ chức Đại hội"): a body not named after a place is in the
+    province where it holds its congress. Several provinces: None."""
+    if not unit:
+        return None
+    org = re.sub(r"^(?i:đảng bộ|đảng ủy|đảng uỷ|chi bộ)\s+", "", unit)
+    found = set()
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text[:20000]):
+        if org not in sentence:
+            continue
+        for m in _VENUE.finditer(sentence):
+            words = m.group("place").split()
+            for n in range(len(words), 0, -1):
+                group = " ".join(words[:n])
+                province = province_of(group)
+                if province and group.lower() == province.lower():
+                    found.add(province)
+                    break
+    if len(found) != 1:
+        return None
+    province = found.pop()
+    return province, f"where the unit met: tại {province}"
+
+
 def _headline_district(headline: str, kind: str) -> str | None:
     """The district of `kind` a headline names bare ("Tuy Phong đẩy mạnh ..."), when one."""
     if len(headline) > 150:
@@ -865,7 +955,8 @@ def _headline_district(headline: str, kind: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-_DISTRICT_KIND_WORD = re.compile(r"(?<!\w)(?:huyện|thị xã|quận|thành phố)(?!\w)", re.IGNORECASE)
+_DISTRICT_KIND_WORD = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["district_kind_words"])
+                                 + r")(?!\w)", re.IGNORECASE)
 
 
 def _districts_named(text: str) -> set[str]:
@@ -892,7 +983,10 @@ def _bracketed_places(unit: str | None, text: str) -> list[str]:
     if not unit:
         return []
     out = []
-    for m in re.finditer(re.escape(unit) + r"\s*\(([^()\n]{2,40})\)", text, re.IGNORECASE):
+    # After the name whatever its head ("Đảng ủy xã Tân Mỹ (Trà Ôn)" for "Đảng bộ xã Tân Mỹ").
+    org = re.sub(r"^(?i:đảng bộ|đảng ủy|đảng uỷ|chi bộ)\s+", "", unit)
+    named = re.escape(org) if org != unit and len(org.split()) >= 2 else re.escape(unit)
+    for m in re.finditer(named + r"\s*\(([^()\n]{2,40})\)", text, re.IGNORECASE):
         inner = m.group(1).strip()
         if re.match(r"(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tp\b)", inner,
                     re.IGNORECASE):

@@ -181,6 +181,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             continue
         if pending is not None and f in _HEAD_WORDS:
             break  # "Đảng ủy Cục Viễn thông, Đảng ủy Bộ ...": a list of names, not one name
+        if pending is not None and text[pending] in "–-" and word in _data()["site_after_dash"]:
+            break  # "... Đảng bộ khối - Báo Hà Giang điện tử": the site's name after a headline
         if pending is not None and text[pending] == "," and f in _PLACE_AFTER_COMMA:
             break
         if word in ",&–-" or f == "va":

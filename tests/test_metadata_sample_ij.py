@@ -1,0 +1,74 @@
+"""Metadata classes samples I and J (benchmarks/data/indicators_real_{i,j}.yaml) showed after
+their first runs, each on short lines written for this test (other units and places than the
+samples'): a company named with and without its legal form is one unit; a site's name after a
+headline's dash is no part of a unit's name; a district committee written bare ("trực thuộc
+Huyện ủy") speaks for the one district named; the district in brackets after the commune
+whatever head names it; a grassroots body is in the province where it meets ("tại Hà Nội"), a
+national one is not; a unit named only in a photo caption is not who speaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import gazetteer
+from pipeline.extract.form import parse_form
+from pipeline.extract.metadata import extract_metadata
+from pipeline.model import Block, Document
+
+needs_gazetteer = pytest.mark.skipif(not gazetteer.available(),
+                                     reason="vietnamadminunits is not installed")
+_BODY = ("Trong nhiệm kỳ qua, cán bộ, đảng viên đã đoàn kết, khắc phục khó khăn, hoàn thành "
+         "các nhiệm vụ chính trị được giao, đời sống người lao động được nâng lên rõ rệt.")
+
+
+def _meta(*lines: str) -> tuple[str | None, str | None, str | None]:
+    doc = Document(source="x.txt", format="txt", sha256="", blocks=[Block(text=t) for t in lines])
+    meta = extract_metadata(doc, "news", parse_form(doc))
+    return meta.unit, meta.unit_level, meta.province
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_unit() -> None:
+    unit, level, _ = _meta("Đại hội Đảng bộ Cà phê Ea Pốk nhiệm kỳ 2020 - 2025",
+                           "Ngày 5/6, Đảng bộ Công ty TNHH MTV Cà phê Ea Pốk đã tổ chức Đại hội.",
+                           _BODY)
+    assert (unit, level) == ("Đảng bộ Công ty TNHH MTV Cà phê Ea Pốk", "dang_bo_co_so")
+
+
+@needs_gazetteer
+def test_a_site_name_after_the_headline_dash_is_not_a_unit() -> None:
+    unit, level, province = _meta(
+        "Kinh nghiệm thành lập Đảng bộ khối - Báo Lào Cai điện tử",
+        "Đảng bộ huyện Bảo Thắng là đơn vị đầu tiên thí điểm mô hình này.", _BODY)
+    assert (unit, level, province) == ("Đảng bộ huyện Bảo Thắng", "dang_bo_cap_tren_co_so",
+                                       "Lào Cai")
+
+
+def test_a_bare_district_committee_speaks_for_the_district_named() -> None:
+    unit, _, _ = _meta(
+        "Các tổ chức đảng hoàn thành sơ kết giữa nhiệm kỳ",
+        "Đồng chí Chánh văn phòng Huyện ủy Cẩm Thủy cho biết, 40 tổ chức cơ sở đảng trực "
+        "thuộc Huyện ủy đã tổ chức sơ kết. Đảng ủy xã Cẩm Tân đạt 20/25 chỉ tiêu.")
+    assert unit == "Đảng bộ huyện Cẩm Thủy"
+
+
+@needs_gazetteer
+def test_the_district_in_brackets_after_the_commune_whatever_its_head() -> None:
+    _, _, province = _meta("Chuẩn bị tốt đại hội cấp cơ sở",
+                           "Bí thư Tỉnh ủy làm việc với Đảng ủy xã Long Hiệp (Trà Cú) về tình "
+                           "hình thực hiện nghị quyết.", _BODY)
+    assert province == "Trà Vinh"
+
+
+def test_a_grassroots_body_is_where_it_meets_a_national_one_is_not() -> None:
+    assert _meta("Vừa qua, tại Đà Nẵng, Đảng bộ Công ty Dệt may Hòa Thọ đã tổ chức Đại hội "
+                 "đại biểu lần thứ X.", _BODY)[2] == "Đà Nẵng"
+    assert _meta("Vừa qua, tại Hà Nội, Đảng bộ Văn phòng Trung ương Đảng đã tổ chức Đại hội "
+                 "đại biểu lần thứ X.", _BODY)[2] is None
+
+
+def test_a_unit_named_only_in_a_photo_caption_is_not_who_speaks() -> None:
+    assert _meta("Toàn tỉnh có 120 tổ chức đảng trong doanh nghiệp. Trong ảnh: Lễ kết nạp "
+                 "đảng viên tại Chi bộ Công ty CP May Việt Tiến 2", _BODY)[0] is None
+    assert _meta("2.100 đảng viên được tặng Huy hiệu Đảng đợt 7/11",
+                 "Ban Thường vụ Tỉnh ủy quyết định tặng Huy hiệu Đảng cho 2.100 đảng viên.",
+                 "Đảng ủy xã Tân Lập trao tặng Huy hiệu Đảng cho các đảng viên.", _BODY)[0] is None
