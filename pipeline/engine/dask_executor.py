@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.engine.work import Job, Outcome, crash_outcome
-from pipeline.ingest import file_sha256
 from pipeline.ingest.limits import Limits
 
 CONNECT_SECONDS = 5
@@ -84,6 +83,10 @@ class DaskExecutor:
         """Reach the scheduler (or start the local cluster) before any work is planned."""
         if self.client is not None:
             return
+        if not self.scheduler:
+            # A LocalCluster: the models start loading first (`_start_models`), while this
+            # process imports Dask (~0.3-0.5 s) and starts the cluster.
+            loading = self._start_models()
         from distributed import Client, LocalCluster
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
@@ -98,21 +101,25 @@ class DaskExecutor:
             return
         import dask
 
-        from pipeline.engine.sandbox import Sandbox
-
-        # The models load once, in an analysis process of this one, while the cluster's
-        # worker processes start (a second or more) instead of after; each worker then gets a
-        # copy of it (`_fork_workers`), ready in milliseconds.
-        self._models = Sandbox("dask-models")
-        loading = threading.Thread(target=self._models.try_start, daemon=True,
-                                   name="daihoi-models")
-        loading.start()
         with dask.config.set(QUIET_LOCAL_CLUSTER):
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                         processes=True, dashboard_address=None,
                                         silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
         self._fork_workers(loading)
+
+    def _start_models(self) -> threading.Thread:
+        """The models load once, in an analysis process of this one, while Dask is imported
+        and the cluster's worker processes start (a second or more) instead of after; each
+        worker then gets a copy of it (`_fork_workers`), ready in milliseconds. The thread
+        that starts it (joined before the copies are made)."""
+        from pipeline.engine.sandbox import Sandbox
+
+        self._models = Sandbox("dask-models")
+        loading = threading.Thread(target=self._models.try_start, daemon=True,
+                                   name="daihoi-models")
+        loading.start()
+        return loading
 
     def _fork_workers(self, loading: threading.Thread) -> None:
         """Each local worker waits for a copy of the models' process (`listen_for_fork`);
@@ -173,15 +180,12 @@ class DaskExecutor:
             return
         self.connect()
         batches = batch_jobs(list(jobs), self.workers, self.batch_size)
-        # Hashes are taken here, where the files are certain to be readable.
-        hashes = {j.path: _sha(j.path) for j in jobs}
         first = _next_batch_number(self.parquet_dir)
         pending: dict[Any, tuple[int, list[Job]]] = {}
 
         def submit(number: int, batch: list[Job]) -> Any:
             future = self.client.submit(
-                run_batch, number, batch, limits, overrides,
-                {j.path: hashes[j.path] for j in batch}, self.parquet_dir is not None,
+                run_batch, number, batch, limits, overrides, self.parquet_dir is not None,
                 pure=False, retries=1,
                 key=f"daihoi-batch-{number}-{id(batch)}",
             )
@@ -240,13 +244,6 @@ def batch_jobs(jobs: list[Job], workers: int, size: int | None = None) -> list[l
         batches.append(jobs[start:start + take])
         start += take
     return batches
-
-
-def _sha(path: str) -> str | None:
-    try:
-        return file_sha256(Path(path))
-    except OSError:
-        return None
 
 
 def _next_batch_number(folder: Path | None) -> int:

@@ -115,11 +115,16 @@ def worker_ready() -> bool:
 
 def run_batch(
     batch: int, jobs: list[Job], limits: Limits, overrides: dict[str, Any] | None,
-    hashes: dict[str, str], parquet: bool = True,
+    parquet: bool = True,
 ) -> tuple[bytes | None, list[Outcome]]:
     """The batch's Parquet file (made here, when `parquet`: the client only writes its bytes)
     and each document's outcome, carrying what its job wants (the store's prepared rows for
-    `daihoi run`: the client then only writes them)."""
+    `daihoi run`: the client then only writes them).
+
+    A document's SHA-256 (which a rerun compares to skip it) is the one its analysis took
+    while reading it; only a file that failed is hashed here. The client hashed every file
+    before submitting the first batch: up to half a second of a cold run's start, and CPU
+    taken from the workers' cores on every document."""
     from pipeline.engine.parquet import partition_bytes
 
     box = _take()
@@ -131,10 +136,22 @@ def run_batch(
             want = "parquet" if parquet and job.want == "store" else job.want
             outcome = box.run(job.path, limits, overrides, job.timeout, want)
             if parquet:
-                rows.append(outcome_row(outcome, hashes.get(job.path), "dask", batch))
+                rows.append(outcome_row(outcome, None if outcome.ok else _sha(job.path),
+                                        "dask", batch))
             if outcome.prepared is not None:
                 outcome.prepared.document_json = None  # already in the Parquet bytes
             outcomes.append(outcome)
         return (partition_bytes(rows) if parquet else None), outcomes
     finally:
         _give_back(box)
+
+
+def _sha(path: str) -> str | None:
+    from pathlib import Path
+
+    from pipeline.ingest import file_sha256
+
+    try:
+        return file_sha256(Path(path))
+    except OSError:
+        return None
