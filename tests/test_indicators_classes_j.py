@@ -62,3 +62,50 @@ def test_a_congress_plan_continued_in_a_sentence_with_se() -> None:
     got = _got(text, Context(doc_type="news", year=2025))
     assert got["120 doanh nghiệp"][1] == "target"
     assert got["150 đảng viên"][1:] == ("target", "new_members")
+
+
+def test_years_are_no_denominators_and_numbered_villages_are_names() -> None:
+    # "T.3/2010" (tháng abbreviated), a birth date before 1900: no ratio.
+    assert _all("Trong T.02, T.3/2010, chi bộ kết nạp 2 đảng viên.") == [
+        ("2 đảng viên", 2.0, "person", "actual", "new_members")]
+    assert _all("Kỷ niệm ngày sinh (19/5/1890 - 19/5/2025) của Người.") == []
+    assert _got("Tỷ lệ đạt 27/30 chỉ tiêu.")["27/30 chỉ tiêu"][0] == "ratio"
+    # A hamlet's number names it: "Chi bộ thôn 8", "bản 3", "buôn 2", "khóm 4".
+    for name in ("Chi bộ thôn 8", "Chi bộ bản 3", "Chi bộ buôn 2", "Chi bộ khóm 4"):
+        assert _all(f"{name}, xã Ea Kiết có 21 đảng viên.") == [
+            ("21 đảng viên", 21.0, "person", "actual", "members_total")], name
+    # Levels of a structure and a yield per hectare are no counts.
+    assert _all("Vận hành chính quyền địa phương 2 cấp ổn định.") == []
+    assert [s for s, *_ in _all("Giá trị thu trên 1 ha đất canh tác đạt 210 triệu đồng.")] == [
+        "210 triệu đồng"]
+
+
+def test_targets_by_how_far_they_got_are_not_targets_met() -> None:
+    text = ("Đến nay, Nghị quyết có 5/20 chỉ tiêu vượt, 9/20 chỉ tiêu đạt từ 60% trở lên. Vẫn "
+            "còn 6/20 chỉ tiêu, trong đó có 4 chỉ tiêu đạt thấp.")
+    got = _all(text, Context(doc_type="news", year=2023))
+    assert [s for s, *_ in got] == ["5/20 chỉ tiêu", "9/20 chỉ tiêu", "6/20 chỉ tiêu",
+                                    "4 chỉ tiêu"]  # "60% trở lên" says which are counted
+    assert all(key is None for *_, key in got)
+    # ... while targets reached keep their key.
+    met = _got("Xã đã đạt 18/20 chỉ tiêu Nghị quyết.", Context(doc_type="news", year=2023))
+    assert met["18/20 chỉ tiêu"][2] == "targets_met"
+
+
+def test_forms_of_discipline_and_rows_of_bare_counts() -> None:
+    text = ("Hình thức kỷ luật đảng viên: khiển trách 12 (chiếm 50%), cảnh cáo 9 (37,5%), khai "
+            "trừ 3 (12,5%).")
+    got = _all(text)
+    assert [(s, unit, key) for s, _v, unit, _k, key in got if unit != "%"] == [
+        ("12", "person", None), ("9", "person", None), ("3", "person", "expelled_members")]
+    # A colon list of counts beside their shares counts what the sentence speaks of.
+    text = ("Các vi phạm của đảng viên tập trung vào: lối sống: 7 (35%); quản lý đất đai, tài "
+            "chính: 6 (30%); thiếu trách nhiệm: 4 (20%).")
+    assert [(s, unit) for s, _v, unit, _k, _key in _all(text) if unit != "%"] == [
+        ("7", "person"), ("6", "person"), ("4", "person")]
+    # A row of the same verb names its noun at its end ("... kỷ luật 2, ... kỷ luật 5 trường
+    # hợp"); the breakdown after "Trong đó" is no total of the disciplined.
+    text = ("Trong đó, Ban Thường vụ Huyện ủy thi hành kỷ luật 2, đảng ủy cơ sở thi hành kỷ luật "
+            "6, chi bộ thi hành kỷ luật 11 trường hợp.")
+    assert [(s, unit, key) for s, _v, unit, _k, key in _all(text)] == [
+        ("2", "person", None), ("6", "person", None), ("11 trường hợp", "person", None)]

@@ -63,7 +63,9 @@ _CANDIDATE = re.compile(
     rf"(?P<a>{NUMBER})"
     # A range: "3-4", "từ 80 đến 100", "8% đến 8,5%" (the first "%" may be printed or not).
     rf"(?:(?:\s*%)?\s*(?P<dash>[-–]|đến|tới)\s*(?P<b>{NUMBER}))?"
-    rf"(?:\s*(?P<pct>%)|\s*/\s*(?P<den>(?!(?:19|20)\d\d(?!\d)){NUMBER})(?![\d/]))?"
+    # (a year is no denominator: "T.3/2010", "19/5/1890"; the look-ahead guards every
+    # alternative of NUMBER)
+    rf"(?:\s*(?P<pct>%)|\s*/\s*(?P<den>(?!(?:1[89]|20)\d\d(?!\d))(?:{NUMBER}))(?![\d/]))?"
 )
 _TERM = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 _URL = re.compile(r"\S*(?:https?://|www\.)\S*")
@@ -574,6 +576,23 @@ class _Paragraph:
             mark = _LIST_MARK.match(self.folded, e.unit_end)
             if e.noun_class and mark and mark.end() <= start:
                 return _Candidate(start, end, end, value, None, e.unit, None, None)
+        row = self._row_noun(start, end, sentence)
+        if row is not None:
+            # "thi hành kỷ luật 1, huyện uỷ ... thi hành kỷ luật 8, chi bộ thi hành kỷ luật 29
+            # trường hợp": a row of the same verb that names its noun at its end.
+            return _Candidate(start, end, end, value, None, row, None, None)
+        if re.match(r"\s*\(\s*\d[\d.,]*\s*%", self.text[end:end + 16]) and re.search(
+                r":\s*$", self.text[max(self.start, start - 4):start]):
+            # "những điều đảng viên không được làm: 15 (20,2%); lối sống: 14 (18,9%)": a count
+            # beside its share, of the people or organisations its sentence speaks of.
+            # (the items after the first take its class: "...: 15 (20,2%); chính sách dân số
+            # ...: 12 (16,2%)" - the nouns of a later item's label are not what is counted)
+            noun = next((e.unit for e in reversed(earlier) if e.start >= sentence
+                         and e.unit in ("person", "organisation") and e.unit_text is None
+                         and re.match(r"\s*\(\s*\d[\d.,]*\s*%", self.text[e.end:e.end + 16])),
+                        None) or self._sentence_noun(sentence, start)
+            if noun is not None:
+                return _Candidate(start, end, end, value, None, noun, None, None)
         label = self.folded[clause:start]
         if re.search(r"\bnam\s*$", label):
             return None  # "năm 938": a year
@@ -600,6 +619,33 @@ class _Paragraph:
             noun = self.lex.noun_at(label, pos)
             if noun is not None and noun[0] in ("person", "organisation"):
                 return _Candidate(start, end, end, value, None, noun[0], None, None)
+        return None
+
+    def _row_noun(self, start: int, end: int, sentence: int) -> str | None:
+        """The class of the noun a row of counts after the same words names at its end: the
+        two words before the number recur later in the sentence before a number and a person
+        or organisation noun."""
+        if not re.match(r"\s*(?:[,;]|và\s)", self.text[end:end + 5]):
+            return None
+        words = re.search(r"([a-z]+ [a-z]+)\s+$", self.folded[max(sentence, start - 30):start])
+        if words is None:
+            return None
+        stop = self._sentence_end(end)
+        again = re.compile(rf"(?<!\w){re.escape(words.group(1))}\s+\d+(?:[.,]\d+)*")
+        for m in again.finditer(self.folded, end, stop):
+            noun = self.lex.noun_at(self.folded, m.end())
+            if noun is not None and noun[0] in ("person", "organisation"):
+                return noun[0]
+            if noun is not None or not re.match(r"\s*(?:[,;]|va\s)", self.folded[m.end():]):
+                return None
+        return None
+
+    def _sentence_noun(self, sentence: int, start: int) -> str | None:
+        """The class of the last person or organisation noun in the sentence before `start`."""
+        for m in reversed(list(re.finditer(r"(?<!\w)(?=\w)", self.folded[sentence:start]))):
+            noun = self.lex.noun_at(self.folded, sentence + m.start())
+            if noun is not None and noun[0] in ("person", "organisation") and noun[1] <= start:
+                return noun[0]
         return None
 
     def _condition(self, c: _Candidate) -> bool:
@@ -859,6 +905,9 @@ class _Paragraph:
             noun = self._unknown_noun(start, printed, after)
         if noun is not None:
             cls, noun_end = noun
+            if cls == "area" and value == 1 and value_max is None and re.search(
+                    r"(?<!\w)(?:trên|mỗi|/)\s*$", self.lower[max(self.start, start - 8):start]):
+                return None  # "giá trị thu trên 1ha canh tác", "mỗi 1 ha": per hectare
             if cls == "times" and self.folded[after:noun_end].strip() == "luot":
                 # "2.870 lượt học viên": the people counted, each time they came.
                 counted = self.lex.noun_at(self.folded, noun_end)
