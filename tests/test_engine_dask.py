@@ -160,3 +160,25 @@ def test_copies_in_chunks_are_the_in_memory_copies_on_the_sample_corpus() -> Non
     assert len(in_memory) > 20  # the planted copies are there to be found
     assert chunked.astype(str).equals(in_memory.astype(str))
     assert on_processes.astype(str).equals(in_memory.astype(str))
+
+
+def test_parquet_rows_carry_each_files_sha256_a_failed_one_included(
+    folder: Path, tmp_path: Path, cluster: DaskExecutor,
+) -> None:
+    """The client no longer hashes the files: an analysed file's SHA-256 is the one its
+    analysis took while reading it, a failed file's is taken on the worker."""
+    from pipeline.engine.parquet import iter_rows
+    from pipeline.ingest import file_sha256
+
+    good = sorted(folder.glob("*.docx"))[0]
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip archive")
+    parts = tmp_path / "parts"
+    cluster.parquet_dir = parts
+    results = list(analyze_files([good, broken], Limits(), engine="dask", parquet_dir=parts,
+                                 ordered=False, executor=cluster, want="store"))
+    assert sorted(r.error is None for r in results) == [False, True]
+    rows = {r["source"]: r for r in iter_rows(parts, ["source", "sha256", "status"])}
+    assert rows[str(good)]["status"] == "ok" and rows[str(broken)]["status"] == "error"
+    assert rows[str(good)]["sha256"] == file_sha256(good)
+    assert rows[str(broken)]["sha256"] == file_sha256(broken)
