@@ -109,3 +109,46 @@ def test_forms_of_discipline_and_rows_of_bare_counts() -> None:
             "6, chi bộ thi hành kỷ luật 11 trường hợp.")
     assert [(s, unit, key) for s, _v, unit, _k, key in _all(text)] == [
         ("2", "person", None), ("6", "person", None), ("11 trường hợp", "person", None)]
+
+
+def test_keys_of_committees_members_and_attendance() -> None:
+    keys = {s: key for s, _v, _u, _k, key in _all(
+        "Đại hội bầu Chi ủy khóa mới nhiệm kỳ 2025-2030 gồm 05 đồng chí. BCH mới gồm 9 Đ/C. "
+        "Ủy ban Kiểm tra Đảng ủy xã gồm 3 thành viên. Chi bộ thôn Phú Mỹ có 37 đồng chí đảng "
+        "viên. Đảng bộ đại diện cho hơn 12 ngàn đảng viên.")}
+    assert keys["05 đồng chí"] == "executive_committee"
+    assert keys["9 Đ/C"] == "executive_committee"
+    assert keys["3 thành viên"] is None  # the inspection committee's
+    assert keys["37 đồng chí"] == "members_total"
+    assert keys["12 ngàn đảng viên"] == "members_total"
+    # Kinds of those attending are not the unit's official and reserve members.
+    text = ("Đại hội có mặt 40 đảng viên (gồm 36 đảng viên chính thức, 4 đảng viên dự bị) trên "
+            "tổng số 42 đảng viên được triệu tập.")
+    assert all(key is None for s, _v, _u, _k, key in _all(text) if s != "42 đảng viên")
+    # A bare number labelled before it takes that label's key, not the next one's.
+    keys = {s: key for s, _v, _u, _k, key in _all(
+        "Đảng bộ có 812 đảng viên; trong đó, đảng viên chính thức là 790, đảng viên dự bị là 22.")}
+    assert keys["790"] == "members_official" and keys["22"] == "members_reserve"
+
+
+def test_keys_of_ratings_parts_ratios_and_series() -> None:
+    keys = {s: key for s, _v, _u, _k, key in _all(
+        "Năm 2024, đảng bộ có 6 chi bộ hoàn thành xuất sắc nhiệm vụ (trong đó có 2 chi bộ đạt "
+        "trong sạch vững mạnh); đảng viên hoàn thành xuất sắc nhiệm vụ là 12 đảng viên. Năm "
+        "2025 phấn đấu 9/9 chi bộ hoàn thành tốt nhiệm vụ.", Context(doc_type="news", year=2025))}
+    assert keys["6 chi bộ"] == "orgs_rated_excellent"
+    assert keys["2 chi bộ"] == "orgs_clean_strong"  # a part, rated all the same
+    assert keys["12 đảng viên"] == "members_rated_excellent"  # not all the members
+    assert keys["9/9 chi bộ"] == "orgs_rated_good_or_better"
+    keys = {s: key for s, _v, _u, _k, key in _all(
+        "Có 100% chi bộ và hơn 95% đảng viên hoàn thành tốt nhiệm vụ. Số đảng viên tăng từ 120 "
+        "đồng chí năm 2015 lên 131 đồng chí năm 2016, 140 đồng chí năm 2017. Có 2 tổ chức đảng "
+        "bị thi hành kỷ luật.")}
+    assert keys["100%"] == "orgs_rated_good_or_better"
+    assert keys["140 đồng chí"] == "members_total"
+    assert keys["2 tổ chức đảng"] == "disciplined_orgs"
+    # Organisations in a sector and kinds of the new members are subsets.
+    keys = {s: key for s, _v, _u, _k, key in _all(
+        "Toàn tỉnh có 85 tổ chức đảng trong các doanh nghiệp tư nhân. Trong tổng số đảng viên "
+        "được kết nạp, có 120 đảng viên người dân tộc thiểu số.")}
+    assert keys["85 tổ chức đảng"] is None and keys["120 đảng viên"] is None

@@ -488,7 +488,40 @@ class _Paragraph:
                 # target for the thing just counted.
                 found[-1].key = found[-2].key
                 found[-1].subject = found[-2].subject
+            elif found[-1].key is None and i and self._series_item(candidates[i - 1], c):
+                # "tăng từ 255 đồng chí năm 2005 lên 284 đồng chí năm 2006, 288 đồng chí năm
+                # 2007": the same count in later years.
+                found[-1].key = found[-2].key
+        self._shared_rating(candidates, found)
         return found
+
+    def _series_item(self, prev: _Candidate, c: _Candidate) -> bool:
+        """`c` repeats `prev`'s count for another year: same measure and noun, only a year and
+        a comma between."""
+        return (prev.unit == c.unit and prev.unit_text is not None
+                and fold(prev.unit_text) == fold(c.unit_text or "")
+                and bool(re.fullmatch(r"\s*(?:\(?\s*năm\s+(?:19|20)\d\d\s*\)?)\s*[,;]\s*(?:và\s+)?",
+                                      self.text[prev.unit_end:c.start].lower())))
+
+    def _shared_rating(self, candidates: list[_Candidate], found: list[Indicator]) -> None:
+        """"100% chi bộ và hơn 92% đảng viên hoàn thành tốt nhiệm vụ": the rating named after
+        the second share is the first's too, for organisations (the rule's `org_variant`)."""
+        for i in range(len(found) - 1):
+            a, b = candidates[i], candidates[i + 1]
+            if found[i].key is not None or found[i + 1].key is None or a.unit != b.unit:
+                continue
+            between = self.folded[a.unit_end:b.start]
+            m = re.fullmatch(r"\s*(\S.{0,30}?)\s+va\s+(?:(?:hon|gan|tren|khoang)\s+)?", between)
+            if m is None:
+                continue
+            rule = self.lex.rule(found[i + 1].key or "")
+            noun = self.lex.noun_at(" " + m.group(1), 0)
+            if rule is None or noun is None or noun[1] != len(m.group(1)) + 1:
+                continue
+            if noun[0] == "organisation" and rule.org_variant:
+                found[i].key = rule.org_variant
+            elif noun[0] == "person" and not rule.org_variant and rule.subject is None:
+                found[i].key = rule.key
 
     @property
     def plan_lists(self) -> list[tuple[int, int, int | None]]:
@@ -545,8 +578,8 @@ class _Paragraph:
         start, end = m.start(), m.end()
         printed = m.group("a")
         if (self._blocked(start, end) or _YEAR.fullmatch(printed)
-                or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s|năm\s+(?:19|20)\d\d)",
-                                self.text[end:end + 12])
+                or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s|năm\s+(?:19|20)\d\d"
+                                r"|trong(?: tổng số| số)?\s+\d)", self.text[end:end + 20])
                 or (start and (self.text[start - 1].isalnum() or self.text[start - 1] in "/-–"))):
             return None
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
@@ -559,6 +592,14 @@ class _Paragraph:
         value = parse_number(printed)
         if value is None:
             return None
+        within = re.match(r"\s*trong(?: tổng số| số)?\s+\d+(?:[.,]\d+)*", self.text[end:end + 30])
+        if within:
+            # "đạt 17 trong tổng số 19 mục tiêu", "7 trong 8 làng": a part of the whole named
+            # after it, counted in its noun.
+            noun = (self.lex.noun_at(self.folded, end + within.end())
+                    or self.lex.unknown_noun_at(self.text, self.folded, end + within.end()))
+            return None if noun is None else _Candidate(start, end, end, value, None, noun[0],
+                                                        None, None)
         sentence = self._sentence_start(start)
         if "," in printed and self.lex.index_words.search(self.folded, sentence, start):
             # "HDI ... từ 0,561 năm 1985 lần lượt tăng lên 0,599 năm 1990": an index's value;
@@ -1296,6 +1337,10 @@ class _Paragraph:
             stop = end_m.start()
         if later:
             stop = min(stop, later[0].start)
+        if c.unit_text is None and re.match(r"\s*[,;]", self.text[c.end:c.end + 3]):
+            # "đảng viên chính thức là 1.497, đảng viên dự bị là 44": a bare number labelled
+            # before it; what follows its comma is the next one's.
+            stop = c.end
         before = list(self.folded[clause_start:c.start])
         # Earlier mentions' own words ("3-4 đảng viên mới") must not name this number's key.
         for e in earlier:
