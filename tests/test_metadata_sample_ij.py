@@ -72,3 +72,41 @@ def test_a_unit_named_only_in_a_photo_caption_is_not_who_speaks() -> None:
     assert _meta("2.100 đảng viên được tặng Huy hiệu Đảng đợt 7/11",
                  "Ban Thường vụ Tỉnh ủy quyết định tặng Huy hiệu Đảng cho 2.100 đảng viên.",
                  "Đảng ủy xã Tân Lập trao tặng Huy hiệu Đảng cho các đảng viên.", _BODY)[0] is None
+
+
+def test_a_lead_whose_subject_is_several_units_names_none() -> None:
+    unit, level, _ = _meta("Hòa Bình, Tân Phú: Kỷ niệm 70 năm ngày thành lập Đảng bộ xã",
+                           "Ngày 3.9, Đảng bộ các xã Hòa Bình (Chợ Gạo), Tân Phú (Cai Lậy) kỷ "
+                           "niệm 70 năm ngày thành lập. Đảng bộ xã Hòa Bình có 300 đảng viên.",
+                           _BODY)
+    assert (unit, level) == (None, None)
+
+
+@needs_gazetteer
+def test_places_a_body_names_with_their_kind() -> None:
+    # A district that changed kind since ("huyện Điện Bàn", now a thị xã); one district named
+    # with the kind abbreviated; three districts beside a neighbouring city.
+    assert gazetteer.province_for(["1 quần chúng (huyện Hương Trà) đã"]) is not None
+    assert _meta("Ra mắt chi bộ doanh nghiệp",
+                 "Chi bộ Công ty cổ phần Hoàng Long (đóng trên xã Phước Tân) đã ra mắt. Đây là "
+                 "tổ chức đảng thứ 12 trong doanh nghiệp được thành lập ở TP.Biên Hòa.",
+                 _BODY)[2] == "Đồng Nai"
+    assert _meta("Chỉ thị về kế hoạch 5 năm",
+                 "Các huyện Cần Giuộc, thành phố Tân An và huyện Bến Lức, huyện Thủ Thừa phối "
+                 "hợp với thành phố Hồ Chí Minh xây dựng kế hoạch. " + _BODY + " " + _BODY,
+                 _BODY)[2] == "Long An"
+
+
+@needs_gazetteer
+def test_words_that_look_like_places_are_not() -> None:
+    # "phương Đông" is the East, not a "phường"; a line naming several provinces says none.
+    assert gazetteer.province_for(["tinh hoa văn hoá phương Đông"]) is None
+    assert _meta("Đảng bộ và nhân dân Hưng Yên 25 năm tái lập tỉnh",
+                 "Sau 28 năm hợp nhất với tỉnh Hải Dương, năm 1996 tách tỉnh Hải Hưng thành 2 "
+                 "tỉnh Hưng Yên và Hải Dương.", _BODY)[2] == "Hưng Yên"
+
+
+def test_the_province_of_the_lead_tag() -> None:
+    assert _meta("Kết quả phát triển đảng viên năm 2023",
+                 "(CTT-Bình Định) - Đảng bộ tỉnh hiện có 520 tổ chức cơ sở đảng với 70.000 "
+                 "đảng viên, tăng 2.000 so với năm trước.", _BODY)[2] == "Bình Định"

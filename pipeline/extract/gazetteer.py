@@ -159,6 +159,13 @@ _ABBREVIATED = re.compile(r"(?<!\w)(TP|Tp|TX|Tx)(?:\.\s*|\s+)(?=[A-ZĐÀ-Ỹ])")
 _KIND_OF = {"tp": "thành phố ", "tx": "thị xã "}
 
 
+_DISTRICT_KINDS = ("huyen", "thi xa", "thanh pho", "quan")
+# Each kind as written, tone marks and all (both placements of the mark in "thị xã" etc.).
+_WRITTEN_KINDS = {"thanh pho": {"thành phố"}, "thi xa": {"thị xã"}, "thi tran": {"thị trấn"},
+                  "huyen": {"huyện"}, "quan": {"quận"}, "phuong": {"phường"}, "xa": {"xã"},
+                  "dac khu": {"đặc khu"}}
+
+
 def _district(name: str) -> list[tuple[str, set[tuple[str, str]]]]:
     """A district named without its kind ("Hưng Nguyên"): every kind it may be, when exactly
     one kind is known by that name."""
@@ -204,6 +211,11 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
             elif not first.isupper():
                 continue  # "xã hội" (society), "huyện nào": a proper name is capitalised
             kind = m.group("kind")
+            written = text[m.start():m.start() + len(kind)].lower()
+            if written not in _WRITTEN_KINDS[kind] and written != kind:
+                # "phương Đông" (the East) is no "phường" (a text typed without any tone
+                # marks, "phuong Tan Dinh", still is).
+                continue
             words = m.group("name").split()
             # The longest name the gazetteer knows: "xa dai thang" in "xa dai thang huyen".
             for n in range(len(words), 0, -1):
@@ -211,6 +223,11 @@ def province_for(texts: list[str], min_places: int = 1, strict: bool = False,
                     continue  # "xã Tam Xuân 2" is not "xã Tam Xuân": the name goes on
                 key = f"{kind} {' '.join(words[:n])}"
                 options = lookup(key)
+                if not options and kind in _DISTRICT_KINDS:
+                    # "huyện Điện Bàn" became "thị xã Điện Bàn" (2015): districts change kind
+                    # as they grow; the one district of that name under another kind.
+                    other = _district(" ".join(words[:n]))
+                    options = other[0][1] if other else None
                 if options:
                     end = m.start() + len(key)
                     hits.append((text[m.start():end], options))

@@ -199,7 +199,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         source = "title"
         if unit is None and blocks and (_SEVERAL_UNITS.search(blocks[0])
                                         or len(blocks[0]) <= 200
-                                        and _COUNTED_UNITS.search(blocks[0])):
+                                        and _COUNTED_UNITS.search(blocks[0])
+                                        or _several_in_lead(blocks)):
             # "Khai mạc Đại hội Đảng bộ xã Hòa Thạnh, phường Tân Hội và Phường 4": a headline
             # on several units speaks for none of them (nor gives one level).
             return None, None, "several"
@@ -212,6 +213,19 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         if parent is not None and _full_key(parent) == _full_key(unit):
             parent = None  # the unit's own fuller name, not its parent
     return unit, parent, source
+
+
+# The opening of a news lead before its subject: the paper's tag, a date ("Ngày 5.10,").
+_LEAD_OPENING = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*[-–]?\s*)?(?:(?:(?i:ngày|sáng|chiều|tối|"
+                           r"trưa|hôm qua|vừa qua))[^,]{0,30},\s*)?")
+
+
+def _several_in_lead(blocks: list[str]) -> bool:
+    """A lead whose subject is several units ("Ngày 5.10, Đảng bộ các xã Thanh Hải (Thanh Hà),
+    Quang Phục (Tứ Kỳ) kỷ niệm ..."): the text speaks for none of them."""
+    lead = next((b for b in blocks[1:4] if len(b) > 80), "")
+    opening = _LEAD_OPENING.match(lead)
+    return bool(lead and _SEVERAL_UNITS.match(lead, opening.end() if opening else 0))
 
 
 def _form_names(form: DocumentForm | None) -> list[Name]:
@@ -688,6 +702,10 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
     for name in (*places, *title):
         if name:
             named = provinces_named(name)
+            if name in title and len(set(named)) > 1:
+                # "Sau 29 năm hợp nhất với tỉnh Phú Thọ ... tách tỉnh Vĩnh Phú thành 2 tỉnh
+                # Vĩnh Phúc và Phú Thọ": a line naming several provinces says none.
+                continue
             if named:
                 return named[0], f"name: {name}"
             m = re.search(r"(?i:tỉnh|thành phố)\s+(.+)$", name)
@@ -728,7 +746,7 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         found = _headline_place(title[0], text)
         if found is not None:
             return found
-    found = _lead_province(text)
+    found = _lead_province(text) or _tag_province(text)
     if found is not None:
         return found
     counts = Counter(provinces_named(text))
@@ -766,9 +784,31 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         hit = province_for(districts, min_places=2, strict=True, after_2025=after_2025)
         if hit is not None:
             return hit.province, f"gazetteer ({hit.era}), body districts: {', '.join(districts)}"
+    # Three or more districts of one province ("thành phố Tân An", "huyện Cần Đước", "huyện
+    # Đức Hoà"): a neighbouring city named beside them ("thành phố Hồ Chí Minh") does not
+    # outweigh them.
+    local = [d for d in districts if not provinces_named(d)]
+    if len({fold(d) for d in local}) >= 3:
+        hit = province_for(local, min_places=3, strict=True, after_2025=after_2025)
+        if hit is not None:
+            return hit.province, f"gazetteer ({hit.era}), body districts: {', '.join(local)}"
+    # One district named with its kind ("ở TP.Biên Hòa", "(huyện Điện Bàn)") and no province
+    # against it, in a local text (a unit of its own, or "toàn tỉnh" of a province it does not
+    # name; not a national text citing one district): the communes the body names may have
+    # been renamed, so they need not agree.
+    local_text = bool(meta.unit) or bool(_OWN_PROVINCE.search(fold(text[:20000])))
+    if len({fold(d) for d in districts}) == 1 and local_text and \
+            not provinces_named(text[:20000]):
+        hit = province_for(districts, after_2025=after_2025)
+        body = province_for([text[:20000]], after_2025=after_2025)
+        if hit is not None and body is not None and body.province == hit.province:
+            return hit.province, f"gazetteer ({hit.era}), the one district named: {districts[0]}"
     return None, ""
 
 
+_PLACE_WORDS: dict[str, list[str]] = load_yaml("units.yaml").get("place_words", {})
+# A local text: it speaks of its own province or district without naming it (units.yaml).
+_OWN_PROVINCE = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["local_text_cues"]) + r")(?!\w)")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -787,7 +827,6 @@ def _capitalised_groups(text: str) -> list[tuple[int, list[str]]]:
     return groups
 # Words before a name that make it no place named bare ("xã Phú Lương", "tại Hà Nội"), and the
 # kinds of a district ("toàn huyện", "Huyện ủy"): units.yaml `place_words`.
-_PLACE_WORDS: dict[str, list[str]] = load_yaml("units.yaml").get("place_words", {})
 _NOT_BARE_PLACE = re.compile(r"(?:(?<!\w)(?:" + "|".join(_PLACE_WORDS["not_bare_place_before"])
                              + r"))\s+$|\($")
 _DISTRICT_KIND = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["district_kinds"]) + r")(?!\w)")
@@ -938,6 +977,27 @@ def _venue_province(unit: str | None, text: str) -> tuple[str, str] | None:
     return province, f"where the unit met: tại {province}"
 
 
+# A news lead's tag naming a province's paper or portal: "(CTT-Đồng Nai) -", "(Báo Quảng Ngãi)-".
+_TAG = re.compile(r"^\s*\((?P<tag>[^()\n]{2,40})\)\s*[-–]")
+
+
+def _tag_province(text: str) -> tuple[str, str] | None:
+    """(province, evidence) from the tag of the lead ("(CTT-Đồng Nai) - Đảng bộ tỉnh hiện có
+    ..."): a province's own portal or paper writes of its province."""
+    for line in [line for line in text.split("\n")[1:8] if len(line) > 60][:2]:
+        m = _TAG.match(line)
+        if m is None:
+            continue
+        # The province ends the tag, written in full with its tone marks ("Đồng Nai").
+        words = re.split(r"[\s\-–.]+", m.group("tag").strip())
+        for n in (4, 3, 2):
+            group = " ".join(words[-n:]) if len(words) >= n else ""
+            province = province_of(group) if group else None
+            if province and group.lower() == province.lower():
+                return province, f"the lead's tag: ({m.group('tag')})"
+    return None
+
+
 def _headline_district(headline: str, kind: str) -> str | None:
     """The district of `kind` a headline names bare ("Tuy Phong đẩy mạnh ..."), when one."""
     if len(headline) > 150:
@@ -959,12 +1019,16 @@ _DISTRICT_KIND_WORD = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["district
                                  + r")(?!\w)", re.IGNORECASE)
 
 
+_KIND_WRITTEN = {"tp": "thành phố", "tx": "thị xã"}
+
+
 def _districts_named(text: str) -> set[str]:
     """Districts the text names with their kind and a capitalised name ("huyện Cần Đước")."""
     out = set()
     for m in _DISTRICT_KIND_WORD.finditer(text):
         words = []
-        for w in re.finditer(r"\S+", text[m.end():m.end() + 40]):
+        after = m.end() + (text[m.end():m.end() + 1] == ".")  # "TP.Biên Hòa"
+        for w in re.finditer(r"\S+", text[after:after + 40]):
             word = w.group().rstrip(",.;:)")
             if not word[:1].isupper() or len(words) == 3:
                 break
@@ -972,7 +1036,8 @@ def _districts_named(text: str) -> set[str]:
             if word != w.group():
                 break
         if words:
-            out.add(f"{m.group().lower()} {' '.join(words)}")
+            kind = m.group().lower().rstrip(".")
+            out.add(f"{_KIND_WRITTEN.get(kind, kind)} {' '.join(words)}")
     return out
 
 
