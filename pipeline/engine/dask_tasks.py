@@ -34,6 +34,8 @@ def _prepare_writer() -> None:
     the worker waits for its analysis process, not at the end of its first batch, where the
     analysis process would sit idle meanwhile (once per worker: on 2 workers it is paid by
     both at once, so it weighed twice as much on the 2-worker run's time as on 1 worker's)."""
+    import pipeline.contract  # noqa: F401 - what a batch's rows and outcomes also import
+    import pipeline.store.prepared  # noqa: F401
     from pipeline.engine.parquet import partition_bytes
     from pipeline.engine.rows import SCHEMA
 
