@@ -152,3 +152,19 @@ def test_keys_of_ratings_parts_ratios_and_series() -> None:
         "Toàn tỉnh có 85 tổ chức đảng trong các doanh nghiệp tư nhân. Trong tổng số đảng viên "
         "được kết nạp, có 120 đảng viên người dân tộc thiểu số.")}
     assert keys["85 tổ chức đảng"] is None and keys["120 đảng viên"] is None
+
+
+def test_a_rate_needs_a_round_denominator_or_an_area() -> None:
+    assert _got("Xã còn 96 hộ/341 khẩu nghèo.") == {"96 hộ": ("count", "actual", None),
+                                                    "341 khẩu": ("person", "actual", None)}
+    assert _got("Năng suất lúa đạt 6,2 tấn/ha.")["6,2 tấn/ha"][0] == "rate"
+    assert _got("Đạt 28 đảng viên/100.000 dân.")["28 đảng viên/100.000 dân"][0] == "rate"
+    # "khâu" (a stage) and "khẩu" (people) fold alike; the tone marks tell them apart.
+    assert _got("Thực hiện 3 khâu đột phá và 2 khâu then chốt.")["2 khâu"][0] == "count"
+
+
+def test_a_campaign_name_is_no_target_cue() -> None:
+    text = ("Sơ kết cuộc vận động đoàn viên phấn đấu trở thành đảng viên, với sự tham gia của 14 "
+            "tỉnh.")
+    assert _got(text)["14 tỉnh"][1] == "actual"
+    assert _got("Phấn đấu kết nạp 14 đảng viên.")["14 đảng viên"][1] == "target"

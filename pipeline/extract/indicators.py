@@ -174,7 +174,11 @@ _RANGE_END = re.compile(rf"\s*(?:lên|xuống|đến|tới)\s+(?:{NUMBER})", re.
 _PCT_AFTER = re.compile(r"\s*%")
 _PERMILLE = re.compile(r"[ \u00a0]?‰")
 _PAIR = re.compile(r",\s?(\d)(?![\d,.])")
-_RATE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)")
+# A rate's denominator is a round number ("36 đảng viên/1.000 dân", "/100.000 dân"); "175
+# hộ/673 khẩu" are two counts.
+_RATE = re.compile(r"\s*/\s*(?:10{0,2}(?:\.000)+|10{0,5})(?![\d.,])")
+# ... or a unit of area right after the noun: "1,37 tấn/ha", "5 tạ/sào".
+_PER_AREA = re.compile(r"\s*/\s*(?:ha|hecta|sao|mau|m2|km2)(?!\w)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
 _SUBJECT_STOP = {"trong đó", "chiếm", "so với", "đạt", "với", "tại", "gồm", "bao gồm", "và",
@@ -962,6 +966,9 @@ class _Paragraph:
                 per = self.lex.noun_at(self.folded, rate.end())
                 if per is not None:  # "36 đảng viên/1.000 dân"
                     cls, noun_end = "rate", per[1]
+            area = _PER_AREA.match(self.folded, noun_end)
+            if area and cls == "count":
+                cls, noun_end = "rate", area.end()  # "1,37 tấn/ha": a yield
             if cls in ("person", "organisation", "count"):
                 per_end = per_population(self.folded, noun_end)
                 if per_end is not None:  # "30 giường bệnh/1 vạn dân", "2 bác sĩ/vạn dân"

@@ -177,7 +177,8 @@ def _rate_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     data = load_yaml("measures.yaml")["rate_denominators"]
     scale = "|".join(sorted(data["scale"], key=len, reverse=True))
     per = "|".join(sorted(data["per"], key=len, reverse=True))
-    number = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)"
+    # (a round number: "175 hộ/673 khẩu" are two counts, not a rate)
+    number = r"(?:10{0,2}(?:[.,]000)+|10{0,5})(?![\d.,])"
     denominator = (rf"/\s*(?:(?:{number}\s*(?:(?:{scale})\s+)?)|(?:{scale})\s+)"
                    rf"(?:{per})(?!\w)")
     # At most two words of the counted thing between the noun and "/" ("giường bệnh/...").
