@@ -168,3 +168,16 @@ def test_a_campaign_name_is_no_target_cue() -> None:
             "tỉnh.")
     assert _got(text)["14 tỉnh"][1] == "actual"
     assert _got("Phấn đấu kết nạp 14 đảng viên.")["14 đảng viên"][1] == "target"
+
+
+def test_a_long_paragraph_of_items_right_under_its_lead() -> None:
+    lead = "Đại hội xác định các chỉ tiêu chủ yếu nhiệm kỳ 2025-2030 như sau:\n"
+    items = ("Tăng trưởng kinh tế bình quân hằng năm đạt 8,5%; thu nhập bình quân đầu người đạt "
+             "95 triệu đồng; tỷ lệ hộ nghèo giảm bình quân 1%/năm; 100% xã đạt chuẩn nông thôn "
+             "mới nâng cao; tỷ lệ lao động qua đào tạo đạt 80%; hằng năm kết nạp từ 30 đảng viên "
+             "trở lên; trên 90% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ.")
+    got = _all(lead + items, Context(doc_type="news", year=2025))
+    assert len(got) == 7 and all(kind == "target" for _s, _v, _u, kind, _k in got)
+    # The same items under a lead of results are results.
+    got = _all("Kết quả nhiệm kỳ qua:\n" + items, Context(doc_type="news", year=2025))
+    assert got and all(kind == "actual" for _s, _v, _u, kind, _k in got)

@@ -724,7 +724,9 @@ class _Paragraph:
         if self._in_plan(c.start) or self.ctx.plan_document or self.lex.target_cues.search(
                 self.folded[self._sentence_start(c.start):c.start]):
             return False  # "phấn đấu kết nạp 50 đảng viên mới trở lên": a target
-        if self._annual_minimum(c) or self._continues_targets(c):
+        if self._annual_minimum(c) or self._continues_targets(c) or (
+                self.lex.condition_after.match(self.lower, c.unit_end)
+                and self._under_target_lead(c.start)):
             return False  # "Hàng năm kết nạp mới từ 25 đảng viên trở lên": a target
         return bool(self.lex.condition_after.match(self.lower, c.unit_end))
 
@@ -759,7 +761,18 @@ class _Paragraph:
         line_end = self.text.find("\n", pos)
         bulleted = bool(_LIST_ITEM.match(self.text, end))
         if not bulleted and (line_end if line_end >= 0 else len(self.text)) - end > 250:
-            return False
+            # A long paragraph of items right under its lead ("Đại hội xác định các chỉ tiêu
+            # chủ yếu sau:" then "Tăng trưởng ... 8%; thu nhập ... 90 triệu đồng; ...").
+            prev_end = self.text.rfind("\n", 0, end)
+            while prev_end > 0 and not self.text[self.text.rfind("\n", 0, prev_end) + 1:
+                                                  prev_end].strip():
+                prev_end = self.text.rfind("\n", 0, prev_end)
+            if prev_end <= 0:
+                return False
+            lead = fold(self.text[self.text.rfind("\n", 0, prev_end) + 1:prev_end]).rstrip()
+            return (lead.endswith(":") and len(lead) <= 250
+                    and bool(self.lex.target_cues.search(lead))
+                    and not self.lex.result_cues.search(self.lower, end, pos))
         for _ in range(12):  # walk back over the list's earlier items to its lead line
             line_end = self.text.rfind("\n", 0, end)
             if line_end < 0:
