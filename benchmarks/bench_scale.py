@@ -298,6 +298,28 @@ def plan_rows(engines: list[str], flows: str, process_starts: str,
     return rows
 
 
+def _lingering(p: psutil.Process) -> bool:
+    """A process of the row before still running (multiprocessing's resource tracker,
+    which Dask leaves for the life of this process, does not count)."""
+    try:
+        return p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(
+            p.cmdline())
+    except psutil.Error:
+        return False
+
+
+def _settle(limit: float = 5.0) -> float:
+    """Wait (at most `limit` seconds) until the processes of the row before are gone — the
+    analysis processes and Dask workers exit a moment after their executor closes — so the
+    loop is not timed beside them. The seconds waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if not any(_lingering(p) for p in psutil.Process().children(recursive=True)):
+            break
+        time.sleep(0.05)
+    return time.perf_counter() - start
+
+
 def measured_row(files: list[Path], work: Path, engine: str, workers: int, warm: bool,
                  flow: str, process_start: str, repeat: int, time_load: bool) -> dict:
     """`run_executor` between two timings of the fixed CPU loop (`cpu_loop`), run by as
@@ -306,9 +328,11 @@ def measured_row(files: list[Path], work: Path, engine: str, workers: int, warm:
     import cpu_loop
 
     copies = max(1, workers)
+    _settle()
     before = cpu_loop.loop_rate(copies)
     r = run_executor(engine, workers, files, work, warm=warm, flow=flow,
                      process_start=process_start, time_load=time_load)
+    r["settle_s"] = _settle()
     speed = cpu_loop.around(before, cpu_loop.loop_rate(copies))
     r.update(repeat=repeat, loop_copies=copies, loop_rate=speed["rate"],
              loop_before=speed["before"], loop_after=speed["after"],
