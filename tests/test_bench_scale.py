@@ -49,7 +49,15 @@ def test_a_host_that_slows_down_between_two_rows_does_not_change_the_speed_up_pe
     table = "\n".join(speedup_table(runs))
     assert g["loops"] == [1.0, 0.5]
     assert ("| process | cold | 1.90×, 0.95× | 1.42× | 1.00, 0.50 | 1.90×, 1.90× | **1.90×** "
-            "| yes |") in table
+            "| yes | – |") in table
+
+
+def test_the_cross_check_weighs_each_row_by_its_analysis_cpu_per_report() -> None:
+    # The 2-worker row ran on a host 20% slower: each report took 20% more CPU.
+    one, two = _row(1, 0, 4.0, 10.0), _row(2, 0, 6.4, 10.0)
+    one["analysis_ms_doc"], two["analysis_ms_doc"] = 250.0, 300.0
+    [g] = speedups([one, two])
+    assert round(g["raw"][0], 2) == 1.6 and round(g["by_cpu_median"], 2) == 1.92
 
 
 def test_rows_measured_before_the_loop_existed_still_give_their_raw_speed_up() -> None:
