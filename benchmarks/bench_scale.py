@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -205,7 +206,8 @@ def warm_file_cache(files: list[Path], engines: list[str] | None = None) -> None
 
 def run_executor(engine: str, workers: int, files: list[Path], work: Path,
                  warm: bool = False, flow: str = "store", process_start: str = "fork",
-                 time_load: bool = True) -> dict:
+                 time_load: bool = True, at_clock: Callable[[], None] | None = None,
+                 at_stop: Callable[[], None] | None = None) -> dict:
     """One run of `files` through `engine` on `workers`, each result stored as it arrives
     (as `daihoi run` does; the Dask executor also writes its Parquet files). `warm`: the
     workers are started (models loaded) before the clock starts, and their start-up is
@@ -215,7 +217,9 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
     (process pool): "fork" (`daihoi run`: the first analysis process loads the models, the
     others are forked from it, files are read meanwhile) or "separate" (each process loads
     its own models, nothing read before: how the pool started before, to compare).
-    `time_load`: also time `daihoi load` of a Dask run's Parquet into a new store."""
+    `time_load`: also time `daihoi load` of a Dask run's Parquet into a new store.
+    `at_clock`: called right before the clock starts (after a warm run's start-up);
+    `at_stop`: right after it stops (the workers idle, not yet closed)."""
     from pipeline.batch import analyze_files
     from pipeline.engine.executors import ProcessExecutor, make_executor
     from pipeline.ingest.limits import Limits
@@ -246,6 +250,8 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
                 getattr(executor, "warm", lambda: None)()
                 getattr(executor, "wait_warm", lambda: None)()
                 startup = time.perf_counter() - t
+            if at_clock is not None:
+                at_clock()
             start = time.perf_counter()
             cpu = _cpu_self()
             # Exactly what `daihoi run` does (flow "store"): the workers prepare each
@@ -264,6 +270,8 @@ def run_executor(engine: str, workers: int, files: list[Path], work: Path,
             seconds = time.perf_counter() - start
             parent_cpu = _cpu_self() - cpu
             sampler.sample()
+            if at_stop is not None:
+                at_stop()
         finally:
             executor.close()
     load_seconds = 0.0
@@ -341,11 +349,21 @@ def measured_row(files: list[Path], work: Path, engine: str, workers: int, warm:
 
     copies = max(1, workers)
     _settle()
-    before = cpu_loop.loop_rate(copies)
+    loops: list[dict] = []
+
+    # As close to the clock as can be: a warm row's loop after its workers' start-up (they
+    # idle meanwhile), every row's second loop as soon as its last document is stored
+    # (before its workers close and, for Dask, its Parquet is loaded).
+    def measure() -> None:
+        loops.append(cpu_loop.loop_rate(copies))
+
+    if not warm:
+        measure()
     r = run_executor(engine, workers, files, work, warm=warm, flow=flow,
-                     process_start=process_start, time_load=time_load)
+                     process_start=process_start, time_load=time_load,
+                     at_clock=measure if warm else None, at_stop=measure)
     r["settle_s"] = _settle()
-    speed = cpu_loop.around(before, cpu_loop.loop_rate(copies))
+    speed = cpu_loop.around(loops[0], loops[1])
     r.update(repeat=repeat, loop_copies=copies, loop_rate=speed["rate"],
              loop_before=speed["before"], loop_after=speed["after"],
              loop_cpu_rate=speed["cpu_rate"],

@@ -21,9 +21,11 @@ import statistics
 import time
 from typing import Any
 
-# ~0.3 s on a core of the 2-core development machine: long enough that a scheduler tick or
-# a timer's resolution is lost in it, short enough that 4 loops per benchmark row cost little.
-ITERATIONS = 3_000_000
+# ~0.3-0.4 s on a core of the 2-core development machine: long enough that a scheduler tick
+# or a timer's resolution is lost in it and that the host's second-to-second swings (its rate
+# moved between 12 and 18 M/s within seconds on the shared machine) average a little, short
+# enough that 2 loops per benchmark row cost little.
+ITERATIONS = 5_000_000
 
 
 def spin(iterations: int = ITERATIONS) -> tuple[float, float]:
