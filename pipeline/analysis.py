@@ -19,6 +19,7 @@ from pipeline.extract.metadata import apply_overrides, extract_metadata
 from pipeline.extract.references import document_references
 from pipeline.extract.sidecar import load_sidecar
 from pipeline.ingest import Limits, load
+from pipeline.ingest.normalize import forget_long_fold
 from pipeline.model import Document, Report
 from pipeline.nlp.labels import classify_doc_type, cue_sections, label_headings
 from pipeline.nlp.outline import build_outline
@@ -84,6 +85,7 @@ def analyze_document(document: Document, overrides: dict[str, Any] | None = None
     finally:
         if helper is not None:
             helper.close()
+        forget_long_fold()
 
 
 def _analyze(document: Document, overrides: dict[str, Any] | None,
@@ -120,7 +122,7 @@ def _analyze(document: Document, overrides: dict[str, Any] | None,
     report.findings.extend(check_references(report.references, as_of=report.meta.date,
                                             text=document.text))
 
-    split = helper.share if helper is not None and helper.same_text(document.text) else None
+    split = helper if helper is not None and helper.same_text(document.text) else None
     report.indicators = document_indicators(document, report.meta, report.sections,
                                             report.references, split=split)
     report.findings.extend(check_totals(document, report.indicators, report.meta))

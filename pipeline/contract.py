@@ -9,7 +9,8 @@ noticed), `tables[].pages`, `tables[].after_block`, `footnotes[].kind`, `footnot
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from functools import cache
 from typing import Any
 
 from pipeline.errors import DaihoiError
@@ -49,9 +50,9 @@ def report_record(report: Report) -> dict[str, Any]:
             }
             for f in doc.footnotes
         ],
-        "references": [asdict(r) for r in report.references],
-        "indicators": [asdict(i) for i in report.indicators],
-        "findings": [asdict(f) for f in report.findings],
+        "references": [_as_dict(r) for r in report.references],
+        "indicators": [_as_dict(i) for i in report.indicators],
+        "findings": [_as_dict(f) for f in report.findings],
         "running": {"headers": doc.page_headers, "footers": doc.page_footers},
         "ingest": {
             "contract_version": CONTRACT_VERSION,
@@ -61,6 +62,26 @@ def report_record(report: Report) -> dict[str, Any]:
             "warnings": doc.warnings,
         },
     }
+
+
+# Values `asdict` returns as they are (its deep copy of them is the value itself).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    """`asdict(obj)`, the same dict: read directly when every field holds a plain value (83,000
+    indicators of a 5 MB DOCX: 2.4 s through `asdict`, which copies value by value, issue 16),
+    through `asdict` otherwise (a list, a dict, a dataclass inside)."""
+    out = {name: getattr(obj, name) for name in _field_names(type(obj))}
+    for value in out.values():
+        if type(value) not in _PLAIN:
+            return asdict(obj)
+    return out
 
 
 def error_record(source: str, error: DaihoiError, lang: str) -> dict[str, Any]:

@@ -10,9 +10,15 @@ machine whose other core is free, `analyze_document` forks one helper process at
 2. when this process reaches the indicators, it sends the helper the extractor's arguments
    (context, excluded spans); the helper answers with the words it segmented (offsets only,
    8 bytes a word), which this process then does not segment again;
-3. both take chunks of paragraphs from the two ends of one shared counter (this process from
+3. this process finds the spans of the text that hold no quantity (`excluded_spans`: dates,
+   terms, ...; a scan of the whole text) and sends them to the helper, which meanwhile finds
+   the numbers that cannot be read (`unreadable_numbers`, another scan of the whole text, which
+   this process would otherwise make after the indicators, on one core): each scan is made
+   once, by one process;
+4. both take chunks of paragraphs from the two ends of one shared counter (this process from
    the front, where the words are ready, the helper from the back) until they meet, so neither
-   waits for the other; the helper sends its chunks' indicators back and exits.
+   waits for the other; the helper sends its chunks' indicators back (and the unreadable
+   numbers) and exits.
 
 The indicators are the same, in the same order (chunks are joined by index; every paragraph is
 read by the same function with the same arguments); when anything goes wrong in the helper, this
@@ -110,9 +116,10 @@ def _chunks(spans: list[Span]) -> list[tuple[int, int]]:
 
 
 class ParagraphSplit:
-    """The helper process of one document (see the module doc). `share` is what
-    `document_indicators(..., split=)` calls, after `same_text` said yes; `close` always ends
-    the helper."""
+    """The helper process of one document (see the module doc). The object is what
+    `document_indicators(..., split=)` is given, after `same_text` said yes: called, it is
+    `share`; its `excluded_spans` and `unreadable_numbers` stand in for the extractor's
+    functions of those names. `close` always ends the helper."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -128,6 +135,10 @@ class ParagraphSplit:
         # [next chunk from the front, end of the chunks not yet taken from the back]
         self.bounds = context.Array("l", [0, len(self.chunks)])
         self.conn, child_conn = multiprocessing.Pipe()
+        self.arguments: dict[str, Any] | None = None  # what the helper was sent
+        self.working = False  # the helper answered and reads chunks
+        self.spans_sent = False
+        self.unreadable: list[tuple[int, str]] | None = None  # what the helper found
         sys.stdout.flush()
         sys.stderr.flush()
         self.pid = os.fork()
@@ -168,11 +179,44 @@ class ParagraphSplit:
             for index, flat in prepared.items():
                 start, end = self.spans[index]
                 prepare_words(self.text[start:end], flat)
-            working = True
+            self.working = True
+            self.arguments = arguments
             self.text = ""  # not needed here any more (memory)
         except (EOFError, OSError):
-            working = False
+            self.working = False
+        working = self.working
         return lambda run, spans: self._collect(run, spans, working)
+
+    __call__ = share
+
+    def excluded_spans(self, text: str, excluded: list[Span]) -> list[Span]:
+        """`indicators.excluded_spans(text, excluded)`, found here and sent to the helper
+        (which does not look for them again)."""
+        from pipeline.extract.indicators import excluded_spans
+
+        spans = excluded_spans(text, excluded)
+        if self.working and not self.spans_sent and (len(text), hash(text)) == self.fingerprint:
+            self._send_spans(spans)
+        return spans
+
+    def _send_spans(self, spans: list[Span] | None) -> None:
+        """The helper's second message: the excluded spans, or None (it finds them itself)."""
+        self.spans_sent = True
+        try:
+            self.conn.send(spans)
+        except OSError:  # the helper is gone: its chunks are read here
+            self.working = False
+
+    def unreadable_numbers(self, text: str, excluded: list[Span]) -> list[tuple[int, str]]:
+        """`indicators.unreadable_numbers(text, excluded)`: what the helper found, when it was
+        asked about this text and these spans; else found here."""
+        arguments = self.arguments or {}
+        if self.unreadable is not None and (len(text), hash(text)) == self.fingerprint \
+                and list(excluded) == arguments.get("excluded"):
+            return self.unreadable
+        from pipeline.extract.indicators import unreadable_numbers
+
+        return unreadable_numbers(text, excluded)
 
     def _collect(self, run: Callable[[Span], list[Any]], spans: list[Span],
                  working: bool) -> list[Any]:
@@ -180,6 +224,9 @@ class ParagraphSplit:
         from pipeline.nlp.tokens import forget_prepared
 
         by_chunk: dict[int, list[Any]] = {}
+        if working and not self.spans_sent:
+            self._send_spans(None)  # the extractor did not ask this object for them
+        working = working and self.working
         try:
             if spans != self.spans:  # not the text of the fork: read it all here
                 return [found for span in spans for found in run(span)]
@@ -195,7 +242,7 @@ class ParagraphSplit:
             forget_prepared()
             if working:
                 try:
-                    stats, theirs = self.conn.recv()
+                    stats, theirs, self.unreadable = self.conn.recv()
                     by_chunk.update(theirs)
                     LAST_HELPER.clear()
                     LAST_HELPER.update(stats, chunks=len(theirs), of=len(self.chunks))
@@ -239,6 +286,8 @@ class _Helper:
         self.conn = conn
         self.parent = os.getppid()
         self.prepared: dict[int, Any] = {}  # paragraph index -> its words' offsets
+        self.unreadable: list[tuple[int, str]] | None = None
+        self.spans_from_parent = False
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the helper too
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -260,9 +309,11 @@ class _Helper:
                 start, stop = split.spans[index]
                 prepare_words(text[start:stop], flat)
         self.prepared = {}
-        from pipeline.extract.indicators import extract_indicators
+        from pipeline.extract.indicators import extract_indicators, unreadable_numbers
 
-        extract_indicators(self.split.text, **arguments, split=self._share)
+        # While the parent finds the excluded spans (`ParagraphSplit.excluded_spans`).
+        self.unreadable = unreadable_numbers(text, arguments["excluded"])
+        extract_indicators(text, **arguments, split=self)
 
     def _prepare(self) -> None:
         """Segment the paragraphs with a digit that may be a quantity (only they can hold an
@@ -280,8 +331,21 @@ class _Helper:
                 if _DIGIT.search(_NOT_QUANTITY.sub("", paragraph)):
                     self.prepared[index] = flat_words(paragraph)
 
-    def _share(self, _arguments: dict[str, Any]) -> Callable[..., list[Any]]:
+    def __call__(self, _arguments: dict[str, Any]) -> Callable[..., list[Any]]:
         return self._claim
+
+    def excluded_spans(self, text: str, excluded: list[Span]) -> list[Span]:
+        """The parent's (the same function, same arguments), or found here if it sent none."""
+        while not self.conn.poll(1.0):
+            if os.getppid() != self.parent:
+                os._exit(0)  # the parent is gone
+        spans = self.conn.recv()
+        self.spans_from_parent = spans is not None
+        if spans is None:
+            from pipeline.extract.indicators import excluded_spans
+
+            spans = excluded_spans(text, excluded)
+        return spans
 
     def _claim(self, run: Callable[[Span], list[Any]], spans: list[Span]) -> list[Any]:
         split = self.split
@@ -293,6 +357,8 @@ class _Helper:
                     break
                 split.bounds[1] = hi - 1
             by_chunk[hi - 1] = split._read(run, hi - 1)
-        self.conn.send(({"cpu_s": time.process_time(), "private_mb": _private_mb()}, by_chunk))
+        self.conn.send(({"cpu_s": time.process_time(), "private_mb": _private_mb(),
+                         "spans_from_parent": float(self.spans_from_parent)}, by_chunk,
+                        self.unreadable))
         self.conn.close()
         os._exit(0)

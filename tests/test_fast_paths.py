@@ -1,0 +1,81 @@
+"""Faster paths of a long document's analysis (issue 16) that must give exactly what the plain
+code gives: the report record's dicts, the table-of-contents test, the fold of a long text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+from pipeline.contract import _as_dict, report_record
+from pipeline.ingest import load, normalize
+from pipeline.ingest.normalize import fold_same_length, forget_long_fold
+from pipeline.ingest.toc import _ENTRY, _is_entry
+from pipeline.model import Finding, Indicator, Reference
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "seeds" / "000_4435fb2a97849b7c.txt"
+
+
+def test_record_dicts_are_asdicts() -> None:
+    objects = [
+        Indicator(subject="đảng viên", value=12.0, unit="person", surface="12 đảng viên",
+                  start=3, end=15, key="members_total", period="2020-2025"),
+        Reference(id="57-NQ/TW", kind="party", surface="Nghị quyết 57-NQ/TW", start=0, end=19,
+                  year=2024, type="NQ"),
+        # A value that is not plain: a dict inside (copied by asdict).
+        Finding(kind="total_mismatch", severity="warning", message="x", start=1, end=2,
+                details={"parts": [1, 2], "row": 3}),
+        Indicator(subject="", value=True, unit="count", surface="1", start=0, end=1),
+    ]
+    for obj in objects:
+        fast, plain = _as_dict(obj), asdict(obj)
+        assert fast == plain and list(fast) == list(plain)  # same keys in the same order
+    finding = objects[2]
+    assert _as_dict(finding)["details"] is not finding.details  # copied, as asdict does
+
+
+def test_report_record_unchanged_on_a_real_report() -> None:
+    from pipeline.analysis import analyze_document
+
+    report = analyze_document(load(SEED))
+    record = report_record(report)
+    assert record["indicators"] == [asdict(i) for i in report.indicators]
+    assert record["references"] == [asdict(r) for r in report.references]
+    assert record["findings"] == [asdict(f) for f in report.findings]
+
+
+def test_table_of_contents_test_is_the_entry_pattern() -> None:
+    lines = [
+        "1. Kết quả đạt được ......... 3", "Phần thứ nhất……12", "II. Nhiệm vụ . . . . . 7",
+        "Mục lục\t.\t.\t.\t.\tiv", "Phụ lục ____ 9", "Tình hình ···· 5", "a) Kinh tế .... ٣",
+        "Kết quả đạt được ... 3", "Năm 2020.", "Trang 4 . . . 5", "…… chỉ có dấu", "....",
+        "Đảng bộ có 120 đảng viên. . . . và", "x" * 300 + " . . . . 12",
+    ]
+    lines += load(SEED).text.split("\n")
+    for line in lines:
+        assert _is_entry(line, None) == bool(_ENTRY.match(line)), line
+    assert _is_entry("Chương I", "TOC 1")
+
+
+def test_a_long_text_is_folded_once_and_forgotten() -> None:
+    forget_long_fold()
+    text = "Đảng viên " * 20_000
+    first = fold_same_length(text)
+    assert first == text.translate(normalize._FOLD_TABLE) and len(first) == len(text)
+    assert fold_same_length("".join(text)) is first  # an equal text: the same fold
+    other = text[:-1] + "Ả"  # same length, another text
+    assert fold_same_length(other) == other.translate(normalize._FOLD_TABLE) != first
+    forget_long_fold()
+    assert normalize._LAST_FOLD is None
+    short = "Hòa Bình"
+    assert fold_same_length(short) == "hoa binh" and normalize._LAST_FOLD is None
+
+
+def test_an_analysis_keeps_no_fold() -> None:
+    from pipeline.analysis import analyze_document
+
+    doc = load(SEED)
+    doc.blocks[0].text += " " + "Đảng viên " * 12_000  # long enough to be remembered
+    analyze_document(doc)
+    assert normalize._LAST_FOLD is None
+    assert re.search("dang vien", fold_same_length(doc.text))
