@@ -79,3 +79,25 @@ def test_an_analysis_keeps_no_fold() -> None:
     analyze_document(doc)
     assert normalize._LAST_FOLD is None
     assert re.search("dang vien", fold_same_length(doc.text))
+
+
+def test_unparsed_numbers_outside_the_references_as_the_plain_scan() -> None:
+    """Overlap with the references found by bisection: the spans the scan of every reference
+    per number finds, on a real text with its references and with spans made up."""
+    import random
+
+    from pipeline.extract.reference_grammar import grammar
+    from pipeline.extract.references import document_references, unparsed_numbers
+
+    doc = load(SEED)
+    text = doc.text + "\nThông tư số 45/2006/TT và Quyết định số 12/QĐ-xyz, Nghị quyết số 7/abc."
+    refs = document_references(doc)
+    rng = random.Random(16)
+    made_up = [Reference(id="x", kind="state", surface="x", start=s, end=s + rng.randint(0, 400))
+               for s in (rng.randrange(len(text)) for _ in range(300))]
+    for given in (refs, made_up, []):
+        taken = [(r.start, r.end) for r in given if r.where == "body"]
+        plain = [m.span("num") for m in grammar().number_after_word.finditer(text)
+                 if not any(a < m.end("num") and m.start("num") < b for a, b in taken)]
+        assert unparsed_numbers(text, given) == plain
+    assert unparsed_numbers(text, []) != unparsed_numbers(text, made_up)

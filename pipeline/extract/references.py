@@ -56,6 +56,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
+from itertools import accumulate
 
 from pipeline.extract.dates import match_date, match_year, parse_date
 from pipeline.extract.reference_grammar import Grammar, fold, grammar
@@ -106,11 +107,16 @@ def unparsed_numbers(text: str, refs: Iterable[Reference] = ()) -> list[tuple[in
     """Spans of what a type word announces as a number ("Thông tư số 45/2006/TT") but the grammar
     cannot normalise into a reference, outside the spans of `refs` (the body's references).
     `pipeline.audit.references` reports them as `malformed_reference`: never silently dropped."""
-    taken = [(r.start, r.end) for r in refs if r.where == "body"]
+    # Overlap by bisection: the spans starting before the number's end, and the furthest any
+    # of them reaches (a scan of every reference per number was quadratic: 4 s on a 5 MB DOCX).
+    taken = sorted((r.start, r.end) for r in refs if r.where == "body")
+    starts = [a for a, _b in taken]
+    reach = list(accumulate((b for _a, b in taken), max))
     found = []
     for m in grammar().number_after_word.finditer(text):
         start, end = m.span("num")
-        if not any(a < end and start < b for a, b in taken):
+        i = bisect_left(starts, end)
+        if not (i and reach[i - 1] > start):
             found.append((start, end))
     return found
 
