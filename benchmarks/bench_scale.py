@@ -526,6 +526,19 @@ def speedup_table(runs: list[dict], target: float = 1.8) -> list[str]:
              "÷ loop, per repeat | ÷ loop median | ≥ 1.8× | × analysis CPU, per repeat "
              "(median) |",
              "|---|---|---|---|---|---|---|---|---|"]
+    singles = [x for r in runs if r.get("loop_copies") == 1
+               for x in (r["loop_before"], r["loop_after"])]
+    cpu_rates = [r["loop_cpu_rate"] for r in runs if r.get("loop_cpu_rate")]
+    analysis = [r["analysis_ms_doc"] for r in runs if r.get("analysis_ms_doc")]
+    drift = []
+    if singles and cpu_rates:
+        drift.append(f"the single loop's rate ranged {min(singles):.1f}–{max(singles):.1f} M/s "
+                     f"(per CPU second {min(cpu_rates):.1f}–{max(cpu_rates):.1f})")
+    if analysis:
+        drift.append(f"an analysis process's own CPU per report {min(analysis):.0f}–"
+                     f"{max(analysis):.0f} ms")
+    if drift:
+        lines[0:0] = [f"The host's speed during this run: {' and '.join(drift)}.", ""]
     for g in speedups(runs):
         name = g["engine"] if g["flow"] == "store" else f"{g['engine']} (report flow)"
         if g["process_start"] == "separate":
