@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from corpus_fixtures import corpus_store, synthetic_files
@@ -144,6 +146,119 @@ def test_dask_run_gives_the_local_records_and_loads_idempotently(
                                executor=cluster))
     assert all(r.unchanged for r in rerun)
     assert len(partitions(parts)) == 3
+
+
+def _cold_again() -> str | None:
+    """Run on a Dask worker: forget its analysis process, as if its models had not come yet,
+    and wait for a copy of the client's models' process with a reader started meanwhile (as
+    a LocalCluster of 2 workers starts): the socket address the copy is to connect to."""
+    from pipeline.engine import dask_tasks
+
+    for t in list(dask_tasks._warming):
+        t.join()
+    with dask_tasks._lock:
+        boxes = list(dask_tasks._idle)
+        dask_tasks._idle.clear()
+        dask_tasks._warming.clear()
+    for box in boxes:
+        box.close()
+    dask_tasks.read_while_warming.clear()
+    return dask_tasks.listen_for_fork(read=True)
+
+
+def _read_so_far() -> list[str]:
+    from pipeline.engine import dask_tasks
+
+    return list(dask_tasks.read_while_warming)
+
+
+def _run_while_the_models_load(
+    cluster: DaskExecutor, files: list[Path], parts: Path, first_batches: int,
+) -> tuple[list[Any], list[str]]:
+    """A run whose workers get their models only once each has read its first batch's files
+    (`first_batches` files in all): the results, and the files read while waiting."""
+    cluster.wait_warm()
+    addresses = [a for a in cluster.client.run(_cold_again).values() if a]
+    assert len(addresses) == 2
+    cluster.parquet_dir = parts
+    results: list[Any] = []
+    failed: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            results.extend(analyze_files(files, Limits(), engine="dask", parquet_dir=parts,
+                                         ordered=False, executor=cluster, want="store"))
+        except BaseException as exc:  # noqa: BLE001 - raised in the test's thread below
+            failed.append(exc)
+
+    running = threading.Thread(target=consume, daemon=True)
+    running.start()
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        read = [p for ps in cluster.client.run(_read_so_far).values() for p in ps]
+        if len(read) >= first_batches:
+            break
+        time.sleep(0.1)
+    for address in addresses:  # now the models come
+        assert cluster._models.fork_to(address) is not None
+    running.join(timeout=300)
+    assert not failed, failed
+    return results, read
+
+
+def _local_records(files: list[Path], db: Path) -> list[tuple[str, str]]:
+    with Store(db) as store:
+        for r in analyze_files(files, Limits(), engine="serial"):
+            if r.report is not None:
+                store.save(r.report, report_record(r.report))
+    return _records(db)
+
+
+def test_files_read_while_the_models_load_give_the_local_records(
+    folder: Path, tmp_path: Path, cluster: DaskExecutor,
+) -> None:
+    """Each worker of a LocalCluster of 2 reads its first batch's files in a reader process
+    while the models load; those documents are then analysed from what was read: the same
+    records as a local run (the Parquet rows included)."""
+    files = sorted(folder.glob("*.docx"))
+    assert cluster.batch_size == 2 and len(files) == 5  # batches of 2, 2, 1
+    parts = tmp_path / "parts"
+    results, read = _run_while_the_models_load(cluster, files, parts, first_batches=4)
+    assert len(read) == 4 and set(read) <= {str(f) for f in files}
+    assert all(r.error is None and r.prepared is not None for r in results)
+    run_db, dask_db = tmp_path / "run.db", tmp_path / "dask.db"
+    with Store(run_db) as store:
+        for r in results:
+            r.save_to(store)
+    local = _local_records(files, tmp_path / "local.db")
+    assert _records(run_db) == local
+    with Store(dask_db) as store:
+        assert load_parquet(parts, store).loaded == 5
+    assert _records(dask_db) == local
+
+
+def test_a_file_that_cannot_be_read_while_the_models_load_fails_alone(
+    folder: Path, tmp_path: Path, cluster: DaskExecutor,
+) -> None:
+    """A broken file read by a worker's reader during warm-up is that file's error (the
+    one a local run gives), the file read after it in the same batch is analysed as usual."""
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip archive")
+    good = sorted(folder.glob("*.docx"))[:3]
+    files = [broken, *good]  # batches [broken, good 1], [good 2, good 3]
+    results, read = _run_while_the_models_load(cluster, files, tmp_path / "parts", 4)
+    assert str(broken) in read
+    by_source = {r.source: r for r in results}
+    assert len(by_source) == 4
+    local = {r.source: r for r in analyze_files([broken], Limits(), engine="serial")}
+    assert by_source[str(broken)].error is not None
+    assert by_source[str(broken)].error.code == local[str(broken)].error.code
+    assert all(by_source[str(f)].error is None for f in good)
+    run_db = tmp_path / "run.db"
+    with Store(run_db) as store:
+        for f in good:
+            by_source[str(f)].save_to(store)
+    assert _records(run_db) == _local_records(good, tmp_path / "local.db")
 
 
 def test_batches_shrink_towards_the_end_so_no_worker_waits_long_for_the_last_one() -> None:

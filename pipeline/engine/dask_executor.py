@@ -124,11 +124,15 @@ class DaskExecutor:
     def _fork_workers(self, loading: threading.Thread) -> None:
         """Each local worker waits for a copy of the models' process (`listen_for_fork`);
         in the background, once the models are loaded, a copy is made for each. A worker
-        whose copy cannot be made starts its own process (`cancel_fork`)."""
+        whose copy cannot be made starts its own process (`cancel_fork`). With 2 workers or
+        more, each also starts a reader, with which its first batch reads its files while the
+        models load (`dask_tasks._read_while_warming`); with one, nothing is read first (its
+        core is the one loading the models, as in the process pool)."""
         from pipeline.engine.dask_tasks import cancel_fork, listen_for_fork
 
         try:
-            addresses = [a for a in self.client.run(listen_for_fork).values() if a]
+            addresses = [a for a in self.client.run(listen_for_fork,
+                                                    self.workers > 1).values() if a]
         except Exception:  # noqa: BLE001 - an optimisation only: batches start their own
             self.warm()
             return

@@ -87,12 +87,17 @@ def warm_worker() -> bool:
     return True
 
 
-def listen_for_fork() -> str | None:
+def listen_for_fork(read: bool = False) -> str | None:
     """Wait for this worker's analysis process to come as a copy of one whose models are
     loaded (a `LocalCluster`: the client's, `DaskExecutor`), not by loading them here: the
     address of the socket it will connect to (None if this worker has one already). Run on
     every worker right after connecting; if none comes (`cancel_fork`), or it fails, the
-    worker starts its own."""
+    worker starts its own.
+
+    `read`: meanwhile, start a reader process (no models, ready in a fraction of a second)
+    with which this worker's first batch reads its files while the models load
+    (`_read_while_warming`): the client asks for it when the cluster has 2 workers or more,
+    whose cores would otherwise wait for the one loading the models."""
     from pipeline.engine.sandbox import Listener
 
     _start_writer()
@@ -107,6 +112,12 @@ def listen_for_fork() -> str | None:
         t = threading.Thread(target=_adopt, args=(listener,), daemon=True,
                              name="daihoi-adopt")
         _warming.append(t)
+        if read and not _reader:
+            reader = Sandbox(f"dask-{os.getpid()}-reader", reader=True)
+            starting = threading.Thread(target=reader.try_start, daemon=True,
+                                        name="daihoi-reader")
+            _reader.append((reader, starting))
+            starting.start()
     t.start()
     return listener.address
 
@@ -118,6 +129,12 @@ def cancel_fork() -> bool:
 
 
 _cancel = threading.Event()
+# This worker's reader while its models load (`listen_for_fork(read=True)`), with the thread
+# starting it: taken by the first batch (`_read_while_warming`), or closed unused once the
+# models are here (`_adopt`), whichever comes first.
+_reader: list[tuple[Sandbox, threading.Thread]] = []
+# Files read while the models loaded, on this worker (tests and benchmarks look at it).
+read_while_warming: list[str] = []
 
 
 def _adopt(listener: Any) -> None:
@@ -134,6 +151,48 @@ def _adopt(listener: Any) -> None:
     finally:
         listener.close()
         _give_back(box)
+        with _lock:  # no batch took the reader: not needed any more
+            unused = _reader.pop() if _reader else None
+        if unused is not None:
+            unused[0].shut()
+
+
+def _still_warming() -> bool:
+    return any(t.is_alive() for t in _warming)
+
+
+def _read_while_warming(
+    jobs: list[Job], limits: Limits, overrides: dict[str, Any] | None,
+) -> dict[int, Outcome]:
+    """Read the batch's files in order (`want="document"`, no analysis) in this worker's
+    reader while its models load; stops at the first file after they are ready. The outcome of
+    each file read, by its place in `jobs`: the Document, or the file's error (a file that
+    cannot be read fails here as it would in the analysis process: `analyze` is
+    `analyze_document(load(path))`; a crash or hang of the reader is that file's error and
+    kills the reader, never the worker). Nothing when this worker has no reader (one worker,
+    a remote cluster) or its models are ready."""
+    from pipeline.engine.sandbox import SandboxError
+
+    with _lock:
+        taken = _reader.pop() if _reader else None
+    if taken is None:
+        return {}
+    reader, starting = taken
+    read: dict[int, Outcome] = {}
+    try:
+        starting.join()
+        for i, job in enumerate(jobs):
+            if not _still_warming():
+                break
+            try:
+                outcome = reader.run(job.path, limits, overrides, job.timeout, "document")
+            except SandboxError:  # no reader (it could not start): analysed as usual
+                break
+            read[i] = outcome
+            read_while_warming.append(job.path)
+    finally:
+        reader.shut()
+    return read
 
 
 def worker_ready() -> bool:
@@ -157,14 +216,24 @@ def run_batch(
     taken from the workers' cores on every document."""
     from pipeline.engine.parquet import partition_bytes
 
+    read = _read_while_warming(jobs, limits, overrides)
     box = _take()
     try:
         rows = []
         outcomes = []
-        for job in jobs:
+        for i, job in enumerate(jobs):
             # The Parquet row needs the Document as JSON: asked of the analysis process too.
             want = "parquet" if parquet and job.want == "store" else job.want
-            outcome = box.run(job.path, limits, overrides, job.timeout, want)
+            first = read.get(i)
+            if first is None:
+                outcome = box.run(job.path, limits, overrides, job.timeout, want)
+            elif not first.ok:  # the file could not be read: its error
+                outcome = first
+            else:  # analysed from what was read (the same report as from the path)
+                outcome = box.run(job.path, limits, overrides, job.timeout, want,
+                                  first.document)
+                outcome.cpu += first.cpu  # the reading was part of this file's work
+                outcome.seconds += first.seconds
             if parquet:
                 rows.append(outcome_row(outcome, None if outcome.ok else _sha(job.path),
                                         "dask", batch))
