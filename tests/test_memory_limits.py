@@ -158,3 +158,31 @@ def test_duplicated_passages_still_find_a_pasted_block() -> None:
     assert f.details["sentences"] == 4 and f.details["exact"]
     assert text[f.start:f.end] == "\n\n".join(pasted)
     assert text[f.details["first_start"]:f.details["first_end"]] == "\n\n".join(pasted)
+
+
+def test_bench_memory_times_the_real_command(tmp_path: Path) -> None:
+    """bench_memory's end-to-end row runs `daihoi analyze FILE --json` itself: its wall time,
+    its own CPU time, the JSON line's digest without timing fields (equal to the record the
+    command prints), a loop rate around it."""
+    import hashlib
+    import json
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_memory
+
+    path = tmp_path / "report.docx"
+    bench_memory.write_docx(path, _paragraphs(60))
+    row = bench_memory.measure_cli(path, 120.0, "1")
+    assert "failed" not in row, row
+    assert row["wall"] > 0 and 0 < row["main_cpu_s"] <= row["cpu_s"] + 0.05
+    assert row["loop"]["rate"] > 0 and row["indicators"] > 60
+    printed = subprocess.run([*bench_memory._command(), "analyze", str(path), "--json"],
+                             capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    record = json.loads(printed)
+    digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False)
+                            .encode()).hexdigest()[:16]
+    assert row["digest"] == digest
+    assert bench_memory._without_timings({"a": [{"seconds": 1, "b": 2}], "elapsed": 3}) \
+        == {"a": [{"b": 2}]}
+    lines = bench_memory.cli_lines([("one process", row), ("two processes", row)])
+    assert any("**identical**" in line for line in lines)
