@@ -10,11 +10,12 @@ machine whose other core is free, `analyze_document` forks one helper process at
 2. when this process reaches the indicators, it sends the helper the extractor's arguments
    (context, excluded spans); the helper answers with the words it segmented (offsets only,
    8 bytes a word), which this process then does not segment again;
-3. this process finds the spans of the text that hold no quantity (`excluded_spans`: dates,
-   terms, ...; a scan of the whole text) and sends them to the helper, which meanwhile finds
-   the numbers that cannot be read (`unreadable_numbers`, another scan of the whole text, which
-   this process would otherwise make after the indicators, on one core): each scan is made
-   once, by one process;
+3. the spans of the text that hold no quantity (`excluded_spans`: dates, terms, ...; a scan of
+   the whole text) are found once: by the helper when it has segmented its paragraphs before
+   this process is ready (it would wait otherwise; sent with the words, this process then adds
+   the references), else by this process, which sends them to the helper; the helper also
+   finds the numbers that cannot be read (`unreadable_numbers`, another scan of the whole
+   text, which this process would otherwise make after the indicators, on one core);
 4. both take chunks of paragraphs from the two ends of one shared counter (this process from
    the front, where the words are ready, the helper from the back) until they meet, so neither
    waits for the other; the helper sends its chunks' indicators back (and the unreadable
@@ -138,6 +139,8 @@ class ParagraphSplit:
         self.arguments: dict[str, Any] | None = None  # what the helper was sent
         self.working = False  # the helper answered and reads chunks
         self.spans_sent = False
+        self.base: list[Span] | None = None  # the helper's `excluded_spans(text)`, if it sent them
+        self.helper_scanned = False
         self.unreadable: list[tuple[int, str]] | None = None  # what the helper found
         sys.stdout.flush()
         sys.stderr.flush()
@@ -175,7 +178,8 @@ class ParagraphSplit:
 
         try:
             self.conn.send(arguments)
-            prepared = self.conn.recv()
+            prepared, self.base = self.conn.recv()
+            self.helper_scanned = self.base is not None  # then it expects no spans from here
             for index, flat in prepared.items():
                 start, end = self.spans[index]
                 prepare_words(self.text[start:end], flat)
@@ -194,8 +198,15 @@ class ParagraphSplit:
         (which does not look for them again)."""
         from pipeline.extract.indicators import excluded_spans
 
+        same = (len(text), hash(text)) == self.fingerprint
+        if self.base is not None and same:
+            # The helper's scan plus the references: `excluded_spans(text, excluded)` is the
+            # sorted spans of the text and the extra ones (tests/test_paragraph_split.py).
+            spans = sorted(self.base + list(excluded))
+            self.base = None  # (memory) the helper expects nothing from here
+            return spans
         spans = excluded_spans(text, excluded)
-        if self.working and not self.spans_sent and (len(text), hash(text)) == self.fingerprint:
+        if self.working and not self.spans_sent and same and not self.helper_scanned:
             self._send_spans(spans)
         return spans
 
@@ -224,7 +235,7 @@ class ParagraphSplit:
         from pipeline.nlp.tokens import forget_prepared
 
         by_chunk: dict[int, list[Any]] = {}
-        if working and not self.spans_sent:
+        if working and not self.spans_sent and not self.helper_scanned:
             self._send_spans(None)  # the extractor did not ask this object for them
         working = working and self.working
         try:
@@ -288,6 +299,7 @@ class _Helper:
         self.prepared: dict[int, Any] = {}  # paragraph index -> its words' offsets
         self.unreadable: list[tuple[int, str]] | None = None
         self.spans_from_parent = False
+        self.base: list[Span] | None = None  # excluded_spans(text): found while waiting
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the helper too
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -297,7 +309,7 @@ class _Helper:
             if os.getppid() != self.parent:
                 return  # the parent is gone: nothing to wait for
         arguments = self.conn.recv()
-        self.conn.send(self.prepared)
+        self.conn.send((self.prepared, self.base))
         # Kept here only for the back half, where this process reads (memory: the front half
         # is the parent's; a chunk read here without its words is segmented again).
         from pipeline.nlp.tokens import prepare_words
@@ -330,12 +342,20 @@ class _Helper:
                 paragraph = text[start:stop]
                 if _DIGIT.search(_NOT_QUANTITY.sub("", paragraph)):
                     self.prepared[index] = flat_words(paragraph)
+        # Done before the parent is ready: the scan it would make (while it waits, if it
+        # becomes ready meanwhile: never longer than the scan it is spared).
+        from pipeline.extract.indicators import excluded_spans
+
+        self.base = excluded_spans(text)
 
     def __call__(self, _arguments: dict[str, Any]) -> Callable[..., list[Any]]:
         return self._claim
 
     def excluded_spans(self, text: str, excluded: list[Span]) -> list[Span]:
-        """The parent's (the same function, same arguments), or found here if it sent none."""
+        """From the scan made here while waiting, or the parent's (the same function, same
+        arguments), or found here if it sent none."""
+        if self.base is not None:
+            return sorted(self.base + list(excluded))
         while not self.conn.poll(1.0):
             if os.getppid() != self.parent:
                 os._exit(0)  # the parent is gone
@@ -358,7 +378,8 @@ class _Helper:
                 split.bounds[1] = hi - 1
             by_chunk[hi - 1] = split._read(run, hi - 1)
         self.conn.send(({"cpu_s": time.process_time(), "private_mb": _private_mb(),
-                         "spans_from_parent": float(self.spans_from_parent)}, by_chunk,
+                         "spans_from_parent": float(self.spans_from_parent),
+                         "scanned_here": float(self.base is not None)}, by_chunk,
                         self.unreadable))
         self.conn.close()
         os._exit(0)

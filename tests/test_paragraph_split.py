@@ -185,7 +185,9 @@ def test_the_whole_text_scans_are_made_once_each(forced: None,
 
     monkeypatch.setattr(indicators, "unreadable_numbers", counted)
     split = analyze_document(document())
-    assert paragraph_split.LAST_HELPER["spans_from_parent"] == 1.0
+    # The excluded spans: scanned by exactly one of the two processes.
+    assert paragraph_split.LAST_HELPER["spans_from_parent"] \
+        + paragraph_split.LAST_HELPER["scanned_here"] == 1.0
     assert started[0] is not None and started[0].unreadable  # the helper found it ...
     assert calls == []  # ... and this process did not look again
     monkeypatch.setenv("DAIHOI_SPLIT_JOBS", "1")
@@ -211,3 +213,36 @@ def test_an_extractor_that_does_not_ask_for_the_spans_still_gets_the_same_indica
         helper.close()
     assert paragraph_split.LAST_HELPER["spans_from_parent"] == 0.0
     _gone(helper)
+
+
+def test_the_parent_scans_when_the_helper_is_not_done_first(
+        forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper still segmenting when this process reaches the indicators (here: it never
+    started) scans nothing: this process finds the spans and sends them."""
+    monkeypatch.setattr(paragraph_split._Helper, "_prepare", lambda self: None)
+    text = load(SEED).text
+    expected = extract_indicators(text, Context(year=2020))
+    helper = ParagraphSplit(text)
+    paragraph_split.LAST_HELPER.clear()
+    try:
+        assert extract_indicators(text, Context(year=2020), split=helper) == expected
+    finally:
+        helper.close()
+    assert paragraph_split.LAST_HELPER["spans_from_parent"] == 1.0
+    assert paragraph_split.LAST_HELPER["scanned_here"] == 0.0
+    _gone(helper)
+
+
+def test_excluded_spans_are_the_text_scan_and_the_extra_spans_sorted() -> None:
+    """What the split relies on when the helper scanned the text alone: the references added
+    to `excluded_spans(text)` and sorted give `excluded_spans(text, references)`."""
+    from pipeline.extract.indicators import excluded_spans
+    from pipeline.extract.references import document_references
+
+    doc = load(SEED)
+    text = doc.text
+    refs = [(r.start, r.end) for r in document_references(doc) if r.where == "body"]
+    assert refs
+    made_up = [(7, 9), (0, 40), (len(text) - 5, len(text)), (7, 9)]
+    for extra in (refs, made_up, refs + made_up):
+        assert excluded_spans(text, extra) == sorted(excluded_spans(text) + extra)
