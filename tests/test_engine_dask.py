@@ -261,6 +261,26 @@ def test_a_file_that_cannot_be_read_while_the_models_load_fails_alone(
     assert _records(run_db) == _local_records(good, tmp_path / "local.db")
 
 
+def test_a_reader_runs_at_the_lowest_priority_and_leaves_its_worker_as_it_was() -> None:
+    """A worker's reader is to use an idle core, never CPU the models' load needs."""
+    import os
+
+    from pipeline.engine import dask_tasks
+    from pipeline.engine.sandbox import Sandbox
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    reader = Sandbox("reader", reader=True)
+    starting = threading.Thread(target=dask_tasks._start_reader, args=(reader,))
+    starting.start()
+    starting.join()
+    try:
+        assert reader.pid is not None
+        assert os.getpriority(os.PRIO_PROCESS, reader.pid) == dask_tasks.READER_NICE
+        assert os.getpriority(os.PRIO_PROCESS, 0) == before
+    finally:
+        reader.close()
+
+
 def test_batches_shrink_towards_the_end_so_no_worker_waits_long_for_the_last_one() -> None:
     jobs = [Job(i, f"f{i}.txt", 60.0) for i in range(120)]
     batches = batch_jobs(jobs, workers=2)

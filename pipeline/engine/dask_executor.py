@@ -77,6 +77,9 @@ class DaskExecutor:
         self.client: Any = None
         self.cluster: Any = None
         self._models: Any = None  # LocalCluster: the process whose copies the workers get
+        # LocalCluster of 2+ workers: read the first batches' files while the models load
+        # (False: nothing read first, as before; benchmarks compare the two).
+        self.read_first = True
         self._forking: threading.Thread | None = None
 
     def connect(self) -> None:
@@ -131,8 +134,8 @@ class DaskExecutor:
         from pipeline.engine.dask_tasks import cancel_fork, listen_for_fork
 
         try:
-            addresses = [a for a in self.client.run(listen_for_fork,
-                                                    self.workers > 1).values() if a]
+            read = self.read_first and self.workers > 1
+            addresses = [a for a in self.client.run(listen_for_fork, read).values() if a]
         except Exception:  # noqa: BLE001 - an optimisation only: batches start their own
             self.warm()
             return
