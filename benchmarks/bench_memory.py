@@ -90,6 +90,7 @@ print(json.dumps({"seconds": seconds, "cpu_s": cpu, "load_s": loaded,
                   "helper_peak_mb": helper.ru_maxrss / 1024,
                   "helper_private_mb": LAST_HELPER.get("private_mb"),
                   "helper_chunks": [LAST_HELPER.get("chunks"), LAST_HELPER.get("of")],
+                  "helper_scanned": LAST_HELPER.get("scanned_here"),
                   "digest": digest,
                   "chars": len(report.document.text), "findings": len(report.findings),
                   "indicators": len(report.indicators)}))
@@ -363,7 +364,11 @@ def write(rows: list, base: dict, cli: list[tuple[str, dict]]) -> None:
                   f"{(two['cpu_s'] + two['helper_cpu_s']) / one['cpu_s']:.3f}; reports "
                   + ("**identical**" if one["digest"] == two["digest"] else "**DIFFERENT**")
                   + f" (sha256 of the JSON record {two['digest']}; the helper read "
-                  f"{two['helper_chunks'][0]} of {two['helper_chunks'][1]} chunks; "
+                  f"{two['helper_chunks'][0]} of {two['helper_chunks'][1]} chunks"
+                  + ("" if two.get("helper_scanned") is None else
+                     ", and scanned the excluded spans while it waited" if two["helper_scanned"]
+                     else ", the main process scanned the excluded spans")
+                  + "; "
                   f"{two['indicators']:,} indicators, {two['findings']:,} findings)."]
     lines += cli_lines(cli)
     cmd = "python benchmarks/bench_memory.py " + shlex.join(sys.argv[1:])  # keeps '""'

@@ -101,3 +101,16 @@ def test_unparsed_numbers_outside_the_references_as_the_plain_scan() -> None:
                  if not any(a < m.end("num") and m.start("num") < b for a, b in taken)]
         assert unparsed_numbers(text, given) == plain
     assert unparsed_numbers(text, []) != unparsed_numbers(text, made_up)
+
+
+def test_the_analysis_does_not_import_spacy() -> None:
+    """spaCy builds Docs (`make_doc`: tests, benchmarks); the analysis reads words without
+    them, so `daihoi analyze` does not pay its import (~0.5 s, ~60 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipeline.analysis import analyze; "
+            f"analyze({str(SEED)!r}); print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "False"

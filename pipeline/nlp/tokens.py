@@ -15,15 +15,16 @@ import re
 from array import array
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING, Any
 
 from pipeline.data import load_yaml
 from pipeline.ingest.normalize import match_form
+
+if TYPE_CHECKING:  # spaCy is imported by what builds Docs only: the analysis never does (its
+    # import, ~0.5 s and ~60 MB, was a serial part of `daihoi analyze`; issue 16)
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 Span = tuple[int, int]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -295,6 +296,8 @@ class VietnameseTokenizer:
         self.sentences = sentences
 
     def __call__(self, text: str) -> Doc:
+        from spacy.tokens import Doc
+
         spans: list[Span] = []
         sent_starts: set[int] = set()
         for p_start, p_end in paragraphs(text):
@@ -367,6 +370,8 @@ def _words_and_spaces(
 @cache
 def vietnamese_nlp() -> Language:
     """A blank spaCy pipeline for Vietnamese with the underthesea tokenizer (no pyvi)."""
+    import spacy
+
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = VietnameseTokenizer(nlp.vocab)
     return nlp
