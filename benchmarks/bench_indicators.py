@@ -195,7 +195,8 @@ REAL_SAMPLES = (("A", DATA / "indicators_real_a.yaml"), ("B", DATA / "indicators
                 ("C", DATA / "indicators_real_c.yaml"), ("D", DATA / "indicators_real_d.yaml"),
                 ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"),
                 ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"),
-                ("I", DATA / "indicators_real_i.yaml"), ("J", DATA / "indicators_real_j.yaml"))
+                ("I", DATA / "indicators_real_i.yaml"), ("J", DATA / "indicators_real_j.yaml"),
+                ("K", DATA / "indicators_real_k.yaml"))
 REAL_COLUMNS = ("docs", "labels", "P", "R", "key", "period", "totals", "unit", "unit_level",
                 "province")
 
