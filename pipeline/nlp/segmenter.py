@@ -210,11 +210,13 @@ class Segmenter:
         decide them, not Python's."""
         if values is None:
             if self._featurizer is None:
-                from underthesea import word_tokenize
-                from underthesea.pipeline import word_tokenize as wt
+                from underthesea_core import CRFFeaturizer
 
-                word_tokenize("khởi động")  # loads underthesea's model and featurizer
-                self._featurizer = wt.word_tokenize_model.featurizer  # type: ignore[attr-defined]
+                # underthesea's featurizer as its `word_tokenize` builds it, from the templates
+                # and dictionary of its model loaded above: calling `word_tokenize` once to get
+                # it also loaded its CRF tagger and these two files again (~0.2 s of CPU of
+                # every analysis process's start-up, issue 15).
+                self._featurizer = CRFFeaturizer(self.templates, self.dictionary)
             features = self._featurizer.process([[[w]] for w in words])  # type: ignore[attr-defined]
             values = []
             for w, (feats,) in zip(words, features, strict=True):
