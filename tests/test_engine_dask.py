@@ -163,6 +163,9 @@ def _cold_again() -> str | None:
     for box in boxes:
         box.close()
     dask_tasks.read_while_warming.clear()
+    # At its usual priority: a reader that only gets spare CPU could wait a long time on a
+    # busy machine, and this test is about what it reads (its priority is tested apart).
+    dask_tasks.READER_NICE = 0
     return dask_tasks.listen_for_fork(read=True)
 
 
