@@ -194,8 +194,8 @@ class ParagraphSplit:
     __call__ = share
 
     def excluded_spans(self, text: str, excluded: list[Span]) -> list[Span]:
-        """`indicators.excluded_spans(text, excluded)`, found here and sent to the helper
-        (which does not look for them again)."""
+        """`indicators.excluded_spans(text, excluded)`: from the helper's scan of the text when
+        it sent one, else found here and sent to the helper (which does not look again)."""
         from pipeline.extract.indicators import excluded_spans
 
         same = (len(text), hash(text)) == self.fingerprint
