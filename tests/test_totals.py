@@ -325,3 +325,12 @@ def test_a_count_its_increment_and_the_count_it_came_to() -> None:
     # Another change in between: the narrative need not add up.
     moved = bad.replace("chuyển về,", "chuyển về, 01 đồng chí chuyển đi,")
     assert text_totals(moved, extract_indicators(moved, ctx)) == []
+
+
+def test_badge_classes_in_a_list_are_no_parts() -> None:
+    bad = ("Tại phường An Phú, có 14 đồng chí được trao Huy hiệu Đảng gồm: 2 đồng chí 60 năm "
+           "tuổi Đảng, 3 đồng chí 50 năm, 4 đồng chí 40 năm và 3 đồng chí 30 năm tuổi Đảng.")
+    found = text_totals(bad, extract_indicators(bad, Context()))
+    assert [(f.details["stated"], f.details["computed"]) for f in found] == [(14, 12)]
+    good = bad.replace("14 đồng chí", "12 đồng chí")
+    assert text_totals(good, extract_indicators(good, Context())) == []

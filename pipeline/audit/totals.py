@@ -493,6 +493,11 @@ def _listed_parts(text: str, folded: str, inds: list[Indicator], n: int
 _NOTE = re.compile(r"\s*\((?!\s*(?:trong|gom|bao gom|voi)\b)[^()\d;:]{1,30}\)")
 _NAME_NUMBER = re.compile(r"(?<!\w)(?:khoa|lan thu|thu|so|nam|nhiem ky|giai doan)\s+[\d\-–]+"
                           r"(?!\s*(?:,\s*)?\d)")
+@cache
+def _qualifier_numbers() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(_totals_data()["qualifier_numbers"]) + r")(?!\w)")
+
+
 _BARE_COUNT = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)\s+")
 _SEGMENT_SEP = re.compile(r"\s*,\s*|\s+va\s+")
 
@@ -515,6 +520,8 @@ def _unread_parts(text: str, folded: str, start: int, end: int, total: Indicator
     # counts nothing: blanked, same length.
     segment = _NAME_NUMBER.sub(lambda m: " " * len(m.group()),
                                _without(folded, start, end, asides))
+    # ... and so does a number qualifying an item ("2 đồng chí 60 năm tuổi Đảng": a badge).
+    segment = _qualifier_numbers().sub(lambda m: " " * len(m.group()), segment)
     if any(a <= start < b for a, b in asides):
         return out
     for piece in _SEGMENT_SEP.split(segment):

@@ -65,8 +65,9 @@ def _index() -> dict[str, set[tuple[str, str]]]:
 
     def add(kind: str, short: str, era: str, province: str) -> None:
         # Numbered districts and wards carry their kind in the short name ("Quận 3").
-        name = fold(str(short)).strip()
-        key = name if name.startswith(f"{fold(str(kind))} ") else fold(f"{kind} {short}")
+        # "Duyên Hải (huyện)" beside "Duyên Hải (thị xã)": the data's own disambiguation.
+        name = re.sub(r"\s*\([^()]*\)$", "", fold(str(short))).strip()
+        key = name if name.startswith(f"{fold(str(kind))} ") else fold(f"{kind} {name}")
         key = re.sub(r"\s+", " ", key).strip()
         index.setdefault(key, set()).add((era, province))
 

@@ -189,7 +189,13 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
     heads = _form_names(form) or _title_names(title)
     parent: Name | None = None
     source = "letterhead"
-    if len(heads) >= 2:
+    prefixed = _prefixed_headline(blocks[0]) if blocks else None
+    if prefixed is not None:
+        # "ĐẢNG BỘ XÃ ĐỨC HẠNH: ĐẠI HỘI CHI BỘ TRƯỜNG THCS ...": the body after the colon
+        # holds the congress; the one before it is its parent.
+        parent, unit = prefixed
+        source = "title"
+    elif len(heads) >= 2:
         parent, unit = heads[0], committee_unit(heads[1])
     elif len(heads) == 1:
         unit = committee_unit(heads[0])
@@ -197,6 +203,7 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
         titles = [form.title] if form is not None and form.title else []
         unit = _titled_unit(titles + blocks)
         source = "title"
+
         if unit is None and blocks and (_SEVERAL_UNITS.search(blocks[0])
                                         or len(blocks[0]) <= 200
                                         and _COUNTED_UNITS.search(blocks[0])
@@ -208,6 +215,8 @@ def _unit_and_parent(title: list[str], blocks: list[str], text: str,
             unit, source = _frequent_unit(text, blocks[0] if blocks else ""), "body"
     if unit is None:
         return None, None, source
+    if source == "title" and unit.text.isupper():
+        unit = _body_form(unit, text)
     if parent is None:
         parent = _parent_from_text(unit, text)
         if parent is not None and _full_key(parent) == _full_key(unit):
@@ -226,6 +235,42 @@ def _several_in_lead(blocks: list[str]) -> bool:
     lead = next((b for b in blocks[1:4] if len(b) > 80), "")
     opening = _LEAD_OPENING.match(lead)
     return bool(lead and _SEVERAL_UNITS.match(lead, opening.end() if opening else 0))
+
+
+_CONGRESS_AFTER_COLON = re.compile(r"\s*[:–-]\s*(?:(?i:đại hội)\s+(?:(?i:đại biểu)\s+)?)")
+
+
+def _prefixed_headline(headline: str) -> tuple[Name, Name] | None:
+    """(parent, unit) of a headline "NAME1: Đại hội NAME2" whose first name opens it."""
+    if len(headline) > 200:
+        return None
+    names = find_names(headline)
+    if len(names) < 2 or names[0].start != 0:
+        return None
+    m = _CONGRESS_AFTER_COLON.match(headline, names[0].end)
+    if m is None or names[1].start != m.end():
+        return None
+    return names[0], committee_unit(names[1])
+
+
+def _body_form(unit: Name, text: str) -> Name:
+    """A name read from a headline in capitals, which has no case to end it ("ĐẢNG BỘ BỆNH
+    VIỆN ĐA KHOA PHẤN ĐẤU ĐẠT ..."): when the body never writes it so, the body's name that
+    begins as it does ("Đảng bộ Bệnh viện Đa khoa Cao su Lộc Ninh")."""
+    words = _full_key(unit).split()
+    body = "\n".join(line for line in text.split("\n") if not line.isupper())
+    if _full_key(unit) in _full_key(Name("", fold(body), 0, 0)):
+        return unit
+    best: tuple[int, int, Name] | None = None
+    for name in find_names(text):
+        if name.text.isupper():
+            continue
+        other = _full_key(name).split()
+        common = next((i for i, (a, b) in enumerate(zip(words, other, strict=False)) if a != b),
+                      min(len(words), len(other)))
+        if 4 <= common < len(other) and (best is None or (common, len(other)) > best[:2]):
+            best = (common, len(other), name)
+    return best[2] if best is not None else unit
 
 
 def _form_names(form: DocumentForm | None) -> list[Name]:
@@ -719,8 +764,10 @@ def _province(place: str | None, meta: Meta, title: list[str], text: str
         # A body named after its province: "Trường Đại học Bình Dương", "Khối các trường Đại
         # học, Cao đẳng Hà Nội" (not "Học viện Chính trị quốc gia Hồ Chí Minh", a person),
         # when the text speaks of it more than once (not a photo caption).
+        # The parent's name counts once ("Đảng ủy Than Quảng Ninh" over its company's unit).
         found = _province_ending(name)
-        if found and name and fold(text).count(fold(name.split(None, 2)[-1])) >= 2:
+        if found and name and (name == meta.parent and meta.unit or
+                               fold(text).count(fold(name.split(None, 2)[-1])) >= 2):
             return found, f"name: {name}"
     texts = [t for t in places if t]
     texts += [line for line in title if _LOCAL_ISSUER.match(fold(line))]
@@ -871,7 +918,7 @@ def _headline_place(headline: str, text: str) -> tuple[str, str] | None:
 # A unit or its committee named by its kind of place only: "toàn Đảng bộ huyện", "Bí thư Huyện
 # ủy", "Đại hội Đảng bộ xã lần thứ XXIV" (a capitalised name after it is checked in code).
 _KIND_ONLY = re.compile(r"(?<!\w)(?:(?:Đảng|đảng) (?:bộ|ủy|uỷ) (?P<kind>xã|phường|thị trấn|huyện|"
-                        r"quận|thị xã)|(?P<committee>Huyện|Quận|Thị) (?:ủy|uỷ))(?!\w)")
+                        r"quận|thị xã|thành phố)|(?P<committee>Huyện|Quận|Thị) (?:ủy|uỷ))(?!\w)")
 _COMMITTEE_KIND = {"huyện": "huyện", "quận": "quận", "thị": "thị xã"}
 
 
@@ -895,7 +942,9 @@ def _unit_by_place(title: list[str], text: str) -> tuple[str, str] | None:
     # A committee alone ("Bí thư Huyện ủy") stands for the unit of the place the headline names;
     # the unit itself ("toàn Đảng bộ huyện") for the one place of its kind the text names.
     where = text if own else (title[0] if title else "")
-    for m in re.finditer(rf"(?<!\w)(?i:{kind})\s+", where):
+    # "thành phố Thủ Dầu Một" is also written "TP.Thủ Dầu Một", "TP Thủ Dầu Một".
+    written = rf"(?i:{kind})\s+" if kind != "thành phố" else r"(?:(?i:thành phố)\s+|TP\.?\s*)"
+    for m in re.finditer(rf"(?<!\w){written}", where):
         words = []
         for w in re.finditer(r"\S+", where[m.end():m.end() + 60]):
             word = w.group().rstrip(",.;:)")
@@ -1076,7 +1125,8 @@ def _province_ending(name: str | None) -> str | None:
     if not name:
         return None
     words = name.split()
-    for n in (3, 2):
+    # "Đại học Huế": the one province of one word ends a name too.
+    for n in (3, 2, 1):
         if len(words) > n + 2 and all(w[:1].isupper() for w in words[-n:]):
             tail = " ".join(words[-n:])
             found = province_of(tail)
