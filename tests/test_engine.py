@@ -263,20 +263,3 @@ def test_a_reader_that_cannot_start_costs_nothing_but_its_help(
     assert sorted(j.index for j, _ in pairs) == [0, 1, 2]
     assert all(o.ok and o.report is not None for _, o in pairs)
     assert all(j.document is None for j, _ in pairs)
-
-
-def test_a_reader_runs_at_the_lowest_priority_and_the_analysis_process_does_not() -> None:
-    # The reader only fills a core nothing else needs while the models load (the critical path).
-    from pipeline.engine.child import READER_NICE
-    from pipeline.engine.sandbox import Sandbox
-
-    reader, analysis = Sandbox("r", reader=True), Sandbox("a")
-    try:
-        reader.start()
-        analysis.start()
-        assert reader.pid is not None and analysis.pid is not None
-        assert os.getpriority(os.PRIO_PROCESS, reader.pid) == READER_NICE
-        assert os.getpriority(os.PRIO_PROCESS, analysis.pid) == os.getpriority(os.PRIO_PROCESS, 0)
-    finally:
-        reader.close()
-        analysis.close()

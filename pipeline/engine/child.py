@@ -117,19 +117,6 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-# A reader's priority: the lowest. It is to use a core nothing else needs while the models load,
-# never to take CPU from their load (the run's critical path): at the same priority, Dask's
-# two readers delayed the models' load by seconds on a busy machine (helper S4's measurement).
-READER_NICE = 19
-
-
-def _lower_priority() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, READER_NICE)
-    except (OSError, AttributeError):  # not allowed, or no such call here: read at our priority
-        pass
-
-
 def main(argv: list[str]) -> int:
     """`PARENT_PID [MEMORY_MB [reader]]`: "reader" only reads files (`want="document"`): it
     starts in a fraction of a second, without the models."""
@@ -143,7 +130,6 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     exit_with_parent(parent)
     if reader:
-        _lower_priority()
         _import(*_READING)
     else:
         _load_frozen()
