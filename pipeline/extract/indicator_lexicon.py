@@ -96,6 +96,8 @@ class Lexicon:
     condition_sentence: re.Pattern[str] = re.compile(r"(?!)")
     plan_heading_not: re.Pattern[str] = re.compile(r"(?!)")
     plan_heading_group: re.Pattern[str] = re.compile(r"(?!)")
+    # `date_before`: words before a day/month printed as "8/10" (lower-cased text).
+    date_before: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -302,6 +304,7 @@ def lexicon() -> Lexicon:
         plan_heading=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
         plan_heading_not=_whole_words(data['plan_headings']['not']),
+        date_before=re.compile(rf"(?<!\w)(?:{_alternation(data.get('date_before', []))})\s+$"),
         plan_heading_group=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['groups'])})"),
         not_counted=re.compile(

@@ -95,6 +95,8 @@ _PERIOD = re.compile(
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
     r"(?:\s*/\s*(?:nam|thang|nguoi|ho|dan)){0,3}"
+    # ("đạt 35,34% chỉ tiêu đề ra trong năm 2022")
+    r"(?:\s*(?:so voi )?(?:chi tieu|ke hoach|du toan)(?: (?:de ra|duoc giao|giao|nghi quyet))?)?"
     r"(?:\s*\(\s*(?:nam |giai doan )?|\s*(?:vao |trong |cua |tai |tu )?"
     r"(?:nam|giai doan|thoi ky|nhiem ky)\s*)"
     r"(?P<a>(?:19|20)\d\d)(?![\d/])(?:\s*[-–]\s*(?P<b>(?:19|20)\d\d))?")
@@ -137,6 +139,17 @@ _COMPARED_AFTER = re.compile(r"\s*(?:\S+\s+){0,2}?so (?:voi|cung ky)(?!\w)")
 # condition (lower-cased text of the sentence before the number).
 _ANNUAL = re.compile(r"\W*(?:phấn đấu,?\s*)?(?:hàng|hằng|mỗi) năm(?!\w)")
 _REPORTED = re.compile(r"(?<!\w)(?:đạt|đã|được)(?!\w)")
+# Who was elected or a committee's composition, folded ("bầu 15 đồng chí", "gồm 7 ủy viên").
+# A target already reached or beaten, said before the cue (folded): "đã hoàn thành các mục tiêu",
+# "vượt mục tiêu Nghị quyết".
+_EXCEEDED = re.compile(r"(?:(?<!\w)(?:da|deu) (?:dat|hoan thanh)(?: (?:toan dien|co ban|xuat sac))?"
+                       r"|(?<!\w)vuot|dat va vuot)(?: (?:cac|nhieu|moi|toan bo))?\s*$")
+_ELECTED = re.compile(r"(?<!\w)(?:bau|gom|trung cu|ra mat)(?!\w)")
+# A count of targets followed by where they stand: "24 chỉ tiêu đảm bảo tiến độ", "13/15 chỉ tiêu
+# đạt và vượt", "02 chỉ tiêu xấp xỉ đạt" - a review of them.
+_TARGETS_STATE = re.compile(r"\s*(?:(?:da|duoc|deu|co ban) )?(?:dat va vuot|dat|vuot|hoan thanh"
+                            r"|xap xi|dam bao tien do|dang (?:duoc )?(?:tang toc|thuc hien|trien khai)"
+                            r"|chua dat|khong dat|kho dat|co kha nang)(?!\w)")
 # A line that leads a list of targets: "Trước mắt, đến năm 2013 phấn đấu đạt được các chỉ tiêu
 # sau." / "Mục tiêu cụ thể:"; the list's items ("- 100% cán bộ ...") are its targets.
 _LIST_LEAD = re.compile(r"(?:\bsau|:)\s*[.:]?\s*$")
@@ -177,6 +190,8 @@ _PAIR = re.compile(r",\s?(\d)(?![\d,.])")
 # A rate's denominator is a round number ("36 đảng viên/1.000 dân", "/100.000 dân"); "175
 # hộ/673 khẩu" are two counts.
 _RATE = re.compile(r"\s*/\s*(?:10{0,2}(?:\.000)+|10{0,5})(?![\d.,])")
+# ... or one of a kind: "11 đại biểu/đảng bộ", "3 đảng viên/chi bộ" (not a time: "/năm").
+_PER_EACH = re.compile(r"\s*/\s*(?=[a-z])(?!(?:nam|thang|ngay|tuan|quy|ky|nhiem ky|lan|vu|gio)\b)")
 # ... or a unit of area right after the noun: "1,37 tấn/ha", "5 tạ/sào".
 _PER_AREA = re.compile(r"\s*/\s*(?:ha|hecta|sao|mau|m2|km2)(?!\w)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
@@ -589,6 +604,10 @@ class _Paragraph:
             return None
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
             return None
+        name = re.search(r"(?:^|\s)[A-ZĐÀ-Ỹ]\w*\s+[A-ZĐÀ-Ỹ]\w*\s+$",
+                         self.text[max(self.start, start - 40):start])
+        if name and max(self.start, start - 40) + name.start() > self._sentence_start(start):
+            return None  # "phường Đông Hải 2": a name's number
         if (re.match(r"\s*,\s*\d", self.text[end:end + 4])
                 or re.search(r"\d\s*,\s*$", self.text[max(0, start - 4):start])
                 and not re.search(r"năm\s+(?:19|20)\d\d\s*,\s*$",
@@ -894,6 +913,9 @@ class _Paragraph:
             den = parse_number(m.group("den"))
             if den is None or a > den:
                 return None
+            if den <= 12 and a <= 31 and "," not in m.group() and self.lex.date_before.search(
+                    self.lower, max(self.start, start - 40), start):
+                return None  # "Sáng 8/10", "Quốc khánh 2/9 nước ...": a day and a month
             noun = self.lex.noun_at(self.folded, end)
             unit_end = noun[1] if noun else end
             unit_text = self.text[end:unit_end].strip() or None
@@ -983,6 +1005,11 @@ class _Paragraph:
             area = _PER_AREA.match(self.folded, noun_end)
             if area and cls == "count":
                 cls, noun_end = "rate", area.end()  # "1,37 tấn/ha": a yield
+            each = _PER_EACH.match(self.folded, noun_end)
+            if each and cls in ("person", "organisation", "count"):
+                per = self.lex.noun_at(self.folded, each.end())
+                if per is not None and per[0] in ("person", "organisation"):
+                    cls, noun_end = "rate", per[1]  # "11 đại biểu/đảng bộ": per unit
             if cls in ("person", "organisation", "count"):
                 per_end = per_population(self.folded, noun_end)
                 if per_end is not None:  # "30 giường bệnh/1 vạn dân", "2 bác sĩ/vạn dân"
@@ -994,6 +1021,13 @@ class _Paragraph:
         if scale > 1:
             clause = self.folded[max(self.start, start - _WINDOW):start]
             clause = re.split(r"[;.:]\s", clause)[-1]
+            total = re.search(r"(?<!\w)(?:tong so|so)\s+", clause)
+            if total and re.search(r"(?:\blen|\bla|\bdat)(?: (?:hon|gan|tren|khoang))?\s*$", clause):
+                noun = self.lex.noun_at(clause, total.end())
+                if noun is not None and noun[0] in ("person", "organisation"):
+                    # "nâng tổng số đảng viên của khối lên gần 6 ngàn": the total's noun
+                    return _Candidate(start, end, after, value * scale, top, noun[0],
+                                      self.text[end:after].strip())
             unit = "VND" if money_context(clause) else "count"
             return _Candidate(start, end, after, value * scale, top, unit,
                               self.text[end:after].strip())
@@ -1071,6 +1105,9 @@ class _Paragraph:
             # "tăng 1,2% so với nhiệm kỳ trước", "tăng 5 đảng viên so với năm 2017": a change,
             # no key's subject
             counted = "#growth"
+        if re.search(r"\((?:\s*so voi[^()]*)?\s*(?:tang|giam)(?: them)?[^()]*$",
+                     self.folded[max(sentence_start, c.start - 80):c.start]):
+            counted = "#growth"  # "(tăng 3 tổ chức đảng, 124 đảng viên so với ...)": a change
         part = self._is_part(c, earlier, sentence_start)
         clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
         rest = self.folded[c.unit_end:min(c.unit_end + 80,
@@ -1199,6 +1236,11 @@ class _Paragraph:
         tiêu", "đến năm 2030" when that year is still ahead)."""
         if _REACHED_NOW.search(before):
             return "actual"  # "..., đạt và vượt 24/26 chỉ tiêu", "ước đạt 9,54%": reached
+        if c is not None and c.unit in ("count", "ratio") and fold(c.unit_text or "").startswith(
+                ("chi tieu", "muc tieu")) and _TARGETS_STATE.match(self.folded, c.unit_end) \
+                and not re.search(r"(?<!da )phan dau|(?<!\w)(?:du kien|se|co the|du bao)(?!\w)",
+                                  before):
+            return "actual"  # "có 13/15 chỉ tiêu đạt và vượt, 02 chỉ tiêu xấp xỉ đạt"
         result = bool(self.lex.result_cues.search(raw_before)) or (
             c is not None and self._baseline(c))
         before = _CLOSED_BRACKET.sub(lambda m: " " * len(m.group()), before)
@@ -1234,6 +1276,14 @@ class _Paragraph:
             if ":" in m.group() and (_REACHED.search(before, 0, m.start())
                                      or _REACHED_INSIDE.search(m.group())):
                 continue  # "đạt và vượt các chỉ tiêu Nghị quyết đề ra: ... 65%": results
+            if m.groupdict().get("year") is None and _EXCEEDED.search(before, 0, m.start()):
+                continue  # "đã hoàn thành các mục tiêu", "vượt mục tiêu Nghị quyết" (not
+                # "góp phần hoàn thành mục tiêu hằng năm kết nạp ... 3%": the goal's value)
+            if c is not None and c.unit == "person" and _ELECTED.search(before, m.end()):
+                # "Ủy ban Kiểm tra nhiệm kỳ mới gồm 7 ủy viên", "dự kiến Ban Chấp hành ... gồm
+                # 49 đồng chí", "thông qua các chỉ tiêu ...; bầu 15 đồng chí vào Ban Chấp
+                # hành": who was elected or proposed, not a target.
+                continue
             year = m.groupdict().get("year")
             if year is not None and re.search(r"(?:tu (?:nam )?(?:19|20)\d\d|tinh)\s*$",
                                               before[:m.start()]):
@@ -1303,8 +1353,9 @@ class _Paragraph:
         sentence = self.lower[start:end_m.start() if end_m else self.end]
         if (not self.lex.continued_markers.search(sentence)
                 or self.lex.continued_past.search(sentence)
-                or self.lex.result_cues.search(sentence)):
-            return False
+                or self.lex.result_cues.search(sentence)
+                or c.unit == "person" and _ELECTED.search(fold(sentence))):
+            return False  # (nor "Ủy ban Kiểm tra nhiệm kỳ mới gồm 5 ủy viên": who was elected)
         # (a congress's list of targets is often one long sentence: "Đại hội đã xác định nhiều
         # chỉ tiêu quan trọng, trong đó: ...; ...; ...." then "Trong nhiệm kỳ sẽ ...")
         window = self.text[max(0, start - 1500):start].rstrip()
