@@ -148,7 +148,8 @@ _ELECTED = re.compile(r"(?<!\w)(?:bau|gom|trung cu|ra mat)(?!\w)")
 # A count of targets followed by where they stand: "24 chỉ tiêu đảm bảo tiến độ", "13/15 chỉ tiêu
 # đạt và vượt", "02 chỉ tiêu xấp xỉ đạt" - a review of them.
 _TARGETS_STATE = re.compile(r"\s*(?:(?:da|duoc|deu|co ban) )?(?:dat va vuot|dat|vuot|hoan thanh"
-                            r"|xap xi|dam bao tien do|dang (?:duoc )?(?:tang toc|thuc hien|trien khai)"
+                            r"|xap xi|dam bao tien do"
+                            r"|dang (?:duoc )?(?:tang toc|thuc hien|trien khai)"
                             r"|chua dat|khong dat|kho dat|co kha nang)(?!\w)")
 # A line that leads a list of targets: "Trước mắt, đến năm 2013 phấn đấu đạt được các chỉ tiêu
 # sau." / "Mục tiêu cụ thể:"; the list's items ("- 100% cán bộ ...") are its targets.
@@ -1022,7 +1023,8 @@ class _Paragraph:
             clause = self.folded[max(self.start, start - _WINDOW):start]
             clause = re.split(r"[;.:]\s", clause)[-1]
             total = re.search(r"(?<!\w)(?:tong so|so)\s+", clause)
-            if total and re.search(r"(?:\blen|\bla|\bdat)(?: (?:hon|gan|tren|khoang))?\s*$", clause):
+            if total and re.search(r"(?:\blen|\bla|\bdat)(?: (?:hon|gan|tren|khoang))?\s*$",
+                                   clause):
                 noun = self.lex.noun_at(clause, total.end())
                 if noun is not None and noun[0] in ("person", "organisation"):
                     # "nâng tổng số đảng viên của khối lên gần 6 ngàn": the total's noun
