@@ -114,3 +114,34 @@ def test_the_analysis_does_not_import_spacy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "False"
+
+
+def test_member_shares_are_paired_as_by_the_scan_to_the_end() -> None:
+    """The male/female shares pair the first one within reach, as the scan of every later
+    indicator did (it now stops past the reach); random indicators in start order."""
+    import random
+
+    from pipeline.audit import totals
+
+    rng = random.Random(16)
+    keys = ["members_male", "members_female", "members_total", None]
+    for _ in range(30):
+        inds, pos = [], 0
+        for _ in range(60):
+            pos += rng.randint(0, 200)
+            value = float(rng.choice([40, 45, 55, 60, 100]))
+            # All shares: the member partitions (counts of people) make no finding here.
+            inds.append(Indicator(subject="", value=value, unit="%",
+                                  surface=f"{value:g}%", start=pos, end=pos + 3,
+                                  key=rng.choice(keys)))
+        expected = []
+        for n, first in enumerate(inds):  # the scan to the end, as it was
+            if first.unit != "%" or first.key not in ("members_male", "members_female"):
+                continue
+            other = "members_female" if first.key == "members_male" else "members_male"
+            second = next((i for i in inds[n + 1:] if i.unit == "%" and i.key == other
+                           and i.start - first.end <= totals._SHARE_REACH), None)
+            if second is not None and abs(first.value + second.value - 100) > 1:
+                expected.append(second.start)
+        assert [f.start for f in totals._partitions(inds)] == expected
+    assert expected  # (the last list) some pairs do not sum to 100

@@ -779,8 +779,11 @@ def _partitions(inds: list[Indicator]) -> list[Finding]:
         if first.unit != "%" or first.key not in ("members_male", "members_female"):
             continue
         other = "members_female" if first.key == "members_male" else "members_male"
-        second = next((i for i in inds[n + 1:] if i.unit == "%" and i.key == other
-                       and i.start - first.end <= _SHARE_REACH), None)
+        # In start order: past the reach nothing later is near (a scan to the end for each
+        # share was quadratic: 2.2 s of a 5 MB DOCX's 80,000 indicators, issue 16).
+        reach = first.end + _SHARE_REACH
+        near = takewhile(lambda i, reach=reach: i.start <= reach, inds[n + 1:])
+        second = next((i for i in near if i.unit == "%" and i.key == other), None)
         if second is None:
             continue
         decimals = max(_decimals(first.surface), _decimals(second.surface))
