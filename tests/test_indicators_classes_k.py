@@ -69,3 +69,19 @@ def test_keys_of_rates_committees_training_and_changes() -> None:
     got = _got("Đã kiểm tra 15 tổ chức đảng (tăng 2 tổ chức đảng, 31 đảng viên so với năm trước).")
     assert got["15 tổ chức đảng"][2] == "inspected_orgs"
     assert got["2 tổ chức đảng"][2] is None and got["31 đảng viên"][2] is None
+
+
+def test_reached_over_planned_titles_and_counts_said_with_la() -> None:
+    got = _all("Sản lượng đạt 2.310,5/1.900 tấn; kết nạp 64/50 đảng viên mới.")
+    assert [(s, u, k) for s, u, k, _key in got] == [
+        ("2.310,5", "count", "actual"), ("1.900 tấn", "count", "target"),
+        ("64", "person", "actual"), ("50 đảng viên mới", "person", "target")]
+    # A day and a month after a date word stay a date ("ngày 19 và 20/5", "ngày 10/6 chi bộ").
+    assert _all("Trong hai ngày 19 và 20/5 Đảng bộ tổ chức Đại hội.") == []
+    assert [s for s, *_ in _all("Ngày 10/6 chi bộ Bản Mới tổ chức đại hội.")] == []
+    # A title that opens on a count of people; an item number before a capital stays out.
+    assert _got("58 Đảng viên xã Tân Lập nhận Huy hiệu Đảng\nNội dung.")["58 Đảng viên"][0] == \
+        "person"
+    assert _all("2 Thị trấn thuộc các huyện được cấp tối đa 180 m2") == []
+    got = _got("Đại hội có 1.200 người: 110 đại biểu đương nhiên; 290 là đại biểu bầu.")
+    assert got["290"][0] == "person"

@@ -304,7 +304,9 @@ def lexicon() -> Lexicon:
         plan_heading=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
         plan_heading_not=_whole_words(data['plan_headings']['not']),
-        date_before=re.compile(rf"(?<!\w)(?:{_alternation(data.get('date_before', []))})\s+$"),
+        # ("trong hai ngày 19 và 20/5": the first day of a pair between)
+        date_before=re.compile(rf"(?<!\w)(?:{_alternation(data.get('date_before', []))})\s+"
+                               r"(?:\d{1,2}\s*(?:và|,|-|–)\s*)?$"),
         plan_heading_group=re.compile(
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['groups'])})"),
         not_counted=re.compile(

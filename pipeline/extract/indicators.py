@@ -564,15 +564,42 @@ class _Paragraph:
                     self.text, m.start()):
                 continue  # a section number at the start of a line inside the paragraph
             if (m.start() == self.start or self.text[m.start() - 1] == "\n") \
-                    and _ITEM_NO.match(self.text, m.start()):
-                continue  # "2 Thị trấn thuộc các huyện ...": an item's number, no dot
+                    and _ITEM_NO.match(self.text, m.start()) and (
+                        self.lex.noun_at(self.folded, m.end()) or ("", 0))[0] not in (
+                            "person", "organisation"):
+                # "2 Thị trấn thuộc các huyện ...": an item's number, no dot (not "77 Đảng
+                # viên phường ... nhận Huy hiệu", a title that counts people)
+                continue
             cand = self._read(m)
+            pair = self._reached_over_planned(m) if cand is None else None
+            if pair:
+                out.extend(pair)
+                continue
             if cand is None:
                 cand = self._bare(m, out)
             if cand is not None and not self._condition(cand) and not self._opinion(cand) \
                     and not self._in_cited_title(cand):
                 out.append(cand)
         return out
+
+    def _reached_over_planned(self, m: re.Match[str]) -> list[_Candidate]:
+        """"sản lượng đạt 1.492,2/850 tấn": what was reached over what was planned, printed as
+        a ratio above 1 with one noun after both; two numbers of that noun (the second is the
+        plan's, `_indicator`)."""
+        if not m.group("den") or m.group("b") or self._blocked(m.start(), m.end()):
+            return []
+        a, den = parse_number(m.group("a")), parse_number(m.group("den"))
+        if a is None or den is None or a <= den or den <= 12 and a <= 31 and (
+                "," not in m.group() and self.lex.date_before.search(
+                    self.lower, max(self.start, m.start() - 40), m.start())):
+            return []  # ("ngày 10/6 chi bộ Bản Đoàn kết ...": a date)
+        second = self._with_unit(m.start("den"), m.end("den"), den, None, m.group("den"))
+        if second is None or second.unit not in ("count", "person", "organisation", "area"):
+            return []
+        first_end = m.start() + len(m.group("a"))
+        first = _Candidate(m.start(), first_end, first_end, a, None, second.unit, None,
+                           second.noun_class)
+        return [first, second]
 
     def _in_cited_title(self, c: _Candidate) -> bool:
         """"Căn cứ Quyết định số 10/2020/QĐ-UBND ... về việc phê duyệt 15 dự án ...;",
@@ -600,7 +627,7 @@ class _Paragraph:
         printed = m.group("a")
         if (self._blocked(start, end) or _YEAR.fullmatch(printed)
                 or not re.match(r"\s*(?:[,;.()]|$|\n|và\s|ở\s|năm\s+(?:19|20)\d\d"
-                                r"|trong(?: tổng số| số)?\s+\d)", self.text[end:end + 20])
+                                r"|trong(?: tổng số| số)?\s+\d|là\s)", self.text[end:end + 20])
                 or (start and (self.text[start - 1].isalnum() or self.text[start - 1] in "/-–"))):
             return None
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
@@ -616,6 +643,13 @@ class _Paragraph:
             return None  # "chi bộ kiểm định 1,2,3": names in a row, not a decimal "1,2"
         value = parse_number(printed)
         if value is None:
+            return None
+        said = re.match(r"\s+là\s+", self.text[end:end + 8])
+        if said:
+            # "1.588 người, gồm: ...; 353 là đại biểu bầu theo quy định": the noun after "là"
+            noun = self.lex.noun_at(self.folded, end + said.end())
+            if noun is not None and noun[0] in ("person", "organisation"):
+                return _Candidate(start, end, end, value, None, noun[0], None, None)
             return None
         within = re.match(r"\s*trong(?: tổng số| số)?\s+\d+(?:[.,]\d+)*", self.text[end:end + 30])
         if within:
