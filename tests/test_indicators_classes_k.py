@@ -85,3 +85,21 @@ def test_reached_over_planned_titles_and_counts_said_with_la() -> None:
     assert _all("2 Thị trấn thuộc các huyện được cấp tối đa 180 m2") == []
     got = _got("Đại hội có 1.200 người: 110 đại biểu đương nhiên; 290 là đại biểu bầu.")
     assert got["290"][0] == "person"
+
+
+def test_keys_of_pairs_subsets_badges_attendance_and_abbreviations() -> None:
+    got = _got("Huyện có dân số 85.000 người, 97 tổ chức đảng và 4.870 đảng viên.")
+    assert got["97 tổ chức đảng"][2] == "party_cells_total"
+    assert got["4.870 đảng viên"][2] == "members_total"
+    # ... not under a verb: "kiểm tra, giám sát 40 tổ chức đảng và 90 đảng viên".
+    got = _got("Đã kiểm tra, giám sát 40 tổ chức đảng và 90 đảng viên.")
+    assert got["40 tổ chức đảng"][2] is None and got["90 đảng viên"][2] is None
+    assert _got("Trong đó có 3 đảng bộ kết nạp đảng viên đạt trên 60% chỉ tiêu.")[
+        "3 đảng bộ"][2] is None
+    assert _got("Trao Huy hiệu Đảng cho 1.210 đảng viên.")["1.210 đảng viên"][2] is None
+    assert _got("Đại hội có sự tham dự của 96 đảng viên.")["96 đảng viên"][2] is None
+    got = _got("Các cấp ủy KT 6 tổ chức đảng và 14 đảng viên; GS 9 tổ chức đảng.")
+    assert got["6 tổ chức đảng"][2] == "inspected_orgs"
+    assert got["14 đảng viên"][2] == "inspected_members"
+    assert got["9 tổ chức đảng"][2] == "supervised_orgs"
+    assert _got("Phát triển KT-XH, xã có 300 đảng viên.")["300 đảng viên"][2] == "members_total"

@@ -514,7 +514,36 @@ class _Paragraph:
                 # 2007": the same count in later years.
                 found[-1].key = found[-2].key
         self._shared_rating(candidates, found)
+        self._unit_pair(candidates, found)
         return found
+
+    def _unit_pair(self, candidates: list[_Candidate], found: list[Indicator]) -> None:
+        """"105 tổ chức đảng và 5.505 đảng viên", "có 25 chi bộ, 800 đảng viên": a unit's party
+        organisations and members named as a pair are its totals (when nothing else keyed
+        them and nothing qualifies either noun)."""
+        for i in range(len(found) - 1):
+            a, b = candidates[i], candidates[i + 1]
+            if a.unit != "organisation" or b.unit != "person" or not a.unit_text \
+                    or not b.unit_text:
+                continue
+            if not re.fullmatch(r"\s*(?:,|và|với)\s*", self.text[a.unit_end:b.start]):
+                continue
+            org, member = fold(a.unit_text), fold(b.unit_text)
+            if not re.fullmatch(r"(?:to chuc(?: co so)? dang|tccs\w*|chi bo|dang bo|chi,? dang bo"
+                                r"|to chuc dang)", org) or member not in ("dang vien", "dv"):
+                continue
+            if not re.search(r"(?:(?<!\w)(?:co|gom|voi|hien co|tong so|la)|,)\s*"
+                             r"(?:(?:hon|gan|tren|khoang)\s+)?$",
+                             self.folded[max(self.start, a.start - 20):a.start]):
+                continue  # "kiểm tra, giám sát 112 tổ chức đảng và 274 đảng viên": a verb's
+            after = self.folded[b.unit_end:b.unit_end + 20]
+            if re.match(r"\s*(?:[a-z]+\s+){0,1}(?:duoc|da|la|moi|nu|nam|du bi|chinh thuc|trong"
+                        r"|nhan|bi|vi pham|tham du|co mat)\b", after):
+                continue
+            if found[i].key is None and found[i + 1].key in (None, "members_total"):
+                found[i].key = "party_cells_total"
+            if found[i + 1].key is None and found[i].key == "party_cells_total":
+                found[i + 1].key = "members_total"
 
     def _series_item(self, prev: _Candidate, c: _Candidate) -> bool:
         """`c` repeats `prev`'s count for another year: same measure and noun, only a year and
