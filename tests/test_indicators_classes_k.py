@@ -49,6 +49,7 @@ def test_dates_names_and_votes_are_not_indicators() -> None:
     assert [s for s, *_ in _all("Chi bộ khu phố Tân Thành 3, có 25 đảng viên.")] == [
         "25 đảng viên"]
     assert _all("Nghị quyết đã được 100% đại biểu dự Đại hội biểu quyết thông qua.") == []
+    assert _all("Cán bộ thực hiện tốt 12 điều y đức.") == []  # a code's name
 
 
 def test_measures_of_office_holders_man_days_rates_per_unit_and_totals() -> None:
