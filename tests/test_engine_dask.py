@@ -264,6 +264,66 @@ def test_a_file_that_cannot_be_read_while_the_models_load_fails_alone(
     assert _records(run_db) == _local_records(good, tmp_path / "local.db")
 
 
+def _stop_the_reader() -> int:
+    """Run on a Dask worker: freeze its reader (SIGSTOP), as a reader at the lowest priority
+    that gets no CPU on a busy machine."""
+    import os
+    import signal
+
+    from pipeline.engine import dask_tasks
+
+    reader, starting = dask_tasks._reader[0]
+    starting.join()
+    assert reader.pid is not None
+    os.kill(reader.pid, signal.SIGSTOP)
+    return reader.pid
+
+
+def _reading_now() -> int:
+    from pipeline.engine import dask_tasks
+
+    return len(dask_tasks._in_use)
+
+
+def test_a_read_going_on_when_the_models_come_is_abandoned_not_waited_for(
+    folder: Path, tmp_path: Path, cluster: DaskExecutor,
+) -> None:
+    """Each worker's reader is frozen in the middle of its first file when the models come:
+    the file is analysed from its path at once (not after the reader's time limit, a minute
+    or more), with the local records."""
+    files = sorted(folder.glob("*.docx"))[:3]  # batches [2, 1]: one per worker
+    cluster.wait_warm()
+    addresses = [a for a in cluster.client.run(_cold_again).values() if a]
+    cluster.client.run(_stop_the_reader)
+    parts = tmp_path / "parts"
+    cluster.parquet_dir = parts
+    results: list[Any] = []
+
+    def consume() -> None:
+        results.extend(analyze_files(files, Limits(), engine="dask", parquet_dir=parts,
+                                     ordered=False, executor=cluster, want="store"))
+
+    running = threading.Thread(target=consume, daemon=True)
+    running.start()
+    end = time.monotonic() + 60
+    while sum(cluster.client.run(_reading_now).values()) < 2 and time.monotonic() < end:
+        time.sleep(0.1)
+    assert sum(cluster.client.run(_reading_now).values()) == 2  # both stuck in a read
+    start = time.monotonic()
+    for address in addresses:
+        assert cluster._models.fork_to(address) is not None
+    running.join(timeout=300)
+    assert time.monotonic() - start < 30  # the reader's time limit would be 60 s or more
+    assert not any(cluster.client.run(_read_so_far).values())
+    assert sorted(r.source for r in results) == [str(f) for f in files]
+    assert all(r.error is None for r in results)
+    run_db = tmp_path / "run.db"
+    with Store(run_db) as store:
+        for r in results:
+            r.save_to(store)
+    assert _records(run_db) == _local_records(files, tmp_path / "local.db")
+
+
 def test_a_reader_runs_at_the_lowest_priority_and_leaves_its_worker_as_it_was() -> None:
     """A worker's reader is to use an idle core, never CPU the models' load needs."""
     import os

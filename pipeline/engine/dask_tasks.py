@@ -110,6 +110,7 @@ def listen_for_fork(read: bool = False) -> str | None:
         except OSError:
             return None
         _cancel.clear()
+        _models_here.clear()
         t = threading.Thread(target=_adopt, args=(listener,), daemon=True,
                              name="daihoi-adopt")
         _warming.append(t)
@@ -136,6 +137,10 @@ _cancel = threading.Event()
 _reader: list[tuple[Sandbox, threading.Thread]] = []
 # Files read while the models loaded, on this worker (tests and benchmarks look at it).
 read_while_warming: list[str] = []
+# Set once this worker's analysis process is there; a reader a batch is using then is shut,
+# and the file it was reading is analysed from its path (`_read_while_warming`).
+_models_here = threading.Event()
+_in_use: list[Sandbox] = []
 
 
 def _adopt(listener: Any) -> None:
@@ -152,10 +157,16 @@ def _adopt(listener: Any) -> None:
     finally:
         listener.close()
         _give_back(box)
-        with _lock:  # no batch took the reader: not needed any more
-            unused = _reader.pop() if _reader else None
+        with _lock:
+            _models_here.set()
+            unused = _reader.pop() if _reader else None  # no batch took it: not needed
+            busy = list(_in_use)
         if unused is not None:
             unused[0].shut()
+        # A read still going on is abandoned, not waited for: at the lowest priority on a busy
+        # machine it may be getting next to no CPU, while the analysis process would wait.
+        for reader in busy:
+            reader.shut()
 
 
 # A reader's priority: the lowest. It is to use a core nothing else needs while the models load,
@@ -197,11 +208,12 @@ def _read_while_warming(
     cannot be read fails here as it would in the analysis process: `analyze` is
     `analyze_document(load(path))`; a crash or hang of the reader is that file's error and
     kills the reader, never the worker). Nothing when this worker has no reader (one worker,
-    a remote cluster) or its models are ready."""
-    from pipeline.engine.sandbox import SandboxError
-
+    a remote cluster) or its models are ready. When they come in the middle of a read, that
+    read is abandoned (`_adopt` shuts the reader) and its file analysed from its path."""
     with _lock:
         taken = _reader.pop() if _reader else None
+        if taken is not None:
+            _in_use.append(taken[0])
     if taken is None:
         return {}
     reader, starting = taken
@@ -209,16 +221,20 @@ def _read_while_warming(
     try:
         starting.join()
         for i, job in enumerate(jobs):
-            if not _still_warming():
+            if _models_here.is_set() or not _still_warming():
                 break
             try:
                 _lower(reader)
                 outcome = reader.run(job.path, limits, overrides, job.timeout, "document")
-            except SandboxError:  # no reader (it could not start): analysed as usual
-                break
+            except Exception:  # noqa: BLE001 - no reader (it could not start, or was shut
+                break          # meanwhile): the file is analysed as usual
+            if not outcome.ok and _models_here.is_set():
+                break  # maybe cut short by the shut: the analysis process reads it again
             read[i] = outcome
             read_while_warming.append(job.path)
     finally:
+        with _lock:
+            _in_use.remove(reader)
         reader.shut()
     return read
 
