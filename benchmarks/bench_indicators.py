@@ -196,7 +196,7 @@ REAL_SAMPLES = (("A", DATA / "indicators_real_a.yaml"), ("B", DATA / "indicators
                 ("E", DATA / "indicators_real_e.yaml"), ("F", DATA / "indicators_real_f.yaml"),
                 ("G", DATA / "indicators_real_g.yaml"), ("H", DATA / "indicators_real_h.yaml"),
                 ("I", DATA / "indicators_real_i.yaml"), ("J", DATA / "indicators_real_j.yaml"),
-                ("K", DATA / "indicators_real_k.yaml"))
+                ("K", DATA / "indicators_real_k.yaml"), ("L", DATA / "indicators_real_l.yaml"))
 REAL_COLUMNS = ("docs", "labels", "P", "R", "key", "period", "totals", "unit", "unit_level",
                 "province")
 
