@@ -145,3 +145,26 @@ def test_member_shares_are_paired_as_by_the_scan_to_the_end() -> None:
                 expected.append(second.start)
         assert [f.start for f in totals._partitions(inds)] == expected
     assert expected  # (the last list) some pairs do not sum to 100
+
+
+def test_sentence_words_from_the_line_form_are_the_sentence_forms() -> None:
+    """duplicates.sentence_units forms each line once (matching form, lower case) and finds a
+    sentence's words in it: the words of forming each sentence alone, also where a line's
+    form would change its length ("İ") and the sentences are formed one by one."""
+    from pipeline.audit import duplicates
+    from pipeline.ingest.normalize import match_form
+
+    text = load(SEED).text + (
+        "\nİSTANBUL là ĐẢNG. Σ ΟΣ. hoà  bình; - Uỷ ban hòa\n1. Kết quả đạt được. a) quá trình; "
+        "Quý  thủy.\n\n- Thứ hai: các chỉ tiêu")
+    units = duplicates.sentence_units(text, [(0, 300)])
+    vocab: dict[str, int] = {}
+    expected: list[list[int]] = []
+    for m in duplicates._SENTENCE.finditer(text):
+        lead = duplicates._LEADER.match(m.group())
+        words = duplicates._WORD.findall(match_form(m.group()[lead.end() if lead else 0:])
+                                         .lower())
+        if words:  # inside the excluded span (0, 300): a place, no words
+            expected.append([] if m.end() <= 301 else
+                            [vocab.setdefault(w, len(vocab)) for w in words])
+    assert [units.words(k).tolist() for k in range(len(units))] == expected

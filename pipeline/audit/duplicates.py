@@ -66,12 +66,27 @@ def sentence_units(text: str, exclude: list[tuple[int, int]] | None = None) -> S
     vocab: dict[str, int] = {}
     ids = array("i")
     starts, ends, firsts, counts = array("q"), array("q"), array("q"), array("q")
+    line_end = -1
+    line_start = 0
+    line: str | None = None  # the matching form of the current line, lower-cased
     for m in _SENTENCE.finditer(text):
         start, end = m.start(), m.end()
-        chunk = m.group()
-        lead = _LEADER.match(chunk)
-        # match_form keeps the length, so it applies to the chunk at once, not word by word.
-        words = _WORD.findall(match_form(chunk[lead.end() if lead else 0:]).lower())
+        if start >= line_end:  # a new line: a sentence never crosses one
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            # match_form and lower keep the length (then a sentence's words are found in the
+            # line's form: one call per line, not per sentence, issue 16), or the line's
+            # sentences are formed one by one as before.
+            line = match_form(text[line_start:line_end]).lower()
+            if len(line) != line_end - line_start:
+                line = None
+        lead = _LEADER.match(m.group())  # (its "^" is the sentence's start)
+        first = start + (lead.end() if lead else 0)
+        if line is not None:
+            words = _WORD.findall(line, first - line_start, end - line_start)
+        else:
+            words = _WORD.findall(match_form(text[first:end]).lower())
         if not words:
             continue
         while start < end and text[start].isspace():
