@@ -72,7 +72,11 @@ def _index() -> dict[str, set[tuple[str, str]]]:
         index.setdefault(key, set()).add((era, province))
 
     legacy = json.loads((folder / "parser_legacy.json").read_text(encoding="utf-8"))
-    provinces = {k: v["provinceShort"] for k, v in legacy["DICT_PROVINCE"].items()}
+    # The data names the old province by its new name ("Huế"); reports of the time, and
+    # units.yaml, say "Thừa Thiên Huế".
+    renamed = _legacy_names()
+    provinces = {k: renamed.get(v["provinceShort"], v["provinceShort"])
+                 for k, v in legacy["DICT_PROVINCE"].items()}
     for pkey, districts in legacy["DICT_PROVINCE_DISTRICT"].items():
         for d in districts.values():
             add(d["districtType"], d["districtShort"], "before 2025", provinces[pkey])
@@ -92,6 +96,12 @@ def _index() -> dict[str, set[tuple[str, str]]]:
         for w in wards.values():
             add(w["wardType"], w["wardShort"], "2025", provinces_new[pkey])
     return index
+
+
+def _legacy_names() -> dict[str, str]:
+    from pipeline.data import load_yaml
+
+    return dict(load_yaml("units.yaml").get("gazetteer_legacy_names", {}))
 
 
 # Spaceless folded "huyenlongdien" -> {(era, province)}: names known only in that form.

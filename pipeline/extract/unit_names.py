@@ -146,7 +146,7 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             pos = m.end()
             continue
         gap = text[pos:m.start()]
-        if gap == "." and prev_word in ("TP", "Tp", "TX", "Tx"):
+        if gap.rstrip() == "." and prev_word in ("TP", "Tp", "TX", "Tx"):
             pass  # "Thành ủy TP.HCM": the abbreviation written against the name
         elif "\n" in gap or any(c in gap for c in ";:()[]\"“”."):
             break
@@ -214,6 +214,8 @@ def _read_name(text: str, start: int, head_end: int) -> Name | None:
             end, count, pending = m.end(), count + 1, None
             continue
         if word[0].isupper():
+            if count == 0 and f in ("tp", "tx"):
+                prev_admin = True  # "Đảng bộ TP Thái Nguyên đứng ...": a place, then a verb
             if f == "dang" and fold(text[head_end:end]).endswith("dan chinh"):
                 khoi_closed = True  # "Đảng ủy Dân Chính Đảng Trương Minh Thịnh": a person next
             end, count, lower_run, pending = m.end(), count + 1, 0, None
