@@ -98,6 +98,8 @@ class Lexicon:
     plan_heading_group: re.Pattern[str] = re.compile(r"(?!)")
     # `date_before`: words before a day/month printed as "8/10" (lower-cased text).
     date_before: re.Pattern[str] = re.compile(r"(?!)")
+    # `bare_name_before`: words before a number with no noun that make it a name ("khối 6").
+    bare_name_before: re.Pattern[str] = re.compile(r"(?!)")
 
     def noun_at(self, folded: str, pos: int) -> tuple[str, int] | None:
         """The counted noun starting at `pos` (after spaces): (its unit, its end); the longest
@@ -305,6 +307,8 @@ def lexicon() -> Lexicon:
             rf"[ \t]*{_HEADING_NO}(?:{_alternation(data['plan_headings']['lead'])})(?!\w)"),
         plan_heading_not=_whole_words(data['plan_headings']['not']),
         # ("trong hai ngày 19 và 20/5": the first day of a pair between)
+        bare_name_before=re.compile(
+            rf"(?<!\w)(?:{_alternation(data.get('bare_name_before', []))})\s+$"),
         date_before=re.compile(rf"(?<!\w)(?:{_alternation(data.get('date_before', []))})\s+"
                                r"(?:\d{1,2}\s*(?:và|,|-|–)\s*)?$"),
         plan_heading_group=re.compile(

@@ -91,6 +91,8 @@ _PERIOD = re.compile(
     r"|\bnam\s*(?P<a3>(?:19|20)\d\d)\s*[-–]\s*(?P<b3>(?:19|20)\d\d)"
     # "Tháng 11/2009, Đảng bộ ... có 926 đảng viên"
     r"|\bthang\s*\d{1,2}\s*[/-]\s*(?P<y4>(?:19|20)\d\d)(?![\d/])"
+    # "GRDP bình quân đầu người đến cuối 2020 đạt 48,6 triệu đồng"
+    r"|\bcuoi\s+(?P<y5>(?:19|20)\d\d)(?![\d/])"
 )
 # A year or term written right after the value is its period.
 _PERIOD_AFTER = re.compile(
@@ -124,7 +126,7 @@ _TERM_LEAD = re.compile(r"\W*(?:trong |ca )?(?:nhiem ky|giai doan)\s+(?P<a>(?:19
                         r"(?P<b>(?:19|20)\d\d)(?!\d)")
 # "Nghị quyết đề ra 25 chỉ tiêu", "biểu quyết thông qua 16 chỉ tiêu nhiệm kỳ 2020-2025", and the
 # plan elements listed with them ("..., 5 nhiệm vụ trọng tâm và 3 khâu đột phá").
-_TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua)\s*"
+_TARGETS_SET = re.compile(r"(?<!\w)(?:de ra|thong qua|xac dinh|dat ra)\s*"
                           r"(?P<list>[\d.]+ chi tieu(?:(?!den nay|da dat)[^.;:]){0,80})?$")
 # "..., đạt và vượt 24/26 chỉ tiêu": what was reached (not "phấn đấu đạt và vượt").
 _REACHED_NOW = re.compile(r"(?:(?<!phan dau )dat va vuot(?: muc)?|(?<!\w)uoc (?:tinh )?dat)"
@@ -661,6 +663,8 @@ class _Paragraph:
             return None
         if self.lex.name_before.search(self.text[max(self.start, start - 30):start].lower()):
             return None
+        if self.lex.bare_name_before.search(self.lower, max(self.start, start - 12), start):
+            return None  # "Chi bộ khối 6": a name's number, with no noun after it
         name = re.search(r"(?:^|\s)[A-ZĐÀ-Ỹ]\w*\s+[A-ZĐÀ-Ỹ]\w*\s+$",
                          self.text[max(self.start, start - 40):start])
         if name and max(self.start, start - 40) + name.start() > self._sentence_start(start):
@@ -1173,6 +1177,10 @@ class _Paragraph:
         if re.search(r"\((?:\s*so voi[^()]*)?\s*(?:tang|giam)(?: them)?[^()]*$",
                      self.folded[max(sentence_start, c.start - 80):c.start]):
             counted = "#growth"  # "(tăng 3 tổ chức đảng, 124 đảng viên so với ...)": a change
+        if c.unit == "%" and re.match(r"\s*/\s*nam", self.folded[c.unit_end:c.unit_end + 8]) \
+                and re.search(r"(?<!\w)(?:tang|giam)(?!\w)[^.;,]{0,40}$",
+                              self.folded[max(sentence_start, c.start - 60):c.start]):
+            counted = "#growth"  # "giảm tỷ lệ hộ nghèo bình quân 1,5%/năm": a yearly change
         part = self._is_part(c, earlier, sentence_start)
         clause_end = _SENTENCE_END.search(self.folded, c.unit_end, self.end)
         rest = self.folded[c.unit_end:min(c.unit_end + 80,
@@ -1335,6 +1343,12 @@ class _Paragraph:
         # "(đầu nhiệm kỳ, Đảng bộ có 5.356 đảng viên)": an aside opened after the cue is not
         # under it.
         aside = before.rfind("(")
+        rest = self.folded[c.start:c.start + 80] if c is not None else ""
+        if aside >= 0 and re.fullmatch(r"\(\s*(?:\d[^()]*)?", before[aside:]) and ")" in rest \
+                and re.search(r"[,;]\s", before[aside:] + rest[:rest.find(")")]):
+            # "còn 39 ĐVHC cấp xã (35 xã, 4 phường)": the breakdown of the planned total (not
+            # "62,9 triệu đồng/người (2.989 USD/người)", "(47,4%)": the same number restated)
+            aside = -1
         for m in self.lex.target_cues.finditer(before):
             if m.end() <= aside:
                 continue
@@ -1449,6 +1463,8 @@ class _Paragraph:
                 period = m.group("y")
             elif m.group("y4"):
                 period = m.group("y4")
+            elif m.group("y5"):
+                period = m.group("y5")
             elif m.group("a3"):
                 period = f"{m.group('a3')}-{m.group('b3')}"
             else:

@@ -124,7 +124,8 @@ def _measure_data() -> dict:
     data["_scale_glued"] = re.compile(rf"\s*({alts})(?=bảng|đồng|đô|usd)", re.IGNORECASE)
 
     def compile_currencies(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
-        return [(code, re.compile(rf"\s*(?:{'|'.join(pats)})(?![^\W\d_])"))
+        # (on the same line: "GMT +7" then a paragraph "Đó là ..." is no "7 đô la")
+        return [(code, re.compile(rf"[^\S\n]*(?:{'|'.join(pats)})(?![^\W\d_])"))
                 for code, pats in table.items()]
 
     data["_currencies"] = compile_currencies(data["currencies"])
