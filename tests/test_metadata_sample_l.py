@@ -70,3 +70,8 @@ def test_thua_thien_hue_only_before_2025() -> None:
     undated = _meta("Đại hội Đảng bộ thị xã Hương Thủy",
                     "Đảng bộ thị xã Hương Thủy tổ chức đại hội. " + _BODY)
     assert undated[2] == "Huế"
+
+
+def test_a_government_agencies_unit_then_its_place() -> None:
+    assert find_names("Đảng bộ cơ quan chính quyền huyện Phú Vang tổ chức Đại hội")[0].text == \
+        "Đảng bộ cơ quan chính quyền huyện Phú Vang"

@@ -75,7 +75,10 @@ _GOVERNMENT_ACRONYMS = {"UBND", "HĐND", "MTTQ", "UBMTTQ"}
 _LOWER_KIND = re.compile(r"\s+(?:trường|công ty|bệnh viện|trung tâm|viện|ngân hàng|ấp|thôn|"
                          r"khu phố|tổ dân phố|bản|khóm|xóm|buôn|làng"
                          # "Đảng bộ cơ quan chính quyền Quận 3"
-                         r"|cơ quan(?: chính quyền| dân chính đảng| Đảng)?)\s+(?=[A-ZĐÀ-Ỹ]|\d)")
+                         r"|cơ quan(?: chính quyền| dân chính đảng| Đảng)?)\s+(?=[A-ZĐÀ-Ỹ]|\d)"
+                         # "Đảng bộ cơ quan chính quyền thị xã Hương Trà": then its place.
+                         r"|\s+cơ quan(?: chính quyền| dân chính đảng)\s+"
+                         r"(?=(?:thị xã|huyện|quận|thành phố|xã|phường|thị trấn)\s+[A-ZĐÀ-Ỹ\d])")
 _LOWER_ORG = re.compile(r"\s+(sở|bộ|cục|tổng công ty|công ty|trường|viện|ban|khối)(?![\w])")
 
 
