@@ -47,3 +47,13 @@ def test_keys_and_periods_of_admissions_changes_and_yields() -> None:
     got = _got("Trong nhiệm kỳ 2015-2020, GRDP bình quân đầu người đến cuối 2020 đạt 45 triệu "
                "đồng.", year=2015)
     assert got["45 triệu đồng"][3] == "2020"
+
+
+def test_candidates_and_classes_before_admission_carry_no_member_keys() -> None:
+    got = _got("Danh sách có 9 nữ ứng cử, trong đó có 05 trúng cử.")
+    assert got["9 nữ"][2] is None
+    assert got["05 trúng cử"][0] == "person"
+    assert _got("Có 7 quần chúng học lớp đối tượng kết nạp Đảng.")["7 quần chúng"][2] is None
+    assert _got("Kết nạp 14 đảng viên mới.")["14 đảng viên mới"][2] == "new_members"
+    got = _got("Chi bộ có 33 đảng viên, trong đó 9 đảng viên nữ.")
+    assert got["9 đảng viên nữ"][2] == "members_female"
