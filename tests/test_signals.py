@@ -74,6 +74,22 @@ def _start(folder: Path, db: Path) -> subprocess.Popen[str]:
                             text=True, cwd=Path(__file__).resolve().parents[1])
 
 
+def _stderr_or_where_it_hangs(proc: subprocess.Popen[str], seconds: float) -> str:
+    """The run's stderr once it has ended; if it has not ended within `seconds`, fail with what
+    each of its threads is doing (`kill -USR1` prints their stacks) and its process tree."""
+    try:
+        return proc.communicate(timeout=seconds)[1]
+    except subprocess.TimeoutExpired:
+        tree = [(p.pid, p.status(), " ".join(p.cmdline())[-80:])
+                for p in psutil.Process(proc.pid).children(recursive=True)]
+        os.kill(proc.pid, signal.SIGUSR1)
+        time.sleep(2)
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"the run did not end {seconds} s after the signal; "
+                             f"processes {tree}; stacks:\n{err}") from None
+
+
 def test_workers_exit_when_the_run_is_killed_with_sigkill(busy_folder: Path,
                                                           tmp_path: Path) -> None:
     proc = _start(busy_folder, tmp_path / "k.db")
@@ -88,7 +104,7 @@ def test_sigterm_stops_the_workers_and_says_what_was_stored(busy_folder: Path,
     proc = _start(busy_folder, tmp_path / "t.db")
     workers = _workers(proc.pid)
     os.kill(proc.pid, signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    err = _stderr_or_where_it_hangs(proc, 60)
     assert proc.returncode == 130, err
     assert "Stopped on request (SIGTERM)" in err
     # How many were stored before the signal depends on timing; the count must cover every file.

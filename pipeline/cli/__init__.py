@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `daihoi` with `argv` (default: sys.argv[1:]); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = peek_lang(argv)
+    _stacks_on_sigusr1()
     try:
         with argparse_language(lang):
             args = build_parser(lang).parse_args(argv)
@@ -67,6 +68,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _closed_pipe()
     except KeyboardInterrupt:
         return 130
+
+
+def _stacks_on_sigusr1() -> None:
+    """`kill -USR1 PID` prints where every thread of a running `daihoi` is (to stderr), and it
+    goes on: how to see what a run that seems stuck is waiting for (tests use it on a timeout)."""
+    import faulthandler
+    import signal
+
+    if hasattr(signal, "SIGUSR1") and sys.stderr is not None:
+        try:
+            faulthandler.register(signal.SIGUSR1, all_threads=True)
+        except (ValueError, OSError, AttributeError):  # stderr is not a real file (tests)
+            pass
 
 
 def _closed_pipe() -> int:
