@@ -75,3 +75,10 @@ def test_thua_thien_hue_only_before_2025() -> None:
 def test_a_government_agencies_unit_then_its_place() -> None:
     assert find_names("Đảng bộ cơ quan chính quyền huyện Phú Vang tổ chức Đại hội")[0].text == \
         "Đảng bộ cơ quan chính quyền huyện Phú Vang"
+
+
+def test_the_school_s_committee_for_the_school_named() -> None:
+    assert _meta("Kết nạp 8 sinh viên ưu tú vào Đảng",
+                 "Sáng 5/6, Trường Đại học Tây Nguyên tổ chức lễ kết nạp đảng viên. Đồng chí Bí "
+                 "thư Đảng ủy nhà trường trao quyết định. " + _BODY)[:2] == \
+        ("Đảng bộ Trường Đại học Tây Nguyên", "dang_bo_co_so")

@@ -280,6 +280,25 @@ def _body_form(unit: Name, text: str) -> Name:
     return best[2] if best is not None else unit
 
 
+_SCHOOL_COMMITTEE = re.compile(r"(?<!\w)(?i:đảng (?:ủy|uỷ|bộ)) nhà trường(?!\w)")
+_SCHOOL = re.compile(r"(?<!\w)Trường\s+(?:(?:Đại học|Cao đẳng|Trung cấp|THPT|THCS)\s+)?"
+                     r"[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*){0,5}")
+
+
+def _own_school(text: str) -> Name | None:
+    """"Đảng ủy nhà trường" ("the school's committee") in a text naming one school most: that
+    school's unit ("Trường Đại học Thủ Dầu Một ... Đảng ủy nhà trường")."""
+    if not _SCHOOL_COMMITTEE.search(text):
+        return None
+    schools = Counter(m.group() for m in _SCHOOL.finditer(text))
+    ranked = schools.most_common(2)
+    if not ranked or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
+        return None
+    school = ranked[0][0]
+    at = text.find(school)
+    return Name("Đảng bộ", school, at, at + len(school))
+
+
 def _form_names(form: DocumentForm | None) -> list[Name]:
     """The party names of the letterhead the form parser found (parent line, then issuer)."""
     if form is None or not form.issuer:
@@ -339,7 +358,7 @@ def _frequent_unit(text: str, headline: str = "") -> Name | None:
                  and not any(a <= n.start < b for a, b in captions)
                  and not _generic_org(n) and not _elsewhere(text, n)]
         if len(names) < 2:
-            return None
+            return _own_school(text)
     scored: dict[str, tuple[int, int, Name]] = {}
     for name in names:
         key = _full_key(name)
