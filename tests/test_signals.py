@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import psutil
@@ -105,6 +106,8 @@ def test_sigterm_stops_the_workers_and_says_what_was_stored(busy_folder: Path,
     workers = _workers(proc.pid)
     os.kill(proc.pid, signal.SIGTERM)
     err = _stderr_or_where_it_hangs(proc, 60)
+    if "most recent call first" in err:  # the watchdog ended a stop that got stuck: say where
+        warnings.warn(f"the clean stop got stuck; the watchdog ended it:\n{err}", stacklevel=1)
     assert proc.returncode == 130, err
     assert "Stopped on request (SIGTERM)" in err
     # How many were stored before the signal depends on timing; the count must cover every file.
@@ -155,3 +158,44 @@ def test_a_stop_while_the_second_worker_is_being_forked_ends_at_once(
         executor.close()
         stand_in.kill()
         stand_in.wait()
+
+
+_STUCK_STOP = """
+import sys, time
+from pipeline.engine import signals
+signals.GRACE_SECONDS = 1.0
+with signals.stop_on_signals(lambda name: print(f"said {name}", file=sys.stderr)):
+    try:
+        print("ready", flush=True)
+        time.sleep(60)
+    except signals.Stopped:
+        time.sleep(60)  # a clean stop that never ends
+"""
+
+
+def _stuck(tmp_path: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_STOP], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_a_stop_that_gets_stuck_is_ended_by_the_watchdog_with_the_stacks(tmp_path: Path) -> None:
+    proc = _stuck(tmp_path)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "most recent call first" in err, err  # where the stuck stop was
+    assert err.rstrip().endswith("said SIGTERM"), err
+
+
+def test_a_second_signal_ends_a_stop_at_once(tmp_path: Path) -> None:
+    proc = _stuck(tmp_path)
+    os.kill(proc.pid, signal.SIGTERM)
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "most recent call first" not in err, err  # asked twice: no diagnosis, just end
+    assert err.rstrip().endswith("said SIGINT"), err

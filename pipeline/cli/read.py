@@ -7,6 +7,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +162,7 @@ def cmd_run(
 ) -> int:
     from pipeline.batch import EngineOptions, discover
     from pipeline.engine.dask_executor import EngineError
-    from pipeline.engine.signals import Stopped
+    from pipeline.engine.signals import Stopped, stopped_cleanly
     from pipeline.store.database import Store, StoreError, store_errors
 
     err = console(stderr=True)
@@ -193,16 +194,21 @@ def cmd_run(
         return 2
 
     results: list[FileResult] = []
+
+    def say_stopped(name: str) -> None:
+        stored = sum(r.report is not None for r in results)
+        err.print(shown(message("engine.interrupted", lang, signal=name, stored=stored,
+                                left=len(files) - len(results))))
+
     try:
         counts = _analyze_into_store(store, files, limits, lang, jobs, force, overrides,
-                                     results, err, store_errors(db), options)
+                                     results, err, store_errors(db), options, say_stopped)
     except EngineError as exc:  # e.g. the scheduler cannot be reached: nothing was analysed
         err.print(shown(exc.message(lang)))
         return 2
     except Stopped as exc:  # Ctrl-C, SIGTERM, SIGHUP: the workers are already stopped
-        stored = sum(r.report is not None for r in results)
-        err.print(shown(message("engine.interrupted", lang, signal=exc.name, stored=stored,
-                                left=len(files) - len(results))))
+        say_stopped(exc.name)
+        stopped_cleanly()
         return 130
     except StoreError as exc:
         # The store broke or got locked mid-run: documents saved so far stay (one transaction
@@ -216,7 +222,7 @@ def cmd_run(
 def _analyze_into_store(
     store: Any, files: list[Path], limits: Limits, lang: str, jobs: int | None, force: bool,
     overrides: dict[str, Any] | None, results: list[FileResult], err: Console, guard: Any,
-    options: EngineOptions,
+    options: EngineOptions, say_stopped: Callable[[str], None],
 ) -> dict[str, int]:
     from contextlib import closing
 
@@ -226,7 +232,7 @@ def _analyze_into_store(
 
     # Progress (documents/s, time left) is the same for every engine; names are shown as
     # written (the column does not read markup).
-    with stop_on_signals(), guard, store, run_progress(
+    with stop_on_signals(say_stopped), guard, store, run_progress(
             err, message("cli.progress", lang)) as progress:
         task = progress.add_task("run", total=len(files), name="")
         skip = None if force else store.is_current
