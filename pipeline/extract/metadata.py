@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -1023,25 +1024,41 @@ def _lead_province(text: str) -> tuple[str, str] | None:
     found = set()
     for start, words in _capitalised_groups(sentence):
         before = fold(sentence[:start])
-        if _NOT_BARE_PLACE.search(before) or re.search(r"(?<!\w)(?:cua|voi|den|tu|cho|va)\s+$",
-                                                        before):
+        if _NOT_BARE_PLACE.search(before) or _NOT_SUBJECT_AFTER.search(before):
             continue
-        for n in (4, 3, 2):
-            group = " ".join(words[:n])
-            province = province_of(group) if n <= len(words) else None
-            rest = sentence[start + len(group):].lstrip()
-            if province and province != "Hồ Chí Minh" and group.lower() == province.lower() \
-                    and rest[:1].islower():
-                found.add(province)
-                break
+        named = _named_province(words, (4, 3, 2))
+        if named is not None and named[1] != "Hồ Chí Minh" \
+                and sentence[start + len(named[0]):].lstrip()[:1].islower():
+            found.add(named[1])
     if len(found) != 1:
         return None
     province = found.pop()
     return province, f"the lead's subject: {province}"
 
 
-_VENUE = re.compile(r"(?<!\w)(?:tại|Tại|ở)\s+(?:(?:thủ đô|Thủ đô|thành phố|TP\.?|tỉnh)\s*)?"
+def _named_province(words: list[str], sizes: Iterable[int]) -> tuple[str, str] | None:
+    """(the words, the province) for the first of the leading `sizes` words that are a
+    province's name exactly as written ("Quảng Ngãi đã ..." -> Quảng Ngãi), else None."""
+    for n in sizes:
+        if n > len(words):
+            continue
+        group = " ".join(words[:n])
+        province = province_of(group)
+        if province and group.lower() == province.lower():
+            return group, province
+    return None
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NOT_SUBJECT_AFTER = re.compile(r"(?<!\w)(?:" + "|".join(_PLACE_WORDS["not_subject_after"])
+                                + r")\s+$")
+_VENUE = re.compile(r"(?<!\w)(?i:" + _alternatives(_PLACE_WORDS["venue_words"]) + r")\s+"
+                    r"(?:(?i:" + _alternatives(_PLACE_WORDS["venue_kinds"]) + r")\s*)?"
                     r"(?P<place>[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*){0,3})")
+_UNIT_HEAD = re.compile(r"^(?i:" + _alternatives(load_yaml("units.yaml")["unit_heads"]) + r")\s+")
 
 
 def _venue_province(unit: str | None, text: str) -> tuple[str, str] | None:
@@ -1050,19 +1067,16 @@ def _venue_province(unit: str | None, text: str) -> tuple[str, str] | None:
     province where it holds its congress. Several provinces: None."""
     if not unit:
         return None
-    org = re.sub(r"^(?i:đảng bộ|đảng ủy|đảng uỷ|chi bộ)\s+", "", unit)
+    org = _UNIT_HEAD.sub("", unit)
     found = set()
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text[:20000]):
         if org not in sentence:
             continue
         for m in _VENUE.finditer(sentence):
             words = m.group("place").split()
-            for n in range(len(words), 0, -1):
-                group = " ".join(words[:n])
-                province = province_of(group)
-                if province and group.lower() == province.lower():
-                    found.add(province)
-                    break
+            named = _named_province(words, range(len(words), 0, -1))
+            if named is not None:
+                found.add(named[1])
     if len(found) != 1:
         return None
     province = found.pop()
@@ -1146,7 +1160,7 @@ def _bracketed_places(unit: str | None, text: str) -> list[str]:
         return []
     out = []
     # After the name whatever its head ("Đảng ủy xã Tân Mỹ (Trà Ôn)" for "Đảng bộ xã Tân Mỹ").
-    org = re.sub(r"^(?i:đảng bộ|đảng ủy|đảng uỷ|chi bộ)\s+", "", unit)
+    org = _UNIT_HEAD.sub("", unit)
     named = re.escape(org) if org != unit and len(org.split()) >= 2 else re.escape(unit)
     for m in re.finditer(named + r"\s*\(([^()\n]{2,40})\)", text, re.IGNORECASE):
         inner = m.group(1).strip()
