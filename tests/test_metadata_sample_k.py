@@ -7,21 +7,14 @@ military committee is grassroots; a name ending in "Huế"; the data's "Duyên H
 
 from __future__ import annotations
 
-import pytest
+from metadata_lines import needs_gazetteer, news_meta
 
 from pipeline.extract import gazetteer
-from pipeline.extract.form import parse_form
-from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.unit_names import find_names, level_of
-from pipeline.model import Block, Document
-
-needs_gazetteer = pytest.mark.skipif(not gazetteer.available(),
-                                     reason="vietnamadminunits is not installed")
 
 
 def _meta(*lines: str) -> tuple[str | None, str | None, str | None, str | None]:
-    doc = Document(source="x.txt", format="txt", sha256="", blocks=[Block(text=t) for t in lines])
-    meta = extract_metadata(doc, "news", parse_form(doc))
+    meta = news_meta(*lines)
     return meta.unit, meta.unit_level, meta.province, meta.parent
 
 

@@ -7,23 +7,14 @@ verb; the Border Guard's and the State Audit's levels; "Thừa Thiên Huế" onl
 
 from __future__ import annotations
 
-import pytest
+from metadata_lines import BODY as _BODY
+from metadata_lines import needs_gazetteer, news_meta
 
-from pipeline.extract import gazetteer
-from pipeline.extract.form import parse_form
-from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.unit_names import find_names, level_of
-from pipeline.model import Block, Document
-
-needs_gazetteer = pytest.mark.skipif(not gazetteer.available(),
-                                     reason="vietnamadminunits is not installed")
-_BODY = ("Trong nhiệm kỳ qua, cán bộ, đảng viên đã đoàn kết, khắc phục khó khăn, hoàn thành "
-         "các nhiệm vụ chính trị được giao, đời sống người lao động được nâng lên rõ rệt.")
 
 
 def _meta(*lines: str) -> tuple[str | None, str | None, str | None]:
-    doc = Document(source="x.txt", format="txt", sha256="", blocks=[Block(text=t) for t in lines])
-    meta = extract_metadata(doc, "news", parse_form(doc))
+    meta = news_meta(*lines)
     return meta.unit, meta.unit_level, meta.province
 
 
