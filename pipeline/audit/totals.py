@@ -184,14 +184,13 @@ def text_totals(text: str, indicators: Sequence[Indicator]) -> list[Finding]:
         if whole and abs(computed - total.value) > tol + _EPS:
             findings.append(_text_finding(total, computed, parts, tol))
     findings.extend(_numbered_lists(text, inds))
+    # The later checks add a finding only on a total no earlier check flagged.
     flagged = {f.start for f in findings}
-    findings.extend(f for f in _named_lists(text, inds) if f.start not in flagged)
-    flagged = {f.start for f in findings}
-    findings.extend(f for f in _specified(folded, inds) if f.start not in flagged)
-    flagged = {f.start for f in findings}
-    findings.extend(f for f in _partitions(inds) if f.start not in flagged)
-    flagged = {f.start for f in findings}
-    findings.extend(f for f in _increments(folded, inds) if f.start not in flagged)
+    for found in (_named_lists(text, inds), _specified(folded, inds), _partitions(inds),
+                  _increments(folded, inds)):
+        new = [f for f in found if f.start not in flagged]
+        findings.extend(new)
+        flagged.update(f.start for f in new)
     return findings
 
 
@@ -200,19 +199,19 @@ def _increments(folded: str, inds: list[Indicator]) -> list[Finding]:
     nâng số lượng đảng viên lên thành 10 đ/c"): start + increment must be the result. Close
     together (one stretch of text), the start counted after "gồm"/"có" (not a part after
     "trong đó"), one increment, and no other change between (totals.yaml `increments`)."""
-    data = _totals_data()["increments"]
-    result_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["result_before"]) + r")\s+$")
-    added_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["added_before"]) + r")\s+$")
-    start_cue = re.compile(r"(?<!\w)(?:" + "|".join(data["start_before"]) + r")\s+$")
-    other = re.compile(r"(?<!\w)(?:" + "|".join(data["other_changes"]) + r")(?!\w)")
-    reach = int(data["reach"])
+    cues = _increment_cues()
+    result_cue, added_cue, start_cue = cues["result_before"], cues["added_before"], \
+        cues["start_before"]
+    reach = int(_totals_data()["increments"]["reach"])
     findings = []
     for n, result in enumerate(inds):
         if result.unit not in ("person", "organisation") or \
                 not float(result.value).is_integer() or \
                 not result_cue.search(folded[max(0, result.start - 30):result.start]):
             continue
-        before = [i for i in inds[:n] if result.start - reach <= i.start < result.start]
+        # `inds` are in start order: those within the reach before it, found by bisection.
+        lo = bisect_left(inds, result.start - reach, 0, n, key=lambda i: i.start)
+        before = [i for i in inds[lo:n] if i.start < result.start]
         added = [i for i in before
                  if added_cue.search(folded[max(0, i.start - 20):i.start])]
         if len(added) != 1:
@@ -221,19 +220,33 @@ def _increments(folded: str, inds: list[Indicator]) -> list[Finding]:
         # The whole it started from, not a part of it ("gồm 06 đ/c, trong đó có 01 ...").
         starts = [i for i in before if i.end <= inc.start and i.unit == result.unit
                   and start_cue.search(folded[max(0, i.start - 20):i.start])
-                  and not re.search(r"trong (?:so )?do", folded[max(0, i.start - 20):i.start])]
+                  and not cues["part_of"].search(folded[max(0, i.start - 20):i.start])]
         if not starts:
             continue
         start = starts[-1]
         between = folded[start.end:result.start]
-        if other.search(between):
+        if cues["other_changes"].search(between):
             continue
-        if len(re.findall(r"(?<!\w)them(?!\w)", between)) != 1:
+        if len(cues["added_word"].findall(between)) != 1:
             continue
         computed = start.value + inc.value
         if abs(computed - result.value) > _EPS:
             findings.append(_text_finding(result, computed, [start, inc], 0.0))
     return findings
+
+
+@cache
+def _increment_cues() -> dict[str, re.Pattern[str]]:
+    """totals.yaml `increments`, compiled once: the cues ending right before a number
+    (`*_before`), the words found anywhere between (`other_changes`, `added_word`), and
+    `part_of` (patterns searched as written in the few words before a number)."""
+    data = _totals_data()["increments"]
+    cues = {key: re.compile(r"(?<!\w)(?:" + "|".join(data[key]) + r")\s+$")
+            for key in ("result_before", "added_before", "start_before")}
+    for key in ("other_changes", "added_word"):
+        cues[key] = re.compile(r"(?<!\w)(?:" + "|".join(data[key]) + r")(?!\w)")
+    cues["part_of"] = re.compile("|".join(data["part_of"]))
+    return cues
 
 
 def _numbered_lists(text: str, inds: list[Indicator]) -> list[Finding]:
@@ -262,23 +275,30 @@ def _numbered_lists(text: str, inds: list[Indicator]) -> list[Finding]:
     return findings
 
 
-# "10 Đảng bộ (Vinh, Nam Đàn, Hưng Nguyên, ...)": a count whose bracket names its items.
-_NAMED_BRACKET = re.compile(r"[ \t]*\((?:\s*(?:gồm|bao gồm)\s*:?)?([^()\d\n]{5,400})\)")
-# Examples, not every item: "như", "v.v.", "...", "…", "khác".
-_EXAMPLES = re.compile(r"(?<!\w)(?:như|ví dụ|chẳng hạn|v\.v|khác)(?!\w)|\.\.\.|…", re.IGNORECASE)
+@cache
+def _named_list_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """totals.yaml `named_lists`: a count's bracket naming its items ("10 Đảng bộ (Vinh, Nam
+    Đàn, Hưng Nguyên, ...)"), and the signs that they are examples, not every item."""
+    data = _totals_data()["named_lists"]
+    heads = "|".join(re.escape(w) for w in data["heads"])
+    bracket = re.compile(r"[ \t]*\((?:\s*(?:" + heads + r")\s*:?)?([^()\d\n]{5,400})\)")
+    words = "|".join(re.escape(w) for w in data["example_words"])
+    marks = "|".join(re.escape(m) for m in data["example_marks"])
+    return bracket, re.compile(r"(?<!\w)(?:" + words + r")(?!\w)|" + marks, re.IGNORECASE)
 
 
 def _named_lists(text: str, inds: list[Indicator]) -> list[Finding]:
     """A count of organisations or people against the names its bracket lists ("10 Đảng bộ
     (Vinh, Nam Đàn, Hưng Nguyên)" names 3): every item a capitalised name, at least three, no
     sign of examples ("như", "...", "khác")."""
+    bracket, examples = _named_list_patterns()
     findings = []
     for total in inds:
         if total.unit not in ("organisation", "person", "count") or total.value < 3 \
                 or not float(total.value).is_integer():
             continue
-        m = _NAMED_BRACKET.match(text, total.end)
-        if m is None or _EXAMPLES.search(m.group(1)):
+        m = bracket.match(text, total.end)
+        if m is None or examples.search(m.group(1)):
             continue
         items = [i.strip() for i in re.split(r"\s*[,;]\s*|\s+và\s+", m.group(1).strip())]
         if len(items) < 3 or not all(i[:1].isupper() and len(i.split()) <= 6 for i in items):

@@ -196,6 +196,8 @@ _RATE = re.compile(r"\s*/\s*(?:10{0,2}(?:\.000)+|10{0,5})(?![\d.,])")
 # ... or one of a kind: "11 đại biểu/đảng bộ", "3 đảng viên/chi bộ" (not a time: "/năm").
 _PER_EACH = re.compile(r"\s*/\s*(?=[a-z])(?!(?:nam|thang|ngay|tuan|quy|ky|nhiem ky|lan|vu|gio)\b)")
 # ... or a unit of area right after the noun: "1,37 tấn/ha", "5 tạ/sào".
+# The next count of a row right after a noun ("... bác sĩ và 30 ...", folded).
+_NEXT_IN_ROW = re.compile(r"\s*(?:va|,)\s*\d+(?:[.,]\d+)*")
 _PER_AREA = re.compile(r"\s*/\s*(?:ha|hecta|sao|mau|m2|km2)(?!\w)")
 _CUT = re.compile(r"\s+(?:trong đó|trong số|trong tổng số)\b.*$", re.IGNORECASE)
 _PUNCT = set(",;:.()[]{}\"“”‘’'/|…!?")
@@ -1105,7 +1107,7 @@ class _Paragraph:
     def _shares_denominator(self, noun_end: int) -> bool:
         """The next count of the row is a rate, and this one shares its denominator: "10 bác
         sĩ và 30 giường bệnh/1 vạn dân"."""
-        m = re.compile(r"\s*(?:va|,)\s*\d+(?:[.,]\d+)*").match(self.folded, noun_end)
+        m = _NEXT_IN_ROW.match(self.folded, noun_end)
         if m is None:
             return False
         noun = self.lex.noun_at(self.folded, m.end()) or self.lex.unknown_noun_at(
